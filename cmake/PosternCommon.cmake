@@ -1,0 +1,26 @@
+# One INTERFACE target carries the language standard, warnings and hardening flags for every
+# Postern target (the qBittorrent CommonConfig pattern): no directory-wide flags anywhere.
+add_library(postern_common INTERFACE)
+target_compile_features(postern_common INTERFACE cxx_std_20)
+set(CMAKE_CXX_EXTENSIONS OFF)
+
+target_compile_options(postern_common INTERFACE
+    -Wall -Wextra -Wpedantic -Wshadow -Wcast-qual -Wformat=2 -Wnon-virtual-dtor
+    -Woverloaded-virtual -Wold-style-cast -Wconversion -Wno-sign-conversion
+    -fstack-protector-strong -fno-strict-aliasing)
+if(POSTERN_WERROR)
+    target_compile_options(postern_common INTERFACE -Werror)
+endif()
+
+# _FORTIFY_SOURCE needs optimisation; sanitizer builds leave it off (it confuses ASan).
+if(NOT POSTERN_SANITIZE)
+    target_compile_definitions(postern_common INTERFACE
+        $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2> _GLIBCXX_ASSERTIONS)
+endif()
+target_link_options(postern_common INTERFACE -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack)
+
+if(POSTERN_SANITIZE)
+    target_compile_options(postern_common INTERFACE
+        -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(postern_common INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,10 @@
+# Every dependency comes from Debian 12 packages (scripts/setup.sh installs them).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+find_package(SQLite3 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(Threads REQUIRED)
+if(POSTERN_BUILD_TESTS)
+    find_package(Catch2 2.13 REQUIRED)
+    include(Catch)
+endif()

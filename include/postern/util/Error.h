@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace postern {
+
+/**
+ * Errc is the closed list of every failure Postern can report. Each code has a stable
+ * kebab-case name (errcName) that appears in CLI output, receipts, logs, tests and
+ * docs/bundle-format.md; never renumber or rename a published code.
+ */
+enum class Errc {
+    Ok = 0,
+    // Generic
+    InvalidArgument,
+    Io,
+    NotFound,
+    AlreadyExists,
+    PermissionDenied,
+    Cancelled,
+    Internal,
+    // Limits and parsing of outside data
+    TooLarge,
+    Truncated,
+    TrailingData,
+    Syntax,
+    NonCanonical,
+    DuplicateField,
+    UnknownField,
+    MissingField,
+    WrongType,
+    BadValue,
+    BadEncoding,
+    // Crypto and keys
+    CryptoInit,
+    SelfTestFailed,
+    WrongPassphrase,
+    BadKeyFile,
+    BadSignature,
+    // Bundle verification (capability 7 order)
+    BadMagic,
+    UnsupportedVersion,
+    UnknownWorkstation,
+    BadHeaderSignature,
+    WrongRecipient,
+    BadBundleId,
+    Expired,
+    FutureDated,
+    LifetimeExceedsPolicy,
+    Replay,
+    SequenceRollback,
+    SequenceJump,
+    BadKeySeal,
+    ChunkAuthFailed,
+    BadManifestSignature,
+    MediaHashMismatch,
+    BadMediaName,
+    // Policy and approvals
+    UnknownSigner,
+    ThresholdNotMet,
+    DuplicateApprover,
+    SelfApproval,
+    ApproverNotAuthorised,
+    ApprovalWrongVersion,
+    BadApprovalSignature,
+    ChannelNotInPolicy,
+    PolicyRollback,
+    PolicyVersionSkipped,
+    PolicyFork,
+    PolicyUnsigned,
+    WrongDocumentType,
+    ScheduleInPast,
+    // Workstation workflow
+    NotAuthorised,
+    InvalidState,
+    AlreadyExported,
+    NotApproved,
+    NoUploader,
+    AuditChainBroken,
+    // Uploader
+    NotTrusted,
+    PublishFailed,
+    Suspended,
+};
+
+/** errcName returns the stable kebab-case name of a code, e.g. "threshold-not-met". */
+[[nodiscard]] std::string_view errcName(Errc code) noexcept;
+
+/** Error is a code plus a sentence for people: what happened and, where useful, what to do. */
+struct Error
+{
+    Errc code = Errc::Internal;
+    std::string message;
+
+    /** Error::what renders "name: message" for logs and CLI output. */
+    [[nodiscard]] std::string what() const;
+};
+
+} // namespace postern

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Shared Catch2 main: every test binary initialises libsodium and runs the crypto self-test
+// first, exactly as the executables do, so no test runs against an unchecked library.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include "postern/crypto/Crypto.h"
+
+#include <cstdio>
+
+int main(int argc, char* argv[])
+{
+    if (auto s = postern::crypto::initCrypto(); !s) {
+        std::fprintf(stderr, "crypto self-test failed: %s\n", s.error().what().c_str());
+        return 2;
+    }
+    return Catch::Session().run(argc, argv);
+}
