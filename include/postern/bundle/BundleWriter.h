@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/bundle/BundleFormat.h"
+#include "postern/bundle/Manifest.h"
+#include "postern/crypto/Keys.h"
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+
+namespace postern::bundle {
+
+/** SealRequest is everything needed to write one bundle. */
+struct SealRequest
+{
+    const crypto::SigningKey* workstation = nullptr;
+    crypto::PublicKey recipient{};   ///< uploader X25519 key
+    std::uint64_t sequence = 0;      ///< reserved in the store before sealing; never reused
+    std::int64_t created = 0;
+    std::int64_t expires = 0;
+    const Manifest* manifest = nullptr;
+    /** mediaPath returns where the store keeps the file with this hash. */
+    std::function<Result<std::filesystem::path>(const crypto::Digest&)> mediaPath;
+};
+
+/** SealProgress reports bytes written and lets the caller cancel between chunks. */
+struct SealProgress
+{
+    std::function<void(std::uint64_t done, std::uint64_t total)> onProgress;
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+/** SealedBundle describes a written bundle. */
+struct SealedBundle
+{
+    BundleHeader header;
+    std::uint64_t fileBytes = 0;
+    std::string fingerprint; ///< crypto::fingerprint of the 296 header bytes: read it aloud
+};
+
+/**
+ * sealBundle writes a bundle to `out` atomically (temporary file, fsync, rename): nothing
+ * appears at `out` unless every byte was written. Memory use is bounded (two 1 MiB
+ * buffers) whatever the media sizes. Errors: cancelled (no file left), io, and
+ * media-hash-mismatch if a stored media file's size changed since it was attached.
+ */
+[[nodiscard]] Result<SealedBundle> sealBundle(const SealRequest& request, const std::filesystem::path& out,
+                                              const SealProgress& progress = {});
+
+/** sealBundleToMemory is the same construction into a byte vector (tests and fuzzing). */
+[[nodiscard]] Result<Bytes> sealBundleToMemory(const SealRequest& request,
+                                               const std::function<Result<Bytes>(const crypto::Digest&)>& mediaBytes);
+
+} // namespace postern::bundle

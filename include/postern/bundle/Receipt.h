@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/bundle/BundleFormat.h"
+#include "postern/domain/Channel.h"
+#include "postern/domain/SignedDocument.h"
+
+#include <string>
+#include <vector>
+
+namespace postern::bundle {
+
+constexpr std::string_view kReceiptType = "postern.receipt";
+constexpr std::size_t kMaxReceiptBytes = 4u << 20;
+
+/** ReceiptState is the outcome for one post on one channel. */
+enum class ReceiptState { Published, Failed, Scheduled, Rejected };
+
+[[nodiscard]] std::string_view receiptStateName(ReceiptState s) noexcept;
+
+/** ReceiptEntry reports one (post, version, channel). */
+struct ReceiptEntry
+{
+    std::string postId;
+    std::int64_t version = 0;
+    domain::ChannelId channel;
+    ReceiptState state = ReceiptState::Failed;
+    std::string platformId; ///< id the platform gave the post (may be empty)
+    std::string url;        ///< public URL, or for outbox the folder it was written to
+    std::string reason;     ///< platform's or verifier's reason when failed/rejected
+};
+
+/**
+ * Receipt is the uploader's signed answer to one bundle, carried back to the workstation.
+ * When a bundle is rejected as a whole, `error` names the error code and `entries` is empty.
+ */
+struct Receipt
+{
+    BundleId bundleId{};
+    crypto::PublicKey uploader{};    ///< uploader's Ed25519 receipt key
+    crypto::PublicKey workstation{};
+    std::int64_t processedAt = 0;
+    std::string error;               ///< empty when the bundle was accepted
+    std::vector<ReceiptEntry> entries;
+};
+
+/** makeReceipt signs a receipt with the uploader's key; returns the file text. */
+[[nodiscard]] std::string makeReceipt(const Receipt& receipt, const crypto::SigningKey& uploaderKey);
+
+/**
+ * readReceipt parses a receipt file and checks it is signed by `expectedUploader`
+ * (bad-signature otherwise). Strict like every parser of outside data: size cap, canonical
+ * JSON, no unknown fields, valid channels and states.
+ */
+[[nodiscard]] Result<Receipt> readReceipt(std::string_view fileText, const crypto::PublicKey& expectedUploader);
+
+} // namespace postern::bundle

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "postern/bundle/BundleWriter.h"
+
+#include "postern/bundle/ByteSource.h"
+
+#include <memory>
+
+namespace postern::bundle {
+
+namespace {
+
+using MediaOpener = std::function<Result<std::unique_ptr<ByteSource>>(const crypto::Digest&)>;
+using Sink = std::function<Status(ByteView)>;
+
+/** PlaintextProducer yields the payload plaintext in order without holding media in memory. */
+class PlaintextProducer
+{
+public:
+    PlaintextProducer(Bytes prefix, const Manifest& manifest, MediaOpener opener)
+        : m_prefix(std::move(prefix)), m_manifest(manifest), m_opener(std::move(opener))
+    {
+    }
+
+    /** fill writes exactly buf.size() bytes unless the payload ends first. */
+    Result<std::size_t> fill(std::span<std::uint8_t> buf)
+    {
+        std::size_t done = 0;
+        while (done < buf.size()) {
+            if (m_prefixPos < m_prefix.size()) {
+                const std::size_t n = std::min(buf.size() - done, m_prefix.size() - m_prefixPos);
+                std::copy_n(m_prefix.begin() + static_cast<std::ptrdiff_t>(m_prefixPos), n, buf.begin() + static_cast<std::ptrdiff_t>(done));
+                m_prefixPos += n;
+                done += n;
+                continue;
+            }
+            if (!m_current) {
+                if (m_mediaIndex >= m_manifest.media.size())
+                    break;
+                POSTERN_ASSIGN(src, m_opener(m_manifest.media[m_mediaIndex].hash));
+                if (src->size() != m_manifest.media[m_mediaIndex].size)
+                    return fail(Errc::MediaHashMismatch, "a stored media file changed size since it was attached; "
+                                                         "run `postern-cli show` on the post and re-attach the file");
+                m_current = std::move(src);
+                m_remaining = m_manifest.media[m_mediaIndex].size;
+            }
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size() - done, m_remaining));
+            POSTERN_ASSIGN(n, m_current->read(buf.subspan(done, want)));
+            if (n == 0)
+                return fail(Errc::MediaHashMismatch, "a stored media file is shorter than when it was attached");
+            done += n;
+            m_remaining -= n;
+            if (m_remaining == 0) {
+                m_current.reset();
+                ++m_mediaIndex;
+            }
+        }
+        return done;
+    }
+
+private:
+    Bytes m_prefix;
+    std::size_t m_prefixPos = 0;
+    const Manifest& m_manifest;
+    MediaOpener m_opener;
+    std::unique_ptr<ByteSource> m_current;
+    std::uint64_t m_remaining = 0;
+    std::size_t m_mediaIndex = 0;
+};
+
+Result<SealedBundle> seal(const SealRequest& req, const MediaOpener& opener, const Sink& sink, const SealProgress& progress)
+{
+    if (!req.workstation || !req.manifest)
+        return fail(Errc::InvalidArgument, "seal request is missing the workstation key or manifest");
+    if (req.expires <= req.created)
+        return fail(Errc::InvalidArgument, "bundle expiry must be after its creation time");
+    const std::string manifestText = req.manifest->serialize();
+    if (manifestText.size() > kMaxManifestBytes)
+        return fail(Errc::TooLarge, "the manifest is larger than 16 MiB; export fewer posts at once");
+
+    BundleHeader h;
+    h.workstation = req.workstation->publicKey();
+    h.recipient = req.recipient;
+    h.sequence = req.sequence;
+    h.bundleId = deriveBundleId(h.workstation, req.sequence);
+    h.created = req.created;
+    h.expires = req.expires;
+    h.payloadBytes = 8 + manifestText.size() + crypto::kSignatureBytes + req.manifest->mediaBytes();
+
+    crypto::SecureBuffer fileKey(crypto::kStreamKeyBytes);
+    crypto::randomBytes(fileKey.span());
+    POSTERN_ASSIGN(sealed, crypto::sealTo(req.recipient, fileKey.view()));
+    std::copy(sealed.begin(), sealed.end(), h.sealedKey.begin());
+    crypto::StreamEncryptor enc;
+    POSTERN_ASSIGN(streamHeader, enc.init(fileKey));
+    h.streamHeader = streamHeader;
+    h.signature = req.workstation->sign(kHeaderContext, h.encodeSigned());
+    const Bytes headerBytes = h.encode();
+    const crypto::Digest headerHash = crypto::blake2b256(headerBytes);
+    const Bytes ad = chunkAd(headerHash);
+
+    // The manifest signature binds the manifest to this exact header.
+    Bytes signedManifest(headerHash.begin(), headerHash.end());
+    signedManifest.insert(signedManifest.end(), manifestText.begin(), manifestText.end());
+    const crypto::Signature manifestSig = req.workstation->sign(kManifestContext, signedManifest);
+    Bytes prefix;
+    prefix.reserve(8 + manifestText.size() + manifestSig.size());
+    putU64(prefix, manifestText.size());
+    prefix.insert(prefix.end(), manifestText.begin(), manifestText.end());
+    prefix.insert(prefix.end(), manifestSig.begin(), manifestSig.end());
+
+    POSTERN_TRY(sink(headerBytes));
+    PlaintextProducer producer(std::move(prefix), *req.manifest, opener);
+    Bytes plain(kChunkBytes);
+    Bytes cipher(kChunkBytes + crypto::kStreamOverhead);
+    std::uint64_t emitted = 0;
+    const std::uint64_t chunks = h.chunkCount();
+    for (std::uint64_t i = 0; i < chunks; ++i) {
+        if (progress.cancel && progress.cancel->load(std::memory_order_relaxed))
+            return fail(Errc::Cancelled, "export cancelled; no bundle was written");
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, h.payloadBytes - emitted));
+        POSTERN_ASSIGN(got, producer.fill({plain.data(), want}));
+        if (got != want)
+            return fail(Errc::Internal, "payload ended before its declared size");
+        const bool final = i + 1 == chunks;
+        std::span<std::uint8_t> out(cipher.data(), want + crypto::kStreamOverhead);
+        POSTERN_TRY(enc.push({plain.data(), want}, ad, final, out));
+        POSTERN_TRY(sink(out));
+        emitted += want;
+        if (progress.onProgress)
+            progress.onProgress(emitted, h.payloadBytes);
+    }
+    SealedBundle result;
+    result.header = h;
+    result.fileBytes = h.fileBytes();
+    result.fingerprint = crypto::fingerprint(headerBytes);
+    return result;
+}
+
+} // namespace
+
+Result<SealedBundle> sealBundle(const SealRequest& request, const std::filesystem::path& out,
+                                const SealProgress& progress)
+{
+    AtomicFileWriter writer;
+    POSTERN_TRY(writer.open(out, 0600));
+    MediaOpener opener = [&](const crypto::Digest& hash) -> Result<std::unique_ptr<ByteSource>> {
+        if (!request.mediaPath)
+            return fail(Errc::InvalidArgument, "no media resolver");
+        POSTERN_ASSIGN(path, request.mediaPath(hash));
+        auto src = std::make_unique<FileSource>();
+        POSTERN_TRY(src->open(path));
+        return std::unique_ptr<ByteSource>(std::move(src));
+    };
+    POSTERN_ASSIGN(sealed, seal(request, opener, [&](ByteView b) { return writer.write(b); }, progress));
+    POSTERN_TRY(writer.commit());
+    return sealed;
+}
+
+Result<Bytes> sealBundleToMemory(const SealRequest& request,
+                                 const std::function<Result<Bytes>(const crypto::Digest&)>& mediaBytes)
+{
+    // Media are kept alive here for the duration of the seal; sources only view them.
+    std::vector<std::unique_ptr<Bytes>> keep;
+    MediaOpener opener = [&](const crypto::Digest& hash) -> Result<std::unique_ptr<ByteSource>> {
+        POSTERN_ASSIGN(bytes, mediaBytes(hash));
+        keep.push_back(std::make_unique<Bytes>(std::move(bytes)));
+        return std::unique_ptr<ByteSource>(std::make_unique<MemorySource>(*keep.back()));
+    };
+    Bytes out;
+    POSTERN_TRY(seal(request, opener,
+                     [&](ByteView b) {
+                         out.insert(out.end(), b.begin(), b.end());
+                         return Status{};
+                     },
+                     {}));
+    return out;
+}
+
+} // namespace postern::bundle

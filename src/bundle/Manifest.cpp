@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "postern/bundle/Manifest.h"
+
+#include "postern/bundle/BundleFormat.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace postern::bundle {
+
+std::uint64_t Manifest::mediaBytes() const
+{
+    std::uint64_t total = 0;
+    for (const auto& m : media)
+        total += m.size;
+    return total;
+}
+
+void Manifest::buildMediaTable()
+{
+    media.clear();
+    std::set<crypto::Digest> seen;
+    for (const auto& p : posts) {
+        for (const auto& m : p.content.media) {
+            if (seen.insert(m.hash).second)
+                media.push_back({m.hash, m.size});
+        }
+    }
+}
+
+std::string Manifest::serialize() const
+{
+    Json policiesJson(Json::Array{});
+    for (const auto& p : policies) {
+        JsonLimits limits;
+        limits.maxBytes = domain::kMaxPolicyBytes;
+        auto parsed = parseCanonicalJson(std::string_view(p.fileText).substr(0, p.fileText.size() - 1), limits);
+        policiesJson.push(parsed.ok() ? std::move(parsed).value() : Json(Json::Object{}));
+    }
+    Json postsJson(Json::Array{});
+    for (const auto& p : posts) {
+        std::vector<domain::Approval> sorted = p.approvals;
+        std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.approver < b.approver; });
+        Json approvals(Json::Array{});
+        for (const auto& a : sorted) {
+            Json o(Json::Object{});
+            o.set("digest", toHex(a.digest)).set("key", toHex(a.approver)).set("sig", toHex(a.signature));
+            approvals.push(std::move(o));
+        }
+        Json o(Json::Object{});
+        o.set("approvals", std::move(approvals)).set("content", p.content.toJson());
+        postsJson.push(std::move(o));
+    }
+    Json mediaJson(Json::Array{});
+    for (const auto& m : media) {
+        Json o(Json::Object{});
+        o.set("hash", toHex(m.hash)).set("size", static_cast<std::int64_t>(m.size));
+        mediaJson.push(std::move(o));
+    }
+    Json doc(Json::Object{});
+    doc.set("media", std::move(mediaJson))
+        .set("policies", std::move(policiesJson))
+        .set("posts", std::move(postsJson))
+        .set("type", std::string(kManifestType))
+        .set("v", 1);
+    return doc.serialize();
+}
+
+namespace {
+
+Result<domain::Approval> parseApproval(const Json& node, const std::string& where)
+{
+    if (!node.isObject())
+        return fail(Errc::WrongType, where + " must be an object");
+    JsonFields f(node, where);
+    POSTERN_ASSIGN(digestHex, f.string("digest", 64));
+    POSTERN_ASSIGN(keyHex, f.string("key", 64));
+    POSTERN_ASSIGN(sigHex, f.string("sig", 128));
+    POSTERN_TRY(f.finish());
+    domain::Approval a;
+    POSTERN_ASSIGN(digest, fromHex(digestHex, crypto::kDigestBytes));
+    std::copy(digest.begin(), digest.end(), a.digest.begin());
+    POSTERN_ASSIGN(key, crypto::keyFromHex(keyHex));
+    a.approver = key;
+    POSTERN_ASSIGN(sig, crypto::signatureFromHex(sigHex));
+    a.signature = sig;
+    return a;
+}
+
+Result<ManifestPost> parsePost(const Json& node, std::string_view bytes, const std::string& where)
+{
+    if (!node.isObject())
+        return fail(Errc::WrongType, where + " must be an object");
+    JsonFields f(node, where);
+    POSTERN_ASSIGN(approvals, f.array("approvals", kMaxApprovalsPerPost));
+    POSTERN_ASSIGN(content, f.object("content"));
+    POSTERN_TRY(f.finish());
+    ManifestPost post;
+    POSTERN_ASSIGN(parsed, domain::PostContent::fromJson(*content, where + ".content"));
+    post.content = std::move(parsed);
+    // The digest is taken over the bytes exactly as received; canonical parsing guarantees
+    // they equal what the approvers' workstation serialised.
+    post.digest = domain::versionDigest(content->rawIn(bytes));
+    for (std::size_t i = 0; i < approvals->asArray().size(); ++i) {
+        POSTERN_ASSIGN(a, parseApproval(approvals->asArray()[i], where + ".approvals[" + std::to_string(i) + "]"));
+        if (!post.approvals.empty()) {
+            if (post.approvals.back().approver == a.approver)
+                return fail(Errc::DuplicateApprover, where + " lists the same approver key twice");
+            if (!(post.approvals.back().approver < a.approver))
+                return fail(Errc::NonCanonical, where + ".approvals must be sorted by key");
+        }
+        post.approvals.push_back(a);
+    }
+    return post;
+}
+
+} // namespace
+
+Result<Manifest> parseManifest(std::string_view bytes)
+{
+    JsonLimits limits;
+    limits.maxBytes = kMaxManifestBytes;
+    limits.maxValues = 4u << 20;
+    limits.maxDepth = 12;
+    limits.maxStringBytes = 64u << 10;
+    POSTERN_ASSIGN(doc, parseCanonicalJson(bytes, limits));
+    if (!doc.isObject())
+        return fail(Errc::WrongType, "manifest must be a JSON object");
+    JsonFields f(doc, "manifest");
+    POSTERN_ASSIGN(media, f.array("media", kMaxMediaPerBundle));
+    POSTERN_ASSIGN(policies, f.array("policies", domain::kMaxPolicyChain));
+    POSTERN_ASSIGN(posts, f.array("posts", kMaxPostsPerBundle));
+    POSTERN_ASSIGN(type, f.string("type", 32));
+    POSTERN_ASSIGN(version, f.integer("v", 1, 1));
+    (void)version;
+    POSTERN_TRY(f.finish());
+    if (type != kManifestType)
+        return fail(Errc::WrongDocumentType, "payload does not start with a manifest");
+    Manifest m;
+    if (policies->asArray().empty())
+        return fail(Errc::MissingField, "manifest carries no policy");
+    for (const auto& p : policies->asArray()) {
+        POSTERN_ASSIGN(sp, domain::parseSignedPolicy(p, bytes));
+        m.policies.push_back(std::move(sp));
+    }
+    if (posts->asArray().empty())
+        return fail(Errc::MissingField, "manifest lists no post");
+    std::set<std::string> postIds;
+    std::map<crypto::Digest, std::uint64_t> referenced;
+    for (std::size_t i = 0; i < posts->asArray().size(); ++i) {
+        POSTERN_ASSIGN(p, parsePost(posts->asArray()[i], bytes, "manifest.posts[" + std::to_string(i) + "]"));
+        if (!postIds.insert(p.content.postId).second)
+            return fail(Errc::DuplicateField, "post " + p.content.postId + " appears twice in the manifest");
+        for (const auto& ref : p.content.media) {
+            auto [it, inserted] = referenced.emplace(ref.hash, ref.size);
+            if (!inserted && it->second != ref.size)
+                return fail(Errc::BadValue, "two posts give different sizes for the same media");
+        }
+        m.posts.push_back(std::move(p));
+    }
+    std::set<crypto::Digest> listed;
+    for (std::size_t i = 0; i < media->asArray().size(); ++i) {
+        const std::string where = "manifest.media[" + std::to_string(i) + "]";
+        const Json& n = media->asArray()[i];
+        if (!n.isObject())
+            return fail(Errc::WrongType, where + " must be an object");
+        JsonFields mf(n, where);
+        POSTERN_ASSIGN(hashHex, mf.string("hash", 64));
+        POSTERN_ASSIGN(size, mf.integer("size", 1, static_cast<std::int64_t>(domain::kMaxMediaBytes)));
+        POSTERN_TRY(mf.finish());
+        MediaEntry e;
+        POSTERN_ASSIGN(hash, fromHex(hashHex, crypto::kDigestBytes));
+        std::copy(hash.begin(), hash.end(), e.hash.begin());
+        e.size = static_cast<std::uint64_t>(size);
+        if (!listed.insert(e.hash).second)
+            return fail(Errc::DuplicateField, where + " lists a media hash twice");
+        const auto it = referenced.find(e.hash);
+        if (it == referenced.end())
+            return fail(Errc::BadValue, where + " is not used by any post (unreferenced payload data is refused)");
+        if (it->second != e.size)
+            return fail(Errc::BadValue, where + " size differs from the size the post declares");
+        m.media.push_back(e);
+    }
+    if (listed.size() != referenced.size())
+        return fail(Errc::BadValue, "a post refers to media that the manifest's media table does not carry");
+    return m;
+}
+
+} // namespace postern::bundle

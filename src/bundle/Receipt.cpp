@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "postern/bundle/Receipt.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace postern::bundle {
+
+namespace {
+constexpr std::pair<ReceiptState, std::string_view> kStates[] = {{ReceiptState::Published, "published"},
+                                                                 {ReceiptState::Failed, "failed"},
+                                                                 {ReceiptState::Scheduled, "scheduled"},
+                                                                 {ReceiptState::Rejected, "rejected"}};
+} // namespace
+
+std::string_view receiptStateName(ReceiptState s) noexcept
+{
+    for (const auto& [state, name] : kStates) {
+        if (state == s)
+            return name;
+    }
+    return "failed";
+}
+
+std::string makeReceipt(const Receipt& receipt, const crypto::SigningKey& uploaderKey)
+{
+    std::vector<ReceiptEntry> sorted = receipt.entries;
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.postId, a.version, a.channel) < std::tie(b.postId, b.version, b.channel);
+    });
+    Json entries(Json::Array{});
+    for (const auto& e : sorted) {
+        Json o(Json::Object{});
+        o.set("channel", e.channel.str())
+            .set("platform_id", e.platformId)
+            .set("post_id", e.postId)
+            .set("reason", e.reason)
+            .set("state", std::string(receiptStateName(e.state)))
+            .set("url", e.url)
+            .set("version", e.version);
+        entries.push(std::move(o));
+    }
+    Json body(Json::Object{});
+    body.set("bundle_id", toHex(receipt.bundleId))
+        .set("entries", std::move(entries))
+        .set("error", receipt.error)
+        .set("processed_at", receipt.processedAt)
+        .set("type", std::string(kReceiptType))
+        .set("uploader", toHex(uploaderKey.publicKey()))
+        .set("workstation", toHex(receipt.workstation));
+    return domain::signedFileText(domain::makeSignedDocument(body, {&uploaderKey}));
+}
+
+Result<Receipt> readReceipt(std::string_view fileText, const crypto::PublicKey& expectedUploader)
+{
+    POSTERN_ASSIGN(doc, domain::readSignedFile(fileText, kReceiptType, kMaxReceiptBytes, 1));
+    JsonFields f(doc.body, "receipt");
+    POSTERN_ASSIGN(idHex, f.string("bundle_id", 32));
+    POSTERN_ASSIGN(entries, f.array("entries", 16000));
+    POSTERN_ASSIGN(error, f.string("error", 1024));
+    POSTERN_ASSIGN(processedAt, f.integer("processed_at", 0, INT64_MAX));
+    POSTERN_ASSIGN(type, f.string("type", 32));
+    (void)type;
+    POSTERN_ASSIGN(uploaderHex, f.string("uploader", 64));
+    POSTERN_ASSIGN(wsHex, f.string("workstation", 64));
+    POSTERN_TRY(f.finish());
+    Receipt r;
+    POSTERN_ASSIGN(id, fromHex(idHex, 16));
+    std::copy(id.begin(), id.end(), r.bundleId.begin());
+    POSTERN_ASSIGN(uploader, crypto::keyFromHex(uploaderHex));
+    POSTERN_ASSIGN(ws, crypto::keyFromHex(wsHex));
+    if (!crypto::equalConstantTime(uploader, expectedUploader) || !doc.signedBy(expectedUploader))
+        return fail(Errc::BadSignature, "the receipt is not signed by the trusted uploader; "
+                                        "it may come from another uploader or have been altered");
+    r.uploader = uploader;
+    r.workstation = ws;
+    r.processedAt = processedAt;
+    r.error = error;
+    for (std::size_t i = 0; i < entries->asArray().size(); ++i) {
+        const std::string where = "receipt.entries[" + std::to_string(i) + "]";
+        const Json& n = entries->asArray()[i];
+        if (!n.isObject())
+            return fail(Errc::WrongType, where + " must be an object");
+        JsonFields ef(n, where);
+        POSTERN_ASSIGN(channel, ef.string("channel", 160));
+        POSTERN_ASSIGN(platformId, ef.string("platform_id", 256));
+        POSTERN_ASSIGN(postId, ef.string("post_id", 32));
+        POSTERN_ASSIGN(reason, ef.string("reason", 2048));
+        POSTERN_ASSIGN(state, ef.string("state", 16));
+        POSTERN_ASSIGN(url, ef.string("url", 2048));
+        POSTERN_ASSIGN(version, ef.integer("version", 1, INT64_MAX));
+        POSTERN_TRY(ef.finish());
+        ReceiptEntry e;
+        POSTERN_ASSIGN(ch, domain::ChannelId::parse(channel));
+        e.channel = ch;
+        if (!fromHex(postId, 16).ok())
+            return fail(Errc::BadValue, where + ".post_id must be 32 lowercase hex digits");
+        const auto it = std::find_if(std::begin(kStates), std::end(kStates), [&](const auto& s) { return s.second == state; });
+        if (it == std::end(kStates))
+            return fail(Errc::BadValue, where + ".state \"" + state + "\" is not a receipt state");
+        e.state = it->first;
+        e.postId = postId;
+        e.platformId = platformId;
+        e.reason = reason;
+        e.url = url;
+        e.version = version;
+        r.entries.push_back(std::move(e));
+    }
+    return r;
+}
+
+} // namespace postern::bundle

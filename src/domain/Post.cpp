@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "postern/domain/Post.h"
+
+#include <algorithm>
+#include <set>
+
+namespace postern::domain {
+
+crypto::Digest versionDigest(std::string_view canonicalContent)
+{
+    return crypto::blake2b256(kPostVersionContext, asBytes(canonicalContent));
+}
+
+crypto::Digest PostContent::digest() const
+{
+    return versionDigest(canonical());
+}
+
+Json PostContent::toJson() const
+{
+    std::vector<ChannelPost> sorted = channels;
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.channel < b.channel; });
+    Json chans(Json::Array{});
+    for (const auto& c : sorted) {
+        Json o(Json::Object{});
+        o.set("channel", c.channel.str()).set("options", c.options).set("text", c.text);
+        chans.push(std::move(o));
+    }
+    Json media_(Json::Array{});
+    for (const auto& m : media) {
+        Json o(Json::Object{});
+        o.set("alt", m.alt)
+            .set("hash", toHex(m.hash))
+            .set("mime", m.mime)
+            .set("name", m.name)
+            .set("size", static_cast<std::int64_t>(m.size));
+        media_.push(std::move(o));
+    }
+    Json body(Json::Object{});
+    body.set("author", toHex(author))
+        .set("channels", std::move(chans))
+        .set("created", created)
+        .set("media", std::move(media_))
+        .set("post_id", postId)
+        .set("schedule", schedule)
+        .set("type", std::string(kPostType))
+        .set("version", version);
+    return body;
+}
+
+bool mediaMimeAllowed(std::string_view mime)
+{
+    return !mediaExtension(mime).empty();
+}
+
+std::string_view mediaExtension(std::string_view mime)
+{
+    static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+        {"image/jpeg", "jpg"}, {"image/png", "png"},       {"image/webp", "webp"}, {"image/gif", "gif"},
+        {"video/mp4", "mp4"},  {"video/quicktime", "mov"}, {"video/webm", "webm"}};
+    for (const auto& [m, ext] : kTypes) {
+        if (m == mime)
+            return ext;
+    }
+    return {};
+}
+
+Status validateMediaName(std::string_view name)
+{
+    if (name.empty() || name.size() > 255)
+        return fail(Errc::BadMediaName, "media name must be 1 to 255 bytes");
+    if (!isValidUtf8(name))
+        return fail(Errc::BadMediaName, "media name is not valid UTF-8");
+    if (name.front() == '.' || name.find("..") != std::string_view::npos)
+        return fail(Errc::BadMediaName, "media name \"" + std::string(name) + "\" starts with a dot or contains \"..\"");
+    for (char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f || c == '/' || c == '\\' || c == ':')
+            return fail(Errc::BadMediaName, "media name \"" + std::string(name)
+                                                + "\" contains a path separator, colon or control character");
+    }
+    return {};
+}
+
+namespace {
+
+struct OptionSpec
+{
+    std::string_view key;
+    bool isBool;
+    bool required;
+    std::vector<std::string_view> allowed; // empty = any string within the length cap
+};
+
+const std::vector<OptionSpec>& optionTable(Platform p)
+{
+    static const std::vector<OptionSpec> kNone;
+    static const std::vector<OptionSpec> kBluesky{{"lang", false, false, {}}};
+    static const std::vector<OptionSpec> kMastodon{
+        {"language", false, false, {}},
+        {"sensitive", true, false, {}},
+        {"spoiler_text", false, false, {}},
+        {"visibility", false, true, {"public", "unlisted", "private", "direct"}}};
+    // TikTok: privacy level has no default and interaction toggles must be chosen explicitly
+    // (content-sharing guidelines), so they are required here.
+    static const std::vector<OptionSpec> kTikTok{
+        {"brand_content_toggle", true, false, {}},
+        {"brand_organic_toggle", true, false, {}},
+        {"disable_comment", true, true, {}},
+        {"disable_duet", true, true, {}},
+        {"disable_stitch", true, true, {}},
+        {"is_aigc", true, false, {}},
+        {"privacy_level", false, true, {"PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"}}};
+    static const std::vector<OptionSpec> kX{
+        {"reply_settings", false, false, {"following", "mentionedUsers", "subscribers", "verified"}}};
+    switch (p) {
+    case Platform::Outbox: return kNone;
+    case Platform::Bluesky: return kBluesky;
+    case Platform::Mastodon: return kMastodon;
+    case Platform::TikTok: return kTikTok;
+    case Platform::X: return kX;
+    }
+    return kNone;
+}
+
+} // namespace
+
+Status validateOptions(Platform platform, const Json& options, const std::string& where)
+{
+    if (!options.isObject())
+        return fail(Errc::WrongType, where + " must be an object");
+    const auto& table = optionTable(platform);
+    for (const auto& [key, value] : options.asObject()) {
+        const auto it = std::find_if(table.begin(), table.end(), [&](const OptionSpec& s) { return s.key == key; });
+        if (it == table.end())
+            return fail(Errc::UnknownField, where + " has option \"" + key + "\", which "
+                                                + std::string(platformName(platform)) + " does not support");
+        if (it->isBool != (value.type() == Json::Type::Bool) || (!it->isBool && value.type() != Json::Type::String))
+            return fail(Errc::WrongType, where + "." + key + (it->isBool ? " must be true or false" : " must be a string"));
+        if (!it->isBool) {
+            const auto& s = value.asString();
+            if (s.size() > 500)
+                return fail(Errc::TooLarge, where + "." + key + " is longer than 500 bytes");
+            if (!it->allowed.empty() && std::find(it->allowed.begin(), it->allowed.end(), s) == it->allowed.end())
+                return fail(Errc::BadValue, where + "." + key + " has the unsupported value \"" + s + "\"");
+        }
+    }
+    for (const auto& spec : table) {
+        if (spec.required && !options.find(spec.key))
+            return fail(Errc::MissingField, where + " must set " + std::string(platformName(platform)) + " option \""
+                                                + std::string(spec.key) + "\" (there is no default)");
+    }
+    return {};
+}
+
+Result<PostContent> PostContent::fromJson(const Json& node, const std::string& where)
+{
+    if (!node.isObject())
+        return fail(Errc::WrongType, where + " must be an object");
+    JsonFields f(node, where);
+    PostContent c;
+    POSTERN_ASSIGN(authorHex, f.string("author", 64));
+    POSTERN_ASSIGN(chans, f.array("channels", kMaxChannelsPerPost));
+    POSTERN_ASSIGN(created, f.integer("created", 0, INT64_MAX));
+    POSTERN_ASSIGN(media, f.array("media", kMaxMediaPerPost));
+    POSTERN_ASSIGN(postId, f.string("post_id", 32));
+    POSTERN_ASSIGN(schedule, f.integer("schedule", 0, INT64_MAX));
+    POSTERN_ASSIGN(type, f.string("type", 32));
+    POSTERN_ASSIGN(version, f.integer("version", 1, INT64_MAX));
+    POSTERN_TRY(f.finish());
+    if (type != kPostType)
+        return fail(Errc::WrongDocumentType, where + " is not a post");
+    POSTERN_ASSIGN(author, crypto::keyFromHex(authorHex));
+    c.author = author;
+    c.created = created;
+    c.schedule = schedule;
+    c.version = version;
+    c.postId = postId;
+    for (std::size_t i = 0; i < chans->asArray().size(); ++i) {
+        const std::string w = where + ".channels[" + std::to_string(i) + "]";
+        const Json& n = chans->asArray()[i];
+        if (!n.isObject())
+            return fail(Errc::WrongType, w + " must be an object");
+        JsonFields cf(n, w);
+        POSTERN_ASSIGN(channel, cf.string("channel", 160));
+        POSTERN_ASSIGN(options, cf.object("options"));
+        POSTERN_ASSIGN(text, cf.string("text", kMaxTextBytes));
+        POSTERN_TRY(cf.finish());
+        ChannelPost cp;
+        POSTERN_ASSIGN(id, ChannelId::parse(channel));
+        cp.channel = id;
+        cp.options = *options;
+        cp.text = text;
+        c.channels.push_back(std::move(cp));
+    }
+    for (std::size_t i = 0; i < media->asArray().size(); ++i) {
+        const std::string w = where + ".media[" + std::to_string(i) + "]";
+        const Json& n = media->asArray()[i];
+        if (!n.isObject())
+            return fail(Errc::WrongType, w + " must be an object");
+        JsonFields mf(n, w);
+        MediaRef m;
+        POSTERN_ASSIGN(alt, mf.string("alt", kMaxAltBytes));
+        POSTERN_ASSIGN(hashHex, mf.string("hash", 64));
+        POSTERN_ASSIGN(mime, mf.string("mime", 64));
+        POSTERN_ASSIGN(name, mf.string("name", 255));
+        POSTERN_ASSIGN(size, mf.integer("size", 1, static_cast<std::int64_t>(kMaxMediaBytes)));
+        POSTERN_TRY(mf.finish());
+        POSTERN_ASSIGN(hash, fromHex(hashHex, crypto::kDigestBytes));
+        std::copy(hash.begin(), hash.end(), m.hash.begin());
+        m.alt = alt;
+        m.mime = mime;
+        m.name = name;
+        m.size = static_cast<std::uint64_t>(size);
+        c.media.push_back(std::move(m));
+    }
+    POSTERN_TRY(c.validate());
+    return c;
+}
+
+Status PostContent::validate() const
+{
+    if (postId.size() != 32 || !fromHex(postId, 16).ok())
+        return fail(Errc::BadValue, "post id must be 32 lowercase hex digits");
+    if (channels.empty())
+        return fail(Errc::MissingField, "post " + postId + " has no channel");
+    std::set<std::string> seen;
+    for (const auto& c : channels) {
+        if (!seen.insert(c.channel.str()).second)
+            return fail(Errc::DuplicateField, "post " + postId + " lists channel " + c.channel.str() + " twice");
+        if (c.text.size() > kMaxTextBytes || !isValidUtf8(c.text))
+            return fail(Errc::BadValue, "text for " + c.channel.str() + " is not valid UTF-8 or is over 16 KiB");
+        if (c.text.empty() && media.empty())
+            return fail(Errc::MissingField, "post for " + c.channel.str() + " has neither text nor media");
+        POSTERN_TRY(validateOptions(c.channel.platform, c.options, "post " + postId + " options for " + c.channel.str()));
+    }
+    std::set<crypto::Digest> hashes;
+    for (const auto& m : media) {
+        POSTERN_TRY(validateMediaName(m.name));
+        if (!mediaMimeAllowed(m.mime))
+            return fail(Errc::BadValue, "media type " + m.mime + " is not allowed");
+        if (m.size == 0 || m.size > kMaxMediaBytes)
+            return fail(Errc::TooLarge, "media " + m.name + " is empty or larger than 4 GiB");
+        if (m.alt.size() > kMaxAltBytes || !isValidUtf8(m.alt))
+            return fail(Errc::BadValue, "alt text for " + m.name + " is not valid UTF-8 or is over 4 KiB");
+        if (!hashes.insert(m.hash).second)
+            return fail(Errc::DuplicateField, "post " + postId + " attaches the same media twice");
+    }
+    return {};
+}
+
+Approval approve(const crypto::SigningKey& approver, const crypto::Digest& digest)
+{
+    return {approver.publicKey(), digest, approver.sign(kApprovalContext, digest)};
+}
+
+Status checkApprovals(const PostContent& content, const crypto::Digest& digest, const std::vector<Approval>& approvals,
+                      const Policy& policy)
+{
+    std::set<crypto::PublicKey> valid;
+    for (const auto& a : approvals) {
+        if (!crypto::equalConstantTime(a.digest, digest))
+            return fail(Errc::ApprovalWrongVersion, "an approval for post " + content.postId
+                                                        + " was given for a different version of it");
+        if (valid.count(a.approver))
+            return fail(Errc::DuplicateApprover, "the same approver is counted twice for post " + content.postId);
+        const PolicyUser* user = policy.userByKey(a.approver);
+        if (!user)
+            return fail(Errc::UnknownSigner, "post " + content.postId + " carries an approval by a key the policy does not know ("
+                                                 + crypto::fingerprint(a.approver) + ")");
+        if (crypto::equalConstantTime(a.approver, content.author))
+            return fail(Errc::SelfApproval, user->name + " approved their own post " + content.postId);
+        if (!crypto::verifySignature(a.approver, kApprovalContext, digest, a.signature))
+            return fail(Errc::BadApprovalSignature, "the approval by " + user->name + " on post " + content.postId
+                                                        + " has an invalid signature");
+        if (!hasRole(user->roles, Role::Approver))
+            return fail(Errc::ApproverNotAuthorised, user->name + " does not have the approver role");
+        bool authorisedSomewhere = false;
+        for (const auto& c : content.channels) {
+            const ChannelRule* rule = policy.rule(c.channel);
+            if (rule && std::find(rule->approvers.begin(), rule->approvers.end(), a.approver) != rule->approvers.end())
+                authorisedSomewhere = true;
+        }
+        if (!authorisedSomewhere)
+            return fail(Errc::ApproverNotAuthorised,
+                        user->name + " may not approve posts for any channel of post " + content.postId);
+        valid.insert(a.approver);
+    }
+    for (const auto& c : content.channels) {
+        const ChannelRule* rule = policy.rule(c.channel);
+        if (!rule)
+            return fail(Errc::ChannelNotInPolicy, "channel " + c.channel.str() + " has no approval rule in policy version "
+                                                      + std::to_string(policy.version));
+        std::int64_t count = 0;
+        for (const auto& k : rule->approvers)
+            count += static_cast<std::int64_t>(valid.count(k));
+        if (count < rule->required)
+            return fail(Errc::ThresholdNotMet, "post " + content.postId + " has " + std::to_string(count)
+                                                   + " valid approval(s) for " + c.channel.str() + "; "
+                                                   + std::to_string(rule->required) + " required");
+    }
+    return {};
+}
+
+} // namespace postern::domain
