@@ -73,7 +73,7 @@ Result<SealedBundle> seal(const SealRequest& req, const MediaOpener& opener, con
         return fail(Errc::InvalidArgument, "seal request is missing the workstation key or manifest");
     if (req.expires <= req.created)
         return fail(Errc::InvalidArgument, "bundle expiry must be after its creation time");
-    const std::string manifestText = req.manifest->serialize();
+    const std::string manifestText = req.rawManifest ? *req.rawManifest : req.manifest->serialize();
     if (manifestText.size() > kMaxManifestBytes)
         return fail(Errc::TooLarge, "the manifest is larger than 16 MiB; export fewer posts at once");
 

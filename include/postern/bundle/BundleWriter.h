@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 
 namespace postern::bundle {
 
@@ -22,6 +23,10 @@ struct SealRequest
     const Manifest* manifest = nullptr;
     /** mediaPath returns where the store keeps the file with this hash. */
     std::function<Result<std::filesystem::path>(const crypto::Digest&)> mediaPath;
+    /** rawManifest, when set, is sealed instead of manifest->serialize() (the media table
+     *  still comes from `manifest`). Conformance tests use it to build hostile bundles that a
+     *  correct workstation never writes; production code leaves it empty. */
+    std::optional<std::string> rawManifest;
 };
 
 /** SealProgress reports bytes written and lets the caller cancel between chunks. */
