@@ -24,3 +24,9 @@ if(POSTERN_SANITIZE)
         -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(postern_common INTERFACE -fsanitize=address,undefined)
 endif()
+
+# Fuzz builds instrument every library for coverage; only the fuzz executables link the
+# libFuzzer main (tests/fuzz/CMakeLists.txt).
+if(POSTERN_BUILD_FUZZERS)
+    target_compile_options(postern_common INTERFACE -fsanitize=fuzzer-no-link)
+endif()

@@ -130,7 +130,10 @@ Status validateOptions(Platform platform, const Json& options, const std::string
     if (!options.isObject())
         return fail(Errc::WrongType, where + " must be an object");
     const auto& table = optionTable(platform);
-    for (const auto& [key, value] : options.asObject()) {
+    for (const auto& member : options.asObject()) {
+        // Named references, not a structured binding: clang 14 cannot capture bindings.
+        const std::string& key = member.first;
+        const Json& value = member.second;
         const auto it = std::find_if(table.begin(), table.end(), [&](const OptionSpec& s) { return s.key == key; });
         if (it == table.end())
             return fail(Errc::UnknownField, where + " has option \"" + key + "\", which "

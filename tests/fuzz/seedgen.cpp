@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Writes the seed corpora in tests/fuzz/corpus/ from the deterministic fuzz ceremony, so the
+// seeds are valid documents that reach deep into each parser. Re-run after a format change:
+//   build/fuzz/tests/fuzz/fuzz_seedgen tests/fuzz/corpus
+#include "FuzzCeremony.h"
+
+#include "postern/bundle/Receipt.h"
+#include "postern/crypto/KeyFile.h"
+#include "postern/domain/Identity.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+using namespace postern;
+namespace fs = std::filesystem;
+
+namespace {
+void put(const fs::path& dir, const std::string& name, std::string_view bytes)
+{
+    fs::create_directories(dir);
+    std::ofstream(dir / name, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: fuzz_seedgen CORPUS_DIR\n");
+        return 1;
+    }
+    const fs::path root = argv[1];
+    auto& c = fuzz::instance();
+
+    put(root / "json", "object", R"({"a":[1,-2,true,false],"b":{"c":"x\"y\\z\n\u0001"},"d":""})");
+    put(root / "json", "nested", R"([[[{"k":"v"}]],{"":0}])");
+
+    domain::PostContent post;
+    post.postId = std::string(32, 'a');
+    post.author = c.admin.publicKey();
+    post.created = 1798761000;
+    domain::ChannelPost cp;
+    cp.channel = domain::ChannelId::parse("outbox:press").value();
+    cp.text = "Seed post \xe2\x9c\x93";
+    post.channels.push_back(cp);
+    bundle::Manifest m;
+    m.policies = {c.policy};
+    bundle::ManifestPost mp;
+    mp.content = post;
+    mp.digest = post.digest();
+    mp.approvals = {domain::approve(c.approver, mp.digest)};
+    m.posts = {mp};
+    const std::string manifest = m.serialize();
+    put(root / "manifest", "valid", manifest);
+
+    put(root / "policy", "policy", c.policy.fileText);
+    const auto box = crypto::BoxKey::fromSecret(Bytes(32, 9)).value();
+    put(root / "policy", "uploader-identity", domain::makeUploaderIdentity("uploader", box.publicKey(), c.approver));
+    put(root / "policy", "workstation-identity",
+        domain::makeWorkstationIdentity("ws", c.workstation, {c.policy.fileText}).value());
+
+    bundle::Receipt r;
+    r.bundleId = bundle::deriveBundleId(c.workstation.publicKey(), 1);
+    r.workstation = c.workstation.publicKey();
+    r.processedAt = 1798761600;
+    bundle::ReceiptEntry e;
+    e.postId = post.postId;
+    e.version = 1;
+    e.channel = cp.channel;
+    e.state = bundle::ReceiptState::Published;
+    e.url = "file:///srv/outbox/x";
+    r.entries = {e};
+    put(root / "receipt", "valid", bundle::makeReceipt(r, c.admin));
+
+    crypto::SecureBuffer pass(asBytes("fuzz passphrase"));
+    put(root / "keyfile", "ed25519",
+        crypto::sealKeyFile(crypto::KeyKind::Ed25519, c.admin.seed(), c.admin.publicKey(), pass,
+                            crypto::KdfParams::interactive(), "seed")
+            .value());
+
+    const Bytes sealed = c.sealRaw(manifest);
+    if (auto v = c.verify(sealed); !v) {
+        std::fprintf(stderr, "seed bundle does not verify: %s\n", v.error().what().c_str());
+        return 1;
+    }
+    std::string whole(1, '\0');
+    whole.append(sealed.begin(), sealed.end());
+    put(root / "bundle", "whole-valid", whole);
+    put(root / "bundle", "manifest-mode", "\x01" + manifest);
+    std::printf("seed corpora written under %s\n", root.c_str());
+    return 0;
+}
