@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Sets up the machine and runs Postern's whole test suite (this is what CI runs):
+#   1. dev build (warnings as errors) and every CTest test,
+#   2. link check: workstation binaries link no network library, the uploader no GUI library,
+#   3. AddressSanitizer + UBSan build and its tests (tests labelled "slow" excluded),
+#   4. libFuzzer build and a short run of every fuzz target over its seed corpus.
+# Exits non-zero on the first failure.
+#
+# Developer toggles (CI uses none): POSTERN_SKIP_ASAN=1, POSTERN_SKIP_FUZZ=1,
+# POSTERN_FUZZ_SECONDS=N (per fuzz target, default 20).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+jobs=2
+
+current="start"
+step() { current=$*; printf '\n==== %s\n' "$*"; }
+die() { printf '\ntest.sh: FAILED: %s\n' "$*" >&2; exit 1; }
+trap 'printf "\ntest.sh: FAILED in step: %s\n" "$current" >&2' ERR
+
+step "setup"
+./scripts/setup.sh
+
+step "dev build and tests"
+cmake --preset dev
+cmake --build --preset dev -j"$jobs"
+ctest --preset dev
+
+# --- link check -------------------------------------------------------------------------
+# The configure-time check (cmake/PosternLayering.cmake) looks at the target graph; this one
+# looks at what the built binaries really load.
+has_target() { ninja -C "build/$1" -t targets all 2>/dev/null | grep -q "^$2:"; }
+
+check_links() { # preset target binary forbidden-regex what
+    local preset=$1 target=$2 binary=$3 forbidden=$4 what=$5 bad
+    if ! has_target "$preset" "$target"; then
+        echo "link check: $target is not part of the build yet, skipped"
+        return 0
+    fi
+    [ -x "$binary" ] || die "$target is a build target but $binary was not built"
+    bad=$(ldd "$binary" | grep -iE "$forbidden" || true)
+    if [ -n "$bad" ]; then
+        printf 'link check: %s links a %s, which it must never do:\n%s\n' "$binary" "$what" "$bad" >&2
+        die "layering invariant broken by $binary"
+    fi
+    echo "link check: $binary links no $what"
+}
+
+step "link check (air gap and GUI-free uploader)"
+check_links dev postern-cli build/dev/src/cli/postern-cli 'Qt6Network|libcurl' "network library"
+check_links dev postern build/dev/src/app/postern 'Qt6Network|libcurl' "network library"
+check_links dev postern-uploader build/dev/src/uploader/postern-uploader 'Qt6Widgets|Qt6Gui' "GUI library"
+
+# --- sanitizers ---------------------------------------------------------------------------
+if [ "${POSTERN_SKIP_ASAN:-0}" = 1 ]; then
+    step "asan: skipped (POSTERN_SKIP_ASAN=1)"
+else
+    step "asan build and tests"
+    cmake --preset asan
+    cmake --build --preset asan -j"$jobs"
+    ctest --preset asan -LE slow
+fi
+
+# --- fuzzers ------------------------------------------------------------------------------
+run_fuzzers() {
+    local fuzz_dir=build/fuzz/tests/fuzz seconds=${POSTERN_FUZZ_SECONDS:-20} found=0 failed=()
+    local run_dir=build/fuzz/run fuzzer name work
+    rm -rf "$run_dir"
+    for fuzzer in "$fuzz_dir"/fuzz_*; do
+        name=$(basename "$fuzzer")
+        # Only current targets: a binary left over from a removed target is not run.
+        if [ ! -x "$fuzzer" ] || ! has_target fuzz "$name"; then continue; fi
+        found=$((found + 1))
+        work="$run_dir/$name"
+        mkdir -p "$work/corpus" "$work/artifacts"
+        # Fuzz a copy of the seed corpus: the run adds inputs, and the repo must stay unchanged.
+        if [ -d "tests/fuzz/corpus/$name" ]; then
+            cp -R "tests/fuzz/corpus/$name/." "$work/corpus/"
+        fi
+        echo "fuzz: $name for ${seconds}s ($(find "$work/corpus" -type f | wc -l) seed inputs)"
+        # -timeout: an input that runs for a minute is reported as a hang, not waited for.
+        if "$fuzzer" -max_total_time="$seconds" -timeout=60 -print_final_stats=1 \
+            -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1; then
+            grep -E '^stat::(number_of_executed_units|new_units_added)' "$work/log" || true
+        else
+            tail -n 60 "$work/log" >&2
+            echo "fuzz: $name failed; full log and reproducer(s) in $work/" >&2
+            failed+=("$name")
+        fi
+    done
+    [ "$found" -gt 0 ] || die "fuzz build produced no $fuzz_dir/fuzz_* binary"
+    [ "${#failed[@]}" -eq 0 ] || die "fuzz target(s) failed: ${failed[*]}"
+    echo "fuzz: $found target(s) ran without a crash"
+}
+
+if [ "${POSTERN_SKIP_FUZZ:-0}" = 1 ]; then
+    step "fuzz: skipped (POSTERN_SKIP_FUZZ=1)"
+elif [ ! -f tests/fuzz/CMakeLists.txt ]; then
+    step "fuzz: skipped (no fuzz targets yet: tests/fuzz/CMakeLists.txt does not exist)"
+else
+    step "fuzz build and short fuzz runs"
+    cmake --preset fuzz
+    cmake --build --preset fuzz -j"$jobs"
+    run_fuzzers
+fi
+
+step "all test stages passed"
