@@ -66,12 +66,17 @@ private:
 
 } // namespace postern
 
-/** POSTERN_TRY propagates a failed Status/Result from the enclosing function. */
-#define POSTERN_TRY(expr)                                                                          \
+#define POSTERN_CONCAT_INNER(a, b) a##b
+#define POSTERN_CONCAT(a, b) POSTERN_CONCAT_INNER(a, b)
+
+/** POSTERN_TRY propagates a failed Status/Result from the enclosing function. The temporary
+ *  gets a unique name so a POSTERN_TRY inside a lambda inside another does not shadow. */
+#define POSTERN_TRY(expr) POSTERN_TRY_IMPL(expr, POSTERN_CONCAT(postern_try_, __COUNTER__))
+#define POSTERN_TRY_IMPL(expr, name)                                                               \
     do {                                                                                           \
-        auto&& postern_try_result_ = (expr);                                                       \
-        if (!postern_try_result_.ok())                                                             \
-            return std::move(postern_try_result_).error();                                         \
+        auto&& name = (expr);                                                                      \
+        if (!name.ok())                                                                            \
+            return std::move(name).error();                                                        \
     } while (false)
 
 /** POSTERN_ASSIGN declares `var` from a Result or propagates its error. */
