@@ -32,8 +32,8 @@ int main(int argc, char** argv)
     const fs::path root = argv[1];
     auto& c = fuzz::instance();
 
-    put(root / "json", "object", R"({"a":[1,-2,true,false],"b":{"c":"x\"y\\z\n\u0001"},"d":""})");
-    put(root / "json", "nested", R"([[[{"k":"v"}]],{"":0}])");
+    put(root / "fuzz_json", "object", R"({"a":[1,-2,true,false],"b":{"c":"x\"y\\z\n\u0001"},"d":""})");
+    put(root / "fuzz_json", "nested", R"([[[{"k":"v"}]],{"":0}])");
 
     domain::PostContent post;
     post.postId = std::string(32, 'a');
@@ -51,12 +51,12 @@ int main(int argc, char** argv)
     mp.approvals = {domain::approve(c.approver, mp.digest)};
     m.posts = {mp};
     const std::string manifest = m.serialize();
-    put(root / "manifest", "valid", manifest);
+    put(root / "fuzz_manifest", "valid", manifest);
 
-    put(root / "policy", "policy", c.policy.fileText);
+    put(root / "fuzz_policy", "policy", c.policy.fileText);
     const auto box = crypto::BoxKey::fromSecret(Bytes(32, 9)).value();
-    put(root / "policy", "uploader-identity", domain::makeUploaderIdentity("uploader", box.publicKey(), c.approver));
-    put(root / "policy", "workstation-identity",
+    put(root / "fuzz_policy", "uploader-identity", domain::makeUploaderIdentity("uploader", box.publicKey(), c.approver));
+    put(root / "fuzz_policy", "workstation-identity",
         domain::makeWorkstationIdentity("ws", c.workstation, {c.policy.fileText}).value());
 
     bundle::Receipt r;
@@ -70,10 +70,10 @@ int main(int argc, char** argv)
     e.state = bundle::ReceiptState::Published;
     e.url = "file:///srv/outbox/x";
     r.entries = {e};
-    put(root / "receipt", "valid", bundle::makeReceipt(r, c.admin));
+    put(root / "fuzz_receipt", "valid", bundle::makeReceipt(r, c.admin));
 
     crypto::SecureBuffer pass(asBytes("fuzz passphrase"));
-    put(root / "keyfile", "ed25519",
+    put(root / "fuzz_keyfile", "ed25519",
         crypto::sealKeyFile(crypto::KeyKind::Ed25519, c.admin.seed(), c.admin.publicKey(), pass,
                             crypto::KdfParams::interactive(), "seed")
             .value());
@@ -85,8 +85,8 @@ int main(int argc, char** argv)
     }
     std::string whole(1, '\0');
     whole.append(sealed.begin(), sealed.end());
-    put(root / "bundle", "whole-valid", whole);
-    put(root / "bundle", "manifest-mode", "\x01" + manifest);
+    put(root / "fuzz_bundle", "whole-valid", whole);
+    put(root / "fuzz_bundle", "manifest-mode", "\x01" + manifest);
     std::printf("seed corpora written under %s\n", root.c_str());
     return 0;
 }
