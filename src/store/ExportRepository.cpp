@@ -16,7 +16,8 @@ namespace {
 constexpr std::size_t kMaxIdBytes = 256;
 constexpr std::size_t kMaxPathBytes = 4096;
 constexpr std::size_t kMaxResultFieldBytes = 4096;
-constexpr std::size_t kMaxReceiptBytes = 1u << 20;
+// Matches bundle::kMaxReceiptBytes: the store must accept every receipt the parser accepts.
+constexpr std::size_t kMaxReceiptBytes = 4u << 20;
 constexpr std::size_t kMaxItems = 10000;
 
 constexpr std::string_view kSelectExport =

@@ -113,7 +113,7 @@ Status ReviewRepository::addApproval(const ApprovalRecord& approval)
     Transaction tx(m_connection);
     POSTERN_TRY(tx.begin());
     POSTERN_ASSIGN(target,
-                   loadReviewTarget(db, approval.postId, approval.version, approval.userId, "approve this post"));
+                   loadReviewTarget(db, approval.postId, approval.version, approval.userId, "be approved"));
     if (!crypto::equalConstantTime(approval.digest, target.version.digest))
         return fail(Errc::ApprovalWrongVersion,
                     "the approval is for different content than version " + std::to_string(approval.version)
@@ -184,7 +184,7 @@ Status ReviewRepository::reject(std::string_view postId,
     SqliteDatabase& db = m_connection.db();
     Transaction tx(m_connection);
     POSTERN_TRY(tx.begin());
-    POSTERN_TRY(loadReviewTarget(db, postId, version, userId, "reject this post"));
+    POSTERN_TRY(loadReviewTarget(db, postId, version, userId, "be rejected"));
     {
         POSTERN_ASSIGN(ins,
                        db.prepare("INSERT INTO rejections(post_id, version, user_id, reason, created_at) "

@@ -6,6 +6,8 @@
 
 #include "postern/crypto/Crypto.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 
 int main(int argc, char* argv[])
@@ -14,5 +16,7 @@ int main(int argc, char* argv[])
         std::fprintf(stderr, "crypto self-test failed: %s\n", s.error().what().c_str());
         return 2;
     }
+    // Library info lines would drown Catch2's report; warnings and errors still show.
+    spdlog::set_level(spdlog::level::warn);
     return Catch::Session().run(argc, argv);
 }

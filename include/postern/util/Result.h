@@ -27,7 +27,8 @@ public:
 
     [[nodiscard]] T& value() & { assert(ok()); return std::get<0>(m_state); }
     [[nodiscard]] const T& value() const& { assert(ok()); return std::get<0>(m_state); }
-    [[nodiscard]] T&& value() && { assert(ok()); return std::get<0>(std::move(m_state)); }
+    /** value() on a temporary returns by value, so `for (x : f().value())` cannot dangle. */
+    [[nodiscard]] T value() && { assert(ok()); return std::get<0>(std::move(m_state)); }
     [[nodiscard]] const Error& error() const& { assert(!ok()); return std::get<1>(m_state); }
     [[nodiscard]] Error&& error() && { assert(!ok()); return std::get<1>(std::move(m_state)); }
     [[nodiscard]] Errc code() const noexcept { return ok() ? Errc::Ok : std::get<1>(m_state).code; }
