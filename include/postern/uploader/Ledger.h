@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/uploader/LedgerRecords.h"
+#include "postern/util/Sqlite.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace postern::uploader {
+
+/**
+ * Ledger is the uploader's durable memory (ledger.db): trusted workstations and every policy
+ * version accepted from them, every accepted bundle (its id is the replay guard that survives
+ * restarts), the state of every publishing target, and the uploader's own event log.
+ *
+ * The database uses SqliteDatabase's settings (WAL, synchronous=FULL), so a committed row is
+ * on disk before the call returns. Multi-row changes that must happen together (claiming a
+ * bundle) run inside a SqliteTransaction the caller opens on db().
+ */
+class Ledger
+{
+public:
+    /** open creates or opens the ledger file and applies the numbered migrations. */
+    [[nodiscard]] Status open(const std::filesystem::path& path);
+    void close() noexcept { m_db.close(); }
+    [[nodiscard]] bool isOpen() const noexcept { return m_db.isOpen(); }
+    [[nodiscard]] SqliteDatabase& db() noexcept { return m_db; }
+
+    // -- config ----------------------------------------------------------------------------
+    /** config returns the value stored for `key`, or nullopt. */
+    [[nodiscard]] Result<std::optional<std::string>> config(std::string_view key);
+    [[nodiscard]] Status setConfig(std::string_view key, std::string_view value);
+
+    // -- workstations and policies -----------------------------------------------------------
+    [[nodiscard]] Result<std::vector<WorkstationRecord>> workstations();
+    [[nodiscard]] Result<std::optional<WorkstationRecord>> workstation(const crypto::PublicKey& key);
+    [[nodiscard]] Status addWorkstation(const WorkstationRecord& record);
+    /** raiseHighWater sets the sequence high-water mark to max(current, sequence). */
+    [[nodiscard]] Status raiseHighWater(const crypto::PublicKey& key, std::uint64_t sequence);
+    /** policies returns every stored policy file text of a workstation as (version, text), ascending. */
+    [[nodiscard]] Result<std::vector<std::pair<std::int64_t, std::string>>> policies(const crypto::PublicKey& key);
+    [[nodiscard]] Result<std::optional<std::string>> policyText(const crypto::PublicKey& key, std::int64_t version);
+    /** addPolicy stores one policy version; storing the same version twice is already-exists. */
+    [[nodiscard]] Status
+    addPolicy(const crypto::PublicKey& key, std::int64_t version, std::string_view text, std::int64_t at);
+
+    // -- bundles -------------------------------------------------------------------------------
+    /** hasBundle is the replay check: true once a bundle id was accepted, forever. */
+    [[nodiscard]] Result<bool> hasBundle(const bundle::BundleId& id);
+    [[nodiscard]] Status addBundle(const BundleRecord& record);
+    [[nodiscard]] Result<std::optional<BundleRecord>> bundle(const bundle::BundleId& id);
+    /** bundlesInState returns bundles in `state`, oldest first (resume order). */
+    [[nodiscard]] Result<std::vector<BundleRecord>> bundlesInState(BundleState state);
+    /** recentBundles returns the newest `limit` bundles, newest first (manifest left empty). */
+    [[nodiscard]] Result<std::vector<BundleRecord>> recentBundles(std::size_t limit);
+    /** completeBundle marks a bundle complete once its receipt is on disk. */
+    [[nodiscard]] Status completeBundle(const bundle::BundleId& id, std::string_view receiptPath, std::int64_t at);
+
+    // -- targets ---------------------------------------------------------------------------------
+    [[nodiscard]] Status addTarget(const TargetRecord& record);
+    /** targets returns a bundle's targets ordered by (post, channel). */
+    [[nodiscard]] Result<std::vector<TargetRecord>> targets(const bundle::BundleId& id);
+    /**
+     * resolveTarget moves a target from claimed to done or failed. It changes nothing if the
+     * target is no longer claimed (and says so with invalid-state), so an outcome is recorded
+     * at most once whatever order a resume runs in.
+     */
+    [[nodiscard]] Status resolveTarget(const TargetRecord& outcome);
+    /** countPending counts claimed targets plus bundles not yet complete: the work left for `resume`. */
+    [[nodiscard]] Result<std::int64_t> countPending();
+
+    // -- counts and events -------------------------------------------------------------------
+    [[nodiscard]] Result<StateCounts> bundleCounts();
+    [[nodiscard]] Result<StateCounts> targetCounts();
+    /** addEvent appends to the uploader's own log. Never pass secrets or post texts. */
+    [[nodiscard]] Status
+    addEvent(std::int64_t at, std::string_view kind, std::string_view bundleIdHex, std::string_view details);
+    /** events returns the newest `limit` events, newest first. */
+    [[nodiscard]] Result<std::vector<EventRecord>> events(std::size_t limit);
+
+private:
+    SqliteDatabase m_db;
+};
+
+} // namespace postern::uploader

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/bundle/BundleFormat.h"
+#include "postern/util/Result.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace postern::uploader {
+
+/**
+ * TargetState is the durable state of one (post, channel) target. Today's machine is
+ * claimed -> done | failed; network adapters will add sent and unknown (brief, capability 8).
+ */
+enum class TargetState {
+    Claimed,
+    Done,
+    Failed
+};
+
+/** targetStateName returns "claimed", "done" or "failed" (the ledger's spelling). */
+[[nodiscard]] std::string_view targetStateName(TargetState state) noexcept;
+/** parseTargetState reads a ledger state; anything else is bad-value. */
+[[nodiscard]] Result<TargetState> parseTargetState(std::string_view name);
+
+/** BundleState is "publishing" until every target is resolved and the receipt is written. */
+enum class BundleState {
+    Publishing,
+    Complete
+};
+
+[[nodiscard]] std::string_view bundleStateName(BundleState state) noexcept;
+[[nodiscard]] Result<BundleState> parseBundleState(std::string_view name);
+
+/** WorkstationRecord is one trusted workstation as the ledger stores it. */
+struct WorkstationRecord
+{
+    crypto::PublicKey key{};
+    std::string name;
+    std::string fingerprint;
+    std::int64_t trustedAt = 0;
+    std::optional<std::uint64_t> highWater; ///< highest sequence accepted; none before the first bundle
+    std::int64_t policyVersion = 0;         ///< newest stored policy version (read, not written)
+};
+
+/** BundleRecord is one accepted bundle. Rejected bundles are never recorded. */
+struct BundleRecord
+{
+    bundle::BundleId id{};
+    crypto::PublicKey workstation{};
+    std::uint64_t sequence = 0;
+    std::int64_t created = 0;
+    std::int64_t expires = 0;
+    std::int64_t receivedAt = 0;
+    std::int64_t policyVersion = 0; ///< the policy the approvals were checked against
+    std::string manifest;           ///< canonical manifest text, enough to resume publishing
+    BundleState state = BundleState::Publishing;
+    std::string receiptPath; ///< where the receipt goes (set at claim time)
+    std::string bundlePath;  ///< where the bundle file was read from, for people
+    std::optional<std::int64_t> completedAt;
+};
+
+/** TargetRecord is one (post, channel) of an accepted bundle. */
+struct TargetRecord
+{
+    bundle::BundleId bundleId{};
+    std::size_t postIndex = 0;    ///< index of the post in the manifest (0-based)
+    std::size_t channelIndex = 0; ///< index of the channel within that post (0-based)
+    std::string postId;
+    std::int64_t version = 0;
+    std::string channel; ///< "platform:account"
+    TargetState state = TargetState::Claimed;
+    std::string platformId;
+    std::string url;
+    std::string reason;
+    std::int64_t updatedAt = 0;
+};
+
+/** EventRecord is one line of the uploader's own log (ledger table `events`). */
+struct EventRecord
+{
+    std::int64_t id = 0;
+    std::int64_t at = 0;
+    std::string kind;
+    std::string bundleId; ///< hex, empty when the event concerns no bundle
+    std::string details;
+};
+
+/** StateCounts lists (state name, count) pairs in a fixed order for printing. */
+using StateCounts = std::vector<std::pair<std::string, std::int64_t>>;
+
+} // namespace postern::uploader

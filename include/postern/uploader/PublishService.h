@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/uploader/BundleSummary.h"
+#include "postern/uploader/ExitCode.h"
+#include "postern/uploader/OutboxPublisher.h"
+#include "postern/uploader/UploaderHome.h"
+#include "postern/uploader/WorkstationTrust.h"
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+
+namespace postern::uploader {
+
+/**
+ * CrashPoint names the places where a crash leaves distinct durable states; tests stop the
+ * service there (ServiceOptions::crashAt) and check that `resume` finishes the job exactly once.
+ */
+enum class CrashPoint {
+    AfterSpoolRename, ///< media are in spool/<id>/ but the ledger has not accepted the bundle
+    AfterClaim,       ///< bundle and targets committed as claimed; nothing published
+    AfterPublish,     ///< a target was published (outbox folder renamed) but not yet marked done
+    AfterReceipt,     ///< the receipt is written but the bundle is not yet marked complete
+};
+
+/** ServiceOptions configure a PublishService; the clock is injectable for tests. */
+struct ServiceOptions
+{
+    const Clock* clock = nullptr; ///< required
+    /** crashAt is a test hook: returning true makes the service stop at that point as if killed. */
+    std::function<bool(CrashPoint)> crashAt;
+};
+
+/** TargetReport is one target after a publishing pass. */
+struct TargetReport
+{
+    TargetRecord record;
+    bool alreadyPresent = false; ///< found published by an interrupted earlier run
+    std::string pendingError;    ///< set when the attempt failed transiently; the target stays claimed
+};
+
+/** BundleProgress is one bundle after a publishing pass. */
+struct BundleProgress
+{
+    bundle::BundleId id{};
+    std::vector<TargetReport> targets;
+    std::filesystem::path receiptPath;
+    bool complete = false;    ///< every target resolved and the receipt written
+    std::string receiptError; ///< the receipt could not be written (resume retries)
+
+    [[nodiscard]] bool anyFailed() const;
+    [[nodiscard]] bool anyPending() const;
+};
+
+/** PublishRequest is one `publish BUNDLE` invocation. */
+struct PublishRequest
+{
+    std::filesystem::path bundlePath;
+    bool keep = false;                                ///< keep the bundle file after publishing
+    std::optional<std::filesystem::path> receiptPath; ///< default: <bundle path>.receipt
+    std::uint64_t maxBundleBytes = 64ull << 30;
+};
+
+/** PublishReport is everything `publish` did. */
+struct PublishReport
+{
+    std::vector<BundleProgress> resumed;    ///< older interrupted bundles finished first
+    std::optional<Error> rejection;         ///< verification failed: nothing was published
+    std::optional<BundleRecord> previous;   ///< on replay: when the bundle was processed before
+    std::filesystem::path rejectionReceipt; ///< written when the workstation signature was valid
+    std::string rejectionReceiptError;
+    std::optional<BundleSummary> summary; ///< the accepted bundle
+    BundleProgress progress;              ///< its targets and receipt
+    bool bundleRemoved = false;
+    std::string removeError; ///< the bundle file could not be wiped
+
+    /** exitCode: rejection -> 3/4/6, anything pending -> 2, some failed -> 5, else 0. */
+    [[nodiscard]] ExitCode exitCode() const;
+};
+
+/** ResumeReport is everything `resume` did. */
+struct ResumeReport
+{
+    std::vector<BundleProgress> bundles;
+    [[nodiscard]] ExitCode exitCode() const;
+};
+
+/**
+ * PublishService runs the uploader's work on an open UploaderHome: verifying a bundle
+ * without consuming it, publishing it exactly once, and resuming after a crash. The CLI only
+ * parses arguments, unlocks keys and prints what this returns.
+ *
+ * Errors returned as Error are problems of this host (not initialised, keys locked, I/O);
+ * verdicts about a bundle are reported inside PublishReport::rejection.
+ */
+class PublishService
+{
+public:
+    PublishService(UploaderHome& home, ServiceOptions options);
+
+    /**
+     * verify runs every check of capability 7 with one captured now, spooling nothing and
+     * writing nothing: the same bundle can be verified any number of times. Needs the box key.
+     */
+    [[nodiscard]] Result<BundleSummary> verify(const std::filesystem::path& bundlePath, std::uint64_t maxBundleBytes);
+
+    /** publish resumes older work, then verifies, claims and publishes one bundle. Needs both keys. */
+    [[nodiscard]] Result<PublishReport> publish(const PublishRequest& request);
+
+    /** resume publishes every target still claimed and writes the receipts that are due. Needs the sign key. */
+    [[nodiscard]] Result<ResumeReport> resume();
+
+    /** hasPendingWork reports whether resume has anything to do (so it can skip the passphrase). */
+    [[nodiscard]] Result<bool> hasPendingWork();
+
+    /** setAdapter replaces the adapter for a platform (later issues; tests). nullptr removes it. */
+    void setAdapter(domain::Platform platform, PublishAdapter* adapter);
+
+private:
+    [[nodiscard]] Status crash(CrashPoint point) const;
+    [[nodiscard]] Result<BundleProgress> processBundle(const BundleRecord& record);
+    [[nodiscard]] Status publishTarget(const BundleRecord& record,
+                                       const bundle::Manifest& manifest,
+                                       const domain::Policy& policy,
+                                       TargetReport& target);
+    [[nodiscard]] Result<TargetContent> targetContent(const BundleRecord& record,
+                                                      const bundle::Manifest& manifest,
+                                                      const domain::Policy& policy,
+                                                      const TargetRecord& target) const;
+    [[nodiscard]] Status finishBundle(const BundleRecord& record, BundleProgress& progress);
+    [[nodiscard]] Status claim(const bundle::VerifiedBundle& verified,
+                               const std::filesystem::path& bundlePath,
+                               const std::filesystem::path& receiptPath,
+                               std::int64_t now,
+                               std::int64_t trustedVersion);
+    void writeRejectionReceipt(const PublishRequest& request,
+                               const std::filesystem::path& receiptPath,
+                               const TrustedSet& trusted,
+                               std::int64_t now,
+                               PublishReport& report);
+    void cleanSpool();
+    [[nodiscard]] std::filesystem::path spoolDir(const bundle::BundleId& id) const;
+
+    UploaderHome& m_home;
+    ServiceOptions m_options;
+    OutboxPublisher m_outbox;
+    std::map<domain::Platform, PublishAdapter*> m_adapters;
+};
+
+} // namespace postern::uploader

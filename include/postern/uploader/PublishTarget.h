@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/bundle/BundleFormat.h"
+#include "postern/domain/Channel.h"
+#include "postern/uploader/LedgerRecords.h"
+#include "postern/util/Json.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace postern::uploader {
+
+/** TargetMedia is one verified media file of a post, already in the spool. */
+struct TargetMedia
+{
+    std::filesystem::path spoolPath; ///< spool/<bundle-id>/media-<i>, a name the uploader chose
+    std::string mime;
+    std::string alt;
+    std::uint64_t size = 0;
+};
+
+/**
+ * TargetContent is everything an adapter needs to publish one post on one channel. It is
+ * rebuilt from the ledger's copy of the verified manifest, so a resume after a crash hands an
+ * adapter exactly what the first attempt had.
+ */
+struct TargetContent
+{
+    bundle::BundleId bundleId{};
+    std::size_t postIndex = 0;
+    std::size_t channelIndex = 0;
+    std::string postId;
+    std::int64_t version = 0;
+    domain::ChannelId channel;
+    std::string text;
+    Json options{Json::Object{}};
+    std::int64_t schedule = 0;          ///< 0 = publish on arrival
+    std::vector<TargetMedia> media;     ///< in the post's order
+    std::vector<std::string> approvers; ///< names from the policy, sorted
+};
+
+/** TargetOutcome is an adapter's final answer for a target (done or failed). */
+struct TargetOutcome
+{
+    TargetState state = TargetState::Failed;
+    std::string platformId;
+    std::string url;
+    std::string reason;
+    bool alreadyPresent = false; ///< found published by an earlier, interrupted attempt
+};
+
+/**
+ * PublishAdapter publishes one target on one platform. A returned outcome is final and is
+ * recorded in the ledger; a returned error means "not published, safe to try again" and leaves
+ * the target claimed for `resume`. Adapters must be idempotent per target: called again for a
+ * target they already published, they report it instead of publishing twice.
+ */
+class PublishAdapter
+{
+public:
+    virtual ~PublishAdapter() = default;
+    [[nodiscard]] virtual Result<TargetOutcome> publish(const TargetContent& target) = 0;
+};
+
+} // namespace postern::uploader

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "CommandLine.h"
+
+#include <algorithm>
+
+namespace postern::uploader::cli {
+
+namespace {
+
+constexpr OptionSpec kGlobal[] = {{"home", true},
+                                  {"passphrase-file", true},
+                                  {"log-level", true},
+                                  {"log-file", true},
+                                  {"help", false},
+                                  {"version", false}};
+
+struct CommandSpec
+{
+    std::string_view name;
+    std::vector<OptionSpec> options;
+    std::string_view help;
+};
+
+constexpr std::string_view kMainHelp = R"(usage: postern-uploader [--home DIR] COMMAND [ARGS] [OPTIONS]
+
+Publishes bundles exported by an offline Postern workstation, exactly once, and writes
+signed receipts for the workstation. Today it publishes only to `outbox` channels (one
+folder per post and channel); other platforms are recorded as failed.
+
+commands:
+  init --name NAME        create the uploader's keys, ledger and identity file
+  identity export FILE    copy the identity file to FILE (to carry to the workstation)
+  trust FILE              trust a workstation identity after comparing its fingerprint
+  verify BUNDLE           check a bundle completely without consuming it
+  publish BUNDLE          verify, publish and write the signed receipt
+  resume                  finish targets interrupted by a crash and write due receipts
+  status                  trusted workstations, counts, and the last 20 bundles
+
+global options:
+  --home DIR              uploader home (default $POSTERN_UPLOADER_HOME, else
+                          $HOME/.local/share/postern-uploader)
+  --passphrase-file FILE  read the key passphrase from the first line of FILE instead of
+                          asking on the terminal (keep FILE 0600, ideally on tmpfs)
+  --log-level LEVEL       trace, debug, info, warn (default), error, critical, off
+  --log-file FILE         also log to FILE (rotated at 5 MiB, 3 files kept)
+  --help                  this text; `postern-uploader COMMAND --help` for one command
+  --version               print the version
+
+exit codes:
+  0 ok                              4 replay: the bundle was already processed
+  1 usage error                     5 published, but some targets failed
+  2 I/O or environment error        6 not initialised, or workstation not trusted
+  3 bundle rejected by verification 7 wrong passphrase or key problem
+
+Errors go to stderr as `postern-uploader: <what happened>`, often followed by
+`postern-uploader: hint: <what to do>`. See docs/uploader.md for the full guide.
+)";
+
+constexpr std::string_view kInitHelp = R"(usage: postern-uploader init --name NAME [--outbox DIR] [--kdf PROFILE]
+
+Creates the uploader home: an X25519 key (bundles are encrypted to it) and an Ed25519 key
+(it signs receipts), both sealed under one passphrase; the ledger; and the identity file
+uploader-identity.postern. Refuses to touch a home that is already initialised.
+
+The passphrase is asked twice on the terminal (or read once from --passphrase-file) and
+must be at least 12 characters.
+
+options:
+  --name NAME       a name for this uploader, shown on the workstation (1-64 bytes)
+  --outbox DIR      where outbox channels write their folders (default <home>/outbox)
+  --kdf PROFILE     Argon2id cost for the key files: interactive, moderate (default) or
+                    sensitive; higher is slower to unlock and harder to guess
+
+Afterwards carry the identity file to the workstation and read the printed fingerprint
+aloud to the workstation admin, who must see the same one.
+)";
+
+constexpr std::string_view kIdentityHelp = R"(usage: postern-uploader identity export FILE
+
+Writes a copy of this uploader's identity file (public keys, self-signed) to FILE, for
+example on removable media for the key ceremony. It holds no secret.
+)";
+
+constexpr std::string_view kTrustHelp = R"(usage: postern-uploader trust FILE [--fingerprint FP]
+
+Reads a workstation identity file, checks its signature and its whole policy chain, prints
+the workstation's name, fingerprint, policy version, users with roles and channels with
+their rules, and asks you to confirm. Compare the fingerprint with the workstation admin,
+out loud or over a trusted channel, before you confirm.
+
+Confirm either by typing `yes` on the terminal or, for scripts, with
+  --fingerprint FP  exactly the printed fingerprint (e.g. 7K3M-Q9XD-...); a mismatch refuses
+
+Trusting a known workstation again stores its newer policy versions, but only if they
+follow the versions already trusted (signed by the previous admins); a different chain for
+the same key is refused as policy-fork.
+)";
+
+constexpr std::string_view kVerifyHelp = R"(usage: postern-uploader verify BUNDLE [--max-size BYTES]
+
+Runs every check a bundle must pass (size, format, workstation signature, recipient, age,
+replay, decryption, manifest, media hashes, policy chain, approvals) and prints a summary:
+bundle id, workstation, sequence, creation and expiry, posts with channels and approvers,
+media. Nothing is consumed or recorded: publish the same file afterwards.
+
+options:
+  --max-size BYTES  refuse bundles larger than BYTES (default 68719476736, 64 GiB)
+)";
+
+constexpr std::string_view kPublishHelp =
+    R"(usage: postern-uploader publish BUNDLE [--keep] [--receipt FILE] [--max-size BYTES]
+
+Finishes any interrupted work first, then verifies BUNDLE (as `verify` does), records it in
+the ledger so it can never be used again, and publishes every post on every channel:
+  outbox channels   a folder <outbox>/<bundle-id>/<post>-<channel>/ with post.json,
+                    text.txt, media-<k>.<ext> and media-<k>.alt.txt
+  other platforms   recorded as failed: no adapter yet, nothing is published
+Then it writes a signed receipt for the workstation and overwrites and removes BUNDLE.
+
+If the bundle is rejected nothing is published and BUNDLE is kept; when the workstation's
+signature on it was valid a receipt naming the error is written, so the workstation learns
+why.
+
+options:
+  --keep            keep the bundle file after publishing
+  --receipt FILE    where to write the receipt (default BUNDLE.receipt)
+  --max-size BYTES  refuse bundles larger than BYTES (default 64 GiB)
+
+exit codes: 0 all published, 3 rejected, 4 already processed (replay), 5 some targets
+failed, 2 interrupted by an I/O problem (fix it, then run `postern-uploader resume`).
+)";
+
+constexpr std::string_view kResumeHelp = R"(usage: postern-uploader resume
+
+Publishes every target a crash or an I/O error left claimed, and writes the receipts of
+bundles whose targets are all answered. A target whose outbox folder already exists is
+marked done without writing it again. `publish` runs this first on its own.
+Asks for the passphrase only if there is work to do.
+)";
+
+constexpr std::string_view kStatusHelp = R"(usage: postern-uploader status
+
+Prints this uploader's fingerprint and outbox, the trusted workstations (name, fingerprint,
+policy version, highest sequence accepted), how many bundles and targets are in each state,
+and the last 20 bundles with the state of each target. Needs no passphrase.
+)";
+
+const std::vector<CommandSpec>& commands()
+{
+    static const std::vector<CommandSpec> kCommands = {
+        {"init", {{"name", true}, {"outbox", true}, {"kdf", true}}, kInitHelp},
+        {"identity", {}, kIdentityHelp},
+        {"trust", {{"fingerprint", true}}, kTrustHelp},
+        {"verify", {{"max-size", true}}, kVerifyHelp},
+        {"publish", {{"keep", false}, {"receipt", true}, {"max-size", true}}, kPublishHelp},
+        {"resume", {}, kResumeHelp},
+        {"status", {}, kStatusHelp},
+    };
+    return kCommands;
+}
+
+const CommandSpec* findCommand(std::string_view name)
+{
+    for (const auto& c : commands()) {
+        if (c.name == name)
+            return &c;
+    }
+    return nullptr;
+}
+
+const OptionSpec* findOption(std::string_view name, const CommandSpec* command)
+{
+    for (const auto& o : kGlobal) {
+        if (o.name == name)
+            return &o;
+    }
+    if (command) {
+        for (const auto& o : command->options) {
+            if (o.name == name)
+                return &o;
+        }
+    }
+    return nullptr;
+}
+
+/** commandName finds the first word that is not an option or an option's value. */
+std::string commandName(const std::vector<std::string>& argv)
+{
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const std::string& a = argv[i];
+        if (a == "--")
+            return i + 1 < argv.size() ? argv[i + 1] : std::string();
+        if (a.rfind("--", 0) != 0)
+            return a;
+        const std::string name = a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
+        const OptionSpec* spec = findOption(name, nullptr);
+        if (spec && spec->takesValue && a.find('=') == std::string::npos)
+            ++i;
+    }
+    return {};
+}
+
+} // namespace
+
+bool Arguments::has(std::string_view name) const
+{
+    return flags.count(std::string(name)) == 1 || values.count(std::string(name)) == 1;
+}
+
+const std::string* Arguments::value(std::string_view name) const
+{
+    const auto it = values.find(std::string(name));
+    return it == values.end() ? nullptr : &it->second;
+}
+
+Result<Arguments> parseCommandLine(const std::vector<std::string>& argv)
+{
+    Arguments out;
+    out.command = commandName(argv);
+    const CommandSpec* command = findCommand(out.command);
+    if (!out.command.empty() && !command)
+        return fail(Errc::InvalidArgument, "unknown command \"" + out.command + "\"");
+    bool commandSeen = false;
+    bool optionsEnded = false;
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const std::string& a = argv[i];
+        if (!optionsEnded && a == "--") {
+            optionsEnded = true;
+            continue;
+        }
+        if (optionsEnded || a.rfind("--", 0) != 0 || a.size() == 2) {
+            if (!commandSeen && a == out.command)
+                commandSeen = true;
+            else
+                out.positionals.push_back(a);
+            continue;
+        }
+        const auto eq = a.find('=');
+        const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+        const OptionSpec* spec = findOption(name, command);
+        if (!spec)
+            return fail(Errc::InvalidArgument,
+                        "unknown option --" + name + (out.command.empty() ? std::string() : " for " + out.command));
+        if (!spec->takesValue) {
+            if (eq != std::string::npos)
+                return fail(Errc::InvalidArgument, "option --" + name + " takes no value");
+            out.flags.insert(name);
+            continue;
+        }
+        std::string value;
+        if (eq != std::string::npos) {
+            value = a.substr(eq + 1);
+        } else {
+            if (i + 1 >= argv.size())
+                return fail(Errc::InvalidArgument, "option --" + name + " needs a value");
+            value = argv[++i];
+        }
+        if (out.values.count(name) == 1)
+            return fail(Errc::InvalidArgument, "option --" + name + " is given twice");
+        out.values[name] = value;
+    }
+    return out;
+}
+
+std::string_view mainHelp()
+{
+    return kMainHelp;
+}
+
+std::optional<std::string_view> commandHelp(std::string_view command)
+{
+    const CommandSpec* c = findCommand(command);
+    if (!c)
+        return std::nullopt;
+    return c->help;
+}
+
+} // namespace postern::uploader::cli

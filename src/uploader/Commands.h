@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/crypto/SecureBuffer.h"
+#include "postern/uploader/ExitCode.h"
+#include "postern/uploader/UploaderHome.h"
+#include "postern/util/Clock.h"
+
+#include "CommandLine.h"
+
+#include <filesystem>
+#include <optional>
+
+namespace postern::uploader::cli {
+
+/** Context is what every command gets from main: parsed arguments, the home, the clock. */
+struct Context
+{
+    Arguments args;
+    std::filesystem::path home;
+    std::optional<std::filesystem::path> passphraseFile;
+    const Clock* clock = nullptr;
+};
+
+/** Each command prints its results to stdout and its errors (with hints) to stderr. */
+[[nodiscard]] ExitCode runInit(const Context& ctx);
+[[nodiscard]] ExitCode runIdentity(const Context& ctx);
+[[nodiscard]] ExitCode runTrust(const Context& ctx);
+[[nodiscard]] ExitCode runVerify(const Context& ctx);
+[[nodiscard]] ExitCode runPublish(const Context& ctx);
+[[nodiscard]] ExitCode runResume(const Context& ctx);
+[[nodiscard]] ExitCode runStatus(const Context& ctx);
+
+/** printError writes `postern-uploader: <message>` and, if given, a hint line, to stderr. */
+void printError(std::string_view message, std::string_view hint = {});
+
+} // namespace postern::uploader::cli
+
+// -- helpers shared by the command files (not part of any public API) ----------------------------
+
+namespace postern::uploader::cli {
+
+/** failWith prints an error of the core and returns `code` (or the code the error implies). */
+[[nodiscard]] ExitCode
+failWith(const Error& error, std::optional<ExitCode> code = std::nullopt, std::string_view hint = {});
+/** openHome opens the home; on failure prints why and returns the exit code. */
+[[nodiscard]] std::optional<ExitCode> openHome(const Context& ctx, UploaderHome& home, bool exclusive);
+/** unlockKeys asks for the passphrase once and opens the requested keys. */
+[[nodiscard]] std::optional<ExitCode> unlockKeys(const Context& ctx, UploaderHome& home, bool box, bool sign);
+/** hintFor suggests what to do about an error, or "" when the message says it all. */
+[[nodiscard]] std::string hintFor(Errc code);
+
+} // namespace postern::uploader::cli

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "postern/uploader/Ledger.h"
+
+#include "postern/domain/Identity.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace postern::uploader {
+
+namespace {
+
+// Numbered migrations; a published step is never edited, only followed by a new one.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE config(
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE workstations(
+    key BLOB PRIMARY KEY CHECK(length(key) = 32),
+    name TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    trusted_at INTEGER NOT NULL,
+    high_water INTEGER
+);
+CREATE TABLE policies(
+    workstation BLOB NOT NULL REFERENCES workstations(key),
+    version INTEGER NOT NULL CHECK(version >= 1),
+    text TEXT NOT NULL,
+    stored_at INTEGER NOT NULL,
+    PRIMARY KEY(workstation, version)
+);
+CREATE TABLE bundles(
+    bundle_id TEXT PRIMARY KEY CHECK(length(bundle_id) = 32),
+    workstation BLOB NOT NULL REFERENCES workstations(key),
+    sequence INTEGER NOT NULL,
+    created INTEGER NOT NULL,
+    expires INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    policy_version INTEGER NOT NULL,
+    manifest TEXT NOT NULL,
+    state TEXT NOT NULL CHECK(state IN ('publishing', 'complete')),
+    receipt_path TEXT NOT NULL,
+    bundle_path TEXT NOT NULL,
+    completed_at INTEGER
+);
+CREATE TABLE targets(
+    bundle_id TEXT NOT NULL REFERENCES bundles(bundle_id),
+    post_index INTEGER NOT NULL CHECK(post_index >= 0),
+    channel_index INTEGER NOT NULL CHECK(channel_index >= 0),
+    post_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    state TEXT NOT NULL CHECK(state IN ('claimed', 'done', 'failed')),
+    platform_id TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY(bundle_id, post_index, channel_index)
+);
+CREATE INDEX targets_by_state ON targets(state);
+CREATE TABLE events(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    bundle_id TEXT,
+    details TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
+const std::vector<SqliteMigration>& migrations()
+{
+    static const std::vector<SqliteMigration> kMigrations = {{1, kSchemaV1}};
+    return kMigrations;
+}
+
+Result<crypto::PublicKey> keyColumn(const SqliteStatement& st, int index)
+{
+    const Bytes raw = st.columnBlob(index);
+    POSTERN_ASSIGN(key, crypto::toKey(raw));
+    return key;
+}
+
+Result<StateCounts> countBy(SqliteDatabase& db, std::string_view sql, std::initializer_list<std::string_view> order)
+{
+    StateCounts out;
+    for (const auto name : order)
+        out.emplace_back(std::string(name), 0);
+    POSTERN_ASSIGN(st, db.prepare(sql));
+    while (true) {
+        POSTERN_ASSIGN(row, st.step());
+        if (!row)
+            break;
+        const std::string state = st.columnText(0);
+        bool found = false;
+        for (auto& [name, count] : out) {
+            if (name == state) {
+                count = st.columnInt(1);
+                found = true;
+            }
+        }
+        if (!found)
+            out.emplace_back(state, st.columnInt(1));
+    }
+    return out;
+}
+
+} // namespace
+
+std::string_view targetStateName(TargetState state) noexcept
+{
+    switch (state) {
+    case TargetState::Claimed:
+        return "claimed";
+    case TargetState::Done:
+        return "done";
+    case TargetState::Failed:
+        return "failed";
+    }
+    return "failed";
+}
+
+Result<TargetState> parseTargetState(std::string_view name)
+{
+    for (const auto s : {TargetState::Claimed, TargetState::Done, TargetState::Failed}) {
+        if (targetStateName(s) == name)
+            return s;
+    }
+    return fail(Errc::BadValue, "the ledger holds an unknown target state \"" + std::string(name) + "\"");
+}
+
+std::string_view bundleStateName(BundleState state) noexcept
+{
+    return state == BundleState::Complete ? "complete" : "publishing";
+}
+
+Result<BundleState> parseBundleState(std::string_view name)
+{
+    if (name == "publishing")
+        return BundleState::Publishing;
+    if (name == "complete")
+        return BundleState::Complete;
+    return fail(Errc::BadValue, "the ledger holds an unknown bundle state \"" + std::string(name) + "\"");
+}
+
+Status Ledger::open(const std::filesystem::path& path)
+{
+    // The ledger holds manifests (post texts) and the trust anchors: owner-only whatever the
+    // umask. The file is made 0600 before SQLite opens it because SQLite gives the -wal and
+    // -shm files the database file's mode.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return fail(Errc::Io, "cannot open the ledger " + path.string() + ": " + std::strerror(errno));
+    const int rc = ::fchmod(fd, 0600);
+    ::close(fd);
+    if (rc != 0)
+        return fail(Errc::Io, "cannot make the ledger " + path.string() + " private: " + std::strerror(errno));
+    POSTERN_TRY(m_db.open(path));
+    return m_db.migrate(migrations());
+}
+
+Result<std::optional<std::string>> Ledger::config(std::string_view key)
+{
+    POSTERN_ASSIGN(st, m_db.prepare("SELECT value FROM config WHERE key = ?"));
+    st.bind(1, key);
+    POSTERN_ASSIGN(row, st.step());
+    if (!row)
+        return std::optional<std::string>();
+    return std::optional<std::string>(st.columnText(0));
+}
+
+Status Ledger::setConfig(std::string_view key, std::string_view value)
+{
+    POSTERN_ASSIGN(st,
+                   m_db.prepare("INSERT INTO config(key, value) VALUES(?, ?) "
+                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    st.bind(1, key).bind(2, value);
+    return st.run();
+}
+
+Result<std::vector<WorkstationRecord>> Ledger::workstations()
+{
+    POSTERN_ASSIGN(st,
+                   m_db.prepare("SELECT w.key, w.name, w.fingerprint, w.trusted_at, w.high_water, "
+                                "(SELECT max(version) FROM policies p WHERE p.workstation = w.key) "
+                                "FROM workstations w ORDER BY w.trusted_at, w.name"));
+    std::vector<WorkstationRecord> out;
+    while (true) {
+        POSTERN_ASSIGN(row, st.step());
+        if (!row)
+            break;
+        WorkstationRecord r;
+        POSTERN_ASSIGN(key, keyColumn(st, 0));
+        r.key = key;
+        r.name = st.columnText(1);
+        r.fingerprint = st.columnText(2);
+        r.trustedAt = st.columnInt(3);
+        if (!st.columnIsNull(4))
+            r.highWater = static_cast<std::uint64_t>(st.columnInt(4));
+        r.policyVersion = st.columnInt(5);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+Result<std::optional<WorkstationRecord>> Ledger::workstation(const crypto::PublicKey& key)
+{
+    POSTERN_ASSIGN(all, workstations());
+    for (auto& w : all) {
+        if (crypto::equalConstantTime(w.key, key))
+            return std::optional<WorkstationRecord>(std::move(w));
+    }
+    return std::optional<WorkstationRecord>();
+}
+
+Status Ledger::addWorkstation(const WorkstationRecord& record)
+{
+    POSTERN_ASSIGN(st,
+                   m_db.prepare("INSERT INTO workstations(key, name, fingerprint, trusted_at, high_water) "
+                                "VALUES(?, ?, ?, ?, NULL)"));
+    st.bindBlob(1, record.key).bind(2, record.name).bind(3, record.fingerprint).bind(4, record.trustedAt);
+    return st.run();
+}
+
+Status Ledger::raiseHighWater(const crypto::PublicKey& key, std::uint64_t sequence)
+{
+    POSTERN_ASSIGN(st,
+                   m_db.prepare("UPDATE workstations SET high_water = max(coalesce(high_water, 0), ?) "
+                                "WHERE key = ?"));
+    st.bind(1, static_cast<std::int64_t>(sequence)).bindBlob(2, key);
+    POSTERN_TRY(st.run());
+    if (m_db.changes() != 1)
+        return fail(Errc::NotFound, "workstation " + domain::keyFingerprint(key) + " is not in the ledger");
+    return {};
+}
+
+Result<std::vector<std::pair<std::int64_t, std::string>>> Ledger::policies(const crypto::PublicKey& key)
+{
+    POSTERN_ASSIGN(st, m_db.prepare("SELECT version, text FROM policies WHERE workstation = ? ORDER BY version"));
+    st.bindBlob(1, key);
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    while (true) {
+        POSTERN_ASSIGN(row, st.step());
+        if (!row)
+            break;
+        out.emplace_back(st.columnInt(0), st.columnText(1));
+    }
+    return out;
+}
+
+Result<std::optional<std::string>> Ledger::policyText(const crypto::PublicKey& key, std::int64_t version)
+{
+    POSTERN_ASSIGN(st, m_db.prepare("SELECT text FROM policies WHERE workstation = ? AND version = ?"));
+    st.bindBlob(1, key).bind(2, version);
+    POSTERN_ASSIGN(row, st.step());
+    if (!row)
+        return std::optional<std::string>();
+    return std::optional<std::string>(st.columnText(0));
+}
+
+Status Ledger::addPolicy(const crypto::PublicKey& key, std::int64_t version, std::string_view text, std::int64_t at)
+{
+    POSTERN_ASSIGN(st, m_db.prepare("INSERT INTO policies(workstation, version, text, stored_at) VALUES(?, ?, ?, ?)"));
+    st.bindBlob(1, key).bind(2, version).bind(3, text).bind(4, at);
+    return st.run();
+}
+
+Result<StateCounts> Ledger::bundleCounts()
+{
+    return countBy(m_db, "SELECT state, count(*) FROM bundles GROUP BY state", {"publishing", "complete"});
+}
+
+Result<StateCounts> Ledger::targetCounts()
+{
+    return countBy(m_db, "SELECT state, count(*) FROM targets GROUP BY state", {"claimed", "done", "failed"});
+}
+
+Status Ledger::addEvent(std::int64_t at, std::string_view kind, std::string_view bundleIdHex, std::string_view details)
+{
+    POSTERN_ASSIGN(st, m_db.prepare("INSERT INTO events(at, kind, bundle_id, details) VALUES(?, ?, ?, ?)"));
+    st.bind(1, at).bind(2, kind);
+    if (bundleIdHex.empty())
+        st.bindNull(3);
+    else
+        st.bind(3, bundleIdHex);
+    st.bind(4, details);
+    return st.run();
+}
+
+Result<std::vector<EventRecord>> Ledger::events(std::size_t limit)
+{
+    POSTERN_ASSIGN(st,
+                   m_db.prepare("SELECT id, at, kind, coalesce(bundle_id, ''), details FROM events "
+                                "ORDER BY id DESC LIMIT ?"));
+    st.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<EventRecord> out;
+    while (true) {
+        POSTERN_ASSIGN(row, st.step());
+        if (!row)
+            break;
+        out.push_back({st.columnInt(0), st.columnInt(1), st.columnText(2), st.columnText(3), st.columnText(4)});
+    }
+    return out;
+}
+
+} // namespace postern::uploader

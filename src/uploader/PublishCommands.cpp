@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// verify, publish and resume: unlock the keys, call PublishService, print what it did.
+#include "postern/uploader/PublishService.h"
+
+#include "Commands.h"
+
+#include <charconv>
+#include <iomanip>
+#include <iostream>
+
+namespace postern::uploader::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint64_t kDefaultMaxBundleBytes = 64ull << 30;
+
+std::optional<std::uint64_t> maxSize(const Context& ctx, bool& ok)
+{
+    ok = true;
+    const auto* text = ctx.args.value("max-size");
+    if (!text)
+        return kDefaultMaxBundleBytes;
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc() || end != text->data() + text->size() || value == 0) {
+        printError("--max-size needs a positive number of bytes, not \"" + *text + "\"");
+        ok = false;
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::string row(std::string_view label)
+{
+    std::string s(label);
+    s.resize(std::max<std::size_t>(s.size() + 1, 13), ' ');
+    return s;
+}
+
+void printSummary(const BundleSummary& s)
+{
+    std::cout << row("bundle") << toHex(s.id) << "\n"
+              << row("workstation") << (s.workstationName.empty() ? "?" : s.workstationName) << " ("
+              << s.workstationFingerprint << ")\n"
+              << row("sequence") << s.sequence << "\n"
+              << row("created") << formatUtc(s.created) << "\n"
+              << row("expires") << formatUtc(s.expires) << "\n"
+              << row("policy") << "version " << s.policyVersion
+              << (s.policyAdvanced ? " (newer than the one trusted; it is stored on publish)" : "") << "\n"
+              << row("posts") << s.posts.size() << "\n";
+    for (std::size_t i = 0; i < s.posts.size(); ++i) {
+        const auto& p = s.posts[i];
+        std::string channels;
+        for (const auto& c : p.channels)
+            channels += (channels.empty() ? "" : ", ") + c;
+        std::string approvers;
+        for (const auto& a : p.approvers)
+            approvers += (approvers.empty() ? "" : ", ") + a;
+        std::cout << "  post " << i << "  " << p.postId << " version " << p.version << ", "
+                  << (p.schedule == 0 ? std::string("on arrival") : "scheduled " + formatUtc(p.schedule)) << "\n"
+                  << "    channels     " << channels << "\n"
+                  << "    approved by  " << approvers << "\n"
+                  << "    media        " << p.mediaCount << "\n";
+    }
+    std::cout << row("media") << s.mediaCount << " file(s), " << s.mediaBytes << " bytes\n";
+}
+
+void printProgress(const BundleProgress& p)
+{
+    std::cout << "targets\n";
+    for (const auto& t : p.targets) {
+        const auto& r = t.record;
+        std::string detail = r.state == TargetState::Failed ? r.reason : r.url;
+        if (t.alreadyPresent)
+            detail += " (found published by an interrupted run)";
+        if (!t.pendingError.empty())
+            detail = "not published yet: " + t.pendingError;
+        std::cout << "  " << OutboxPublisher::folderName(r.postIndex, r.channelIndex) << "  " << std::left
+                  << std::setw(32) << r.channel << " " << std::setw(8) << targetStateName(r.state) << " " << detail
+                  << "\n";
+    }
+    if (p.complete)
+        std::cout << row("receipt") << p.receiptPath.string() << "\n";
+}
+
+std::size_t countState(const BundleProgress& p, TargetState state)
+{
+    std::size_t n = 0;
+    for (const auto& t : p.targets)
+        n += t.record.state == state ? 1 : 0;
+    return n;
+}
+
+/** reportProblems prints the stderr lines for a bundle that is not cleanly finished. */
+void reportProblems(const BundleProgress& p)
+{
+    if (p.anyPending()) {
+        printError(std::to_string(countState(p, TargetState::Claimed)) + " target(s) of bundle " + toHex(p.id)
+                       + " could not be published yet; no receipt was written",
+                   "fix the problem shown above, then run `postern-uploader resume`");
+    } else if (!p.receiptError.empty()) {
+        printError(p.receiptError);
+    } else if (p.anyFailed()) {
+        printError(std::to_string(countState(p, TargetState::Failed)) + " of " + std::to_string(p.targets.size())
+                       + " target(s) of bundle " + toHex(p.id) + " failed",
+                   "the receipt tells the workstation why; take it back there");
+    }
+}
+
+void printResumed(const std::vector<BundleProgress>& bundles)
+{
+    for (const auto& b : bundles) {
+        std::cout << "resumed bundle " << toHex(b.id) << "\n";
+        printProgress(b);
+        reportProblems(b);
+    }
+}
+
+ExitCode printRejection(const PublishReport& r)
+{
+    const Error& e = *r.rejection;
+    if (e.code == Errc::Replay && r.previous) {
+        printError("bundle rejected: " + e.what(),
+                   "it was received on " + formatUtc(r.previous->receivedAt) + " and its receipt is "
+                       + r.previous->receiptPath + "; this copy of the bundle can be deleted");
+        return r.exitCode();
+    }
+    printError("bundle rejected: " + e.what());
+    std::string status = "nothing was published and the bundle file was kept";
+    std::string hint = hintFor(e.code);
+    if (!r.rejectionReceipt.empty()) {
+        status += "; a signed receipt naming the error was written to " + r.rejectionReceipt.string();
+        hint += (hint.empty() ? "" : "; ") + std::string("take the receipt back to the workstation");
+    }
+    printError(status, hint);
+    if (!r.rejectionReceiptError.empty())
+        printError("the rejection receipt could not be written: " + r.rejectionReceiptError);
+    return r.exitCode();
+}
+
+} // namespace
+
+ExitCode runVerify(const Context& ctx)
+{
+    if (ctx.args.positionals.size() != 1) {
+        printError("usage: postern-uploader verify BUNDLE [--max-size BYTES]");
+        return ExitCode::Usage;
+    }
+    bool ok = true;
+    const auto limit = maxSize(ctx, ok);
+    if (!ok)
+        return ExitCode::Usage;
+    UploaderHome home;
+    if (auto code = openHome(ctx, home, false))
+        return *code;
+    if (auto code = unlockKeys(ctx, home, true, false))
+        return *code;
+    PublishService service(home, {ctx.clock, {}});
+    auto summary = service.verify(ctx.args.positionals[0], *limit);
+    if (!summary) {
+        if (!isBundleRejection(summary.code()))
+            return failWith(summary.error());
+        return failWith(summary.error(), std::nullopt, hintFor(summary.code()));
+    }
+    printSummary(*summary);
+    std::cout << row("result") << "OK: the bundle passed every check; nothing was consumed\n";
+    return ExitCode::Ok;
+}
+
+ExitCode runPublish(const Context& ctx)
+{
+    if (ctx.args.positionals.size() != 1) {
+        printError("usage: postern-uploader publish BUNDLE [--keep] [--receipt FILE] [--max-size BYTES]");
+        return ExitCode::Usage;
+    }
+    bool ok = true;
+    const auto limit = maxSize(ctx, ok);
+    if (!ok)
+        return ExitCode::Usage;
+    UploaderHome home;
+    if (auto code = openHome(ctx, home, true))
+        return *code;
+    if (auto code = unlockKeys(ctx, home, true, true))
+        return *code;
+    PublishService service(home, {ctx.clock, {}});
+    PublishRequest request;
+    request.bundlePath = ctx.args.positionals[0];
+    request.keep = ctx.args.has("keep");
+    if (const auto* receipt = ctx.args.value("receipt"))
+        request.receiptPath = fs::path(*receipt);
+    request.maxBundleBytes = *limit;
+    auto report = service.publish(request);
+    if (!report)
+        return failWith(report.error());
+    printResumed(report->resumed);
+    if (report->rejection)
+        return printRejection(*report);
+    printSummary(*report->summary);
+    printProgress(report->progress);
+    if (report->bundleRemoved)
+        std::cout << row("bundle file") << "overwritten and removed\n";
+    else if (request.keep)
+        std::cout << row("bundle file") << "kept (--keep)\n";
+    else
+        std::cout << row("bundle file") << "kept until the bundle is complete\n";
+    std::cout << row("result") << countState(report->progress, TargetState::Done) << " published, "
+              << countState(report->progress, TargetState::Failed) << " failed, "
+              << countState(report->progress, TargetState::Claimed) << " waiting\n";
+    reportProblems(report->progress);
+    if (!report->removeError.empty())
+        printError("the bundle was published but its file could not be wiped: " + report->removeError,
+                   "delete it by hand");
+    return report->exitCode();
+}
+
+ExitCode runResume(const Context& ctx)
+{
+    if (!ctx.args.positionals.empty()) {
+        printError("usage: postern-uploader resume");
+        return ExitCode::Usage;
+    }
+    UploaderHome home;
+    if (auto code = openHome(ctx, home, true))
+        return *code;
+    PublishService service(home, {ctx.clock, {}});
+    auto pending = service.hasPendingWork();
+    if (!pending)
+        return failWith(pending.error());
+    if (!*pending) {
+        std::cout << "nothing to resume: every bundle is complete\n";
+        return ExitCode::Ok;
+    }
+    if (auto code = unlockKeys(ctx, home, false, true))
+        return *code;
+    auto report = service.resume();
+    if (!report)
+        return failWith(report.error());
+    printResumed(report->bundles);
+    std::cout << "resumed " << report->bundles.size() << " bundle(s)\n";
+    return report->exitCode();
+}
+
+} // namespace postern::uploader::cli

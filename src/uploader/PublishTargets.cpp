@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Publishing claimed targets, writing receipts, and resuming after a crash. Every step here
+// starts from the ledger (never from the bundle file), so the first run and a resume take
+// exactly the same path.
+#include "postern/bundle/Receipt.h"
+#include "postern/uploader/PublishService.h"
+#include "postern/util/FileIO.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace postern::uploader {
+
+namespace fs = std::filesystem;
+
+bool BundleProgress::anyFailed() const
+{
+    return std::any_of(targets.begin(), targets.end(), [](const TargetReport& t) {
+        return t.record.state == TargetState::Failed;
+    });
+}
+
+bool BundleProgress::anyPending() const
+{
+    return std::any_of(targets.begin(), targets.end(), [](const TargetReport& t) {
+        return t.record.state == TargetState::Claimed;
+    });
+}
+
+ExitCode PublishReport::exitCode() const
+{
+    if (rejection)
+        return exitCodeFor(rejection->code);
+    if (!progress.complete || progress.anyPending())
+        return ExitCode::Environment;
+    return progress.anyFailed() ? ExitCode::SomeFailed : ExitCode::Ok;
+}
+
+ExitCode ResumeReport::exitCode() const
+{
+    bool failed = false;
+    for (const auto& b : bundles) {
+        if (!b.complete || b.anyPending())
+            return ExitCode::Environment;
+        failed = failed || b.anyFailed();
+    }
+    return failed ? ExitCode::SomeFailed : ExitCode::Ok;
+}
+
+Result<bool> PublishService::hasPendingWork()
+{
+    POSTERN_ASSIGN(pending, m_home.ledger().countPending());
+    return pending > 0;
+}
+
+Result<ResumeReport> PublishService::resume()
+{
+    if (!m_home.signKey() || !m_options.clock)
+        return fail(Errc::Internal, "resume needs the unlocked signing key and a clock");
+    ResumeReport report;
+    POSTERN_ASSIGN(bundles, m_home.ledger().bundlesInState(BundleState::Publishing));
+    for (const auto& b : bundles) {
+        spdlog::info("resuming bundle {}", toHex(b.id));
+        POSTERN_ASSIGN(progress, processBundle(b));
+        report.bundles.push_back(std::move(progress));
+    }
+    cleanSpool();
+    return report;
+}
+
+Result<BundleProgress> PublishService::processBundle(const BundleRecord& record)
+{
+    Ledger& ledger = m_home.ledger();
+    BundleProgress progress;
+    progress.id = record.id;
+    progress.receiptPath = record.receiptPath;
+    // The ledger's manifest passed verification when it was stored; parsing it again only
+    // rebuilds the structures (it is local data now, written by this program).
+    POSTERN_ASSIGN(manifest, bundle::parseManifest(record.manifest));
+    POSTERN_ASSIGN(policyText, ledger.policyText(record.workstation, record.policyVersion));
+    if (!policyText)
+        return fail(Errc::Internal,
+                    "policy version " + std::to_string(record.policyVersion) + " of bundle " + toHex(record.id)
+                        + " is missing from the ledger");
+    POSTERN_ASSIGN(policy, domain::readPolicyFile(*policyText));
+    POSTERN_ASSIGN(targets, ledger.targets(record.id));
+    for (const auto& t : targets) {
+        TargetReport report;
+        report.record = t;
+        if (t.state == TargetState::Claimed)
+            POSTERN_TRY(publishTarget(record, manifest, policy.policy, report));
+        progress.targets.push_back(std::move(report));
+    }
+    if (progress.anyPending())
+        return progress; // no receipt until every target has its answer; resume retries
+    if (auto s = finishBundle(record, progress); !s) {
+        if (s.code() == Errc::Cancelled)
+            return std::move(s).error();
+        progress.receiptError = s.error().what();
+        spdlog::info("bundle {}: {}", toHex(record.id), progress.receiptError);
+    }
+    return progress;
+}
+
+Result<TargetContent> PublishService::targetContent(const BundleRecord& record,
+                                                    const bundle::Manifest& manifest,
+                                                    const domain::Policy& policy,
+                                                    const TargetRecord& t) const
+{
+    if (t.postIndex >= manifest.posts.size() || t.channelIndex >= manifest.posts[t.postIndex].content.channels.size())
+        return fail(Errc::Internal,
+                    "target " + OutboxPublisher::folderName(t.postIndex, t.channelIndex)
+                        + " does not exist in the stored manifest of bundle " + toHex(record.id));
+    const bundle::ManifestPost& post = manifest.posts[t.postIndex];
+    const domain::ChannelPost& cp = post.content.channels[t.channelIndex];
+    TargetContent c;
+    c.bundleId = record.id;
+    c.postIndex = t.postIndex;
+    c.channelIndex = t.channelIndex;
+    c.postId = post.content.postId;
+    c.version = post.content.version;
+    c.channel = cp.channel;
+    c.text = cp.text;
+    c.options = cp.options;
+    c.schedule = post.content.schedule;
+    c.approvers = approverNames(post, policy);
+    // DirectorySpool chose the spool names (media-<index in the media table>); asking it for
+    // the path keeps one definition. Nothing is written through this spool object.
+    const bundle::DirectorySpool spool(spoolDir(record.id));
+    for (const auto& m : post.content.media) {
+        const auto it = std::find_if(manifest.media.begin(), manifest.media.end(), [&](const bundle::MediaEntry& e) {
+            return e.hash == m.hash;
+        });
+        if (it == manifest.media.end())
+            return fail(Errc::Internal, "a media file of post " + c.postId + " is missing from the media table");
+        const auto index = static_cast<std::size_t>(it - manifest.media.begin());
+        c.media.push_back({spool.pathFor(index), m.mime, m.alt, m.size});
+    }
+    return c;
+}
+
+Status PublishService::publishTarget(const BundleRecord& record,
+                                     const bundle::Manifest& manifest,
+                                     const domain::Policy& policy,
+                                     TargetReport& report)
+{
+    const TargetRecord& t = report.record;
+    POSTERN_ASSIGN(channel, domain::ChannelId::parse(t.channel));
+    TargetOutcome outcome;
+    const auto adapter = m_adapters.find(channel.platform);
+    if (adapter == m_adapters.end() || !adapter->second) {
+        outcome.state = TargetState::Failed;
+        outcome.reason = "no publishing adapter for " + std::string(domain::platformName(channel.platform))
+                         + " yet; the post was not published";
+    } else {
+        POSTERN_ASSIGN(content, targetContent(record, manifest, policy, t));
+        auto published = adapter->second->publish(content);
+        if (!published) {
+            // Not published, safe to retry: the target stays claimed for resume.
+            report.pendingError = published.error().what();
+            spdlog::info("bundle {} target {}: not published yet: {}",
+                         toHex(record.id),
+                         OutboxPublisher::folderName(t.postIndex, t.channelIndex),
+                         report.pendingError);
+            return {};
+        }
+        outcome = std::move(published).value();
+    }
+    POSTERN_TRY(crash(CrashPoint::AfterPublish));
+
+    TargetRecord resolved = t;
+    resolved.state = outcome.state;
+    resolved.platformId = outcome.platformId;
+    resolved.url = outcome.url;
+    resolved.reason = outcome.reason;
+    resolved.updatedAt = m_options.clock->now();
+    const std::string where = OutboxPublisher::folderName(t.postIndex, t.channelIndex) + " " + t.channel;
+    const std::string details =
+        outcome.state == TargetState::Done
+            ? where + (outcome.alreadyPresent ? " found published: " : " published: ") + outcome.url
+            : where + " failed: " + outcome.reason;
+    Ledger& ledger = m_home.ledger();
+    SqliteTransaction tx(ledger.db());
+    POSTERN_TRY(tx.begin());
+    POSTERN_TRY(ledger.resolveTarget(resolved));
+    POSTERN_TRY(ledger.addEvent(resolved.updatedAt,
+                                outcome.state == TargetState::Done ? "target-done" : "target-failed",
+                                toHex(record.id),
+                                details));
+    POSTERN_TRY(tx.commit());
+    spdlog::info("bundle {} target {}", toHex(record.id), details);
+    report.record = std::move(resolved);
+    report.alreadyPresent = outcome.alreadyPresent;
+    return {};
+}
+
+Status PublishService::finishBundle(const BundleRecord& record, BundleProgress& progress)
+{
+    const crypto::SigningKey& key = *m_home.signKey();
+    bundle::Receipt receipt;
+    receipt.bundleId = record.id;
+    receipt.uploader = key.publicKey();
+    receipt.workstation = record.workstation;
+    receipt.processedAt = m_options.clock->now();
+    for (const auto& t : progress.targets) {
+        bundle::ReceiptEntry e;
+        e.postId = t.record.postId;
+        e.version = t.record.version;
+        POSTERN_ASSIGN(channel, domain::ChannelId::parse(t.record.channel));
+        e.channel = std::move(channel);
+        e.state = t.record.state == TargetState::Done ? bundle::ReceiptState::Published : bundle::ReceiptState::Failed;
+        e.platformId = t.record.platformId;
+        e.url = t.record.url;
+        e.reason = t.record.reason;
+        receipt.entries.push_back(std::move(e));
+    }
+    // The receipt is rewritten whole on a resume, so a crash between this write and the
+    // ledger update below only means the same answer is written twice.
+    if (auto s = writeFileAtomic(record.receiptPath, bundle::makeReceipt(receipt, key), 0644); !s)
+        return fail(s.code(),
+                    "cannot write the receipt: " + s.error().message
+                        + "; make the folder writable (re-insert the removable media) and run "
+                          "`postern-uploader resume`");
+    POSTERN_TRY(crash(CrashPoint::AfterReceipt));
+    Ledger& ledger = m_home.ledger();
+    SqliteTransaction tx(ledger.db());
+    POSTERN_TRY(tx.begin());
+    POSTERN_TRY(ledger.completeBundle(record.id, record.receiptPath, receipt.processedAt));
+    POSTERN_TRY(ledger.addEvent(receipt.processedAt,
+                                "bundle-complete",
+                                toHex(record.id),
+                                "receipt written to " + record.receiptPath));
+    POSTERN_TRY(tx.commit());
+    progress.complete = true;
+    spdlog::info("bundle {} complete; receipt written", toHex(record.id));
+    std::error_code ec;
+    fs::remove_all(spoolDir(record.id), ec); // best effort: cleanSpool retries later
+    return {};
+}
+
+void PublishService::cleanSpool()
+{
+    // Runs with the home lock held, so no other process owns anything in spool/.
+    std::error_code ec;
+    std::vector<fs::path> doomed;
+    for (const auto& entry : fs::directory_iterator(m_home.layout().spool, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(".tmp-", 0) == 0) {
+            doomed.push_back(entry.path());
+            continue;
+        }
+        auto raw = fromHex(name, 16);
+        if (!raw) {
+            continue; // not ours: leave it for a person to look at
+        }
+        bundle::BundleId id{};
+        std::copy(raw->begin(), raw->end(), id.begin());
+        auto record = m_home.ledger().bundle(id);
+        if (record && (!*record || (*record)->state == BundleState::Complete))
+            doomed.push_back(entry.path());
+    }
+    for (const auto& p : doomed) {
+        fs::remove_all(p, ec);
+        if (ec)
+            spdlog::warn("cannot remove {} from the spool: {}", p.string(), ec.message());
+    }
+}
+
+} // namespace postern::uploader
