@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The text of `postern-cli --help` and `postern-cli COMMAND --help`. docs/cli.md says the same
+// at more length; keep the two in step.
+#include "CommandLine.h"
+
+namespace postern::cli {
+
+namespace {
+
+constexpr std::string_view kMainHelp = R"(usage: postern-cli [--store DIR] COMMAND [ARGS] [OPTIONS]
+
+The offline Postern workstation without the GUI: accounts and keys, approval policy,
+drafting, review, export of signed bundles for the uploader, and the audit log. It has no
+network code; bundles and receipts cross the gap on removable media.
+
+setup (admin):
+  init --name WS --admin NAME   create the store, the workstation key and the first admin
+  user add NAME --roles R,...   add a user (author, approver, operator, admin)
+  user list                     users with roles, fingerprints and state
+  uploader trust FILE           trust the uploader's identity after comparing its fingerprint
+  identity export FILE          write this workstation's identity for `postern-uploader trust`
+  policy set FILE               set the approval rules per channel from a JSON file
+  policy show                   the policy in force: users, roles, channels, rules
+posts:
+  draft new ...                 write a post (texts, options, media, schedule)
+  draft edit POST ...           replace a draft's content with a new version
+  submit POST                   send a draft for review (author)
+  approve POST                  sign the current version (approver)
+  reject POST --reason TEXT     send it back to the author (approver)
+  list                          posts as a table (or --json)
+  show POST                     everything about one post (or --json)
+transfer (operator):
+  export --out FILE POST...     seal approved posts into one bundle for the uploader
+  receipt import FILE           take in the uploader's receipt: published, failed
+audit:
+  audit verify                  check the hash-chained, signed audit log
+  audit list                    the newest audit entries
+
+global options:
+  --store DIR                 the store (default $POSTERN_STORE, else
+                              $HOME/.local/share/postern)
+  --as USER                   the user who acts; commands that change something need it
+  --passphrase-file FILE      read the acting user's passphrase from the first line of FILE
+                              instead of asking on the terminal (keep it 0600, on tmpfs)
+  --new-passphrase-file FILE  init and user add: the new user's passphrase, instead of
+                              asking twice on the terminal (12 characters or more)
+  --kdf PROFILE               init and user add: Argon2id cost of the new key: interactive,
+                              moderate (default) or sensitive
+  --log-level LEVEL           trace, debug, info, warn (default), error, critical, off
+  --log-file FILE             also log to FILE (rotated at 5 MiB, 3 files kept)
+  --help                      this text; `postern-cli COMMAND --help` for one command
+  --version                   print the version
+
+POST is a post id or a unique prefix of at least 6 hex digits (`list` shows 12).
+
+exit codes:
+  0 ok                                  5 receipt imported, but posts failed there
+  1 usage error (command line, input)   6 no store here, or no uploader trusted yet
+  2 I/O or environment error            7 wrong passphrase or key problem
+  3 refused by a rule: role, state, policy, self-approval, already exported,
+    or a check failed (audit chain, receipt signature)
+
+Errors go to stderr as `postern-cli: <what happened>`, often followed by
+`postern-cli: hint: <what to do>`. See docs/cli.md for the full reference.
+)";
+
+constexpr std::string_view kInitHelp =
+    R"(usage: postern-cli init --name WORKSTATION --admin NAME [--store DIR] [--kdf PROFILE]
+
+Creates a new store (a private 0700 directory): the workstation's signing key, the first
+admin account and approval policy version 1, signed by that admin. Refuses to touch a
+directory that already holds a store.
+
+The admin's passphrase comes from --new-passphrase-file (or --passphrase-file), or is asked
+twice on the terminal; it must be at least 12 characters.
+
+options:
+  --name WORKSTATION  a name for this workstation, shown on the uploader (1-64 characters)
+  --admin NAME        the first admin's user name
+  --kdf PROFILE       Argon2id cost of the admin's key: interactive, moderate (default),
+                      sensitive; higher is slower to unlock and harder to guess
+
+Prints the workstation and admin fingerprints and the next steps: add users, trust the
+uploader, export the identity, set the policy.
+)";
+
+constexpr std::string_view kUserHelp = R"(usage: postern-cli user add NAME --roles ROLE[,ROLE...] --as ADMIN
+       postern-cli user list [--json]
+
+user add creates an account with its own Ed25519 key, sealed under the new user's
+passphrase (--new-passphrase-file FILE, or asked twice on the terminal; 12 characters or
+more), and publishes a new policy version that contains the user. Roles:
+  author    writes, edits and submits posts
+  approver  approves (signs) or rejects posts under review
+  operator  exports bundles and imports receipts (holds a copy of the workstation key)
+  admin     users, policy, key ceremony (holds a copy of the workstation key)
+--kdf interactive|moderate|sensitive sets the cost of the new key (default moderate).
+
+user list prints every user: name, roles, key fingerprint and whether the account is
+disabled. No passphrase is needed. --json prints a JSON array instead.
+)";
+
+constexpr std::string_view kUploaderHelp = R"(usage: postern-cli uploader trust FILE --as ADMIN [--fingerprint FP]
+
+The workstation's half of the key ceremony. FILE is the uploader's identity file, made by
+`postern-uploader init` (or `postern-uploader identity export FILE`) and carried here.
+Prints the uploader's name and fingerprint; compare the fingerprint with the one the
+uploader host printed, aloud or over a trusted channel. Confirm either by typing `yes` on
+the terminal or, for scripts, with
+  --fingerprint FP  exactly the uploader's fingerprint; a mismatch refuses (exit 3)
+
+From then on bundles are encrypted to this uploader and only its receipts are accepted.
+Trusting another uploader later replaces it.
+)";
+
+constexpr std::string_view kIdentityHelp = R"(usage: postern-cli identity export FILE --as ADMIN
+
+Writes the workstation identity (its public signing key and the whole signed policy chain,
+signed by the workstation key) to FILE, mode 0644; it holds no secret. Carry it to the
+uploader host once and run `postern-uploader trust FILE` there, comparing the printed
+fingerprint aloud. Later policy versions reach the uploader inside bundles.
+)";
+
+constexpr std::string_view kPolicyHelp = R"(usage: postern-cli policy set FILE --as ADMIN
+       postern-cli policy show
+
+policy set replaces the per-channel approval rules with those in FILE and signs the new
+policy version. FILE is JSON written by hand; unknown or repeated fields are refused:
+
+  {"channels": [
+    {"channel": "outbox:press", "required": 2, "approvers": ["bob", "carol"],
+     "max_lifetime": "24h"},
+    {"channel": "mastodon:@press@social.example", "required": 1,
+     "approvers": ["bob"]}
+  ]}
+
+  channel       PLATFORM:ACCOUNT; platforms are outbox, bluesky, mastodon, tiktok, x
+  required      how many distinct approvers must approve a post for this channel
+  approvers     user names with the approver role who may approve for it
+  max_lifetime  longest a bundle for this channel may live: seconds (3600) or "90m",
+                "24h", "7d"; 1m to 30d; default "24h"
+
+A post can only be submitted if every channel it names has a rule. Users and roles are
+not in FILE: they come from `user add`.
+
+policy show prints the policy in force: version, users with roles and fingerprints, and
+each channel's rule. No passphrase is needed.
+)";
+
+constexpr std::string_view kDraftHelp = R"(usage: postern-cli draft new  --as AUTHOR FLAGS...
+       postern-cli draft edit POST --as AUTHOR FLAGS...
+
+draft new creates a post and prints its id; draft edit replaces the whole content of a
+post with a new version, which takes the post back to draft and voids every approval of
+the old version. Edit takes the same full set of flags as new: give every channel, text,
+option and media again; nothing is carried over from the old version.
+
+flags:
+  --channel PLATFORM:ACCOUNT        a target channel; repeat for several (at least one)
+  --text TEXT                       the text for every channel
+  --text-file FILE                  the same, read from FILE (one final newline dropped)
+  --channel-text PLATFORM:ACCOUNT=FILE
+                                    this channel's own text instead of the shared one
+  --option PLATFORM:ACCOUNT.KEY=VALUE
+                                    a platform option, e.g.
+                                      mastodon:@press@social.example.visibility=public
+                                      tiktok:press.privacy_level=SELF_ONLY
+                                    true/false become booleans for mastodon sensitive and
+                                    tiktok disable_comment, disable_duet, disable_stitch,
+                                    is_aigc, brand_content_toggle, brand_organic_toggle
+  --media FILE                      attach an image or video (JPEG, PNG, WebP, GIF, MP4,
+                                    MOV, WebM; type from the extension); repeatable
+  --alt TEXT                        alt text of the --media just before it
+  --schedule 2027-01-01T09:30Z      publish time, UTC; default: as soon as it arrives
+
+A text is needed for every channel: --text/--text-file, or --channel-text per channel.
+Limits per platform are checked when the post is saved.
+
+example:
+  postern-cli draft new --as alice --channel outbox:press --text "Open day on Saturday" \
+      --media poster.png --alt "Poster: open day, 10:00 to 16:00"
+)";
+
+constexpr std::string_view kSubmitHelp = R"(usage: postern-cli submit POST --as AUTHOR
+
+Sends the author's draft for review. Every channel of the post must have a rule in the
+policy, and a scheduled time must still be in the future.
+)";
+
+constexpr std::string_view kApproveHelp = R"(usage: postern-cli approve POST --as APPROVER
+
+Signs the current version of a post under review with the approver's key. The approver must
+be allowed by the policy for at least one of the post's channels and must not be its author.
+When every channel has the approvals it needs, the post becomes approved. Any later edit
+voids the approval.
+)";
+
+constexpr std::string_view kRejectHelp = R"(usage: postern-cli reject POST --as APPROVER --reason TEXT
+
+Sends a post under review back to its author with a reason (required; the author sees it in
+`postern-cli show`). The author revises it with `postern-cli draft edit` and submits again.
+)";
+
+constexpr std::string_view kListHelp =
+    R"(usage: postern-cli list [--state STATE] [--channel TEXT] [--search TEXT] [--limit N] [--json]
+
+Lists posts, most recently changed first: id (first 12 hex digits), state, channels,
+author, schedule ("on arrival" when none), last change and title.
+
+options:
+  --state STATE   draft, in_review, approved, rejected, exported, published or failed
+  --channel TEXT  only posts whose channels contain TEXT (e.g. outbox: or press)
+  --search TEXT   only posts whose title (first 120 characters) contains TEXT,
+                  ignoring ASCII case
+  --limit N       at most N posts (default 100, at most 10000)
+  --json          one JSON array of objects with full ids, for scripts
+)";
+
+constexpr std::string_view kShowHelp = R"(usage: postern-cli show POST [--json]
+
+Prints everything about a post: state, version, author, schedule, who approved the current
+version and what is still missing, per channel the text and options, media (name, type,
+size, hash, alt text), rejections with reasons, and the publishing results the uploader
+reported, with URLs. --json prints one JSON object instead.
+)";
+
+constexpr std::string_view kExportHelp =
+    R"(usage: postern-cli export --as OPERATOR --out FILE [--lifetime 24h] (POST... | --all-approved)
+
+Seals approved posts, their media and approvals into one bundle, signed by the workstation
+and encrypted to the trusted uploader, and marks the posts exported: a version is exported
+once. The file is written atomically and read back before anything is marked.
+
+options:
+  --out FILE       where to write the bundle, e.g. on removable media; never overwritten
+  --lifetime TIME  how long the uploader accepts the bundle: seconds or 90m, 24h, 7d
+                   (default 24h; at most each channel's max_lifetime in the policy)
+  --all-approved   export every approved post instead of naming them
+
+Prints the bundle id, sequence, size and fingerprint, and a checklist for carrying it.
+)";
+
+constexpr std::string_view kReceiptHelp = R"(usage: postern-cli receipt import FILE --as OPERATOR
+
+Reads the signed receipt that `postern-uploader publish` wrote next to the bundle
+(BUNDLE.receipt), checks it was signed by the trusted uploader, and marks each post
+published (with its URL) or failed (with the reason). Prints the outcome per post and
+channel. Exit 5 when the receipt reports failures or a rejected bundle.
+)";
+
+constexpr std::string_view kAuditHelp = R"(usage: postern-cli audit verify
+       postern-cli audit list [--limit N]
+
+Every action (login, users, policy, drafts, reviews, exports, receipts) is an entry in a
+hash-chained log, each signed by the user who acted.
+
+audit verify walks the whole chain and prints OK with the number of entries and the head
+hash; if an entry was edited, deleted, reordered or inserted it names the first bad entry
+and exits 3.
+audit list prints the newest N entries (default 20): sequence, time, who, action, subject.
+)";
+
+struct HelpEntry
+{
+    std::string_view group;
+    std::string_view text;
+};
+
+constexpr HelpEntry kHelp[] = {
+    {"init", kInitHelp},
+    {"user", kUserHelp},
+    {"uploader", kUploaderHelp},
+    {"identity", kIdentityHelp},
+    {"policy", kPolicyHelp},
+    {"draft", kDraftHelp},
+    {"submit", kSubmitHelp},
+    {"approve", kApproveHelp},
+    {"reject", kRejectHelp},
+    {"list", kListHelp},
+    {"show", kShowHelp},
+    {"export", kExportHelp},
+    {"receipt", kReceiptHelp},
+    {"audit", kAuditHelp},
+};
+
+} // namespace
+
+std::string_view mainHelp()
+{
+    return kMainHelp;
+}
+
+std::optional<std::string_view> commandHelp(std::string_view group)
+{
+    for (const auto& h : kHelp) {
+        if (h.group == group)
+            return h.text;
+    }
+    return std::nullopt;
+}
+
+} // namespace postern::cli

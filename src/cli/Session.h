@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/crypto/KeyFile.h"
+#include "postern/util/Clock.h"
+#include "postern/workflow/Workstation.h"
+
+#include "CommandLine.h"
+#include "ExitCode.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace postern::cli {
+
+/** Context is what every command gets from main: parsed arguments, the store, the clock. */
+struct Context
+{
+    Arguments args;
+    std::filesystem::path store;
+    std::optional<std::filesystem::path> passphraseFile;    ///< the acting user's (--passphrase-file)
+    std::optional<std::filesystem::path> newPassphraseFile; ///< a new user's (--new-passphrase-file)
+    crypto::KdfParams kdf = crypto::KdfParams::moderate();
+    const Clock* clock = nullptr;
+};
+
+/** Each command prints its results to stdout and its errors (with hints) to stderr. */
+[[nodiscard]] ExitCode runInit(const Context& ctx);
+[[nodiscard]] ExitCode runUser(const Context& ctx);
+[[nodiscard]] ExitCode runUploader(const Context& ctx);
+[[nodiscard]] ExitCode runIdentity(const Context& ctx);
+[[nodiscard]] ExitCode runPolicy(const Context& ctx);
+[[nodiscard]] ExitCode runDraft(const Context& ctx);
+[[nodiscard]] ExitCode runSubmit(const Context& ctx);
+[[nodiscard]] ExitCode runApprove(const Context& ctx);
+[[nodiscard]] ExitCode runReject(const Context& ctx);
+[[nodiscard]] ExitCode runList(const Context& ctx);
+[[nodiscard]] ExitCode runShow(const Context& ctx);
+[[nodiscard]] ExitCode runExport(const Context& ctx);
+[[nodiscard]] ExitCode runReceipt(const Context& ctx);
+[[nodiscard]] ExitCode runAudit(const Context& ctx);
+
+// -- helpers shared by the command files --------------------------------------------------------
+
+/** printError writes `postern-cli: <message>` and, if given, `postern-cli: hint: <hint>` to stderr. */
+void printError(std::string_view message, std::string_view hint = {});
+
+/** usageError prints a usage problem with the command's synopsis as the hint and returns Usage. */
+[[nodiscard]] ExitCode usageError(std::string_view message, std::string_view synopsis);
+
+/** hintFor suggests what to do about an error, or "" when the message says it all. */
+[[nodiscard]] std::string hintFor(Errc code);
+
+/** failWith prints an error (code name and message) with a hint and returns the exit code. */
+[[nodiscard]] ExitCode
+failWith(const Error& error, std::optional<ExitCode> code = std::nullopt, std::string_view hint = {});
+
+/** openStore opens the workstation store; on failure prints why (with the init hint) and returns the code. */
+[[nodiscard]] std::optional<ExitCode> openStore(const Context& ctx, std::unique_ptr<workflow::Workstation>& out);
+
+/**
+ * login unlocks the user named by --as with their passphrase (--passphrase-file, or asked on
+ * the terminal). `action` names what the login is for, in the missing --as message.
+ */
+[[nodiscard]] std::optional<ExitCode> login(const Context& ctx,
+                                            workflow::Workstation& ws,
+                                            std::string_view action,
+                                            std::optional<workflow::UnlockedUser>& out);
+
+/** readNewPassphrase reads a new user's passphrase (--new-passphrase-file, or asked twice) and checks it. */
+[[nodiscard]] Result<crypto::SecureBuffer>
+readNewPassphrase(const Context& ctx, std::string_view who, bool allowActingFile);
+
+/**
+ * resolvePostId turns a full id or a unique prefix of at least 6 hex digits into a post id.
+ * Prints the problem and returns the exit code when there is no match or more than one.
+ */
+[[nodiscard]] std::optional<ExitCode>
+resolvePostId(workflow::Workstation& ws, std::string_view given, std::string& out);
+
+/** userName returns the name of a user id, or "#id" if it cannot be read. */
+[[nodiscard]] std::string userName(workflow::Workstation& ws, std::int64_t userId);
+
+/** parseDuration reads "90", "90s", "15m", "24h" or "7d" into seconds (positive). */
+[[nodiscard]] Result<std::int64_t> parseDuration(std::string_view text);
+/** formatDuration renders seconds in the largest unit that divides them: "24h", "90m", "45s". */
+[[nodiscard]] std::string formatDuration(std::int64_t seconds);
+/** parseCount reads a positive decimal integer of at most `max`. */
+[[nodiscard]] Result<std::int64_t> parseCount(std::string_view text, std::int64_t max);
+
+/** field pads a label for aligned "label value" lines. */
+[[nodiscard]] std::string field(std::string_view label, std::size_t width = 13);
+/** scheduleText renders a schedule: UTC time or "on arrival". */
+[[nodiscard]] std::string scheduleText(std::int64_t schedule);
+/**
+ * printable makes stored text safe to print on a terminal: control characters (escape sequences
+ * could rewrite the screen) become spaces, except newlines when `keepNewlines`.
+ */
+[[nodiscard]] std::string printable(std::string_view text, bool keepNewlines = false);
+/** truncateChars cuts UTF-8 text to at most `maxChars` code points, marking a cut with "...". */
+[[nodiscard]] std::string truncateChars(std::string_view text, std::size_t maxChars);
+/** shortId is the first 12 hex digits of a post id, enough for the prefix rules. */
+[[nodiscard]] std::string shortId(std::string_view postId);
+/** stdinIsTerminal and stderrIsTerminal decide between prompts/progress and plain output. */
+[[nodiscard]] bool stdinIsTerminal();
+[[nodiscard]] bool stderrIsTerminal();
+
+} // namespace postern::cli
