@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "postern/bundle/BundleFormat.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace postern::bundle {
@@ -48,11 +49,14 @@ Bytes BundleHeader::encode() const
 
 Result<BundleHeader> BundleHeader::decode(ByteView bytes)
 {
+    // Compare whatever prefix is present first, so a short unrelated file is called what it
+    // is (not a bundle) rather than a truncated one.
+    const std::string_view head(reinterpret_cast<const char*>(bytes.data()), std::min(bytes.size(), kMagic.size()));
+    if (head.substr(0, kMagicPrefix.size()) != kMagicPrefix.substr(0, std::min(head.size(), kMagicPrefix.size())))
+        return fail(Errc::BadMagic, "this is not a Postern bundle (wrong magic bytes)");
     if (bytes.size() < kMagic.size())
         return fail(Errc::Truncated, "file is shorter than a bundle header");
-    const std::string_view magic(reinterpret_cast<const char*>(bytes.data()), kMagic.size());
-    if (magic.substr(0, kMagicPrefix.size()) != kMagicPrefix)
-        return fail(Errc::BadMagic, "this is not a Postern bundle (wrong magic bytes)");
+    const std::string_view magic = head;
     if (magic != kMagic)
         return fail(Errc::UnsupportedVersion, "bundle format \"" + std::string(magic)
                                                   + "\" is not supported by this uploader; it reads POSTERN-BUNDLE/1");

@@ -184,6 +184,7 @@ TEST_CASE("§8.20/§8.21 wrong magic and unsupported version", "[attack]")
     junk[0] = 'p';
     CHECK(c.verify(junk).code() == Errc::BadMagic);
     CHECK(c.verify(Bytes{}).code() == Errc::Truncated);
+    CHECK(c.verify(toBytes("garbage\n")).code() == Errc::BadMagic); // short and unrelated
 }
 
 TEST_CASE("§8.23 oversized input is refused before anything is read", "[attack]")
