@@ -25,13 +25,14 @@ P_OLGA=$(passphrase_file olga 'olga passphrase 12')
 cli() {
     local pass=$1
     shift
+    # Every call logs at trace level to a file, which the last step searches for secrets.
     if [[ $pass == - ]]; then
-        "$CLI" --store "$STORE" "$@"
+        "$CLI" --store "$STORE" --log-level trace --log-file "$WORK/cli.log" "$@"
     else
-        "$CLI" --store "$STORE" --passphrase-file "$pass" "$@"
+        "$CLI" --store "$STORE" --log-level trace --log-file "$WORK/cli.log" --passphrase-file "$pass" "$@"
     fi
 }
-up() { "$UPLOADER" --home "$UHOME" --passphrase-file "$P_UP" "$@"; }
+up() { "$UPLOADER" --home "$UHOME" --log-level trace --log-file "$WORK/uploader.log" --passphrase-file "$P_UP" "$@"; }
 
 step "uploader init"
 expect 0 up init --name up1 --kdf interactive
@@ -192,5 +193,13 @@ sqlite3 "$STORE/postern.db" "DROP TRIGGER audit_no_update; UPDATE audit SET deta
 expect 3 cli - audit verify
 err_has "audit-chain-broken"
 err_has "entry 2"
+
+step "logs at trace level hold no passphrase, post text or alt text"
+[[ -s "$WORK/cli.log" && -s "$WORK/uploader.log" ]] || die "the trace logs were not written"
+for secret in 'uploader passphrase 1' 'bob passphrase 123' 'carol passphrase 1' 'olga passphrase 12' "$TEXT" "$ALT"; do
+    if grep -qF -- "$secret" "$WORK/cli.log" "$WORK/uploader.log"; then
+        die "a log file contains \"$secret\""
+    fi
+done
 
 echo "OK: end-to-end flow passed ($STEP steps)"
