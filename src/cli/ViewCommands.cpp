@@ -14,17 +14,6 @@ namespace {
 
 constexpr std::size_t kTitleChars = 40;
 
-std::vector<std::string> splitChannels(std::string_view joined)
-{
-    std::vector<std::string> out;
-    while (!joined.empty()) {
-        const auto comma = joined.find(',');
-        out.emplace_back(joined.substr(0, comma));
-        joined = comma == std::string_view::npos ? std::string_view() : joined.substr(comma + 1);
-    }
-    return out;
-}
-
 /** fitColumn keeps a table column aligned: longer text is cut and ends in "..." (show has it all). */
 std::string fitColumn(const std::string& text, std::size_t width)
 {
@@ -289,7 +278,7 @@ ExitCode runList(const Context& ctx)
             o.set("id", p.id);
             o.set("state", std::string(store::postStateName(p.state)));
             o.set("version", p.currentVersion);
-            o.set("channels", stringArray(splitChannels(p.channels)));
+            o.set("channels", stringArray(store::splitChannels(p.channels)));
             o.set("author", names(p.authorId));
             o.set("schedule", p.schedule);
             o.set("created", p.createdAt);

@@ -293,4 +293,15 @@ Result<std::vector<StateCount>> PostRepository::countByState()
     return out;
 }
 
+std::vector<std::string> splitChannels(std::string_view joined)
+{
+    std::vector<std::string> out;
+    while (!joined.empty()) {
+        const auto comma = joined.find(',');
+        out.emplace_back(joined.substr(0, comma));
+        joined = comma == std::string_view::npos ? std::string_view() : joined.substr(comma + 1);
+    }
+    return out;
+}
+
 } // namespace postern::store

@@ -29,18 +29,6 @@ Status verifyWritten(const std::filesystem::path& out, const bundle::SealedBundl
     return {};
 }
 
-/** splitChannels reads the store's comma-joined channel list (channel ids contain no comma). */
-std::vector<std::string> splitChannels(std::string_view joined)
-{
-    std::vector<std::string> out;
-    while (!joined.empty()) {
-        const auto comma = joined.find(',');
-        out.emplace_back(joined.substr(0, comma));
-        joined = comma == std::string_view::npos ? std::string_view() : joined.substr(comma + 1);
-    }
-    return out;
-}
-
 } // namespace
 
 Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser, const std::vector<std::string>& postIds,
@@ -163,7 +151,7 @@ Result<ReceiptSummary> Workstation::importReceipt(const UnlockedUser& operatorUs
         // The uploader refused the whole bundle: every channel of every post failed.
         for (const auto& item : exported->items) {
             POSTERN_ASSIGN(version, m_store->posts().getVersion(item.postId, item.version));
-            for (const auto& ch : splitChannels(version.channels)) {
+            for (const auto& ch : store::splitChannels(version.channels)) {
                 results.push_back({item.postId, item.version, ch, store::PublishOutcome::Failed, "", "",
                                    "the uploader rejected the bundle: " + receipt.error, 0});
             }

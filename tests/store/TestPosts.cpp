@@ -327,3 +327,11 @@ TEST_CASE("the list filters and pages 2,000 posts correctly", "[store][posts][li
     bad.limit = 0;
     CHECK(posts.list(bad).code() == Errc::InvalidArgument);
 }
+
+TEST_CASE("splitChannels inverts the stored channel list", "[store][posts]")
+{
+    CHECK(postern::store::splitChannels("outbox:press,bluesky:press.example.org")
+          == std::vector<std::string>{"outbox:press", "bluesky:press.example.org"});
+    CHECK(postern::store::splitChannels("x:press") == std::vector<std::string>{"x:press"});
+    CHECK(postern::store::splitChannels("").empty());
+}

@@ -31,6 +31,10 @@ enum class PostState {
 /** parsePostState maps a column spelling back; anything else is bad-value. */
 [[nodiscard]] Result<PostState> parsePostState(std::string_view name);
 
+/** splitChannels reads a comma-joined channel list (PostRecord::channels and
+ *  PostVersionRecord::channels) back into channel ids; the store refuses ids with commas. */
+[[nodiscard]] std::vector<std::string> splitChannels(std::string_view joined);
+
 /** kMaxPreviewChars is how much of the first text posts.title keeps for list display. */
 constexpr std::size_t kMaxPreviewChars = 120;
 
