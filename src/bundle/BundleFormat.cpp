@@ -58,8 +58,9 @@ Result<BundleHeader> BundleHeader::decode(ByteView bytes)
         return fail(Errc::Truncated, "file is shorter than a bundle header");
     const std::string_view magic = head;
     if (magic != kMagic)
-        return fail(Errc::UnsupportedVersion, "bundle format \"" + std::string(magic)
-                                                  + "\" is not supported by this uploader; it reads POSTERN-BUNDLE/1");
+        return fail(Errc::UnsupportedVersion,
+                    "bundle format \"" + std::string(magic)
+                        + "\" is not supported by this uploader; it reads POSTERN-BUNDLE/1");
     if (bytes.size() < kHeaderBytes)
         return fail(Errc::Truncated, "file is shorter than a bundle header");
     BundleHeader h;

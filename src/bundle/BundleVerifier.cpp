@@ -10,8 +10,9 @@ namespace postern::bundle {
 Result<BundleHeader> readBundleHeader(ByteSource& source, std::uint64_t maxBundleBytes)
 {
     if (source.size() > maxBundleBytes)
-        return fail(Errc::TooLarge, "bundle is " + std::to_string(source.size()) + " bytes; this uploader accepts at most "
-                                        + std::to_string(maxBundleBytes) + " (see --max-size)");
+        return fail(Errc::TooLarge,
+                    "bundle is " + std::to_string(source.size()) + " bytes; this uploader accepts at most "
+                        + std::to_string(maxBundleBytes) + " (see --max-size)");
     Bytes raw(kHeaderBytes);
     POSTERN_ASSIGN(n, source.read(raw));
     raw.resize(n);
@@ -49,7 +50,8 @@ public:
                 break;
             }
             case Phase::Manifest: {
-                const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(m_manifestLength) - m_manifest.size(), data.size());
+                const std::size_t n =
+                    std::min<std::size_t>(static_cast<std::size_t>(m_manifestLength) - m_manifest.size(), data.size());
                 m_manifest.append(reinterpret_cast<const char*>(data.data()), n);
                 data = data.subspan(n);
                 if (m_manifest.size() == m_manifestLength)
@@ -64,8 +66,11 @@ public:
                     POSTERN_TRY(finishManifest());
                 break;
             }
-            case Phase::Media: POSTERN_TRY(consumeMedia(data)); break;
-            case Phase::Done: return fail(Errc::BadValue, "payload carries bytes that the manifest does not account for");
+            case Phase::Media:
+                POSTERN_TRY(consumeMedia(data));
+                break;
+            case Phase::Done:
+                return fail(Errc::BadValue, "payload carries bytes that the manifest does not account for");
             }
         }
         return {};
@@ -81,7 +86,13 @@ public:
     Manifest takeManifest() { return std::move(m_parsed); }
 
 private:
-    enum class Phase { Length, Manifest, Signature, Media, Done };
+    enum class Phase {
+        Length,
+        Manifest,
+        Signature,
+        Media,
+        Done
+    };
 
     Status finishManifest()
     {
@@ -122,9 +133,9 @@ private:
         if (m_mediaRemaining == 0) {
             const crypto::Digest got = m_hasher.finish();
             if (!crypto::equalConstantTime(got, m_parsed.media[m_mediaIndex].hash))
-                return fail(Errc::MediaHashMismatch, "media " + std::to_string(m_mediaIndex + 1) + " of "
-                                                         + std::to_string(m_parsed.media.size())
-                                                         + " does not match the hash its post was approved with");
+                return fail(Errc::MediaHashMismatch,
+                            "media " + std::to_string(m_mediaIndex + 1) + " of " + std::to_string(m_parsed.media.size())
+                                + " does not match the hash its post was approved with");
             if (m_spool)
                 POSTERN_TRY(m_spool->finish());
             ++m_mediaIndex;
@@ -150,24 +161,28 @@ private:
     crypto::Blake2b256 m_hasher;
 };
 
-Status checkHeader(const BundleHeader& h, const VerifyEnvironment& env, const VerifyOptions& opt,
+Status checkHeader(const BundleHeader& h,
+                   const VerifyEnvironment& env,
+                   const VerifyOptions& opt,
                    const TrustedWorkstation*& trusted)
 {
     trusted = env.findWorkstation ? env.findWorkstation(h.workstation) : nullptr;
     if (!trusted)
-        return fail(Errc::UnknownWorkstation, "the bundle is signed by workstation "
-                                                  + domain::keyFingerprint(h.workstation)
-                                                  + ", which this uploader does not trust; run `postern-uploader trust`");
+        return fail(Errc::UnknownWorkstation,
+                    "the bundle is signed by workstation " + domain::keyFingerprint(h.workstation)
+                        + ", which this uploader does not trust; run `postern-uploader trust`");
     if (!h.verifySignature())
-        return fail(Errc::BadHeaderSignature, "the bundle header signature is invalid; the file was altered or damaged");
+        return fail(Errc::BadHeaderSignature,
+                    "the bundle header signature is invalid; the file was altered or damaged");
     if (!crypto::equalConstantTime(h.recipient, env.uploaderKey->publicKey()))
-        return fail(Errc::WrongRecipient, "the bundle was sealed for another uploader ("
-                                              + domain::keyFingerprint(h.recipient) + ")");
+        return fail(Errc::WrongRecipient,
+                    "the bundle was sealed for another uploader (" + domain::keyFingerprint(h.recipient) + ")");
     if (!crypto::equalConstantTime(h.bundleId, deriveBundleId(h.workstation, h.sequence)))
         return fail(Errc::BadBundleId, "the bundle id does not match its sequence number");
     if (h.created > opt.now + opt.maxClockSkew)
-        return fail(Errc::FutureDated, "the bundle was created at " + formatUtc(h.created)
-                                           + ", in the future; check the workstation and uploader clocks");
+        return fail(Errc::FutureDated,
+                    "the bundle was created at " + formatUtc(h.created)
+                        + ", in the future; check the workstation and uploader clocks");
     if (h.expires <= opt.now)
         return fail(Errc::Expired, "the bundle expired at " + formatUtc(h.expires) + "; export the posts again");
     if (h.expires <= h.created || h.expires - h.created > domain::kMaxLifetime)
@@ -177,15 +192,20 @@ Status checkHeader(const BundleHeader& h, const VerifyEnvironment& env, const Ve
         return fail(Errc::Replay, "bundle " + toHex(h.bundleId) + " was already processed; a bundle is used once");
     const std::uint64_t high = trusted->highWater.value_or(0);
     if (trusted->highWater && h.sequence + opt.replayWindow <= high)
-        return fail(Errc::SequenceRollback, "bundle sequence " + std::to_string(h.sequence) + " is far older than "
-                                                + std::to_string(high) + ", the newest processed");
+        return fail(Errc::SequenceRollback,
+                    "bundle sequence " + std::to_string(h.sequence) + " is far older than " + std::to_string(high)
+                        + ", the newest processed");
     if (h.sequence > high + opt.maxSequenceJump)
-        return fail(Errc::SequenceJump, "bundle sequence " + std::to_string(h.sequence)
-                                            + " jumps too far ahead; it would block future bundles");
+        return fail(Errc::SequenceJump,
+                    "bundle sequence " + std::to_string(h.sequence)
+                        + " jumps too far ahead; it would block future bundles");
     return {};
 }
 
-Status decryptPayload(ByteSource& source, const BundleHeader& h, const crypto::BoxKey& key, PayloadConsumer& consumer,
+Status decryptPayload(ByteSource& source,
+                      const BundleHeader& h,
+                      const crypto::BoxKey& key,
+                      PayloadConsumer& consumer,
                       const VerifyOptions& opt)
 {
     POSTERN_ASSIGN(fileKey, key.openSealed(h.sealedKey));
@@ -201,12 +221,14 @@ Status decryptPayload(ByteSource& source, const BundleHeader& h, const crypto::B
     for (std::uint64_t i = 0; i < chunks; ++i) {
         if (opt.cancel && opt.cancel->load(std::memory_order_relaxed))
             return fail(Errc::Cancelled, "verification cancelled");
-        const std::size_t plainSize = static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, h.payloadBytes - done));
+        const std::size_t plainSize =
+            static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, h.payloadBytes - done));
         std::span<std::uint8_t> c(cipher.data(), plainSize + crypto::kStreamOverhead);
         POSTERN_ASSIGN(got, source.read(c));
         if (got != c.size())
-            return fail(Errc::Truncated, "the bundle ends in chunk " + std::to_string(i + 1) + " of "
-                                             + std::to_string(chunks) + "; the copy is incomplete");
+            return fail(Errc::Truncated,
+                        "the bundle ends in chunk " + std::to_string(i + 1) + " of " + std::to_string(chunks)
+                            + "; the copy is incomplete");
         bool final = false;
         POSTERN_TRY(dec.pull(c, ad, {plain.data(), plainSize}, final));
         if (final != (i + 1 == chunks))
@@ -229,26 +251,29 @@ Status checkPosts(const VerifiedBundle& vb)
     for (const auto& post : vb.manifest.posts) {
         const domain::PolicyUser* author = policy.userByKey(post.content.author);
         if (!author)
-            return fail(Errc::UnknownSigner, "post " + post.content.postId + " names an author the policy does not know");
+            return fail(Errc::UnknownSigner,
+                        "post " + post.content.postId + " names an author the policy does not know");
         if (!domain::hasRole(author->roles, domain::Role::Author))
             return fail(Errc::NotAuthorised, author->name + " does not have the author role");
         POSTERN_TRY(domain::checkApprovals(post.content, post.digest, post.approvals, policy));
         for (const auto& c : post.content.channels) {
             const domain::ChannelRule* rule = policy.rule(c.channel);
             if (rule && vb.header.expires - vb.header.created > rule->maxLifetime)
-                return fail(Errc::LifetimeExceedsPolicy, "the bundle lives longer than " + std::to_string(rule->maxLifetime)
-                                                             + " seconds, the maximum for " + c.channel.str());
+                return fail(Errc::LifetimeExceedsPolicy,
+                            "the bundle lives longer than " + std::to_string(rule->maxLifetime)
+                                + " seconds, the maximum for " + c.channel.str());
         }
         if (post.content.schedule != 0 && post.content.schedule + 60 < vb.header.created)
-            return fail(Errc::ScheduleInPast, "post " + post.content.postId + " was scheduled before the bundle was made");
+            return fail(Errc::ScheduleInPast,
+                        "post " + post.content.postId + " was scheduled before the bundle was made");
     }
     return {};
 }
 
 } // namespace
 
-Result<VerifiedBundle> verifyBundle(ByteSource& source, const VerifyEnvironment& env, const VerifyOptions& options,
-                                    MediaSpool* spool)
+Result<VerifiedBundle>
+verifyBundle(ByteSource& source, const VerifyEnvironment& env, const VerifyOptions& options, MediaSpool* spool)
 {
     if (!env.uploaderKey || !env.seen)
         return fail(Errc::InvalidArgument, "verifier environment is incomplete");

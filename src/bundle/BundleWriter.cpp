@@ -28,7 +28,9 @@ public:
         while (done < buf.size()) {
             if (m_prefixPos < m_prefix.size()) {
                 const std::size_t n = std::min(buf.size() - done, m_prefix.size() - m_prefixPos);
-                std::copy_n(m_prefix.begin() + static_cast<std::ptrdiff_t>(m_prefixPos), n, buf.begin() + static_cast<std::ptrdiff_t>(done));
+                std::copy_n(m_prefix.begin() + static_cast<std::ptrdiff_t>(m_prefixPos),
+                            n,
+                            buf.begin() + static_cast<std::ptrdiff_t>(done));
                 m_prefixPos += n;
                 done += n;
                 continue;
@@ -38,8 +40,9 @@ public:
                     break;
                 POSTERN_ASSIGN(src, m_opener(m_manifest.media[m_mediaIndex].hash));
                 if (src->size() != m_manifest.media[m_mediaIndex].size)
-                    return fail(Errc::MediaHashMismatch, "a stored media file changed size since it was attached; "
-                                                         "run `postern-cli show` on the post and re-attach the file");
+                    return fail(Errc::MediaHashMismatch,
+                                "a stored media file changed size since it was attached; "
+                                "run `postern-cli show` on the post and re-attach the file");
                 m_current = std::move(src);
                 m_remaining = m_manifest.media[m_mediaIndex].size;
             }
@@ -67,7 +70,8 @@ private:
     std::size_t m_mediaIndex = 0;
 };
 
-Result<SealedBundle> seal(const SealRequest& req, const MediaOpener& opener, const Sink& sink, const SealProgress& progress)
+Result<SealedBundle>
+seal(const SealRequest& req, const MediaOpener& opener, const Sink& sink, const SealProgress& progress)
 {
     if (!req.workstation || !req.manifest)
         return fail(Errc::InvalidArgument, "seal request is missing the workstation key or manifest");
@@ -117,7 +121,8 @@ Result<SealedBundle> seal(const SealRequest& req, const MediaOpener& opener, con
     for (std::uint64_t i = 0; i < chunks; ++i) {
         if (progress.cancel && progress.cancel->load(std::memory_order_relaxed))
             return fail(Errc::Cancelled, "export cancelled; no bundle was written");
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, h.payloadBytes - emitted));
+        const std::size_t want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, h.payloadBytes - emitted));
         POSTERN_ASSIGN(got, producer.fill({plain.data(), want}));
         if (got != want)
             return fail(Errc::Internal, "payload ended before its declared size");
@@ -138,8 +143,8 @@ Result<SealedBundle> seal(const SealRequest& req, const MediaOpener& opener, con
 
 } // namespace
 
-Result<SealedBundle> sealBundle(const SealRequest& request, const std::filesystem::path& out,
-                                const SealProgress& progress)
+Result<SealedBundle>
+sealBundle(const SealRequest& request, const std::filesystem::path& out, const SealProgress& progress)
 {
     AtomicFileWriter writer;
     POSTERN_TRY(writer.open(out, 0600));
@@ -151,7 +156,12 @@ Result<SealedBundle> sealBundle(const SealRequest& request, const std::filesyste
         POSTERN_TRY(src->open(path));
         return std::unique_ptr<ByteSource>(std::move(src));
     };
-    POSTERN_ASSIGN(sealed, seal(request, opener, [&](ByteView b) { return writer.write(b); }, progress));
+    POSTERN_ASSIGN(sealed,
+                   seal(
+                       request,
+                       opener,
+                       [&](ByteView b) { return writer.write(b); },
+                       progress));
     POSTERN_TRY(writer.commit());
     return sealed;
 }
@@ -167,7 +177,8 @@ Result<Bytes> sealBundleToMemory(const SealRequest& request,
         return std::unique_ptr<ByteSource>(std::make_unique<MemorySource>(*keep.back()));
     };
     Bytes out;
-    POSTERN_TRY(seal(request, opener,
+    POSTERN_TRY(seal(request,
+                     opener,
                      [&](ByteView b) {
                          out.insert(out.end(), b.begin(), b.end());
                          return Status{};

@@ -70,8 +70,9 @@ Result<Receipt> readReceipt(std::string_view fileText, const crypto::PublicKey& 
     POSTERN_ASSIGN(uploader, crypto::keyFromHex(uploaderHex));
     POSTERN_ASSIGN(ws, crypto::keyFromHex(wsHex));
     if (!crypto::equalConstantTime(uploader, expectedUploader) || !doc.signedBy(expectedUploader))
-        return fail(Errc::BadSignature, "the receipt is not signed by the trusted uploader; "
-                                        "it may come from another uploader or have been altered");
+        return fail(Errc::BadSignature,
+                    "the receipt is not signed by the trusted uploader; "
+                    "it may come from another uploader or have been altered");
     r.uploader = uploader;
     r.workstation = ws;
     r.processedAt = processedAt;
@@ -95,7 +96,8 @@ Result<Receipt> readReceipt(std::string_view fileText, const crypto::PublicKey& 
         e.channel = ch;
         if (!fromHex(postId, 16).ok())
             return fail(Errc::BadValue, where + ".post_id must be 32 lowercase hex digits");
-        const auto it = std::find_if(std::begin(kStates), std::end(kStates), [&](const auto& s) { return s.second == state; });
+        const auto it =
+            std::find_if(std::begin(kStates), std::end(kStates), [&](const auto& s) { return s.second == state; });
         if (it == std::end(kStates))
             return fail(Errc::BadValue, where + ".state \"" + state + "\" is not a receipt state");
         e.state = it->first;

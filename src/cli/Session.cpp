@@ -5,7 +5,6 @@
 
 #include "postern/crypto/Passphrase.h"
 
-
 #include <algorithm>
 #include <cctype>
 #include <iostream>

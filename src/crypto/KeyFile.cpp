@@ -2,7 +2,6 @@
 #include "postern/crypto/KeyFile.h"
 
 #include "postern/crypto/Keys.h"
-
 #include "postern/util/Json.h"
 
 #include <sodium.h>
@@ -39,8 +38,14 @@ Result<PublicKey> derivePublic(KeyKind kind, const SecureBuffer& secret)
 
 Status deriveKey(SecureBuffer& key, const SecureBuffer& passphrase, ByteView salt, const KdfParams& p)
 {
-    if (crypto_pwhash(key.data(), key.size(), reinterpret_cast<const char*>(passphrase.data()), passphrase.size(),
-                      salt.data(), p.opsLimit, p.memLimit, crypto_pwhash_ALG_ARGON2ID13)
+    if (crypto_pwhash(key.data(),
+                      key.size(),
+                      reinterpret_cast<const char*>(passphrase.data()),
+                      passphrase.size(),
+                      salt.data(),
+                      p.opsLimit,
+                      p.memLimit,
+                      crypto_pwhash_ALG_ARGON2ID13)
         != 0)
         return fail(Errc::Internal, "Argon2id ran out of memory; close other programs and try again");
     return {};
@@ -69,12 +74,16 @@ Result<KdfParams> KdfParams::byName(std::string_view name)
         return moderate();
     if (name == "sensitive")
         return sensitive();
-    return fail(Errc::InvalidArgument, "unknown KDF profile \"" + std::string(name)
-                                           + "\"; use interactive, moderate or sensitive");
+    return fail(Errc::InvalidArgument,
+                "unknown KDF profile \"" + std::string(name) + "\"; use interactive, moderate or sensitive");
 }
 
-Result<std::string> sealKeyFile(KeyKind kind, const SecureBuffer& secret, const PublicKey& publicKey,
-                                const SecureBuffer& passphrase, const KdfParams& params, std::string_view label)
+Result<std::string> sealKeyFile(KeyKind kind,
+                                const SecureBuffer& secret,
+                                const PublicKey& publicKey,
+                                const SecureBuffer& passphrase,
+                                const KdfParams& params,
+                                std::string_view label)
 {
     POSTERN_ASSIGN(derived, derivePublic(kind, secret));
     if (!equalConstantTime(derived, publicKey))
@@ -155,9 +164,12 @@ Result<ParsedKeyFile> parseKeyFile(std::string_view text)
     auto box = f.string("box", 128);
     auto nonce = f.string("nonce", 64);
     auto kdf = f.object("kdf");
-    for (const Status& s : {Status(label ? Status{} : label.error()), Status(pub ? Status{} : pub.error()),
-                            Status(box ? Status{} : box.error()), Status(nonce ? Status{} : nonce.error()),
-                            Status(kdf ? Status{} : kdf.error()), f.finish()}) {
+    for (const Status& s : {Status(label ? Status{} : label.error()),
+                            Status(pub ? Status{} : pub.error()),
+                            Status(box ? Status{} : box.error()),
+                            Status(nonce ? Status{} : nonce.error()),
+                            Status(kdf ? Status{} : kdf.error()),
+                            f.finish()}) {
         if (!s)
             return wrap(s.error());
     }
@@ -173,9 +185,11 @@ Result<ParsedKeyFile> parseKeyFile(std::string_view text)
 
     JsonFields k(*kdf.value(), "key.kdf");
     auto alg = k.string("alg", 32);
-    auto mem = k.integer("mem", static_cast<std::int64_t>(crypto_pwhash_MEMLIMIT_INTERACTIVE),
+    auto mem = k.integer("mem",
+                         static_cast<std::int64_t>(crypto_pwhash_MEMLIMIT_INTERACTIVE),
                          static_cast<std::int64_t>(crypto_pwhash_MEMLIMIT_SENSITIVE));
-    auto ops = k.integer("ops", static_cast<std::int64_t>(crypto_pwhash_OPSLIMIT_INTERACTIVE),
+    auto ops = k.integer("ops",
+                         static_cast<std::int64_t>(crypto_pwhash_OPSLIMIT_INTERACTIVE),
                          static_cast<std::int64_t>(crypto_pwhash_OPSLIMIT_SENSITIVE));
     auto salt = k.string("salt", 64);
     if (!alg || alg.value() != "argon2id13")
@@ -200,13 +214,13 @@ Result<OpenedKey> openKeyFile(std::string_view text, KeyKind expected, const Sec
 {
     POSTERN_ASSIGN(file, parseKeyFile(text));
     if (file.kind != expected)
-        return fail(Errc::BadKeyFile, std::string("key file holds an ") + std::string(kindName(file.kind))
-                                          + " key, expected " + std::string(kindName(expected)));
+        return fail(Errc::BadKeyFile,
+                    std::string("key file holds an ") + std::string(kindName(file.kind)) + " key, expected "
+                        + std::string(kindName(expected)));
     SecureBuffer key(crypto_secretbox_KEYBYTES);
     POSTERN_TRY(deriveKey(key, passphrase, file.salt, file.params));
     SecureBuffer secret(file.box.size() - crypto_secretbox_MACBYTES);
-    if (crypto_secretbox_open_easy(secret.data(), file.box.data(), file.box.size(), file.nonce.data(), key.data())
-        != 0)
+    if (crypto_secretbox_open_easy(secret.data(), file.box.data(), file.box.size(), file.nonce.data(), key.data()) != 0)
         return fail(Errc::WrongPassphrase, "the passphrase is wrong (or the key file was altered); try again");
     POSTERN_ASSIGN(derived, derivePublic(file.kind, secret));
     if (!equalConstantTime(derived, file.publicKey))

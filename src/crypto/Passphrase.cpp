@@ -3,13 +3,13 @@
 
 #include "postern/util/FileIO.h"
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
-#include <termios.h>
-#include <unistd.h>
 
 namespace postern::crypto {
 

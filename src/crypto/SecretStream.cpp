@@ -30,10 +30,16 @@ Status StreamEncryptor::push(ByteView plain, ByteView ad, bool final, std::span<
 {
     if (!m_ready || out.size() != plain.size() + kStreamOverhead)
         return fail(Errc::Internal, "stream push with wrong buffer size or before init");
-    const unsigned char tag = final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
-                                    : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
-    crypto_secretstream_xchacha20poly1305_push(state(m_state), out.data(), nullptr, plain.data(), plain.size(),
-                                               ad.empty() ? nullptr : ad.data(), ad.size(), tag);
+    const unsigned char tag =
+        final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+    crypto_secretstream_xchacha20poly1305_push(state(m_state),
+                                               out.data(),
+                                               nullptr,
+                                               plain.data(),
+                                               plain.size(),
+                                               ad.empty() ? nullptr : ad.data(),
+                                               ad.size(),
+                                               tag);
     if (final)
         m_ready = false;
     return {};
@@ -56,8 +62,14 @@ Status StreamDecryptor::pull(ByteView cipher, ByteView ad, std::span<std::uint8_
     if (cipher.size() < kStreamOverhead || out.size() != cipher.size() - kStreamOverhead)
         return fail(Errc::Truncated, "chunk is shorter than its authentication tag");
     unsigned char tag = 0;
-    if (crypto_secretstream_xchacha20poly1305_pull(state(m_state), out.data(), nullptr, &tag, cipher.data(),
-                                                   cipher.size(), ad.empty() ? nullptr : ad.data(), ad.size())
+    if (crypto_secretstream_xchacha20poly1305_pull(state(m_state),
+                                                   out.data(),
+                                                   nullptr,
+                                                   &tag,
+                                                   cipher.data(),
+                                                   cipher.size(),
+                                                   ad.empty() ? nullptr : ad.data(),
+                                                   ad.size())
         != 0)
         return fail(Errc::ChunkAuthFailed, "chunk failed authentication (modified, reordered or wrong key)");
     if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) {

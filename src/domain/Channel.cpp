@@ -7,10 +7,10 @@ namespace postern::domain {
 
 namespace {
 constexpr std::pair<Platform, std::string_view> kPlatforms[] = {{Platform::Outbox, "outbox"},
-                                                               {Platform::Bluesky, "bluesky"},
-                                                               {Platform::Mastodon, "mastodon"},
-                                                               {Platform::TikTok, "tiktok"},
-                                                               {Platform::X, "x"}};
+                                                                {Platform::Bluesky, "bluesky"},
+                                                                {Platform::Mastodon, "mastodon"},
+                                                                {Platform::TikTok, "tiktok"},
+                                                                {Platform::X, "x"}};
 } // namespace
 
 std::string_view platformName(Platform p) noexcept
@@ -28,8 +28,9 @@ Result<Platform> parsePlatform(std::string_view name)
         if (n == name)
             return platform;
     }
-    return fail(Errc::BadValue, "unknown platform \"" + std::string(name)
-                                    + "\"; platforms are outbox, bluesky, mastodon, tiktok and x");
+    return fail(Errc::BadValue,
+                "unknown platform \"" + std::string(name)
+                    + "\"; platforms are outbox, bluesky, mastodon, tiktok and x");
 }
 
 std::string ChannelId::str() const
@@ -46,8 +47,9 @@ Status ChannelId::validateAccount(std::string_view account)
     for (char c : account) {
         const auto u = static_cast<unsigned char>(c);
         if (u <= 0x20 || u == 0x7f || c == '/' || c == '\\')
-            return fail(Errc::BadValue, "account name \"" + std::string(account)
-                                            + "\" contains a space, slash, backslash or control character");
+            return fail(Errc::BadValue,
+                        "account name \"" + std::string(account)
+                            + "\" contains a space, slash, backslash or control character");
     }
     return {};
 }
@@ -56,8 +58,9 @@ Result<ChannelId> ChannelId::parse(std::string_view text)
 {
     const auto colon = text.find(':');
     if (colon == std::string_view::npos)
-        return fail(Errc::BadValue, "channel \"" + std::string(text)
-                                        + "\" must be written platform:account, e.g. bluesky:press.example.org");
+        return fail(Errc::BadValue,
+                    "channel \"" + std::string(text)
+                        + "\" must be written platform:account, e.g. bluesky:press.example.org");
     ChannelId id;
     POSTERN_ASSIGN(platform, parsePlatform(text.substr(0, colon)));
     id.platform = platform;

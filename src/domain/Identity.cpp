@@ -15,8 +15,8 @@ std::string UploaderIdentity::fingerprint() const
     return crypto::fingerprint(both);
 }
 
-std::string makeUploaderIdentity(std::string_view name, const crypto::PublicKey& boxKey,
-                                 const crypto::SigningKey& signKey)
+std::string
+makeUploaderIdentity(std::string_view name, const crypto::PublicKey& boxKey, const crypto::SigningKey& signKey)
 {
     Json body(Json::Object{});
     body.set("box_key", toHex(boxKey))
@@ -57,7 +57,8 @@ std::string WorkstationIdentity::fingerprint() const
     return crypto::fingerprint(workstation);
 }
 
-Result<std::string> makeWorkstationIdentity(std::string_view name, const crypto::SigningKey& workstation,
+Result<std::string> makeWorkstationIdentity(std::string_view name,
+                                            const crypto::SigningKey& workstation,
                                             const std::vector<std::string>& policyFileTexts)
 {
     Json policies(Json::Array{});
@@ -106,8 +107,8 @@ Result<WorkstationIdentity> readWorkstationIdentity(std::string_view fileText)
     for (std::size_t i = 0; i < policies->asArray().size(); ++i) {
         POSTERN_ASSIGN(p, parseSignedPolicy(policies->asArray()[i], text));
         if (!crypto::equalConstantTime(p.policy.workstation, ws))
-            return fail(Errc::UnknownWorkstation, "policy version " + std::to_string(p.policy.version)
-                                                      + " names a different workstation key");
+            return fail(Errc::UnknownWorkstation,
+                        "policy version " + std::to_string(p.policy.version) + " names a different workstation key");
         if (i == 0) {
             POSTERN_TRY(verifyPolicyRoot(p));
         } else {

@@ -64,7 +64,9 @@ Json Policy::toJson() const
         usersJson.push(std::move(o));
     }
     std::vector<ChannelRule> sortedRules = channels;
-    std::sort(sortedRules.begin(), sortedRules.end(), [](const auto& a, const auto& b) { return a.channel < b.channel; });
+    std::sort(sortedRules.begin(), sortedRules.end(), [](const auto& a, const auto& b) {
+        return a.channel < b.channel;
+    });
     Json rulesJson(Json::Array{});
     for (auto r : sortedRules) {
         std::sort(r.approvers.begin(), r.approvers.end());
@@ -149,8 +151,9 @@ Result<ChannelRule> parseRule(const Json& node, const std::string& where)
         r.approvers.push_back(key);
     }
     if (static_cast<std::size_t>(r.required) > r.approvers.size())
-        return fail(Errc::BadValue, where + " requires " + std::to_string(r.required) + " approvals but lists only "
-                                        + std::to_string(r.approvers.size()) + " approvers");
+        return fail(Errc::BadValue,
+                    where + " requires " + std::to_string(r.required) + " approvals but lists only "
+                        + std::to_string(r.approvers.size()) + " approvers");
     return r;
 }
 
@@ -201,9 +204,9 @@ Result<Policy> Policy::fromJson(const Json& body)
         p.channels.push_back(std::move(r));
     }
     if (static_cast<std::size_t>(p.adminThreshold) > p.admins().size())
-        return fail(Errc::BadValue, "policy needs " + std::to_string(p.adminThreshold)
-                                        + " admin signatures but names only " + std::to_string(p.admins().size())
-                                        + " admins");
+        return fail(Errc::BadValue,
+                    "policy needs " + std::to_string(p.adminThreshold) + " admin signatures but names only "
+                        + std::to_string(p.admins().size()) + " admins");
     return p;
 }
 
@@ -243,9 +246,10 @@ Status requireThreshold(const SignedPolicy& signedDoc, const Policy& by, const s
 {
     const auto signers = signedDoc.document.validSigners(by.admins());
     if (static_cast<std::int64_t>(signers.size()) < by.adminThreshold)
-        return fail(Errc::ThresholdNotMet, "policy version " + std::to_string(signedDoc.policy.version) + " has "
-                                               + std::to_string(signers.size()) + " valid signature(s) from " + which
-                                               + "; " + std::to_string(by.adminThreshold) + " required");
+        return fail(Errc::ThresholdNotMet,
+                    "policy version " + std::to_string(signedDoc.policy.version) + " has "
+                        + std::to_string(signers.size()) + " valid signature(s) from " + which + "; "
+                        + std::to_string(by.adminThreshold) + " required");
     return {};
 }
 } // namespace
@@ -253,8 +257,8 @@ Status requireThreshold(const SignedPolicy& signedDoc, const Policy& by, const s
 Status verifyPolicyRoot(const SignedPolicy& root)
 {
     if (root.policy.version != 1)
-        return fail(Errc::PolicyVersionSkipped, "the first trusted policy must be version 1, got version "
-                                                    + std::to_string(root.policy.version));
+        return fail(Errc::PolicyVersionSkipped,
+                    "the first trusted policy must be version 1, got version " + std::to_string(root.policy.version));
     return requireThreshold(root, root.policy, "its own admins");
 }
 
@@ -263,19 +267,22 @@ Status verifyPolicySuccessor(const SignedPolicy& trusted, const SignedPolicy& ne
     const auto have = trusted.policy.version;
     const auto got = next.policy.version;
     if (got <= have)
-        return fail(Errc::PolicyRollback, "policy version " + std::to_string(got)
-                                              + " is not newer than the trusted version " + std::to_string(have));
+        return fail(Errc::PolicyRollback,
+                    "policy version " + std::to_string(got) + " is not newer than the trusted version "
+                        + std::to_string(have));
     if (got != have + 1)
-        return fail(Errc::PolicyVersionSkipped, "policy version " + std::to_string(got) + " skips version "
-                                                    + std::to_string(have + 1));
+        return fail(Errc::PolicyVersionSkipped,
+                    "policy version " + std::to_string(got) + " skips version " + std::to_string(have + 1));
     if (!crypto::equalConstantTime(trusted.policy.workstation, next.policy.workstation))
-        return fail(Errc::UnknownWorkstation, "a policy update cannot change the workstation key; "
-                                              "introduce a new workstation with a new key ceremony");
+        return fail(Errc::UnknownWorkstation,
+                    "a policy update cannot change the workstation key; "
+                    "introduce a new workstation with a new key ceremony");
     POSTERN_TRY(requireThreshold(next, trusted.policy, "admins of version " + std::to_string(have)));
     return requireThreshold(next, next.policy, "its own admins");
 }
 
-Result<SignedPolicy> advancePolicy(const SignedPolicy& trusted, const std::vector<SignedPolicy>& chain,
+Result<SignedPolicy> advancePolicy(const SignedPolicy& trusted,
+                                   const std::vector<SignedPolicy>& chain,
                                    const std::function<std::optional<std::string>(std::int64_t)>& known)
 {
     if (chain.empty())
@@ -284,23 +291,25 @@ Result<SignedPolicy> advancePolicy(const SignedPolicy& trusted, const std::vecto
     for (std::size_t i = 0; i < chain.size(); ++i) {
         const auto& p = chain[i];
         if (i > 0 && p.policy.version != chain[i - 1].policy.version + 1)
-            return fail(Errc::PolicyVersionSkipped, "the carried policy chain jumps from version "
-                                                        + std::to_string(chain[i - 1].policy.version) + " to "
-                                                        + std::to_string(p.policy.version));
+            return fail(Errc::PolicyVersionSkipped,
+                        "the carried policy chain jumps from version " + std::to_string(chain[i - 1].policy.version)
+                            + " to " + std::to_string(p.policy.version));
         if (p.policy.version <= current.policy.version) {
             const auto stored = known(p.policy.version);
             if (stored && *stored != p.fileText)
-                return fail(Errc::PolicyFork, "policy version " + std::to_string(p.policy.version)
-                                                  + " differs from the one this uploader accepted before");
+                return fail(Errc::PolicyFork,
+                            "policy version " + std::to_string(p.policy.version)
+                                + " differs from the one this uploader accepted before");
             continue;
         }
         POSTERN_TRY(verifyPolicySuccessor(current, p));
         current = p;
     }
     if (chain.back().policy.version < trusted.policy.version)
-        return fail(Errc::PolicyRollback, "the bundle carries policy version " + std::to_string(chain.back().policy.version)
-                                              + " but version " + std::to_string(trusted.policy.version)
-                                              + " is already trusted; the workstation's store is older than the uploader's");
+        return fail(Errc::PolicyRollback,
+                    "the bundle carries policy version " + std::to_string(chain.back().policy.version) + " but version "
+                        + std::to_string(trusted.policy.version)
+                        + " is already trusted; the workstation's store is older than the uploader's");
     return current;
 }
 

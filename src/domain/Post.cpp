@@ -55,9 +55,13 @@ bool mediaMimeAllowed(std::string_view mime)
 
 std::string_view mediaExtension(std::string_view mime)
 {
-    static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-        {"image/jpeg", "jpg"}, {"image/png", "png"},       {"image/webp", "webp"}, {"image/gif", "gif"},
-        {"video/mp4", "mp4"},  {"video/quicktime", "mov"}, {"video/webm", "webm"}};
+    static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {{"image/jpeg", "jpg"},
+                                                                               {"image/png", "png"},
+                                                                               {"image/webp", "webp"},
+                                                                               {"image/gif", "gif"},
+                                                                               {"video/mp4", "mp4"},
+                                                                               {"video/quicktime", "mov"},
+                                                                               {"video/webm", "webm"}};
     for (const auto& [m, ext] : kTypes) {
         if (m == mime)
             return ext;
@@ -72,12 +76,14 @@ Status validateMediaName(std::string_view name)
     if (!isValidUtf8(name))
         return fail(Errc::BadMediaName, "media name is not valid UTF-8");
     if (name.front() == '.' || name.find("..") != std::string_view::npos)
-        return fail(Errc::BadMediaName, "media name \"" + std::string(name) + "\" starts with a dot or contains \"..\"");
+        return fail(Errc::BadMediaName,
+                    "media name \"" + std::string(name) + "\" starts with a dot or contains \"..\"");
     for (char c : name) {
         const auto u = static_cast<unsigned char>(c);
         if (u < 0x20 || u == 0x7f || c == '/' || c == '\\' || c == ':')
-            return fail(Errc::BadMediaName, "media name \"" + std::string(name)
-                                                + "\" contains a path separator, colon or control character");
+            return fail(Errc::BadMediaName,
+                        "media name \"" + std::string(name)
+                            + "\" contains a path separator, colon or control character");
     }
     return {};
 }
@@ -110,15 +116,23 @@ const std::vector<OptionSpec>& optionTable(Platform p)
         {"disable_duet", true, true, {}},
         {"disable_stitch", true, true, {}},
         {"is_aigc", true, false, {}},
-        {"privacy_level", false, true, {"PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"}}};
+        {"privacy_level",
+         false,
+         true,
+         {"PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"}}};
     static const std::vector<OptionSpec> kX{
         {"reply_settings", false, false, {"following", "mentionedUsers", "subscribers", "verified"}}};
     switch (p) {
-    case Platform::Outbox: return kNone;
-    case Platform::Bluesky: return kBluesky;
-    case Platform::Mastodon: return kMastodon;
-    case Platform::TikTok: return kTikTok;
-    case Platform::X: return kX;
+    case Platform::Outbox:
+        return kNone;
+    case Platform::Bluesky:
+        return kBluesky;
+    case Platform::Mastodon:
+        return kMastodon;
+    case Platform::TikTok:
+        return kTikTok;
+    case Platform::X:
+        return kX;
     }
     return kNone;
 }
@@ -136,10 +150,12 @@ Status validateOptions(Platform platform, const Json& options, const std::string
         const Json& value = member.second;
         const auto it = std::find_if(table.begin(), table.end(), [&](const OptionSpec& s) { return s.key == key; });
         if (it == table.end())
-            return fail(Errc::UnknownField, where + " has option \"" + key + "\", which "
-                                                + std::string(platformName(platform)) + " does not support");
+            return fail(Errc::UnknownField,
+                        where + " has option \"" + key + "\", which " + std::string(platformName(platform))
+                            + " does not support");
         if (it->isBool != (value.type() == Json::Type::Bool) || (!it->isBool && value.type() != Json::Type::String))
-            return fail(Errc::WrongType, where + "." + key + (it->isBool ? " must be true or false" : " must be a string"));
+            return fail(Errc::WrongType,
+                        where + "." + key + (it->isBool ? " must be true or false" : " must be a string"));
         if (!it->isBool) {
             const auto& s = value.asString();
             if (s.size() > 500)
@@ -150,8 +166,9 @@ Status validateOptions(Platform platform, const Json& options, const std::string
     }
     for (const auto& spec : table) {
         if (spec.required && !options.find(spec.key))
-            return fail(Errc::MissingField, where + " must set " + std::string(platformName(platform)) + " option \""
-                                                + std::string(spec.key) + "\" (there is no default)");
+            return fail(Errc::MissingField,
+                        where + " must set " + std::string(platformName(platform)) + " option \""
+                            + std::string(spec.key) + "\" (there is no default)");
     }
     return {};
 }
@@ -235,7 +252,8 @@ Status PostContent::validate() const
             return fail(Errc::BadValue, "text for " + c.channel.str() + " is not valid UTF-8 or is over 16 KiB");
         if (c.text.empty() && media.empty())
             return fail(Errc::MissingField, "post for " + c.channel.str() + " has neither text nor media");
-        POSTERN_TRY(validateOptions(c.channel.platform, c.options, "post " + postId + " options for " + c.channel.str()));
+        POSTERN_TRY(
+            validateOptions(c.channel.platform, c.options, "post " + postId + " options for " + c.channel.str()));
     }
     std::set<crypto::Digest> hashes;
     for (const auto& m : media) {
@@ -257,25 +275,28 @@ Approval approve(const crypto::SigningKey& approver, const crypto::Digest& diges
     return {approver.publicKey(), digest, approver.sign(kApprovalContext, digest)};
 }
 
-Status checkApprovals(const PostContent& content, const crypto::Digest& digest, const std::vector<Approval>& approvals,
+Status checkApprovals(const PostContent& content,
+                      const crypto::Digest& digest,
+                      const std::vector<Approval>& approvals,
                       const Policy& policy)
 {
     std::set<crypto::PublicKey> valid;
     for (const auto& a : approvals) {
         if (!crypto::equalConstantTime(a.digest, digest))
-            return fail(Errc::ApprovalWrongVersion, "an approval for post " + content.postId
-                                                        + " was given for a different version of it");
+            return fail(Errc::ApprovalWrongVersion,
+                        "an approval for post " + content.postId + " was given for a different version of it");
         if (valid.count(a.approver))
             return fail(Errc::DuplicateApprover, "the same approver is counted twice for post " + content.postId);
         const PolicyUser* user = policy.userByKey(a.approver);
         if (!user)
-            return fail(Errc::UnknownSigner, "post " + content.postId + " carries an approval by a key the policy does not know ("
-                                                 + crypto::fingerprint(a.approver) + ")");
+            return fail(Errc::UnknownSigner,
+                        "post " + content.postId + " carries an approval by a key the policy does not know ("
+                            + crypto::fingerprint(a.approver) + ")");
         if (crypto::equalConstantTime(a.approver, content.author))
             return fail(Errc::SelfApproval, user->name + " approved their own post " + content.postId);
         if (!crypto::verifySignature(a.approver, kApprovalContext, digest, a.signature))
-            return fail(Errc::BadApprovalSignature, "the approval by " + user->name + " on post " + content.postId
-                                                        + " has an invalid signature");
+            return fail(Errc::BadApprovalSignature,
+                        "the approval by " + user->name + " on post " + content.postId + " has an invalid signature");
         if (!hasRole(user->roles, Role::Approver))
             return fail(Errc::ApproverNotAuthorised, user->name + " does not have the approver role");
         bool authorisedSomewhere = false;
@@ -292,15 +313,16 @@ Status checkApprovals(const PostContent& content, const crypto::Digest& digest, 
     for (const auto& c : content.channels) {
         const ChannelRule* rule = policy.rule(c.channel);
         if (!rule)
-            return fail(Errc::ChannelNotInPolicy, "channel " + c.channel.str() + " has no approval rule in policy version "
-                                                      + std::to_string(policy.version));
+            return fail(Errc::ChannelNotInPolicy,
+                        "channel " + c.channel.str() + " has no approval rule in policy version "
+                            + std::to_string(policy.version));
         std::int64_t count = 0;
         for (const auto& k : rule->approvers)
             count += static_cast<std::int64_t>(valid.count(k));
         if (count < rule->required)
-            return fail(Errc::ThresholdNotMet, "post " + content.postId + " has " + std::to_string(count)
-                                                   + " valid approval(s) for " + c.channel.str() + "; "
-                                                   + std::to_string(rule->required) + " required");
+            return fail(Errc::ThresholdNotMet,
+                        "post " + content.postId + " has " + std::to_string(count) + " valid approval(s) for "
+                            + c.channel.str() + "; " + std::to_string(rule->required) + " required");
     }
     return {};
 }

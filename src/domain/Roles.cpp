@@ -4,8 +4,10 @@
 namespace postern::domain {
 
 namespace {
-constexpr std::pair<Role, std::string_view> kRoles[] = {
-    {Role::Author, "author"}, {Role::Approver, "approver"}, {Role::Operator, "operator"}, {Role::Admin, "admin"}};
+constexpr std::pair<Role, std::string_view> kRoles[] = {{Role::Author, "author"},
+                                                        {Role::Approver, "approver"},
+                                                        {Role::Operator, "operator"},
+                                                        {Role::Admin, "admin"}};
 } // namespace
 
 std::vector<std::string> roleNames(RoleSet set)

@@ -28,8 +28,10 @@ bool SignedDocument::signedBy(const crypto::PublicKey& key) const
     return validSigners({key}).count(key) == 1;
 }
 
-Result<SignedDocument> parseSignedDocument(const Json& node, std::string_view documentText,
-                                           std::string_view expectedType, std::size_t maxSignatures)
+Result<SignedDocument> parseSignedDocument(const Json& node,
+                                           std::string_view documentText,
+                                           std::string_view expectedType,
+                                           std::size_t maxSignatures)
 {
     if (!node.isObject())
         return fail(Errc::WrongType, "signed document must be a JSON object");
@@ -41,8 +43,8 @@ Result<SignedDocument> parseSignedDocument(const Json& node, std::string_view do
     if (!type || type->type() != Json::Type::String)
         return fail(Errc::MissingField, "signed document has no body.type");
     if (type->asString() != expectedType)
-        return fail(Errc::WrongDocumentType, "expected a " + std::string(expectedType) + " document, got \""
-                                                 + type->asString() + "\"");
+        return fail(Errc::WrongDocumentType,
+                    "expected a " + std::string(expectedType) + " document, got \"" + type->asString() + "\"");
     SignedDocument doc;
     doc.type = type->asString();
     doc.body = *body;
@@ -70,15 +72,18 @@ Result<SignedDocument> parseSignedDocument(const Json& node, std::string_view do
     return doc;
 }
 
-Result<SignedDocument> readSignedFile(std::string_view fileText, std::string_view expectedType,
-                                      std::size_t maxBytes, std::size_t maxSignatures)
+Result<SignedDocument> readSignedFile(std::string_view fileText,
+                                      std::string_view expectedType,
+                                      std::size_t maxBytes,
+                                      std::size_t maxSignatures)
 {
     if (fileText.size() > maxBytes)
-        return fail(Errc::TooLarge, "the " + std::string(expectedType) + " file is " + std::to_string(fileText.size())
-                                        + " bytes; the limit is " + std::to_string(maxBytes));
+        return fail(Errc::TooLarge,
+                    "the " + std::string(expectedType) + " file is " + std::to_string(fileText.size())
+                        + " bytes; the limit is " + std::to_string(maxBytes));
     if (fileText.empty() || fileText.back() != '\n')
-        return fail(Errc::Truncated, "the " + std::string(expectedType)
-                                         + " file must end with one newline; it may have been cut short");
+        return fail(Errc::Truncated,
+                    "the " + std::string(expectedType) + " file must end with one newline; it may have been cut short");
     const std::string_view text = fileText.substr(0, fileText.size() - 1);
     JsonLimits limits;
     limits.maxBytes = maxBytes;
@@ -92,8 +97,9 @@ Json makeSignedDocument(const Json& body, const std::vector<const crypto::Signin
     const Json* type = body.find("type");
     const std::string ctx = signatureContext(type ? type->asString() : std::string());
     std::vector<const crypto::SigningKey*> sorted = signers;
-    std::sort(sorted.begin(), sorted.end(),
-              [](const crypto::SigningKey* a, const crypto::SigningKey* b) { return a->publicKey() < b->publicKey(); });
+    std::sort(sorted.begin(), sorted.end(), [](const crypto::SigningKey* a, const crypto::SigningKey* b) {
+        return a->publicKey() < b->publicKey();
+    });
     Json sigs(Json::Array{});
     for (const auto* k : sorted) {
         Json s(Json::Object{});

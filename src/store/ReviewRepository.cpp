@@ -112,8 +112,7 @@ Status ReviewRepository::addApproval(const ApprovalRecord& approval)
     SqliteDatabase& db = m_connection.db();
     Transaction tx(m_connection);
     POSTERN_TRY(tx.begin());
-    POSTERN_ASSIGN(target,
-                   loadReviewTarget(db, approval.postId, approval.version, approval.userId, "be approved"));
+    POSTERN_ASSIGN(target, loadReviewTarget(db, approval.postId, approval.version, approval.userId, "be approved"));
     if (!crypto::equalConstantTime(approval.digest, target.version.digest))
         return fail(Errc::ApprovalWrongVersion,
                     "the approval is for different content than version " + std::to_string(approval.version)

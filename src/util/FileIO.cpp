@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "postern/util/FileIO.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <vector>
 
 namespace postern {
@@ -47,8 +48,9 @@ Result<std::string> readFileCapped(const fs::path& path, std::size_t maxBytes)
     FileReader reader;
     POSTERN_TRY(reader.open(path));
     if (reader.size() > maxBytes)
-        return fail(Errc::TooLarge, path.string() + " is " + std::to_string(reader.size())
-                                        + " bytes; the limit for this kind of file is " + std::to_string(maxBytes));
+        return fail(Errc::TooLarge,
+                    path.string() + " is " + std::to_string(reader.size())
+                        + " bytes; the limit for this kind of file is " + std::to_string(maxBytes));
     std::string out(static_cast<std::size_t>(reader.size()), '\0');
     POSTERN_TRY(reader.readExact({reinterpret_cast<std::uint8_t*>(out.data()), out.size()}));
     std::uint8_t extra = 0;
@@ -143,7 +145,9 @@ Status overwriteAndRemove(const fs::path& path)
     const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return ioError("cannot open for wiping", path);
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
         return fail(Errc::Io, path.string() + " is not a regular file; refusing to wipe it");
@@ -198,7 +202,9 @@ Status FileReader::open(const fs::path& path)
             return fail(Errc::NotFound, "no such file: " + path.string());
         return ioError("cannot open", path);
     }
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::fstat(m_fd, &st) != 0)
         return ioError("cannot stat", path);
     if (!S_ISREG(st.st_mode))

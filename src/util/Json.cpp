@@ -14,14 +14,16 @@ Json::Json(std::string value) : m_type(Type::String), m_string(std::move(value))
 Json::Json(Array value) : m_type(Type::Array), m_array(std::move(value)) {}
 Json::Json(Object value) : m_type(Type::Object), m_object(std::move(value))
 {
-    std::stable_sort(m_object.begin(), m_object.end(),
-                     [](const Member& a, const Member& b) { return a.first < b.first; });
+    std::stable_sort(m_object.begin(), m_object.end(), [](const Member& a, const Member& b) {
+        return a.first < b.first;
+    });
 }
 
 const Json* Json::find(std::string_view key) const noexcept
 {
-    auto it = std::lower_bound(m_object.begin(), m_object.end(), key,
-                               [](const Member& m, std::string_view k) { return m.first < k; });
+    auto it = std::lower_bound(m_object.begin(), m_object.end(), key, [](const Member& m, std::string_view k) {
+        return m.first < k;
+    });
     if (it != m_object.end() && it->first == key)
         return &it->second;
     return nullptr;
@@ -29,8 +31,9 @@ const Json* Json::find(std::string_view key) const noexcept
 
 Json& Json::set(std::string key, Json value)
 {
-    auto it = std::lower_bound(m_object.begin(), m_object.end(), key,
-                               [](const Member& m, const std::string& k) { return m.first < k; });
+    auto it = std::lower_bound(m_object.begin(), m_object.end(), key, [](const Member& m, const std::string& k) {
+        return m.first < k;
+    });
     if (it != m_object.end() && it->first == key)
         it->second = std::move(value);
     else
@@ -53,13 +56,27 @@ void serializeString(const std::string& s, std::string& out)
     for (char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (c < 0x20) {
                 out += "\\u00";
@@ -78,9 +95,15 @@ void serializeString(const std::string& s, std::string& out)
 void Json::serializeTo(std::string& out) const
 {
     switch (m_type) {
-    case Type::Bool: out += m_bool ? "true" : "false"; break;
-    case Type::Int: out += std::to_string(m_int); break;
-    case Type::String: serializeString(m_string, out); break;
+    case Type::Bool:
+        out += m_bool ? "true" : "false";
+        break;
+    case Type::Int:
+        out += std::to_string(m_int);
+        break;
+    case Type::String:
+        serializeString(m_string, out);
+        break;
     case Type::Array:
         out.push_back('[');
         for (std::size_t i = 0; i < m_array.size(); ++i) {
@@ -120,8 +143,9 @@ public:
     Result<Json> parseDocument()
     {
         if (m_text.size() > m_limits.maxBytes)
-            return fail(Errc::TooLarge, "document is " + std::to_string(m_text.size())
-                                            + " bytes, the limit is " + std::to_string(m_limits.maxBytes));
+            return fail(Errc::TooLarge,
+                        "document is " + std::to_string(m_text.size()) + " bytes, the limit is "
+                            + std::to_string(m_limits.maxBytes));
         skipSpace();
         Json root;
         POSTERN_TRY(parseValue(root, 0));
@@ -232,8 +256,9 @@ private:
             return syntax("expected ',' or '}' in object");
         }
         if (!ordered) {
-            std::stable_sort(members.begin(), members.end(),
-                             [](const Json::Member& a, const Json::Member& b) { return a.first < b.first; });
+            std::stable_sort(members.begin(), members.end(), [](const Json::Member& a, const Json::Member& b) {
+                return a.first < b.first;
+            });
         }
         for (std::size_t i = 1; i < members.size(); ++i) {
             if (members[i - 1].first == members[i].first)
@@ -330,14 +355,30 @@ private:
                 return fail(Errc::Truncated, "document ends inside an escape");
             const char e = m_text[m_pos++];
             switch (e) {
-            case '"': out.push_back('"'); break;
-            case '\\': out.push_back('\\'); break;
-            case '/': out.push_back('/'); break;
-            case 'b': out.push_back('\b'); break;
-            case 'f': out.push_back('\f'); break;
-            case 'n': out.push_back('\n'); break;
-            case 'r': out.push_back('\r'); break;
-            case 't': out.push_back('\t'); break;
+            case '"':
+                out.push_back('"');
+                break;
+            case '\\':
+                out.push_back('\\');
+                break;
+            case '/':
+                out.push_back('/');
+                break;
+            case 'b':
+                out.push_back('\b');
+                break;
+            case 'f':
+                out.push_back('\f');
+                break;
+            case 'n':
+                out.push_back('\n');
+                break;
+            case 'r':
+                out.push_back('\r');
+                break;
+            case 't':
+                out.push_back('\t');
+                break;
             case 'u': {
                 std::uint32_t cp = 0;
                 POSTERN_TRY(parseHex4(cp));
@@ -355,7 +396,8 @@ private:
                 appendUtf8(out, cp);
                 break;
             }
-            default: return syntax("unknown escape");
+            default:
+                return syntax("unknown escape");
             }
         }
         if (out.size() > m_limits.maxStringBytes)
@@ -418,8 +460,8 @@ Result<Json> parseCanonicalJson(std::string_view text, const JsonLimits& limits)
         std::size_t at = 0;
         while (at < again.size() && at < text.size() && again[at] == text[at])
             ++at;
-        return fail(Errc::NonCanonical, "document is not in canonical form (first difference at byte "
-                                            + std::to_string(at) + ")");
+        return fail(Errc::NonCanonical,
+                    "document is not in canonical form (first difference at byte " + std::to_string(at) + ")");
     }
     return value;
 }
@@ -443,8 +485,8 @@ Result<const Json*> JsonFields::take(std::string_view key, Json::Type type)
         m_used[i] = true;
         if (members[i].second.type() != type) {
             static constexpr const char* kNames[] = {"a boolean", "an integer", "a string", "an array", "an object"};
-            return fail(Errc::WrongType, m_where + "." + std::string(key) + " must be "
-                                             + kNames[static_cast<int>(type)]);
+            return fail(Errc::WrongType,
+                        m_where + "." + std::string(key) + " must be " + kNames[static_cast<int>(type)]);
         }
         return &members[i].second;
     }
@@ -467,8 +509,8 @@ Result<std::string> JsonFields::string(std::string_view key, std::size_t maxByte
 {
     POSTERN_ASSIGN(v, take(key, Json::Type::String));
     if (v->asString().size() > maxBytes)
-        return fail(Errc::TooLarge, m_where + "." + std::string(key) + " is longer than "
-                                        + std::to_string(maxBytes) + " bytes");
+        return fail(Errc::TooLarge,
+                    m_where + "." + std::string(key) + " is longer than " + std::to_string(maxBytes) + " bytes");
     return v->asString();
 }
 
@@ -476,8 +518,9 @@ Result<std::int64_t> JsonFields::integer(std::string_view key, std::int64_t min,
 {
     POSTERN_ASSIGN(v, take(key, Json::Type::Int));
     if (v->asInt() < min || v->asInt() > max)
-        return fail(Errc::BadValue, m_where + "." + std::string(key) + " must be between " + std::to_string(min)
-                                        + " and " + std::to_string(max));
+        return fail(Errc::BadValue,
+                    m_where + "." + std::string(key) + " must be between " + std::to_string(min) + " and "
+                        + std::to_string(max));
     return v->asInt();
 }
 
@@ -491,8 +534,8 @@ Result<const Json*> JsonFields::array(std::string_view key, std::size_t maxItems
 {
     POSTERN_ASSIGN(v, take(key, Json::Type::Array));
     if (v->asArray().size() > maxItems)
-        return fail(Errc::TooLarge, m_where + "." + std::string(key) + " has more than "
-                                        + std::to_string(maxItems) + " items");
+        return fail(Errc::TooLarge,
+                    m_where + "." + std::string(key) + " has more than " + std::to_string(maxItems) + " items");
     return v;
 }
 

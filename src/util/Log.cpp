@@ -13,15 +13,17 @@ Status initLogging(const std::string& programName, const LogOptions& options)
 {
     const auto level = spdlog::level::from_str(options.level);
     if (level == spdlog::level::off && options.level != "off")
-        return fail(Errc::InvalidArgument, "unknown log level \"" + options.level
-                                               + "\"; use trace, debug, info, warn, error, critical or off");
+        return fail(Errc::InvalidArgument,
+                    "unknown log level \"" + options.level
+                        + "\"; use trace, debug, info, warn, error, critical or off");
     std::vector<spdlog::sink_ptr> sinks;
     try {
         if (options.console)
             sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
         if (!options.file.empty())
-            sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-                options.file.string(), options.maxFileBytes, options.maxFiles));
+            sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(options.file.string(),
+                                                                                   options.maxFileBytes,
+                                                                                   options.maxFiles));
     } catch (const spdlog::spdlog_ex& e) {
         return fail(Errc::Io, std::string("cannot open log file: ") + e.what());
     }

@@ -139,8 +139,10 @@ void SqliteDatabase::close() noexcept
 Status SqliteDatabase::open(const std::filesystem::path& path)
 {
     close();
-    const int rc = sqlite3_open_v2(path.c_str(), &m_db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(),
+                                   &m_db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                   nullptr);
     if (rc != SQLITE_OK) {
         Error e = sqlError(m_db, "cannot open database " + path.string());
         close();
@@ -188,9 +190,9 @@ Status SqliteDatabase::migrate(const std::vector<SqliteMigration>& migrations)
     POSTERN_ASSIGN(current, userVersion());
     const int latest = migrations.empty() ? 0 : migrations.back().version;
     if (current > latest)
-        return fail(Errc::UnsupportedVersion, "database schema version " + std::to_string(current)
-                                                  + " is newer than this program supports (" + std::to_string(latest)
-                                                  + "); install a newer Postern");
+        return fail(Errc::UnsupportedVersion,
+                    "database schema version " + std::to_string(current) + " is newer than this program supports ("
+                        + std::to_string(latest) + "); install a newer Postern");
     for (const auto& m : migrations) {
         if (m.version <= current)
             continue;

@@ -9,11 +9,17 @@ namespace postern::workflow {
 namespace {
 constexpr std::string_view kUserKeyLabel = "postern user key";
 
-Result<std::string> sealUserKey(const crypto::SigningKey& key, const crypto::SecureBuffer& passphrase,
-                                const crypto::KdfParams& kdf, std::string_view name)
+Result<std::string> sealUserKey(const crypto::SigningKey& key,
+                                const crypto::SecureBuffer& passphrase,
+                                const crypto::KdfParams& kdf,
+                                std::string_view name)
 {
     POSTERN_TRY(crypto::checkNewPassphrase(passphrase));
-    return crypto::sealKeyFile(crypto::KeyKind::Ed25519, key.seed(), key.publicKey(), passphrase, kdf,
+    return crypto::sealKeyFile(crypto::KeyKind::Ed25519,
+                               key.seed(),
+                               key.publicKey(),
+                               passphrase,
+                               kdf,
                                std::string(kUserKeyLabel) + ": " + std::string(name));
 }
 
@@ -29,9 +35,12 @@ Workstation::Workstation(std::unique_ptr<store::WorkstationStore> s, const Clock
 {
 }
 
-Result<InitResult> Workstation::init(const std::filesystem::path& dir, std::string_view workstationName,
-                                     std::string_view adminName, const crypto::SecureBuffer& adminPassphrase,
-                                     const crypto::KdfParams& kdf, const Clock& clock)
+Result<InitResult> Workstation::init(const std::filesystem::path& dir,
+                                     std::string_view workstationName,
+                                     std::string_view adminName,
+                                     const crypto::SecureBuffer& adminPassphrase,
+                                     const crypto::KdfParams& kdf,
+                                     const Clock& clock)
 {
     const std::int64_t now = clock.now();
     const auto workstation = crypto::SigningKey::generate();
@@ -49,11 +58,15 @@ Result<InitResult> Workstation::init(const std::filesystem::path& dir, std::stri
     POSTERN_ASSIGN(grant, grantTo(admin.publicKey(), workstation));
 
     POSTERN_TRY(s->transaction([&]() -> Status {
-        POSTERN_ASSIGN(user, s->users().add({std::string(adminName), admin.publicKey(), store::kRoleAdmin, keyFile, now}));
+        POSTERN_ASSIGN(user,
+                       s->users().add({std::string(adminName), admin.publicKey(), store::kRoleAdmin, keyFile, now}));
         POSTERN_TRY(s->users().addGrant(user.id, grant, now));
         POSTERN_TRY(s->trust().addPolicy(1, signedPolicy.fileText, now));
-        POSTERN_TRY(s->audit().append(admin, "init", workstationName,
-                                      "workstation " + crypto::fingerprint(workstation.publicKey()), now));
+        POSTERN_TRY(s->audit().append(admin,
+                                      "init",
+                                      workstationName,
+                                      "workstation " + crypto::fingerprint(workstation.publicKey()),
+                                      now));
         return {};
     }));
     spdlog::info("created workstation store, workstation {}", crypto::fingerprint(workstation.publicKey()));
@@ -73,7 +86,8 @@ Result<UnlockedUser> Workstation::unlock(std::string_view userName, const crypto
 {
     auto record = m_store->users().byName(userName);
     if (!record)
-        return fail(Errc::NotFound, "there is no user called \"" + std::string(userName) + "\"; `postern-cli user list` shows them");
+        return fail(Errc::NotFound,
+                    "there is no user called \"" + std::string(userName) + "\"; `postern-cli user list` shows them");
     if (record->disabled)
         return fail(Errc::NotAuthorised, "the account \"" + std::string(userName) + "\" is disabled");
     POSTERN_ASSIGN(opened, crypto::openKeyFile(record->keyFile, crypto::KeyKind::Ed25519, passphrase));
@@ -88,8 +102,9 @@ Result<UnlockedUser> Workstation::unlock(std::string_view userName, const crypto
 Status Workstation::requireRole(const UnlockedUser& user, domain::Role role, std::string_view action) const
 {
     if (!user.record.hasRole(static_cast<store::RoleMask>(role)))
-        return fail(Errc::NotAuthorised, user.record.name + " cannot " + std::string(action) + ": that needs the "
-                                             + domain::formatRoles(static_cast<domain::RoleSet>(role)) + " role");
+        return fail(Errc::NotAuthorised,
+                    user.record.name + " cannot " + std::string(action) + ": that needs the "
+                        + domain::formatRoles(static_cast<domain::RoleSet>(role)) + " role");
     return {};
 }
 
@@ -97,8 +112,10 @@ Result<crypto::SigningKey> Workstation::workstationKey(const UnlockedUser& user)
 {
     auto sealed = m_store->users().grantFor(user.record.id);
     if (!sealed)
-        return fail(Errc::NotAuthorised, user.record.name + " holds no copy of the workstation key; "
-                                                            "only operators and admins do");
+        return fail(Errc::NotAuthorised,
+                    user.record.name
+                        + " holds no copy of the workstation key; "
+                          "only operators and admins do");
     POSTERN_ASSIGN(seed, crypto::openSealedWith(user.key.boxSecret(), sealed.value()));
     POSTERN_ASSIGN(key, crypto::SigningKey::fromSeed(seed.view()));
     POSTERN_ASSIGN(ws, m_store->workstation());
@@ -120,23 +137,28 @@ Result<domain::SignedPolicy> Workstation::publishPolicy(const UnlockedUser& admi
     next.created = m_clock.now();
     next.workstation = current.policy.workstation;
     if (current.policy.adminThreshold > 1)
-        return fail(Errc::NotAuthorised, "this policy needs " + std::to_string(current.policy.adminThreshold)
-                                             + " admin signatures; this version of Postern signs with one admin");
+        return fail(Errc::NotAuthorised,
+                    "this policy needs " + std::to_string(current.policy.adminThreshold)
+                        + " admin signatures; this version of Postern signs with one admin");
     POSTERN_ASSIGN(signedNext, domain::signPolicy(next, {&admin.key}));
     POSTERN_TRY(domain::verifyPolicySuccessor(current, signedNext));
     POSTERN_TRY(m_store->trust().addPolicy(signedNext.policy.version, signedNext.fileText, m_clock.now()));
     return signedNext;
 }
 
-Result<store::UserRecord> Workstation::addUser(const UnlockedUser& admin, std::string_view name, domain::RoleSet roles,
-                                               const crypto::SecureBuffer& passphrase, const crypto::KdfParams& kdf)
+Result<store::UserRecord> Workstation::addUser(const UnlockedUser& admin,
+                                               std::string_view name,
+                                               domain::RoleSet roles,
+                                               const crypto::SecureBuffer& passphrase,
+                                               const crypto::KdfParams& kdf)
 {
     POSTERN_TRY(requireRole(admin, domain::Role::Admin, "add users"));
     if (roles == 0)
         return fail(Errc::InvalidArgument, "give the new user at least one role");
     const auto key = crypto::SigningKey::generate();
     POSTERN_ASSIGN(keyFile, sealUserKey(key, passphrase, kdf, name));
-    const bool holdsWorkstationKey = domain::hasRole(roles, domain::Role::Operator) || domain::hasRole(roles, domain::Role::Admin);
+    const bool holdsWorkstationKey =
+        domain::hasRole(roles, domain::Role::Operator) || domain::hasRole(roles, domain::Role::Admin);
     std::optional<Bytes> grant;
     if (holdsWorkstationKey) {
         POSTERN_ASSIGN(ws, workstationKey(admin));
@@ -153,7 +175,9 @@ Result<store::UserRecord> Workstation::addUser(const UnlockedUser& admin, std::s
         if (grant)
             POSTERN_TRY(m_store->users().addGrant(user.id, *grant, now));
         POSTERN_ASSIGN(policy, publishPolicy(admin, next));
-        POSTERN_TRY(m_store->audit().append(admin.key, "user-add", name,
+        POSTERN_TRY(m_store->audit().append(admin.key,
+                                            "user-add",
+                                            name,
                                             domain::formatRoles(roles) + " " + crypto::fingerprint(key.publicKey())
                                                 + " policy v" + std::to_string(policy.policy.version),
                                             now));
@@ -163,15 +187,16 @@ Result<store::UserRecord> Workstation::addUser(const UnlockedUser& admin, std::s
     return *added;
 }
 
-Result<domain::UploaderIdentity> Workstation::trustUploader(const UnlockedUser& admin, std::string_view identityText,
+Result<domain::UploaderIdentity> Workstation::trustUploader(const UnlockedUser& admin,
+                                                            std::string_view identityText,
                                                             std::string_view confirmedFingerprint)
 {
     POSTERN_TRY(requireRole(admin, domain::Role::Admin, "trust an uploader"));
     POSTERN_ASSIGN(id, domain::readUploaderIdentity(identityText));
     if (confirmedFingerprint != id.fingerprint())
-        return fail(Errc::BadValue, "the fingerprint you confirmed (" + std::string(confirmedFingerprint)
-                                        + ") is not this uploader's (" + id.fingerprint()
-                                        + "); compare it again with the uploader host");
+        return fail(Errc::BadValue,
+                    "the fingerprint you confirmed (" + std::string(confirmedFingerprint) + ") is not this uploader's ("
+                        + id.fingerprint() + "); compare it again with the uploader host");
     const std::int64_t now = m_clock.now();
     POSTERN_TRY(m_store->transaction([&]() -> Status {
         POSTERN_TRY(m_store->trust().trustUploader({id.name, id.boxKey, id.signKey, id.fileText, now}));
@@ -191,12 +216,16 @@ Result<std::string> Workstation::exportIdentity(const UnlockedUser& admin)
     for (const auto& p : policies)
         texts.push_back(p.text);
     POSTERN_ASSIGN(text, domain::makeWorkstationIdentity(record.name, ws, texts));
-    POSTERN_TRY(m_store->audit().append(admin.key, "identity-export", record.name,
-                                        "policy v" + std::to_string(policies.back().version), m_clock.now()));
+    POSTERN_TRY(m_store->audit().append(admin.key,
+                                        "identity-export",
+                                        record.name,
+                                        "policy v" + std::to_string(policies.back().version),
+                                        m_clock.now()));
     return text;
 }
 
-Result<domain::SignedPolicy> Workstation::setPolicy(const UnlockedUser& admin, const std::vector<ChannelRuleInput>& rules)
+Result<domain::SignedPolicy> Workstation::setPolicy(const UnlockedUser& admin,
+                                                    const std::vector<ChannelRuleInput>& rules)
 {
     POSTERN_TRY(requireRole(admin, domain::Role::Admin, "change the approval policy"));
     POSTERN_ASSIGN(current, currentPolicy());
@@ -210,11 +239,13 @@ Result<domain::SignedPolicy> Workstation::setPolicy(const UnlockedUser& admin, c
         for (const auto& name : r.approvers) {
             const domain::PolicyUser* u = next.userByName(name);
             if (!u)
-                return fail(Errc::NotFound, "policy for " + r.channel.str() + " names \"" + name
-                                                + "\", who is not a user; add them first with `postern-cli user add`");
+                return fail(Errc::NotFound,
+                            "policy for " + r.channel.str() + " names \"" + name
+                                + "\", who is not a user; add them first with `postern-cli user add`");
             if (!domain::hasRole(u->roles, domain::Role::Approver))
-                return fail(Errc::ApproverNotAuthorised, name + " is listed as an approver for " + r.channel.str()
-                                                             + " but does not have the approver role");
+                return fail(Errc::ApproverNotAuthorised,
+                            name + " is listed as an approver for " + r.channel.str()
+                                + " but does not have the approver role");
             rule.approvers.push_back(u->key);
         }
         next.channels.push_back(std::move(rule));
@@ -222,8 +253,11 @@ Result<domain::SignedPolicy> Workstation::setPolicy(const UnlockedUser& admin, c
     std::optional<domain::SignedPolicy> result;
     POSTERN_TRY(m_store->transaction([&]() -> Status {
         POSTERN_ASSIGN(policy, publishPolicy(admin, next));
-        POSTERN_TRY(m_store->audit().append(admin.key, "policy-set", "policy v" + std::to_string(policy.policy.version),
-                                            std::to_string(rules.size()) + " channel rule(s)", m_clock.now()));
+        POSTERN_TRY(m_store->audit().append(admin.key,
+                                            "policy-set",
+                                            "policy v" + std::to_string(policy.policy.version),
+                                            std::to_string(rules.size()) + " channel rule(s)",
+                                            m_clock.now()));
         result = std::move(policy);
         return {};
     }));

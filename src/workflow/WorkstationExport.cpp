@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Workstation: sealing approved posts into a bundle and importing the uploader's receipt.
-#include "postern/workflow/Workstation.h"
-
 #include "postern/bundle/BundleVerifier.h"
+#include "postern/workflow/Workstation.h"
 
 #include <spdlog/spdlog.h>
 
@@ -24,15 +23,18 @@ Status verifyWritten(const std::filesystem::path& out, const bundle::SealedBundl
     POSTERN_ASSIGN(header, bundle::readBundleHeader(src, UINT64_MAX));
     if (!header.verifySignature() || header.encode() != sealed.header.encode()
         || src.size() != sealed.header.fileBytes())
-        return fail(Errc::Io, "the bundle read back from " + out.string()
-                                  + " differs from what was written; the media may be faulty: use another one");
+        return fail(Errc::Io,
+                    "the bundle read back from " + out.string()
+                        + " differs from what was written; the media may be faulty: use another one");
     return {};
 }
 
 } // namespace
 
-Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser, const std::vector<std::string>& postIds,
-                                               const std::filesystem::path& out, std::int64_t lifetime,
+Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
+                                               const std::vector<std::string>& postIds,
+                                               const std::filesystem::path& out,
+                                               std::int64_t lifetime,
                                                const bundle::SealProgress& progress)
 {
     POSTERN_TRY(requireRole(operatorUser, domain::Role::Operator, "export bundles"));
@@ -59,7 +61,8 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
     for (const auto& id : postIds) {
         POSTERN_ASSIGN(record, m_store->posts().get(id));
         if (record.state == store::PostState::Exported || record.state == store::PostState::Published)
-            return fail(Errc::AlreadyExported, "post " + record.id + " was already exported; a version is exported once");
+            return fail(Errc::AlreadyExported,
+                        "post " + record.id + " was already exported; a version is exported once");
         if (record.state != store::PostState::Approved)
             return fail(Errc::NotApproved, "post " + record.id + " is not approved yet");
         POSTERN_ASSIGN(content, contentOf(record));
@@ -69,13 +72,14 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
         for (const auto& c : content.channels) {
             const auto* rule = policy.policy.rule(c.channel);
             if (rule && lifetime > rule->maxLifetime)
-                return fail(Errc::LifetimeExceedsPolicy, "the policy allows bundles for " + c.channel.str()
-                                                             + " to live at most " + std::to_string(rule->maxLifetime)
-                                                             + " seconds; choose a shorter --lifetime");
+                return fail(Errc::LifetimeExceedsPolicy,
+                            "the policy allows bundles for " + c.channel.str() + " to live at most "
+                                + std::to_string(rule->maxLifetime) + " seconds; choose a shorter --lifetime");
         }
         if (content.schedule != 0 && content.schedule < now)
-            return fail(Errc::ScheduleInPast, "post " + record.id + " was scheduled for " + formatUtc(content.schedule)
-                                                  + ", which has passed; edit it to reschedule (it needs new approvals)");
+            return fail(Errc::ScheduleInPast,
+                        "post " + record.id + " was scheduled for " + formatUtc(content.schedule)
+                            + ", which has passed; edit it to reschedule (it needs new approvals)");
         bundle::ManifestPost mp;
         mp.digest = content.digest();
         mp.content = std::move(content);
@@ -109,11 +113,19 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
     }
     const std::string bundleId = toHex(sealed.header.bundleId);
     const auto status = m_store->transaction([&]() -> Status {
-        POSTERN_TRY(m_store->exports().recordExport({sequence, bundleId, std::filesystem::absolute(out).string(),
-                                                     sealed.fingerprint, now, operatorUser.record.id, items}));
-        POSTERN_TRY(m_store->audit().append(operatorUser.key, "export", bundleId,
-                                            std::to_string(items.size()) + " post(s), fingerprint " + sealed.fingerprint,
-                                            now));
+        POSTERN_TRY(m_store->exports().recordExport({sequence,
+                                                     bundleId,
+                                                     std::filesystem::absolute(out).string(),
+                                                     sealed.fingerprint,
+                                                     now,
+                                                     operatorUser.record.id,
+                                                     items}));
+        POSTERN_TRY(
+            m_store->audit().append(operatorUser.key,
+                                    "export",
+                                    bundleId,
+                                    std::to_string(items.size()) + " post(s), fingerprint " + sealed.fingerprint,
+                                    now));
         return {};
     });
     if (!status) {
@@ -152,8 +164,14 @@ Result<ReceiptSummary> Workstation::importReceipt(const UnlockedUser& operatorUs
         for (const auto& item : exported->items) {
             POSTERN_ASSIGN(version, m_store->posts().getVersion(item.postId, item.version));
             for (const auto& ch : store::splitChannels(version.channels)) {
-                results.push_back({item.postId, item.version, ch, store::PublishOutcome::Failed, "", "",
-                                   "the uploader rejected the bundle: " + receipt.error, 0});
+                results.push_back({item.postId,
+                                   item.version,
+                                   ch,
+                                   store::PublishOutcome::Failed,
+                                   "",
+                                   "",
+                                   "the uploader rejected the bundle: " + receipt.error,
+                                   0});
             }
         }
     }
@@ -168,9 +186,12 @@ Result<ReceiptSummary> Workstation::importReceipt(const UnlockedUser& operatorUs
     const std::int64_t now = m_clock.now();
     POSTERN_TRY(m_store->transaction([&]() -> Status {
         POSTERN_TRY(m_store->exports().importReceipt(bundleId, receiptText, results, now));
-        POSTERN_TRY(m_store->audit().append(operatorUser.key, "receipt-import", bundleId,
-                                            receipt.error.empty() ? std::to_string(receipt.entries.size()) + " result(s)"
-                                                                  : "rejected: " + receipt.error,
+        POSTERN_TRY(m_store->audit().append(operatorUser.key,
+                                            "receipt-import",
+                                            bundleId,
+                                            receipt.error.empty()
+                                                ? std::to_string(receipt.entries.size()) + " result(s)"
+                                                : "rejected: " + receipt.error,
                                             now));
         return {};
     }));

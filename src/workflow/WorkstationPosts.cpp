@@ -9,10 +9,17 @@ namespace postern::workflow {
 std::string guessMime(const std::filesystem::path& file)
 {
     std::string ext = file.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-        {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".png", "image/png"},        {".webp", "image/webp"},
-        {".gif", "image/gif"},  {".mp4", "video/mp4"},   {".mov", "video/quicktime"}, {".webm", "video/webm"}};
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
+    static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {{".jpg", "image/jpeg"},
+                                                                               {".jpeg", "image/jpeg"},
+                                                                               {".png", "image/png"},
+                                                                               {".webp", "image/webp"},
+                                                                               {".gif", "image/gif"},
+                                                                               {".mp4", "video/mp4"},
+                                                                               {".mov", "video/quicktime"},
+                                                                               {".webm", "video/webm"}};
     for (const auto& [e, mime] : kTypes) {
         if (e == ext)
             return std::string(mime);
@@ -20,8 +27,10 @@ std::string guessMime(const std::filesystem::path& file)
     return {};
 }
 
-Result<domain::PostContent> Workstation::buildContent(const UnlockedUser& author, const std::string& postId,
-                                                      std::int64_t version, const DraftInput& input)
+Result<domain::PostContent> Workstation::buildContent(const UnlockedUser& author,
+                                                      const std::string& postId,
+                                                      std::int64_t version,
+                                                      const DraftInput& input)
 {
     const std::int64_t now = m_clock.now();
     domain::PostContent c;
@@ -31,8 +40,9 @@ Result<domain::PostContent> Workstation::buildContent(const UnlockedUser& author
     c.created = now;
     c.schedule = input.schedule;
     if (input.schedule != 0 && input.schedule <= now)
-        return fail(Errc::ScheduleInPast, "the schedule " + formatUtc(input.schedule)
-                                              + " is in the past; pick a later time or leave it empty to publish on arrival");
+        return fail(Errc::ScheduleInPast,
+                    "the schedule " + formatUtc(input.schedule)
+                        + " is in the past; pick a later time or leave it empty to publish on arrival");
     for (const auto& ch : input.channels)
         c.channels.push_back({ch.channel, ch.text, ch.options});
     for (const auto& m : input.media) {
@@ -42,8 +52,9 @@ Result<domain::PostContent> Workstation::buildContent(const UnlockedUser& author
         if (!m.file.empty()) {
             ref.mime = m.mime.empty() ? guessMime(m.file) : m.mime;
             if (ref.mime.empty() || !domain::mediaMimeAllowed(ref.mime))
-                return fail(Errc::BadValue, m.file.filename().string()
-                                                + " is not a supported media type (JPEG, PNG, WebP, GIF, MP4, MOV or WebM)");
+                return fail(Errc::BadValue,
+                            m.file.filename().string()
+                                + " is not a supported media type (JPEG, PNG, WebP, GIF, MP4, MOV or WebM)");
             const std::string name = m.file.filename().string();
             POSTERN_TRY(domain::validateMediaName(name));
             POSTERN_ASSIGN(imported, m_store->media().importFile(m.file, ref.mime, name, now));
@@ -93,8 +104,8 @@ Result<store::PostRecord> Workstation::newDraft(const UnlockedUser& author, cons
     return *created;
 }
 
-Result<store::PostRecord> Workstation::editDraft(const UnlockedUser& author, std::string_view postId,
-                                                 const DraftInput& input)
+Result<store::PostRecord>
+Workstation::editDraft(const UnlockedUser& author, std::string_view postId, const DraftInput& input)
 {
     POSTERN_TRY(requireRole(author, domain::Role::Author, "edit posts"));
     POSTERN_ASSIGN(record, m_store->posts().get(postId));
@@ -105,8 +116,11 @@ Result<store::PostRecord> Workstation::editDraft(const UnlockedUser& author, std
     std::optional<store::PostRecord> updated;
     POSTERN_TRY(m_store->transaction([&]() -> Status {
         POSTERN_ASSIGN(r, m_store->posts().addVersion(record.id, versionRecord(content, author.record.id, now)));
-        POSTERN_TRY(m_store->audit().append(author.key, "draft-edit", record.id,
-                                            "version " + std::to_string(content.version), now));
+        POSTERN_TRY(m_store->audit().append(author.key,
+                                            "draft-edit",
+                                            record.id,
+                                            "version " + std::to_string(content.version),
+                                            now));
         updated = std::move(r);
         return {};
     }));
@@ -141,16 +155,22 @@ Status Workstation::submit(const UnlockedUser& author, std::string_view postId)
     POSTERN_ASSIGN(policy, currentPolicy());
     for (const auto& c : content.channels) {
         if (!policy.policy.rule(c.channel))
-            return fail(Errc::ChannelNotInPolicy, c.channel.str() + " has no approval rule, so nobody could approve it; "
-                                                                    "ask an admin to add one with `postern-cli policy set`");
+            return fail(Errc::ChannelNotInPolicy,
+                        c.channel.str()
+                            + " has no approval rule, so nobody could approve it; "
+                              "ask an admin to add one with `postern-cli policy set`");
     }
     if (content.schedule != 0 && content.schedule <= m_clock.now())
         return fail(Errc::ScheduleInPast, "the scheduled time has passed; edit the post to pick a new time");
     const std::int64_t now = m_clock.now();
     return m_store->transaction([&]() -> Status {
-        POSTERN_TRY(m_store->reviews().transition(record.id, {store::PostState::Draft}, store::PostState::InReview, "", now));
-        POSTERN_TRY(m_store->audit().append(author.key, "submit", record.id,
-                                            "version " + std::to_string(record.currentVersion), now));
+        POSTERN_TRY(
+            m_store->reviews().transition(record.id, {store::PostState::Draft}, store::PostState::InReview, "", now));
+        POSTERN_TRY(m_store->audit().append(author.key,
+                                            "submit",
+                                            record.id,
+                                            "version " + std::to_string(record.currentVersion),
+                                            now));
         return {};
     });
 }
@@ -161,16 +181,20 @@ Result<PostView> Workstation::approve(const UnlockedUser& approver, std::string_
     POSTERN_ASSIGN(record, m_store->posts().get(postId));
     POSTERN_ASSIGN(content, contentOf(record));
     if (crypto::equalConstantTime(content.author, approver.key.publicKey()))
-        return fail(Errc::SelfApproval, "you wrote this post, so you cannot approve it; another approver must review it");
+        return fail(Errc::SelfApproval,
+                    "you wrote this post, so you cannot approve it; another approver must review it");
     POSTERN_ASSIGN(policy, currentPolicy());
     bool authorised = false;
     for (const auto& c : content.channels) {
         const auto* rule = policy.policy.rule(c.channel);
-        if (rule && std::find(rule->approvers.begin(), rule->approvers.end(), approver.key.publicKey()) != rule->approvers.end())
+        if (rule
+            && std::find(rule->approvers.begin(), rule->approvers.end(), approver.key.publicKey())
+                   != rule->approvers.end())
             authorised = true;
     }
     if (!authorised)
-        return fail(Errc::ApproverNotAuthorised, approver.record.name + " is not an approver for any channel of this post");
+        return fail(Errc::ApproverNotAuthorised,
+                    approver.record.name + " is not an approver for any channel of this post");
     POSTERN_ASSIGN(version, m_store->posts().getVersion(record.id, record.currentVersion));
     const crypto::Digest digest = domain::versionDigest(version.content);
     const domain::Approval approval = domain::approve(approver.key, digest);
@@ -178,13 +202,16 @@ Result<PostView> Workstation::approve(const UnlockedUser& approver, std::string_
     POSTERN_TRY(m_store->transaction([&]() -> Status {
         POSTERN_TRY(m_store->reviews().addApproval(
             {record.id, record.currentVersion, approver.record.id, digest, approval.signature, now}));
-        POSTERN_TRY(m_store->audit().append(approver.key, "approve", record.id,
-                                            "version " + std::to_string(record.currentVersion), now));
+        POSTERN_TRY(m_store->audit().append(approver.key,
+                                            "approve",
+                                            record.id,
+                                            "version " + std::to_string(record.currentVersion),
+                                            now));
         POSTERN_ASSIGN(approvals, approvalsOf(record));
         // Enough approvals for every channel moves the post on; otherwise it stays in review.
         if (domain::checkApprovals(content, digest, approvals, policy.policy).ok())
-            POSTERN_TRY(m_store->reviews().transition(record.id, {store::PostState::InReview}, store::PostState::Approved,
-                                                      "", now));
+            POSTERN_TRY(m_store->reviews()
+                            .transition(record.id, {store::PostState::InReview}, store::PostState::Approved, "", now));
         return {};
     }));
     return show(record.id);

@@ -148,7 +148,9 @@ TEST_CASE("§8.17 reordered and duplicated chunks", "[attack]")
     CHECK(c.verify(swapped).code() == Errc::ChunkAuthFailed);
     Bytes duplicated = b;
     const auto original = b.begin() + static_cast<std::ptrdiff_t>(kHeaderBytes);
-    std::copy(original, original + kFullChunk, duplicated.begin() + static_cast<std::ptrdiff_t>(kHeaderBytes + kFullChunk));
+    std::copy(original,
+              original + kFullChunk,
+              duplicated.begin() + static_cast<std::ptrdiff_t>(kHeaderBytes + kFullChunk));
     REQUIRE(duplicated != b);
     CHECK(c.verify(duplicated).code() == Errc::ChunkAuthFailed);
 }

@@ -178,14 +178,19 @@ TEST_CASE("§8.29 unknown fields anywhere in the manifest", "[attack][manifest]"
     const std::string good = m.serialize();
     // Keys stay sorted so the document is canonical: only the schema can refuse it.
     CHECK(verifyRaw(c, m, replaceOnce(good, "{\"media\":", "{\"aaa\":\"covert\",\"media\":")) == Errc::UnknownField);
-    CHECK(verifyRaw(c, m, replaceOnce(good, "{\"channel\":\"outbox:press\",\"options\"",
-                                  "{\"aaa\":1,\"channel\":\"outbox:press\",\"options\"")) == Errc::UnknownField);
+    CHECK(verifyRaw(c,
+                    m,
+                    replaceOnce(good,
+                                "{\"channel\":\"outbox:press\",\"options\"",
+                                "{\"aaa\":1,\"channel\":\"outbox:press\",\"options\""))
+          == Errc::UnknownField);
     CHECK(verifyRaw(c, m, replaceOnce(good, "\"author\":", "\"aaa\":true,\"author\":")) == Errc::UnknownField);
 }
 
 TEST_CASE("§8.25 path-like media names are refused", "[attack][manifest]")
 {
-    for (const std::string name : {"../../etc/passwd", "/etc/shadow", "a/b.png", "..\\x.png", ".hidden.png", "c:x.png"}) {
+    for (const std::string name :
+         {"../../etc/passwd", "/etc/shadow", "a/b.png", "..\\x.png", ".hidden.png", "c:x.png"}) {
         Ceremony c;
         const auto ref = c.addMedia(Bytes(100, 1), name);
         CHECK(c.verify(c.seal(c.manifest({c.approved(c.post("x", {ref}))}))).code() == Errc::BadMediaName);

@@ -10,8 +10,7 @@ using namespace postern::crypto;
 TEST_CASE("BLAKE2b-256 known answer", "[crypto]")
 {
     // BLAKE2b-256("abc"); value from the BLAKE2 reference implementation (b2sum -l 256).
-    CHECK(toHex(blake2b256(asBytes("abc")))
-          == "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+    CHECK(toHex(blake2b256(asBytes("abc"))) == "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
     Blake2b256 h;
     h.update(asBytes("a"));
     h.update(asBytes("bc"));

@@ -17,8 +17,12 @@ SecureBuffer pass(std::string_view s)
 TEST_CASE("key files round trip and refuse the wrong passphrase", "[keyfile]")
 {
     const SigningKey key = SigningKey::generate();
-    auto text = sealKeyFile(KeyKind::Ed25519, key.seed(), key.publicKey(), pass("correct horse battery"),
-                            KdfParams::interactive(), "alice");
+    auto text = sealKeyFile(KeyKind::Ed25519,
+                            key.seed(),
+                            key.publicKey(),
+                            pass("correct horse battery"),
+                            KdfParams::interactive(),
+                            "alice");
     REQUIRE(text.ok());
     CHECK(text->find(toHex(key.seed().view())) == std::string::npos); // the seed is not in clear
     auto opened = openKeyFile(text.value(), KeyKind::Ed25519, pass("correct horse battery"));
@@ -34,8 +38,12 @@ TEST_CASE("key files round trip and refuse the wrong passphrase", "[keyfile]")
 TEST_CASE("X25519 key files", "[keyfile]")
 {
     const BoxKey key = BoxKey::generate();
-    auto text = sealKeyFile(KeyKind::X25519, key.secret(), key.publicKey(), pass("uploader host pass"),
-                            KdfParams::interactive(), "uploader");
+    auto text = sealKeyFile(KeyKind::X25519,
+                            key.secret(),
+                            key.publicKey(),
+                            pass("uploader host pass"),
+                            KdfParams::interactive(),
+                            "uploader");
     REQUIRE(text.ok());
     auto opened = openKeyFile(text.value(), KeyKind::X25519, pass("uploader host pass"));
     REQUIRE(opened.ok());
@@ -45,8 +53,12 @@ TEST_CASE("X25519 key files", "[keyfile]")
 TEST_CASE("tampered or hostile key files are refused before any KDF work", "[keyfile]")
 {
     const SigningKey key = SigningKey::generate();
-    auto text = sealKeyFile(KeyKind::Ed25519, key.seed(), key.publicKey(), pass("correct horse battery"),
-                            KdfParams::interactive(), "alice");
+    auto text = sealKeyFile(KeyKind::Ed25519,
+                            key.seed(),
+                            key.publicKey(),
+                            pass("correct horse battery"),
+                            KdfParams::interactive(),
+                            "alice");
     REQUIRE(text.ok());
     const std::string good = text.value();
 

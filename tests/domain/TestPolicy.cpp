@@ -19,7 +19,10 @@ struct Keys
     }
 };
 
-Policy makePolicy(const Keys& keys, std::int64_t version, std::vector<int> admins, std::int64_t threshold,
+Policy makePolicy(const Keys& keys,
+                  std::int64_t version,
+                  std::vector<int> admins,
+                  std::int64_t threshold,
                   const crypto::PublicKey& ws)
 {
     Policy p;
@@ -28,7 +31,8 @@ Policy makePolicy(const Keys& keys, std::int64_t version, std::vector<int> admin
     p.workstation = ws;
     p.adminThreshold = threshold;
     for (int i : admins)
-        p.users.push_back({"admin" + std::to_string(i), keys.k[static_cast<std::size_t>(i)].publicKey(),
+        p.users.push_back({"admin" + std::to_string(i),
+                           keys.k[static_cast<std::size_t>(i)].publicKey(),
                            static_cast<RoleSet>(Role::Admin)});
     return p;
 }

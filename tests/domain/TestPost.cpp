@@ -73,7 +73,10 @@ TEST_CASE("platform options follow each platform's table", "[post]")
     const auto where = std::string("opts");
     Json tiktok(Json::Object{});
     CHECK(validateOptions(Platform::TikTok, tiktok, where).code() == Errc::MissingField); // no default privacy
-    tiktok.set("privacy_level", "SELF_ONLY").set("disable_comment", true).set("disable_duet", true).set("disable_stitch", true);
+    tiktok.set("privacy_level", "SELF_ONLY")
+        .set("disable_comment", true)
+        .set("disable_duet", true)
+        .set("disable_stitch", true);
     CHECK(validateOptions(Platform::TikTok, tiktok, where).ok());
     tiktok.set("privacy_level", "EVERYONE");
     CHECK(validateOptions(Platform::TikTok, tiktok, where).code() == Errc::BadValue);

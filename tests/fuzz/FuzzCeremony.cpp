@@ -13,15 +13,19 @@ crypto::SigningKey keyFrom(std::uint8_t fill)
 } // namespace
 
 FuzzCeremony::FuzzCeremony()
-    : workstation(keyFrom(1)), admin(keyFrom(2)), approver(keyFrom(3)),
+    : workstation(keyFrom(1)),
+      admin(keyFrom(2)),
+      approver(keyFrom(3)),
       uploader(crypto::BoxKey::fromSecret(Bytes(32, 4)).value())
 {
     domain::Policy p;
     p.workstation = workstation.publicKey();
     p.created = 1798761600;
-    p.users = {{"admin", admin.publicKey(),
-                static_cast<domain::RoleSet>(static_cast<int>(domain::Role::Admin) | static_cast<int>(domain::Role::Author))},
-               {"approver", approver.publicKey(), static_cast<domain::RoleSet>(domain::Role::Approver)}};
+    p.users = {
+        {"admin",
+         admin.publicKey(),
+         static_cast<domain::RoleSet>(static_cast<int>(domain::Role::Admin) | static_cast<int>(domain::Role::Author))},
+        {"approver", approver.publicKey(), static_cast<domain::RoleSet>(domain::Role::Approver)}};
     p.channels = {{domain::ChannelId::parse("outbox:press").value(), 1, {approver.publicKey()}, 86400}};
     policy = domain::signPolicy(p, {&admin}).value();
     trusted.policy = policy;

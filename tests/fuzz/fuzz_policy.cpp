@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Identity and policy files: every reader of them must survive any input.
-#include "FuzzCeremony.h"
-
 #include "postern/domain/Identity.h"
+
+#include "FuzzCeremony.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "FuzzCeremony.h"
-
 #include "postern/bundle/Receipt.h"
+
+#include "FuzzCeremony.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

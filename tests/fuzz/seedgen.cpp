@@ -2,11 +2,11 @@
 // Writes the seed corpora in tests/fuzz/corpus/ from the deterministic fuzz ceremony, so the
 // seeds are valid documents that reach deep into each parser. Re-run after a format change:
 //   build/fuzz/tests/fuzz/fuzz_seedgen tests/fuzz/corpus
-#include "FuzzCeremony.h"
-
 #include "postern/bundle/Receipt.h"
 #include "postern/crypto/KeyFile.h"
 #include "postern/domain/Identity.h"
+
+#include "FuzzCeremony.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -55,8 +55,11 @@ int main(int argc, char** argv)
 
     put(root / "fuzz_policy", "policy", c.policy.fileText);
     const auto box = crypto::BoxKey::fromSecret(Bytes(32, 9)).value();
-    put(root / "fuzz_policy", "uploader-identity", domain::makeUploaderIdentity("uploader", box.publicKey(), c.approver));
-    put(root / "fuzz_policy", "workstation-identity",
+    put(root / "fuzz_policy",
+        "uploader-identity",
+        domain::makeUploaderIdentity("uploader", box.publicKey(), c.approver));
+    put(root / "fuzz_policy",
+        "workstation-identity",
         domain::makeWorkstationIdentity("ws", c.workstation, {c.policy.fileText}).value());
 
     bundle::Receipt r;
@@ -73,9 +76,14 @@ int main(int argc, char** argv)
     put(root / "fuzz_receipt", "valid", bundle::makeReceipt(r, c.admin));
 
     crypto::SecureBuffer pass(asBytes("fuzz passphrase"));
-    put(root / "fuzz_keyfile", "ed25519",
-        crypto::sealKeyFile(crypto::KeyKind::Ed25519, c.admin.seed(), c.admin.publicKey(), pass,
-                            crypto::KdfParams::interactive(), "seed")
+    put(root / "fuzz_keyfile",
+        "ed25519",
+        crypto::sealKeyFile(crypto::KeyKind::Ed25519,
+                            c.admin.seed(),
+                            c.admin.publicKey(),
+                            pass,
+                            crypto::KdfParams::interactive(),
+                            "seed")
             .value());
 
     const Bytes sealed = c.sealRaw(manifest);

@@ -2,10 +2,9 @@
 // Shared Catch2 main: every test binary initialises libsodium and runs the crypto self-test
 // first, exactly as the executables do, so no test runs against an unchecked library.
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
-
 #include "postern/crypto/Crypto.h"
 
+#include <catch2/catch.hpp>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>

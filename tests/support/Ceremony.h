@@ -41,10 +41,13 @@ public:
     [[nodiscard]] static domain::ChannelId bluesky();
 
     /** addMedia registers bytes and returns a MediaRef for them. */
-    domain::MediaRef addMedia(const Bytes& bytes, std::string name = "photo.png", std::string mime = "image/png",
+    domain::MediaRef addMedia(const Bytes& bytes,
+                              std::string name = "photo.png",
+                              std::string mime = "image/png",
                               std::string alt = "A test image");
     /** post makes valid content for the given channels. */
-    [[nodiscard]] domain::PostContent post(std::string text, std::vector<domain::MediaRef> mediaRefs = {},
+    [[nodiscard]] domain::PostContent post(std::string text,
+                                           std::vector<domain::MediaRef> mediaRefs = {},
                                            std::vector<domain::ChannelId> channels = {outbox()});
     /** approved wraps content with approvals by the given keys (default approver1+2). */
     [[nodiscard]] bundle::ManifestPost approved(const domain::PostContent& content,
@@ -59,7 +62,7 @@ public:
         std::int64_t expires = kNow + 3600;
         std::optional<crypto::PublicKey> recipient;
         const crypto::SigningKey* signer = nullptr; ///< default: the workstation key
-        std::optional<std::string> rawManifest;      ///< seal these bytes instead
+        std::optional<std::string> rawManifest;     ///< seal these bytes instead
     };
     /** seal writes a bundle to memory. */
     [[nodiscard]] Bytes seal(const bundle::Manifest& m, const SealOptions& o);

@@ -12,10 +12,10 @@ TEST_CASE("hex round trip and strictness", "[bytes]")
     auto back = fromHex("007f80ff", 4);
     REQUIRE(back.ok());
     CHECK(back.value() == raw);
-    CHECK(fromHex("007F80FF").code() == Errc::BadEncoding);  // uppercase is non-canonical
-    CHECK(fromHex("abc").code() == Errc::BadEncoding);       // odd length
+    CHECK(fromHex("007F80FF").code() == Errc::BadEncoding); // uppercase is non-canonical
+    CHECK(fromHex("abc").code() == Errc::BadEncoding);      // odd length
     CHECK(fromHex("zz").code() == Errc::BadEncoding);
-    CHECK(fromHex("00", 2).code() == Errc::BadEncoding);     // wrong size
+    CHECK(fromHex("00", 2).code() == Errc::BadEncoding); // wrong size
 }
 
 TEST_CASE("Crockford base32 matches hand-computed values", "[bytes]")
@@ -37,10 +37,10 @@ TEST_CASE("big-endian integers", "[bytes]")
 TEST_CASE("UTF-8 validation rejects overlong, surrogates and truncation", "[bytes]")
 {
     CHECK(isValidUtf8("plain ascii"));
-    CHECK(isValidUtf8("\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80"));   // été 😀
-    CHECK_FALSE(isValidUtf8("\xc0\xaf"));                        // overlong '/'
-    CHECK_FALSE(isValidUtf8("\xed\xa0\x80"));                    // U+D800 surrogate
-    CHECK_FALSE(isValidUtf8("\xf4\x90\x80\x80"));                // > U+10FFFF
-    CHECK_FALSE(isValidUtf8("\xe2\x82"));                        // truncated
+    CHECK(isValidUtf8("\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80")); // été 😀
+    CHECK_FALSE(isValidUtf8("\xc0\xaf"));                     // overlong '/'
+    CHECK_FALSE(isValidUtf8("\xed\xa0\x80"));                 // U+D800 surrogate
+    CHECK_FALSE(isValidUtf8("\xf4\x90\x80\x80"));             // > U+10FFFF
+    CHECK_FALSE(isValidUtf8("\xe2\x82"));                     // truncated
     CHECK_FALSE(isValidUtf8("\xff"));
 }

@@ -4,7 +4,6 @@
 #include "TempDir.h"
 
 #include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 
 using namespace postern;
@@ -14,7 +13,9 @@ TEST_CASE("atomic write creates the file with the exact mode", "[fileio]")
     test::TempDir dir;
     const auto path = dir / "secret.key";
     REQUIRE(writeFileAtomic(path, "hello", 0600).ok());
-    struct stat st{};
+    struct stat st
+    {
+    };
     REQUIRE(::stat(path.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     CHECK(readFileCapped(path, 100).value() == "hello");

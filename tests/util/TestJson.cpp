@@ -33,13 +33,13 @@ TEST_CASE("builder keeps keys sorted", "[json]")
 
 TEST_CASE("non-canonical encodings are rejected with non-canonical", "[json]")
 {
-    CHECK(canonicalError(R"({"b":1,"a":2})") == Errc::NonCanonical);         // key order
-    CHECK(canonicalError(R"({"a": 1})") == Errc::NonCanonical);              // whitespace
-    CHECK(canonicalError(R"({"a":"\u0041"})") == Errc::NonCanonical);        // needless escape
-    CHECK(canonicalError(R"({"a":"\/"})") == Errc::NonCanonical);            // escaped slash
-    CHECK(canonicalError(R"({"a":01})") == Errc::NonCanonical);              // leading zero
-    CHECK(canonicalError(R"({"a":-0})") == Errc::NonCanonical);              // negative zero
-    CHECK(canonicalError(R"({"a":"\u001F"})") == Errc::NonCanonical);        // uppercase hex escape
+    CHECK(canonicalError(R"({"b":1,"a":2})") == Errc::NonCanonical);  // key order
+    CHECK(canonicalError(R"({"a": 1})") == Errc::NonCanonical);       // whitespace
+    CHECK(canonicalError(R"({"a":"\u0041"})") == Errc::NonCanonical); // needless escape
+    CHECK(canonicalError(R"({"a":"\/"})") == Errc::NonCanonical);     // escaped slash
+    CHECK(canonicalError(R"({"a":01})") == Errc::NonCanonical);       // leading zero
+    CHECK(canonicalError(R"({"a":-0})") == Errc::NonCanonical);       // negative zero
+    CHECK(canonicalError(R"({"a":"\u001F"})") == Errc::NonCanonical); // uppercase hex escape
 }
 
 TEST_CASE("broken JSON gets the named error", "[json]")
@@ -54,7 +54,7 @@ TEST_CASE("broken JSON gets the named error", "[json]")
     CHECK(canonicalError(R"({"a":99999999999999999999})") == Errc::BadValue);
     CHECK(canonicalError("{\"a\":\"\xff\"}") == Errc::BadEncoding);
     CHECK(canonicalError(R"({"a":"\ud800"})") == Errc::BadEncoding);
-    CHECK(canonicalError("{\"a\":\"\x01\"}") == Errc::Syntax);              // raw control char
+    CHECK(canonicalError("{\"a\":\"\x01\"}") == Errc::Syntax); // raw control char
     CHECK(canonicalError("") == Errc::Truncated);
 }
 

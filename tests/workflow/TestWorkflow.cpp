@@ -161,7 +161,8 @@ TEST_CASE("the full workflow from draft to receipt", "[workflow]")
     e.url = "file:///srv/outbox/x/000-00";
     r.entries = {e};
     const std::string receipt = bundle::makeReceipt(r, o.uploaderSign);
-    CHECK(o.ws->importReceipt(olga, bundle::makeReceipt(r, crypto::SigningKey::generate())).code() == Errc::BadSignature);
+    CHECK(o.ws->importReceipt(olga, bundle::makeReceipt(r, crypto::SigningKey::generate())).code()
+          == Errc::BadSignature);
     auto imported = o.ws->importReceipt(olga, receipt);
     REQUIRE(imported.ok());
     auto view = o.ws->show(id);
@@ -238,7 +239,11 @@ TEST_CASE("export needs a trusted uploader", "[workflow]")
 {
     Office o;
     auto admin = o.as("ada");
-    REQUIRE(o.ws->addUser(admin, "olga", static_cast<domain::RoleSet>(domain::Role::Operator), pass("olga passphrase 1"), kKdf)
+    REQUIRE(o.ws->addUser(admin,
+                          "olga",
+                          static_cast<domain::RoleSet>(domain::Role::Operator),
+                          pass("olga passphrase 1"),
+                          kKdf)
                 .ok());
     auto olga = o.as("olga");
     CHECK(o.ws->exportBundle(olga, {std::string(32, 'a')}, o.dir / "x.postern", 3600).code() == Errc::NoUploader);

@@ -12,14 +12,14 @@
 namespace postern::bundle {
 
 /** Normative constants of bundle format v1 (docs/bundle-format.md §2). */
-constexpr std::string_view kMagic = "POSTERN-BUNDLE/1";        // 16 bytes
+constexpr std::string_view kMagic = "POSTERN-BUNDLE/1"; // 16 bytes
 constexpr std::string_view kMagicPrefix = "POSTERN-BUNDLE/";
 constexpr std::size_t kHeaderSignedBytes = 232;
 constexpr std::size_t kHeaderBytes = kHeaderSignedBytes + crypto::kSignatureBytes; // 296
-constexpr std::size_t kChunkBytes = 1u << 20;                  // plaintext bytes per chunk
-constexpr std::size_t kSealedKeyBytes = 80;                    // crypto_box_seal of 32 bytes
+constexpr std::size_t kChunkBytes = 1u << 20;                                      // plaintext bytes per chunk
+constexpr std::size_t kSealedKeyBytes = 80;                                        // crypto_box_seal of 32 bytes
 constexpr std::size_t kMaxManifestBytes = 16u << 20;
-constexpr std::uint64_t kMaxPayloadBytes = 1ull << 40;         // format ceiling; uploader caps lower
+constexpr std::uint64_t kMaxPayloadBytes = 1ull << 40; // format ceiling; uploader caps lower
 constexpr std::string_view kHeaderContext = "postern/v1/bundle-header";
 constexpr std::string_view kManifestContext = "postern/v1/manifest";
 constexpr std::string_view kBundleIdContext = "postern/v1/bundle-id";
@@ -30,13 +30,13 @@ using BundleId = std::array<std::uint8_t, 16>;
 /** BundleHeader is the cleartext, workstation-signed first 296 bytes of a bundle. */
 struct BundleHeader
 {
-    crypto::PublicKey workstation{};   ///< Ed25519 key that signed the header
-    crypto::PublicKey recipient{};     ///< X25519 key of the uploader the bundle is sealed to
+    crypto::PublicKey workstation{}; ///< Ed25519 key that signed the header
+    crypto::PublicKey recipient{};   ///< X25519 key of the uploader the bundle is sealed to
     BundleId bundleId{};
     std::uint64_t sequence = 0;
     std::int64_t created = 0;
     std::int64_t expires = 0;
-    std::uint64_t payloadBytes = 0;    ///< plaintext bytes in the encrypted stream
+    std::uint64_t payloadBytes = 0; ///< plaintext bytes in the encrypted stream
     std::array<std::uint8_t, kSealedKeyBytes> sealedKey{};
     std::array<std::uint8_t, crypto::kStreamHeaderBytes> streamHeader{};
     crypto::Signature signature{};

@@ -16,8 +16,8 @@ namespace postern::bundle {
 /** TrustedWorkstation is what the uploader knows about one workstation. */
 struct TrustedWorkstation
 {
-    domain::SignedPolicy policy;                  ///< newest accepted policy
-    std::optional<std::uint64_t> highWater;       ///< highest sequence processed so far
+    domain::SignedPolicy policy;                                         ///< newest accepted policy
+    std::optional<std::uint64_t> highWater;                              ///< highest sequence processed so far
     std::function<std::optional<std::string>(std::int64_t)> knownPolicy; ///< stored text per version
 };
 
@@ -79,8 +79,8 @@ struct VerifiedBundle
 {
     BundleHeader header;
     Manifest manifest;
-    domain::SignedPolicy policy;   ///< the policy the approvals were checked against
-    bool policyAdvanced = false;   ///< the bundle carried a newer policy, now to be stored
+    domain::SignedPolicy policy; ///< the policy the approvals were checked against
+    bool policyAdvanced = false; ///< the bundle carried a newer policy, now to be stored
 };
 
 /** readBundleHeader decodes and size-checks the header only (for `status` and tools). */
@@ -99,7 +99,7 @@ struct VerifiedBundle
  * and per post approvals (see domain::checkApprovals). It consumes nothing: recording the
  * bundle id is the caller's job, after success. `spool` may be null to discard media.
  */
-[[nodiscard]] Result<VerifiedBundle> verifyBundle(ByteSource& source, const VerifyEnvironment& env,
-                                                  const VerifyOptions& options, MediaSpool* spool);
+[[nodiscard]] Result<VerifiedBundle>
+verifyBundle(ByteSource& source, const VerifyEnvironment& env, const VerifyOptions& options, MediaSpool* spool);
 
 } // namespace postern::bundle

@@ -16,8 +16,8 @@ namespace postern::bundle {
 struct SealRequest
 {
     const crypto::SigningKey* workstation = nullptr;
-    crypto::PublicKey recipient{};   ///< uploader X25519 key
-    std::uint64_t sequence = 0;      ///< reserved in the store before sealing; never reused
+    crypto::PublicKey recipient{}; ///< uploader X25519 key
+    std::uint64_t sequence = 0;    ///< reserved in the store before sealing; never reused
     std::int64_t created = 0;
     std::int64_t expires = 0;
     const Manifest* manifest = nullptr;
@@ -50,8 +50,8 @@ struct SealedBundle
  * buffers) whatever the media sizes. Errors: cancelled (no file left), io, and
  * media-hash-mismatch if a stored media file's size changed since it was attached.
  */
-[[nodiscard]] Result<SealedBundle> sealBundle(const SealRequest& request, const std::filesystem::path& out,
-                                              const SealProgress& progress = {});
+[[nodiscard]] Result<SealedBundle>
+sealBundle(const SealRequest& request, const std::filesystem::path& out, const SealProgress& progress = {});
 
 /** sealBundleToMemory is the same construction into a byte vector (tests and fuzzing). */
 [[nodiscard]] Result<Bytes> sealBundleToMemory(const SealRequest& request,

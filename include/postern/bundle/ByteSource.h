@@ -4,7 +4,6 @@
 #include "postern/util/FileIO.h"
 
 #include <algorithm>
-
 #include <filesystem>
 
 namespace postern::bundle {

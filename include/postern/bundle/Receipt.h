@@ -14,7 +14,12 @@ constexpr std::string_view kReceiptType = "postern.receipt";
 constexpr std::size_t kMaxReceiptBytes = 4u << 20;
 
 /** ReceiptState is the outcome for one post on one channel. */
-enum class ReceiptState { Published, Failed, Scheduled, Rejected };
+enum class ReceiptState {
+    Published,
+    Failed,
+    Scheduled,
+    Rejected
+};
 
 [[nodiscard]] std::string_view receiptStateName(ReceiptState s) noexcept;
 
@@ -37,10 +42,10 @@ struct ReceiptEntry
 struct Receipt
 {
     BundleId bundleId{};
-    crypto::PublicKey uploader{};    ///< uploader's Ed25519 receipt key
+    crypto::PublicKey uploader{}; ///< uploader's Ed25519 receipt key
     crypto::PublicKey workstation{};
     std::int64_t processedAt = 0;
-    std::string error;               ///< empty when the bundle was accepted
+    std::string error; ///< empty when the bundle was accepted
     std::vector<ReceiptEntry> entries;
 };
 

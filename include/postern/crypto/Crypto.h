@@ -55,8 +55,8 @@ void randomBytes(std::span<std::uint8_t> out);
  * NUL-terminated ASCII strings such as "postern/v1/approval" (the NUL is added here) so a
  * signature made for one purpose is never valid for another (docs/bundle-format.md §3).
  */
-[[nodiscard]] bool verifySignature(const PublicKey& key, std::string_view context, ByteView message,
-                                   const Signature& signature);
+[[nodiscard]] bool
+verifySignature(const PublicKey& key, std::string_view context, ByteView message, const Signature& signature);
 
 /** signedMessage builds the exact bytes Postern signs: context, one NUL byte, message. */
 [[nodiscard]] Bytes signedMessage(std::string_view context, ByteView message);

@@ -10,7 +10,10 @@
 namespace postern::crypto {
 
 /** KeyKind says what a key file holds. */
-enum class KeyKind { Ed25519, X25519 };
+enum class KeyKind {
+    Ed25519,
+    X25519
+};
 
 /**
  * KdfParams are the Argon2id (v1.3) cost parameters stored in every key file. The presets
@@ -36,8 +39,11 @@ struct KdfParams
  * random 24-byte nonce. The result is canonical JSON (docs/bundle-format.md §7) to be written
  * with mode 0600.
  */
-[[nodiscard]] Result<std::string> sealKeyFile(KeyKind kind, const SecureBuffer& secret, const PublicKey& publicKey,
-                                              const SecureBuffer& passphrase, const KdfParams& params,
+[[nodiscard]] Result<std::string> sealKeyFile(KeyKind kind,
+                                              const SecureBuffer& secret,
+                                              const PublicKey& publicKey,
+                                              const SecureBuffer& passphrase,
+                                              const KdfParams& params,
                                               std::string_view label);
 
 /** OpenedKey is the decrypted secret plus the public key it was checked against. */

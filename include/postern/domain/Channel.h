@@ -9,7 +9,13 @@
 namespace postern::domain {
 
 /** Platform is a publishing target type. Outbox writes folders for manual posting. */
-enum class Platform { Outbox, Bluesky, Mastodon, TikTok, X };
+enum class Platform {
+    Outbox,
+    Bluesky,
+    Mastodon,
+    TikTok,
+    X
+};
 
 [[nodiscard]] std::string_view platformName(Platform p) noexcept;
 [[nodiscard]] Result<Platform> parsePlatform(std::string_view name);

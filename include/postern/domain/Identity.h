@@ -28,8 +28,8 @@ struct UploaderIdentity
     [[nodiscard]] std::string fingerprint() const;
 };
 
-[[nodiscard]] std::string makeUploaderIdentity(std::string_view name, const crypto::PublicKey& boxKey,
-                                               const crypto::SigningKey& signKey);
+[[nodiscard]] std::string
+makeUploaderIdentity(std::string_view name, const crypto::PublicKey& boxKey, const crypto::SigningKey& signKey);
 /** readUploaderIdentity parses and checks the self-signature. */
 [[nodiscard]] Result<UploaderIdentity> readUploaderIdentity(std::string_view fileText);
 
@@ -49,7 +49,8 @@ struct WorkstationIdentity
     [[nodiscard]] const SignedPolicy& latest() const { return policies.back(); }
 };
 
-[[nodiscard]] Result<std::string> makeWorkstationIdentity(std::string_view name, const crypto::SigningKey& workstation,
+[[nodiscard]] Result<std::string> makeWorkstationIdentity(std::string_view name,
+                                                          const crypto::SigningKey& workstation,
                                                           const std::vector<std::string>& policyFileTexts);
 /** readWorkstationIdentity parses, checks the workstation signature and verifies the chain
  *  from version 1 (errors as verifyPolicyRoot / verifyPolicySuccessor). */

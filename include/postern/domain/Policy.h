@@ -17,8 +17,8 @@ constexpr std::size_t kMaxPolicyBytes = 1u << 20;
 constexpr std::size_t kMaxPolicyUsers = 256;
 constexpr std::size_t kMaxPolicyChannels = 256;
 constexpr std::size_t kMaxPolicyChain = 256;
-constexpr std::int64_t kMinLifetime = 60;               // one minute
-constexpr std::int64_t kMaxLifetime = 30 * 24 * 3600;   // thirty days
+constexpr std::int64_t kMinLifetime = 60;             // one minute
+constexpr std::int64_t kMaxLifetime = 30 * 24 * 3600; // thirty days
 
 /** PolicyUser binds a person's name and public key to their roles. */
 struct PolicyUser
@@ -32,9 +32,9 @@ struct PolicyUser
 struct ChannelRule
 {
     ChannelId channel;
-    std::int64_t required = 1;                  ///< distinct approvals needed
-    std::vector<crypto::PublicKey> approvers;   ///< who may approve for this channel
-    std::int64_t maxLifetime = 86400;           ///< longest allowed bundle lifetime, seconds
+    std::int64_t required = 1;                ///< distinct approvals needed
+    std::vector<crypto::PublicKey> approvers; ///< who may approve for this channel
+    std::int64_t maxLifetime = 86400;         ///< longest allowed bundle lifetime, seconds
 };
 
 /**
@@ -78,7 +78,8 @@ struct SignedPolicy
 /** readPolicyFile parses a policy file (canonical JSON + LF). */
 [[nodiscard]] Result<SignedPolicy> readPolicyFile(std::string_view fileText);
 /** signPolicy serialises and signs a policy with the given admin keys. */
-[[nodiscard]] Result<SignedPolicy> signPolicy(const Policy& policy, const std::vector<const crypto::SigningKey*>& admins);
+[[nodiscard]] Result<SignedPolicy> signPolicy(const Policy& policy,
+                                              const std::vector<const crypto::SigningKey*>& admins);
 
 /** verifyPolicyRoot checks a version-1 policy is signed by the threshold of its own admins. */
 [[nodiscard]] Status verifyPolicyRoot(const SignedPolicy& root);
@@ -98,8 +99,8 @@ struct SignedPolicy
  * chain ending below the trusted version is policy-rollback; a gap is policy-version-skipped.
  * Returns the newest policy, which may be `trusted` itself.
  */
-[[nodiscard]] Result<SignedPolicy>
-advancePolicy(const SignedPolicy& trusted, const std::vector<SignedPolicy>& chain,
-              const std::function<std::optional<std::string>(std::int64_t)>& known);
+[[nodiscard]] Result<SignedPolicy> advancePolicy(const SignedPolicy& trusted,
+                                                 const std::vector<SignedPolicy>& chain,
+                                                 const std::function<std::optional<std::string>(std::int64_t)>& known);
 
 } // namespace postern::domain

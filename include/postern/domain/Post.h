@@ -21,11 +21,11 @@ constexpr std::uint64_t kMaxMediaBytes = 4ull << 30;
 /** MediaRef is one attached file as the post refers to it: bytes are identified by hash. */
 struct MediaRef
 {
-    crypto::Digest hash{};      ///< BLAKE2b-256 of the file
+    crypto::Digest hash{}; ///< BLAKE2b-256 of the file
     std::uint64_t size = 0;
-    std::string mime;           ///< from the allow-list in mediaMimeAllowed()
-    std::string name;           ///< original base name, for display only, never a path
-    std::string alt;            ///< alt text (may be empty)
+    std::string mime; ///< from the allow-list in mediaMimeAllowed()
+    std::string name; ///< original base name, for display only, never a path
+    std::string alt;  ///< alt text (may be empty)
 };
 
 /** ChannelPost is what goes to one channel: its text and platform options. */
@@ -43,11 +43,11 @@ struct ChannelPost
  */
 struct PostContent
 {
-    std::string postId;               ///< 32 lowercase hex
+    std::string postId; ///< 32 lowercase hex
     std::int64_t version = 1;
     crypto::PublicKey author{};
     std::int64_t created = 0;
-    std::int64_t schedule = 0;        ///< Unix seconds; 0 = publish on arrival
+    std::int64_t schedule = 0; ///< Unix seconds; 0 = publish on arrival
     std::vector<ChannelPost> channels;
     std::vector<MediaRef> media;
 
@@ -91,7 +91,9 @@ struct Approval
  * self-approval, bad-approval-signature, approver-not-authorised (authorised for none of the
  * post's channels), channel-not-in-policy, threshold-not-met.
  */
-[[nodiscard]] Status checkApprovals(const PostContent& content, const crypto::Digest& digest,
-                                    const std::vector<Approval>& approvals, const Policy& policy);
+[[nodiscard]] Status checkApprovals(const PostContent& content,
+                                    const crypto::Digest& digest,
+                                    const std::vector<Approval>& approvals,
+                                    const Policy& policy);
 
 } // namespace postern::domain

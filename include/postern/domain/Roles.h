@@ -11,7 +11,12 @@
 namespace postern::domain {
 
 /** Role is one of the four things a user may be allowed to do; users hold a set of them. */
-enum class Role : std::uint8_t { Author = 1, Approver = 2, Operator = 4, Admin = 8 };
+enum class Role : std::uint8_t {
+    Author = 1,
+    Approver = 2,
+    Operator = 4,
+    Admin = 8
+};
 
 /** RoleSet is a bitmask of Role values. */
 using RoleSet = std::uint8_t;

@@ -47,15 +47,19 @@ struct SignedDocument
  * Errors: wrong-type, missing/unknown/duplicate field, wrong-document-type, policy-unsigned
  * (no signatures), duplicate-approver (a key listed twice), bad-encoding.
  */
-[[nodiscard]] Result<SignedDocument> parseSignedDocument(const Json& node, std::string_view documentText,
-                                                         std::string_view expectedType, std::size_t maxSignatures);
+[[nodiscard]] Result<SignedDocument> parseSignedDocument(const Json& node,
+                                                         std::string_view documentText,
+                                                         std::string_view expectedType,
+                                                         std::size_t maxSignatures);
 
 /**
  * readSignedFile parses a whole file: canonical JSON followed by exactly one LF, at most
  * `maxBytes`. Trailing data, CRLF and non-canonical forms are refused.
  */
-[[nodiscard]] Result<SignedDocument> readSignedFile(std::string_view fileText, std::string_view expectedType,
-                                                    std::size_t maxBytes, std::size_t maxSignatures);
+[[nodiscard]] Result<SignedDocument> readSignedFile(std::string_view fileText,
+                                                    std::string_view expectedType,
+                                                    std::size_t maxBytes,
+                                                    std::size_t maxSignatures);
 
 /** makeSignedDocument serialises `body` and signs it with each key; returns the envelope
  *  object (embed it) — use signedFileText() for the file form. */

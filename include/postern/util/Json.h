@@ -20,7 +20,13 @@ namespace postern {
 class Json
 {
 public:
-    enum class Type { Bool, Int, String, Array, Object };
+    enum class Type {
+        Bool,
+        Int,
+        String,
+        Array,
+        Object
+    };
     using Array = std::vector<Json>;
     using Member = std::pair<std::string, Json>;
     using Object = std::vector<Member>;

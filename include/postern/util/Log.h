@@ -11,11 +11,11 @@ namespace postern {
 /** LogOptions selects where log lines go and how many. */
 struct LogOptions
 {
-    std::string level = "warn";        ///< trace, debug, info, warn, error, critical, off
-    std::filesystem::path file;        ///< rotating file sink; empty = none
+    std::string level = "warn"; ///< trace, debug, info, warn, error, critical, off
+    std::filesystem::path file; ///< rotating file sink; empty = none
     std::size_t maxFileBytes = 5u << 20;
     std::size_t maxFiles = 3;
-    bool console = true;               ///< stderr sink
+    bool console = true; ///< stderr sink
 };
 
 /**

@@ -25,12 +25,32 @@ public:
     [[nodiscard]] bool ok() const noexcept { return m_state.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
 
-    [[nodiscard]] T& value() & { assert(ok()); return std::get<0>(m_state); }
-    [[nodiscard]] const T& value() const& { assert(ok()); return std::get<0>(m_state); }
+    [[nodiscard]] T& value() &
+    {
+        assert(ok());
+        return std::get<0>(m_state);
+    }
+    [[nodiscard]] const T& value() const&
+    {
+        assert(ok());
+        return std::get<0>(m_state);
+    }
     /** value() on a temporary returns by value, so `for (x : f().value())` cannot dangle. */
-    [[nodiscard]] T value() && { assert(ok()); return std::get<0>(std::move(m_state)); }
-    [[nodiscard]] const Error& error() const& { assert(!ok()); return std::get<1>(m_state); }
-    [[nodiscard]] Error&& error() && { assert(!ok()); return std::get<1>(std::move(m_state)); }
+    [[nodiscard]] T value() &&
+    {
+        assert(ok());
+        return std::get<0>(std::move(m_state));
+    }
+    [[nodiscard]] const Error& error() const&
+    {
+        assert(!ok());
+        return std::get<1>(m_state);
+    }
+    [[nodiscard]] Error&& error() &&
+    {
+        assert(!ok());
+        return std::get<1>(std::move(m_state));
+    }
     [[nodiscard]] Errc code() const noexcept { return ok() ? Errc::Ok : std::get<1>(m_state).code; }
 
     T* operator->() { return &value(); }
@@ -51,8 +71,16 @@ public:
 
     [[nodiscard]] bool ok() const noexcept { return !m_error.has_value(); }
     explicit operator bool() const noexcept { return ok(); }
-    [[nodiscard]] const Error& error() const& { assert(!ok()); return *m_error; }
-    [[nodiscard]] Error&& error() && { assert(!ok()); return std::move(*m_error); }
+    [[nodiscard]] const Error& error() const&
+    {
+        assert(!ok());
+        return *m_error;
+    }
+    [[nodiscard]] Error&& error() &&
+    {
+        assert(!ok());
+        return std::move(*m_error);
+    }
     [[nodiscard]] Errc code() const noexcept { return ok() ? Errc::Ok : m_error->code; }
 
 private:
@@ -73,16 +101,16 @@ private:
 /** POSTERN_TRY propagates a failed Status/Result from the enclosing function. The temporary
  *  gets a unique name so a POSTERN_TRY inside a lambda inside another does not shadow. */
 #define POSTERN_TRY(expr) POSTERN_TRY_IMPL(expr, POSTERN_CONCAT(postern_try_, __COUNTER__))
-#define POSTERN_TRY_IMPL(expr, name)                                                               \
-    do {                                                                                           \
-        auto&& name = (expr);                                                                      \
-        if (!name.ok())                                                                            \
-            return std::move(name).error();                                                        \
+#define POSTERN_TRY_IMPL(expr, name)        \
+    do {                                    \
+        auto&& name = (expr);               \
+        if (!name.ok())                     \
+            return std::move(name).error(); \
     } while (false)
 
 /** POSTERN_ASSIGN declares `var` from a Result or propagates its error. */
-#define POSTERN_ASSIGN(var, expr)                                                                  \
-    auto postern_assign_##var = (expr);                                                            \
-    if (!postern_assign_##var.ok())                                                                \
-        return std::move(postern_assign_##var).error();                                            \
+#define POSTERN_ASSIGN(var, expr)                       \
+    auto postern_assign_##var = (expr);                 \
+    if (!postern_assign_##var.ok())                     \
+        return std::move(postern_assign_##var).error(); \
     auto var = std::move(postern_assign_##var).value()

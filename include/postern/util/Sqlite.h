@@ -86,7 +86,7 @@ public:
     [[nodiscard]] Status migrate(const std::vector<SqliteMigration>& migrations);
     [[nodiscard]] Result<int> userVersion();
 
-    [[nodiscard]] Status begin();      ///< BEGIN IMMEDIATE
+    [[nodiscard]] Status begin(); ///< BEGIN IMMEDIATE
     [[nodiscard]] Status commit();
     void rollback() noexcept;
     [[nodiscard]] std::int64_t lastInsertRowId() const;

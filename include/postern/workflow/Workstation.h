@@ -42,9 +42,9 @@ struct ChannelText
 /** MediaInput attaches a file (copied into the store) or media already in the store. */
 struct MediaInput
 {
-    std::filesystem::path file;   ///< file to import; empty when `hash` is set
-    std::string hash;             ///< existing store media (64 hex); empty when `file` is set
-    std::string mime;             ///< required for files; guessed from the extension if empty
+    std::filesystem::path file; ///< file to import; empty when `hash` is set
+    std::string hash;           ///< existing store media (64 hex); empty when `file` is set
+    std::string mime;           ///< required for files; guessed from the extension if empty
     std::string alt;
 };
 
@@ -71,7 +71,7 @@ struct PostView
     store::PostRecord record;
     domain::PostContent content;
     std::string authorName;
-    std::vector<std::string> approverNames;  ///< approvals of the current version
+    std::vector<std::string> approverNames; ///< approvals of the current version
     std::vector<store::RejectionRecord> rejections;
     std::vector<store::PostResult> results;
     /** missing explains, per channel, why the post is not yet approved (empty when it is). */
@@ -92,7 +92,7 @@ struct ExportResult
 struct ReceiptSummary
 {
     std::string bundleId;
-    std::string error;                    ///< the uploader's rejection code, if any
+    std::string error; ///< the uploader's rejection code, if any
     std::vector<bundle::ReceiptEntry> entries;
 };
 
@@ -106,21 +106,27 @@ class Workstation
 {
 public:
     /** init creates a store with a new workstation key, the first admin and policy v1. */
-    [[nodiscard]] static Result<InitResult> init(const std::filesystem::path& dir, std::string_view workstationName,
-                                                 std::string_view adminName, const crypto::SecureBuffer& adminPassphrase,
-                                                 const crypto::KdfParams& kdf, const Clock& clock);
+    [[nodiscard]] static Result<InitResult> init(const std::filesystem::path& dir,
+                                                 std::string_view workstationName,
+                                                 std::string_view adminName,
+                                                 const crypto::SecureBuffer& adminPassphrase,
+                                                 const crypto::KdfParams& kdf,
+                                                 const Clock& clock);
     /** open opens an existing store (not-found: run `postern-cli init`). */
-    [[nodiscard]] static Result<std::unique_ptr<Workstation>> open(const std::filesystem::path& dir, const Clock& clock);
+    [[nodiscard]] static Result<std::unique_ptr<Workstation>> open(const std::filesystem::path& dir,
+                                                                   const Clock& clock);
 
     /** unlock logs a user in by decrypting their key (wrong-passphrase, not-found, not-authorised if disabled). */
     [[nodiscard]] Result<UnlockedUser> unlock(std::string_view userName, const crypto::SecureBuffer& passphrase);
 
     // Administration (admin role).
-    [[nodiscard]] Result<store::UserRecord> addUser(const UnlockedUser& admin, std::string_view name,
-                                                    domain::RoleSet roles, const crypto::SecureBuffer& passphrase,
+    [[nodiscard]] Result<store::UserRecord> addUser(const UnlockedUser& admin,
+                                                    std::string_view name,
+                                                    domain::RoleSet roles,
+                                                    const crypto::SecureBuffer& passphrase,
                                                     const crypto::KdfParams& kdf);
-    [[nodiscard]] Result<domain::UploaderIdentity> trustUploader(const UnlockedUser& admin, std::string_view identityText,
-                                                                 std::string_view confirmedFingerprint);
+    [[nodiscard]] Result<domain::UploaderIdentity>
+    trustUploader(const UnlockedUser& admin, std::string_view identityText, std::string_view confirmedFingerprint);
     [[nodiscard]] Result<std::string> exportIdentity(const UnlockedUser& admin);
     [[nodiscard]] Result<domain::SignedPolicy> setPolicy(const UnlockedUser& admin,
                                                          const std::vector<ChannelRuleInput>& rules);
@@ -128,8 +134,8 @@ public:
 
     // Authoring (author role).
     [[nodiscard]] Result<store::PostRecord> newDraft(const UnlockedUser& author, const DraftInput& input);
-    [[nodiscard]] Result<store::PostRecord> editDraft(const UnlockedUser& author, std::string_view postId,
-                                                      const DraftInput& input);
+    [[nodiscard]] Result<store::PostRecord>
+    editDraft(const UnlockedUser& author, std::string_view postId, const DraftInput& input);
     [[nodiscard]] Status submit(const UnlockedUser& author, std::string_view postId);
 
     // Review (approver role).
@@ -143,7 +149,8 @@ public:
     // Export and receipts (operator role).
     [[nodiscard]] Result<ExportResult> exportBundle(const UnlockedUser& operatorUser,
                                                     const std::vector<std::string>& postIds,
-                                                    const std::filesystem::path& out, std::int64_t lifetime,
+                                                    const std::filesystem::path& out,
+                                                    std::int64_t lifetime,
                                                     const bundle::SealProgress& progress = {});
     [[nodiscard]] Result<ReceiptSummary> importReceipt(const UnlockedUser& operatorUser, std::string_view receiptText);
 
@@ -158,8 +165,8 @@ private:
     [[nodiscard]] Status requireRole(const UnlockedUser& user, domain::Role role, std::string_view action) const;
     [[nodiscard]] Result<crypto::SigningKey> workstationKey(const UnlockedUser& user);
     [[nodiscard]] Result<domain::SignedPolicy> publishPolicy(const UnlockedUser& admin, domain::Policy next);
-    [[nodiscard]] Result<domain::PostContent> buildContent(const UnlockedUser& author, const std::string& postId,
-                                                           std::int64_t version, const DraftInput& input);
+    [[nodiscard]] Result<domain::PostContent>
+    buildContent(const UnlockedUser& author, const std::string& postId, std::int64_t version, const DraftInput& input);
     [[nodiscard]] Result<domain::PostContent> contentOf(const store::PostRecord& record);
     [[nodiscard]] Result<std::vector<domain::Approval>> approvalsOf(const store::PostRecord& record);
 
