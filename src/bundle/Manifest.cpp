@@ -32,12 +32,8 @@ void Manifest::buildMediaTable()
 std::string Manifest::serialize() const
 {
     Json policiesJson(Json::Array{});
-    for (const auto& p : policies) {
-        JsonLimits limits;
-        limits.maxBytes = domain::kMaxPolicyBytes;
-        auto parsed = parseCanonicalJson(std::string_view(p.fileText).substr(0, p.fileText.size() - 1), limits);
-        policiesJson.push(parsed.ok() ? std::move(parsed).value() : Json(Json::Object{}));
-    }
+    for (const auto& p : policies)
+        policiesJson.push(p.envelope);
     Json postsJson(Json::Array{});
     for (const auto& p : posts) {
         std::vector<domain::Approval> sorted = p.approvals;

@@ -217,6 +217,7 @@ Result<SignedPolicy> parseSignedPolicy(const Json& node, std::string_view docume
     SignedPolicy out;
     out.policy = std::move(policy);
     out.fileText = std::string(node.rawIn(documentText)) + "\n";
+    out.envelope = node;
     out.document = std::move(doc);
     return out;
 }

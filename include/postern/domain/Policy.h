@@ -71,6 +71,7 @@ struct SignedPolicy
     Policy policy;
     SignedDocument document;
     std::string fileText;
+    Json envelope; ///< the parsed envelope, so embedding it never re-parses fileText
 };
 
 /** parseSignedPolicy parses and validates a policy envelope; it makes no trust decision. */
