@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Writes the seed corpora in tests/fuzz/corpus/ from the deterministic fuzz ceremony, so the
 // seeds are valid documents that reach deep into each parser. Re-run after a format change:
-//   build/fuzz/tests/fuzz/fuzz_seedgen tests/fuzz/corpus
+//   build/fuzz/tests/fuzz/seedgen_corpus tests/fuzz/corpus
 #include "postern/bundle/Receipt.h"
 #include "postern/crypto/KeyFile.h"
 #include "postern/domain/Identity.h"
@@ -26,7 +26,7 @@ void put(const fs::path& dir, const std::string& name, std::string_view bytes)
 int main(int argc, char** argv)
 {
     if (argc != 2) {
-        std::fprintf(stderr, "usage: fuzz_seedgen CORPUS_DIR\n");
+        std::fprintf(stderr, "usage: seedgen_corpus CORPUS_DIR\n");
         return 1;
     }
     const fs::path root = argv[1];
