@@ -140,25 +140,41 @@ ExitCode printRejection(const PublishReport& r)
     return r.exitCode();
 }
 
+/**
+ * prepareBundleCommand does what verify and publish share: one BUNDLE argument, the size cap,
+ * the home (locked for publish, which writes) and the keys (the receipt key only for publish).
+ * Returns an exit code when the command cannot go on.
+ */
+std::optional<ExitCode> prepareBundleCommand(const Context& ctx,
+                                             std::string_view usage,
+                                             bool publishing,
+                                             UploaderHome& home,
+                                             std::uint64_t& limit)
+{
+    if (ctx.args.positionals.size() != 1) {
+        printError("usage: postern-uploader " + std::string(usage));
+        return ExitCode::Usage;
+    }
+    bool ok = true;
+    const auto cap = maxSize(ctx, ok);
+    if (!ok)
+        return ExitCode::Usage;
+    limit = *cap;
+    if (auto code = openHome(ctx, home, publishing))
+        return code;
+    return unlockKeys(ctx, home, true, publishing);
+}
+
 } // namespace
 
 ExitCode runVerify(const Context& ctx)
 {
-    if (ctx.args.positionals.size() != 1) {
-        printError("usage: postern-uploader verify BUNDLE [--max-size BYTES]");
-        return ExitCode::Usage;
-    }
-    bool ok = true;
-    const auto limit = maxSize(ctx, ok);
-    if (!ok)
-        return ExitCode::Usage;
     UploaderHome home;
-    if (auto code = openHome(ctx, home, false))
-        return *code;
-    if (auto code = unlockKeys(ctx, home, true, false))
+    std::uint64_t limit = 0;
+    if (auto code = prepareBundleCommand(ctx, "verify BUNDLE [--max-size BYTES]", false, home, limit))
         return *code;
     PublishService service(home, {ctx.clock, {}});
-    auto summary = service.verify(ctx.args.positionals[0], *limit);
+    auto summary = service.verify(ctx.args.positionals[0], limit);
     if (!summary) {
         if (!isBundleRejection(summary.code()))
             return failWith(summary.error());
@@ -171,18 +187,10 @@ ExitCode runVerify(const Context& ctx)
 
 ExitCode runPublish(const Context& ctx)
 {
-    if (ctx.args.positionals.size() != 1) {
-        printError("usage: postern-uploader publish BUNDLE [--keep] [--receipt FILE] [--max-size BYTES]");
-        return ExitCode::Usage;
-    }
-    bool ok = true;
-    const auto limit = maxSize(ctx, ok);
-    if (!ok)
-        return ExitCode::Usage;
     UploaderHome home;
-    if (auto code = openHome(ctx, home, true))
-        return *code;
-    if (auto code = unlockKeys(ctx, home, true, true))
+    std::uint64_t limit = 0;
+    if (auto code =
+            prepareBundleCommand(ctx, "publish BUNDLE [--keep] [--receipt FILE] [--max-size BYTES]", true, home, limit))
         return *code;
     PublishService service(home, {ctx.clock, {}});
     PublishRequest request;
@@ -190,7 +198,7 @@ ExitCode runPublish(const Context& ctx)
     request.keep = ctx.args.has("keep");
     if (const auto* receipt = ctx.args.value("receipt"))
         request.receiptPath = fs::path(*receipt);
-    request.maxBundleBytes = *limit;
+    request.maxBundleBytes = limit;
     auto report = service.publish(request);
     if (!report)
         return failWith(report.error());
