@@ -228,3 +228,37 @@ TEST_CASE("manifest signed by a key other than the header's", "[attack]")
     // The chunk AD binds the header hash, so the stream itself no longer authenticates.
     CHECK(c.verify(b).code() == Errc::ChunkAuthFailed);
 }
+
+TEST_CASE("errors keep stream order while decryption and hashing overlap", "[attack][pipeline]")
+{
+    Ceremony c;
+    Bytes first(kChunkBytes + kChunkBytes / 2);
+    Bytes second(2 * kChunkBytes);
+    crypto::randomBytes(first);
+    crypto::randomBytes(second);
+    const auto a = c.addMedia(first, "a.mp4", "video/mp4", "");
+    const auto b = c.addMedia(second, "b.mp4", "video/mp4", "");
+    const Manifest m = c.manifest({c.approved(c.post("Two videos", {a, b}))});
+    REQUIRE(c.verify(c.seal(m)).ok());
+
+    // The first video ends in chunk 2 with the wrong hash; chunk 3 is also damaged. Read in
+    // order, the hash mismatch comes first, so it is the error reported.
+    Bytes swapped = first;
+    swapped[10] ^= 1;
+    c.media[a.hash] = swapped;
+    Bytes both = c.seal(m);
+    both[kHeaderBytes + 2 * kFullChunk + 5] ^= 1;
+    CHECK(c.verify(both).code() == Errc::MediaHashMismatch);
+
+    // Damage in chunk 1 comes before any hash finishes.
+    Bytes early = c.seal(m);
+    early[kHeaderBytes + 5] ^= 1;
+    CHECK(c.verify(early).code() == Errc::ChunkAuthFailed);
+
+    // A mismatch in the last media, seen only at the end, is still caught.
+    c.media[a.hash] = first;
+    Bytes lastSwapped = second;
+    lastSwapped.back() ^= 1;
+    c.media[b.hash] = lastSwapped;
+    CHECK(c.verify(c.seal(m)).code() == Errc::MediaHashMismatch);
+}
