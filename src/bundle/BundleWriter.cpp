@@ -3,6 +3,8 @@
 
 #include "postern/bundle/ByteSource.h"
 
+#include "ChunkPipeline.h"
+
 #include <memory>
 
 namespace postern::bundle {
@@ -115,25 +117,35 @@ seal(const SealRequest& req, const MediaOpener& opener, const Sink& sink, const 
     POSTERN_TRY(sink(headerBytes));
     PlaintextProducer producer(std::move(prefix), *req.manifest, opener);
     Bytes plain(kChunkBytes);
-    Bytes cipher(kChunkBytes + crypto::kStreamOverhead);
-    std::uint64_t emitted = 0;
-    const std::uint64_t chunks = h.chunkCount();
-    for (std::uint64_t i = 0; i < chunks; ++i) {
-        if (progress.cancel && progress.cancel->load(std::memory_order_relaxed))
-            return fail(Errc::Cancelled, "export cancelled; no bundle was written");
-        const std::size_t want =
-            static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, h.payloadBytes - emitted));
-        POSTERN_ASSIGN(got, producer.fill({plain.data(), want}));
-        if (got != want)
-            return fail(Errc::Internal, "payload ended before its declared size");
-        const bool final = i + 1 == chunks;
-        std::span<std::uint8_t> out(cipher.data(), want + crypto::kStreamOverhead);
-        POSTERN_TRY(enc.push({plain.data(), want}, ad, final, out));
-        POSTERN_TRY(sink(out));
-        emitted += want;
-        if (progress.onProgress)
-            progress.onProgress(emitted, h.payloadBytes);
-    }
+    // The worker writes chunk i while this thread reads and encrypts chunk i+1, so sealing is
+    // not the sum of the I/O and the cryptography (docs/performance.md).
+    ChunkPipeline writer(sink, 4, kChunkBytes + crypto::kStreamOverhead);
+    const auto produce = [&]() -> Status {
+        std::uint64_t emitted = 0;
+        const std::uint64_t chunks = h.chunkCount();
+        for (std::uint64_t i = 0; i < chunks; ++i) {
+            if (progress.cancel && progress.cancel->load(std::memory_order_relaxed))
+                return fail(Errc::Cancelled, "export cancelled; no bundle was written");
+            const std::size_t want =
+                static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, h.payloadBytes - emitted));
+            POSTERN_ASSIGN(got, producer.fill({plain.data(), want}));
+            if (got != want)
+                return fail(Errc::Internal, "payload ended before its declared size");
+            const std::span<std::uint8_t> cipher = writer.acquire();
+            if (cipher.empty())
+                return fail(Errc::Internal, "writing stopped early"); // finish() says why
+            const std::size_t size = want + crypto::kStreamOverhead;
+            POSTERN_TRY(enc.push({plain.data(), want}, ad, i + 1 == chunks, cipher.first(size)));
+            writer.submit(size);
+            emitted += want;
+            if (progress.onProgress)
+                progress.onProgress(emitted, h.payloadBytes);
+        }
+        return {};
+    };
+    const Status produced = produce();
+    POSTERN_TRY(writer.finish()); // a write failure on an earlier chunk is the real cause
+    POSTERN_TRY(produced);
     SealedBundle result;
     result.header = h;
     result.fileBytes = h.fileBytes();
