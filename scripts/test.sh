@@ -30,7 +30,13 @@ ctest --preset dev
 # --- link check -------------------------------------------------------------------------
 # The configure-time check (cmake/PosternLayering.cmake) looks at the target graph; this one
 # looks at what the built binaries really load.
-has_target() { ninja -C "build/$1" -t targets all 2>/dev/null | grep -q "^$2:"; }
+# No `grep -q` here: it exits at the first match, ninja then dies of SIGPIPE, and with
+# pipefail the target would wrongly count as absent (a fuzzer or link check silently skipped).
+has_target() {
+    local targets
+    targets=$(ninja -C "build/$1" -t targets all 2>/dev/null) || return 1
+    grep -q "^$2:" <<<"$targets"
+}
 
 check_links() { # preset target binary forbidden-regex what
     local preset=$1 target=$2 binary=$3 forbidden=$4 what=$5 bad
