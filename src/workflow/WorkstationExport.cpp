@@ -50,13 +50,14 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
         return fail(Errc::InvalidArgument, "the bundle lifetime must be between one minute and 30 days");
 
     const std::int64_t now = m_clock.now();
-    POSTERN_ASSIGN(policy, currentPolicy());
     bundle::Manifest manifest;
     POSTERN_ASSIGN(policyRecords, m_store->trust().policies());
     for (const auto& p : policyRecords) {
         POSTERN_ASSIGN(sp, domain::readPolicyFile(p.text));
         manifest.policies.push_back(std::move(sp));
     }
+    // The chain the bundle carries ends with the policy in force: check against that one.
+    const domain::SignedPolicy& policy = manifest.policies.back();
     std::vector<store::ExportItem> items;
     for (const auto& id : postIds) {
         POSTERN_ASSIGN(record, m_store->posts().get(id));
@@ -65,10 +66,11 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
                         "post " + record.id + " was already exported; a version is exported once");
         if (record.state != store::PostState::Approved)
             return fail(Errc::NotApproved, "post " + record.id + " is not approved yet");
-        POSTERN_ASSIGN(content, contentOf(record));
+        POSTERN_ASSIGN(current, currentVersion(record));
+        const domain::PostContent& content = current.content;
         POSTERN_ASSIGN(approvals, approvalsOf(record));
         // The same check the uploader makes: if the policy changed since approval, stop here.
-        POSTERN_TRY(domain::checkApprovals(content, content.digest(), approvals, policy.policy));
+        POSTERN_TRY(domain::checkApprovals(content, current.digest, approvals, policy.policy));
         for (const auto& c : content.channels) {
             const auto* rule = policy.policy.rule(c.channel);
             if (rule && lifetime > rule->maxLifetime)
@@ -81,8 +83,8 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
                         "post " + record.id + " was scheduled for " + formatUtc(content.schedule)
                             + ", which has passed; edit it to reschedule (it needs new approvals)");
         bundle::ManifestPost mp;
-        mp.digest = content.digest();
-        mp.content = std::move(content);
+        mp.digest = current.digest;
+        mp.content = std::move(current.content);
         mp.approvals = std::move(approvals);
         manifest.posts.push_back(std::move(mp));
         items.push_back({record.id, record.currentVersion});

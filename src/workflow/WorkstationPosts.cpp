@@ -127,11 +127,14 @@ Workstation::editDraft(const UnlockedUser& author, std::string_view postId, cons
     return *updated;
 }
 
-Result<domain::PostContent> Workstation::contentOf(const store::PostRecord& record)
+Result<Workstation::CurrentVersion> Workstation::currentVersion(const store::PostRecord& record)
 {
     POSTERN_ASSIGN(version, m_store->posts().getVersion(record.id, record.currentVersion));
     POSTERN_ASSIGN(json, parseCanonicalJson(version.content, JsonLimits{}));
-    return domain::PostContent::fromJson(json, "post " + record.id);
+    POSTERN_ASSIGN(content, domain::PostContent::fromJson(json, "post " + record.id));
+    // The store keeps versionDigest(content) from when the version was written: no need to
+    // re-serialise, and it is exactly what approvers signed.
+    return CurrentVersion{std::move(content), version.digest};
 }
 
 Result<std::vector<domain::Approval>> Workstation::approvalsOf(const store::PostRecord& record)
@@ -151,7 +154,8 @@ Status Workstation::submit(const UnlockedUser& author, std::string_view postId)
     POSTERN_ASSIGN(record, m_store->posts().get(postId));
     if (record.authorId != author.record.id)
         return fail(Errc::NotAuthorised, "only the post's author can submit it for review");
-    POSTERN_ASSIGN(content, contentOf(record));
+    POSTERN_ASSIGN(current, currentVersion(record));
+    const domain::PostContent& content = current.content;
     POSTERN_ASSIGN(policy, currentPolicy());
     for (const auto& c : content.channels) {
         if (!policy.policy.rule(c.channel))
@@ -179,7 +183,8 @@ Result<PostView> Workstation::approve(const UnlockedUser& approver, std::string_
 {
     POSTERN_TRY(requireRole(approver, domain::Role::Approver, "approve posts"));
     POSTERN_ASSIGN(record, m_store->posts().get(postId));
-    POSTERN_ASSIGN(content, contentOf(record));
+    POSTERN_ASSIGN(current, currentVersion(record));
+    const domain::PostContent& content = current.content;
     if (crypto::equalConstantTime(content.author, approver.key.publicKey()))
         return fail(Errc::SelfApproval,
                     "you wrote this post, so you cannot approve it; another approver must review it");
@@ -195,8 +200,7 @@ Result<PostView> Workstation::approve(const UnlockedUser& approver, std::string_
     if (!authorised)
         return fail(Errc::ApproverNotAuthorised,
                     approver.record.name + " is not an approver for any channel of this post");
-    POSTERN_ASSIGN(version, m_store->posts().getVersion(record.id, record.currentVersion));
-    const crypto::Digest digest = domain::versionDigest(version.content);
+    const crypto::Digest& digest = current.digest;
     const domain::Approval approval = domain::approve(approver.key, digest);
     const std::int64_t now = m_clock.now();
     POSTERN_TRY(m_store->transaction([&]() -> Status {
@@ -240,7 +244,7 @@ Result<PostView> Workstation::show(std::string_view postId)
 {
     PostView view;
     POSTERN_ASSIGN(record, m_store->posts().get(postId));
-    POSTERN_ASSIGN(content, contentOf(record));
+    POSTERN_ASSIGN(current, currentVersion(record));
     POSTERN_ASSIGN(author, m_store->users().byId(record.authorId));
     POSTERN_ASSIGN(approvals, m_store->reviews().approvals(record.id, record.currentVersion));
     for (const auto& a : approvals) {
@@ -251,12 +255,12 @@ Result<PostView> Workstation::show(std::string_view postId)
     POSTERN_ASSIGN(results, m_store->exports().results(record.id));
     POSTERN_ASSIGN(domainApprovals, approvalsOf(record));
     POSTERN_ASSIGN(policy, currentPolicy());
-    const auto status = domain::checkApprovals(content, content.digest(), domainApprovals, policy.policy);
+    const auto status = domain::checkApprovals(current.content, current.digest, domainApprovals, policy.policy);
     view.approvalStatus = status.ok() ? std::string() : status.error().message;
     view.authorName = author.name;
     view.rejections = std::move(rejections);
     view.results = std::move(results);
-    view.content = std::move(content);
+    view.content = std::move(current.content);
     view.record = std::move(record);
     return view;
 }

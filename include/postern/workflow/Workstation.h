@@ -167,7 +167,13 @@ private:
     [[nodiscard]] Result<domain::SignedPolicy> publishPolicy(const UnlockedUser& admin, domain::Policy next);
     [[nodiscard]] Result<domain::PostContent>
     buildContent(const UnlockedUser& author, const std::string& postId, std::int64_t version, const DraftInput& input);
-    [[nodiscard]] Result<domain::PostContent> contentOf(const store::PostRecord& record);
+    /** CurrentVersion is a post's current content with the digest the store kept for it. */
+    struct CurrentVersion
+    {
+        domain::PostContent content;
+        crypto::Digest digest{};
+    };
+    [[nodiscard]] Result<CurrentVersion> currentVersion(const store::PostRecord& record);
     [[nodiscard]] Result<std::vector<domain::Approval>> approvalsOf(const store::PostRecord& record);
 
     std::unique_ptr<store::WorkstationStore> m_store;
