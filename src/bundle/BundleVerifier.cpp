@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "postern/bundle/BundleVerifier.h"
 
-#include "ChunkPipeline.h"
-
 #include "postern/crypto/SecretStream.h"
 #include "postern/domain/Identity.h"
 #include "postern/util/Clock.h"
+
+#include "ChunkPipeline.h"
 
 namespace postern::bundle {
 
@@ -206,6 +206,7 @@ Status checkHeader(const BundleHeader& h,
 
 Status decryptPayload(ByteSource& source,
                       const BundleHeader& h,
+                      const crypto::Digest& headerHash,
                       const crypto::BoxKey& key,
                       PayloadConsumer& consumer,
                       const VerifyOptions& opt)
@@ -215,7 +216,7 @@ Status decryptPayload(ByteSource& source,
         return fail(Errc::BadKeySeal, "the sealed file key has the wrong length");
     crypto::StreamDecryptor dec;
     POSTERN_TRY(dec.init(fileKey, h.streamHeader));
-    const Bytes ad = chunkAd(h.hash());
+    const Bytes ad = chunkAd(headerHash);
     Bytes cipher(kChunkBytes + crypto::kStreamOverhead);
     // Decryption runs here while a worker hashes and spools the previous chunks: opening then
     // goes at the speed of the slower of the two instead of their sum (docs/performance.md).
@@ -294,8 +295,9 @@ verifyBundle(ByteSource& source, const VerifyEnvironment& env, const VerifyOptio
     POSTERN_ASSIGN(header, readBundleHeader(source, options.maxBundleBytes));
     const TrustedWorkstation* trusted = nullptr;
     POSTERN_TRY(checkHeader(header, env, options, trusted));
-    PayloadConsumer consumer(header, header.hash(), spool);
-    if (auto s = decryptPayload(source, header, *env.uploaderKey, consumer, options); !s) {
+    const crypto::Digest headerHash = header.hash();
+    PayloadConsumer consumer(header, headerHash, spool);
+    if (auto s = decryptPayload(source, header, headerHash, *env.uploaderKey, consumer, options); !s) {
         if (spool)
             spool->discard();
         return std::move(s).error();
