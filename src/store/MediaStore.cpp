@@ -147,8 +147,11 @@ Result<fs::path> MediaStore::pathFor(std::string_view hash) const
     return m_root / std::string(hash.substr(0, 2)) / std::string(hash);
 }
 
-Result<ImportedMedia>
-MediaStore::importFile(const fs::path& source, std::string_view mime, std::string_view originalName, std::int64_t at)
+Result<ImportedMedia> MediaStore::importFile(const fs::path& source,
+                                             std::string_view mime,
+                                             std::string_view originalName,
+                                             std::int64_t at,
+                                             const media::SanitizeReport* sanitized)
 {
     POSTERN_TRY(checkMetadata(mime, originalName));
     FileReader reader;
@@ -165,7 +168,7 @@ MediaStore::importFile(const fs::path& source, std::string_view mime, std::strin
             break;
         POSTERN_TRY(sink.write(ByteView(buffer.data(), n)));
     }
-    return finishImport(sink, mime, originalName, at);
+    return finishImport(sink, mime, originalName, at, sanitized);
 }
 
 Result<ImportedMedia>
@@ -178,8 +181,11 @@ MediaStore::importBytes(ByteView data, std::string_view mime, std::string_view o
     return finishImport(sink, mime, originalName, at);
 }
 
-Result<ImportedMedia>
-MediaStore::finishImport(Sink& sink, std::string_view mime, std::string_view originalName, std::int64_t at)
+Result<ImportedMedia> MediaStore::finishImport(Sink& sink,
+                                               std::string_view mime,
+                                               std::string_view originalName,
+                                               std::int64_t at,
+                                               const media::SanitizeReport* sanitized)
 {
     POSTERN_ASSIGN(digest, sink.finish());
     ImportedMedia out;
@@ -210,13 +216,27 @@ MediaStore::finishImport(Sink& sink, std::string_view mime, std::string_view ori
     Transaction tx(m_connection);
     POSTERN_TRY(tx.begin());
     {
-        POSTERN_ASSIGN(ins,
-                       m_connection.db().prepare("INSERT INTO media(hash, size, mime, original_name, created_at) "
-                                                 "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(hash) DO NOTHING"));
+        POSTERN_ASSIGN(seen, m_connection.db().prepare("SELECT 1 FROM media WHERE hash = ?1"));
+        seen.bind(1, out.hash);
+        POSTERN_ASSIGN(row, seen.step());
+        out.alreadyPresent = row;
+    }
+    {
+        // The first import's name and type are kept; a sanitizer report fills in a row that
+        // has none (the same bytes stored earlier without one) and never replaces one.
+        POSTERN_ASSIGN(
+            ins,
+            m_connection.db().prepare(
+                "INSERT INTO media(hash, size, mime, original_name, created_at, stripped) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(hash) DO UPDATE SET stripped = excluded.stripped "
+                "WHERE media.stripped IS NULL AND excluded.stripped IS NOT NULL"));
         ins.bind(1, out.hash).bind(2, static_cast<std::int64_t>(out.size)).bind(3, mime).bind(4, originalName);
         ins.bind(5, at);
+        if (sanitized)
+            ins.bind(6, media::reportToJson(*sanitized).serialize());
+        else
+            ins.bindNull(6);
         POSTERN_TRY(ins.run());
-        out.alreadyPresent = m_connection.db().changes() == 0;
     }
     POSTERN_TRY(tx.commit());
     return out;
@@ -226,9 +246,9 @@ Result<MediaRecord> MediaStore::get(std::string_view hash)
 {
     if (!isLowerHex(hash, 2 * crypto::kDigestBytes))
         return fail(Errc::InvalidArgument, "a media hash is 64 lowercase hex digits");
-    POSTERN_ASSIGN(
-        st,
-        m_connection.db().prepare("SELECT hash, size, mime, original_name, created_at FROM media WHERE hash = ?1"));
+    POSTERN_ASSIGN(st,
+                   m_connection.db().prepare(
+                       "SELECT hash, size, mime, original_name, created_at, stripped FROM media WHERE hash = ?1"));
     st.bind(1, hash);
     POSTERN_ASSIGN(row, st.step());
     if (!row)
@@ -239,6 +259,14 @@ Result<MediaRecord> MediaStore::get(std::string_view hash)
     r.mime = st.columnText(2);
     r.originalName = st.columnText(3);
     r.createdAt = st.columnInt(4);
+    if (!st.columnIsNull(5)) {
+        auto report = media::reportFromJson(st.columnText(5));
+        if (!report)
+            return fail(Errc::Internal,
+                        "the stored sanitizer report of media " + std::string(hash) + " is unreadable ("
+                            + report.error().what() + "); the database was changed outside Postern");
+        r.sanitized = std::move(report).value();
+    }
     return r;
 }
 

@@ -28,7 +28,8 @@ struct ImportedMedia
  * MediaStore keeps media files content-addressed under `<store>/media/<2 hex>/<64 hex>`, mode
  * 0600, with one `media` row per file. A file is hashed while it is copied, so there is never a
  * window where the stored bytes and their name disagree, and memory stays at one 1 MiB buffer
- * whatever the file size. Metadata stripping happens before import, in the domain layer.
+ * whatever the file size. Metadata stripping (postern_media) happens before import, in
+ * workflow::Workstation::importMedia; the report of what it removed is stored with the row.
  */
 class MediaStore
 {
@@ -36,16 +37,24 @@ public:
     /** MediaStore is created by WorkstationStore; `root` is `<store>/media`. */
     MediaStore(StoreConnection& connection, std::filesystem::path root);
 
+    /** root is `<store>/media`: temporary files meant for importFile belong here (same filesystem). */
+    [[nodiscard]] const std::filesystem::path& root() const noexcept { return m_root; }
+
     /**
      * importFile streams `source` into the store: hashed and copied to a 0600 temporary file in
      * media/, fsynced, renamed to its content address (or dropped if that file already exists)
      * and recorded. Errors: not-found, too-large (over kMaxMediaFileBytes), io, invalid-argument
      * (mime or name not UTF-8 or too long).
+     *
+     * `sanitized` is the report of the media::sanitizeMedia run that produced `source`; it is
+     * kept in media.stripped (also for a file already stored without one) so the review pane can
+     * show what was removed. workflow::Workstation::importMedia is the caller that sets it.
      */
     [[nodiscard]] Result<ImportedMedia> importFile(const std::filesystem::path& source,
                                                    std::string_view mime,
                                                    std::string_view originalName,
-                                                   std::int64_t at);
+                                                   std::int64_t at,
+                                                   const media::SanitizeReport* sanitized = nullptr);
 
     /** importBytes is importFile for data already in memory (tests, small generated images). */
     [[nodiscard]] Result<ImportedMedia>
@@ -68,8 +77,11 @@ public:
 
 private:
     class Sink;
-    [[nodiscard]] Result<ImportedMedia>
-    finishImport(Sink& sink, std::string_view mime, std::string_view originalName, std::int64_t at);
+    [[nodiscard]] Result<ImportedMedia> finishImport(Sink& sink,
+                                                     std::string_view mime,
+                                                     std::string_view originalName,
+                                                     std::int64_t at,
+                                                     const media::SanitizeReport* sanitized = nullptr);
 
     StoreConnection& m_connection;
     std::filesystem::path m_root;

@@ -2,8 +2,10 @@
 #pragma once
 
 #include "postern/crypto/Crypto.h"
+#include "postern/media/Sanitize.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace postern::store {
@@ -90,6 +92,8 @@ struct MediaRecord
     std::string mime;
     std::string originalName; ///< for display only; never used to build a path
     std::int64_t createdAt = 0;
+    /** sanitized is what the sanitizer removed (media.stripped); nullopt if it never ran on this file. */
+    std::optional<media::SanitizeReport> sanitized;
 };
 
 /** AuditRecord is one stored entry of the hash-chained audit log (docs/store.md, "Audit chain"). */
