@@ -24,13 +24,15 @@ struct CommandSpec
 constexpr std::string_view kMainHelp = R"(usage: postern-uploader [--home DIR] COMMAND [ARGS] [OPTIONS]
 
 Publishes bundles exported by an offline Postern workstation, exactly once, and writes
-signed receipts for the workstation. Today it publishes only to `outbox` channels (one
-folder per post and channel); other platforms are recorded as failed.
+signed receipts for the workstation. It publishes to `outbox` channels (one folder per post
+and channel) and to `bluesky` channels (through the account added for the channel); other
+platforms are recorded as failed.
 
 commands:
   init --name NAME        create the uploader's keys, ledger and identity file
   identity export FILE    copy the identity file to FILE (to carry to the workstation)
   trust FILE              trust a workstation identity after comparing its fingerprint
+  account add|list|remove platform accounts (credentials stay on this host, sealed)
   verify BUNDLE           check a bundle completely without consuming it
   publish BUNDLE          verify, publish and write the signed receipt
   resume                  finish targets interrupted by a crash and write due receipts
@@ -96,6 +98,26 @@ follow the versions already trusted (signed by the previous admins); a different
 the same key is refused as policy-fork.
 )";
 
+constexpr std::string_view kAccountHelp =
+    R"(usage: postern-uploader account add CHANNEL --handle HANDLE --app-password-file FILE --service URL
+       postern-uploader account list
+       postern-uploader account remove CHANNEL
+
+Platform accounts used to publish a channel. Only Bluesky channels have an adapter today:
+  CHANNEL                 the channel as the workstation's policy names it, e.g.
+                          bluesky:press.example.org
+  --handle HANDLE         the account's handle (or DID) to log in with
+  --app-password-file F   a file whose first line is an app password (Bluesky: Settings >
+                          Privacy and security > App passwords). Never your main password.
+  --service URL           the account's server (PDS), e.g. https://bsky.social; plain
+                          http:// is accepted only for this host (tests)
+
+The password and the session tokens are sealed (libsodium secretbox) under the host key
+<home>/keys/host.key (0600, made on first use) and stored in the ledger; they are never
+printed or logged. Sessions are reused and refreshed; the password is used only when
+there is no usable session. Needs no passphrase.
+)";
+
 constexpr std::string_view kVerifyHelp = R"(usage: postern-uploader verify BUNDLE [--max-size BYTES]
 
 Runs every check a bundle must pass (size, format, workstation signature, recipient, age,
@@ -114,6 +136,8 @@ Finishes any interrupted work first, then verifies BUNDLE (as `verify` does), re
 the ledger so it can never be used again, and publishes every post on every channel:
   outbox channels   a folder <outbox>/<bundle-id>/<post>-<channel>/ with post.json,
                     text.txt, media-<k>.<ext> and media-<k>.alt.txt
+  bluesky channels  a post (text, link/tag/mention facets, up to 4 images with alt
+                    text) through the account added with `account add`
   other platforms   recorded as failed: no adapter yet, nothing is published
 Then it writes a signed receipt for the workstation and overwrites and removes BUNDLE.
 
@@ -132,9 +156,11 @@ failed, 2 interrupted by an I/O problem (fix it, then run `postern-uploader resu
 
 constexpr std::string_view kResumeHelp = R"(usage: postern-uploader resume
 
-Publishes every target a crash or an I/O error left claimed, and writes the receipts of
+Publishes every target a crash or an I/O error left pending, and writes the receipts of
 bundles whose targets are all answered. A target whose outbox folder already exists is
-marked done without writing it again. `publish` runs this first on its own.
+marked done without writing it again; a Bluesky target that was sent (or got no answer)
+is first looked up on Bluesky by its record key and only published if it is not there.
+`publish` runs this first on its own.
 Asks for the passphrase only if there is work to do.
 )";
 
@@ -151,6 +177,7 @@ const std::vector<CommandSpec>& commands()
         {"init", {{"name", true}, {"outbox", true}, {"kdf", true}}, kInitHelp},
         {"identity", {}, kIdentityHelp},
         {"trust", {{"fingerprint", true}}, kTrustHelp},
+        {"account", {{"handle", true}, {"app-password-file", true}, {"service", true}}, kAccountHelp},
         {"verify", {{"max-size", true}}, kVerifyHelp},
         {"publish", {{"keep", false}, {"receipt", true}, {"max-size", true}}, kPublishHelp},
         {"resume", {}, kResumeHelp},

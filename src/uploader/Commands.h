@@ -26,6 +26,7 @@ struct Context
 [[nodiscard]] ExitCode runInit(const Context& ctx);
 [[nodiscard]] ExitCode runIdentity(const Context& ctx);
 [[nodiscard]] ExitCode runTrust(const Context& ctx);
+[[nodiscard]] ExitCode runAccount(const Context& ctx);
 [[nodiscard]] ExitCode runVerify(const Context& ctx);
 [[nodiscard]] ExitCode runPublish(const Context& ctx);
 [[nodiscard]] ExitCode runResume(const Context& ctx);

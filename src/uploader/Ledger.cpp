@@ -72,9 +72,45 @@ CREATE TABLE events(
 );
 )sql";
 
+// Version 2: the network adapters' states (sent, unknown) and the idempotency key recorded
+// with `sent`, and the platform accounts. SQLite cannot change a CHECK constraint in place, so
+// the targets table is rebuilt; migrate() runs this in one transaction.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE targets_v2(
+    bundle_id TEXT NOT NULL REFERENCES bundles(bundle_id),
+    post_index INTEGER NOT NULL CHECK(post_index >= 0),
+    channel_index INTEGER NOT NULL CHECK(channel_index >= 0),
+    post_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    state TEXT NOT NULL CHECK(state IN ('claimed', 'sent', 'unknown', 'done', 'failed')),
+    platform_id TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY(bundle_id, post_index, channel_index)
+);
+INSERT INTO targets_v2(bundle_id, post_index, channel_index, post_id, version, channel, state, platform_id, url,
+                       reason, updated_at)
+    SELECT bundle_id, post_index, channel_index, post_id, version, channel, state, platform_id, url, reason,
+           updated_at FROM targets;
+DROP TABLE targets;
+ALTER TABLE targets_v2 RENAME TO targets;
+CREATE INDEX targets_by_state ON targets(state);
+CREATE TABLE accounts(
+    channel TEXT PRIMARY KEY,
+    handle TEXT NOT NULL,
+    service TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    added_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 const std::vector<SqliteMigration>& migrations()
 {
-    static const std::vector<SqliteMigration> kMigrations = {{1, kSchemaV1}};
+    static const std::vector<SqliteMigration> kMigrations = {{1, kSchemaV1}, {2, kSchemaV2}};
     return kMigrations;
 }
 
@@ -120,13 +156,18 @@ std::string_view targetStateName(TargetState state) noexcept
         return "done";
     case TargetState::Failed:
         return "failed";
+    case TargetState::Sent:
+        return "sent";
+    case TargetState::Unknown:
+        return "unknown";
     }
     return "failed";
 }
 
 Result<TargetState> parseTargetState(std::string_view name)
 {
-    for (const auto s : {TargetState::Claimed, TargetState::Done, TargetState::Failed}) {
+    for (const auto s :
+         {TargetState::Claimed, TargetState::Done, TargetState::Failed, TargetState::Sent, TargetState::Unknown}) {
         if (targetStateName(s) == name)
             return s;
     }
@@ -276,7 +317,9 @@ Result<StateCounts> Ledger::bundleCounts()
 
 Result<StateCounts> Ledger::targetCounts()
 {
-    return countBy(m_db, "SELECT state, count(*) FROM targets GROUP BY state", {"claimed", "done", "failed"});
+    return countBy(m_db,
+                   "SELECT state, count(*) FROM targets GROUP BY state",
+                   {"claimed", "sent", "unknown", "done", "failed"});
 }
 
 Status Ledger::addEvent(std::int64_t at, std::string_view kind, std::string_view bundleIdHex, std::string_view details)

@@ -146,7 +146,7 @@ Result<std::vector<TargetRecord>> Ledger::targets(const bundle::BundleId& id)
 {
     POSTERN_ASSIGN(st,
                    m_db.prepare("SELECT post_index, channel_index, post_id, version, channel, state, platform_id, "
-                                "url, reason, updated_at FROM targets WHERE bundle_id = ? "
+                                "url, reason, updated_at, idempotency_key FROM targets WHERE bundle_id = ? "
                                 "ORDER BY post_index, channel_index"));
     st.bind(1, toHex(id));
     std::vector<TargetRecord> out;
@@ -167,6 +167,7 @@ Result<std::vector<TargetRecord>> Ledger::targets(const bundle::BundleId& id)
         r.url = st.columnText(7);
         r.reason = st.columnText(8);
         r.updatedAt = st.columnInt(9);
+        r.idempotencyKey = st.columnText(10);
         out.push_back(std::move(r));
     }
     return out;
@@ -174,12 +175,12 @@ Result<std::vector<TargetRecord>> Ledger::targets(const bundle::BundleId& id)
 
 Status Ledger::resolveTarget(const TargetRecord& r)
 {
-    if (r.state == TargetState::Claimed)
+    if (r.state != TargetState::Done && r.state != TargetState::Failed)
         return fail(Errc::Internal, "a target can only be resolved to done or failed");
     POSTERN_ASSIGN(st,
                    m_db.prepare("UPDATE targets SET state = ?, platform_id = ?, url = ?, reason = ?, updated_at = ? "
                                 "WHERE bundle_id = ? AND post_index = ? AND channel_index = ? "
-                                "AND state = 'claimed'"));
+                                "AND state IN ('claimed', 'sent', 'unknown')"));
     st.bind(1, targetStateName(r.state))
         .bind(2, r.platformId)
         .bind(3, r.url)
@@ -192,14 +193,56 @@ Status Ledger::resolveTarget(const TargetRecord& r)
     if (m_db.changes() != 1)
         return fail(Errc::InvalidState,
                     "target " + std::to_string(r.postIndex) + "-" + std::to_string(r.channelIndex) + " of bundle "
-                        + toHex(r.bundleId) + " is not claimed");
+                        + toHex(r.bundleId) + " is not pending");
+    return {};
+}
+
+Status Ledger::markSent(const TargetRecord& r, std::string_view key, std::int64_t at)
+{
+    if (key.empty())
+        return fail(Errc::Internal, "a target is marked sent only with its idempotency key");
+    POSTERN_ASSIGN(st,
+                   m_db.prepare("UPDATE targets SET state = 'sent', idempotency_key = ?, reason = '', updated_at = ? "
+                                "WHERE bundle_id = ? AND post_index = ? AND channel_index = ? "
+                                "AND state IN ('claimed', 'sent', 'unknown') "
+                                "AND (idempotency_key = '' OR idempotency_key = ?)"));
+    st.bind(1, key)
+        .bind(2, at)
+        .bind(3, toHex(r.bundleId))
+        .bind(4, static_cast<std::int64_t>(r.postIndex))
+        .bind(5, static_cast<std::int64_t>(r.channelIndex))
+        .bind(6, key);
+    POSTERN_TRY(st.run());
+    if (m_db.changes() != 1)
+        return fail(Errc::InvalidState,
+                    "target " + std::to_string(r.postIndex) + "-" + std::to_string(r.channelIndex) + " of bundle "
+                        + toHex(r.bundleId) + " is not pending, or was sent under another key");
+    return {};
+}
+
+Status Ledger::markUnknown(const TargetRecord& r, std::string_view reason, std::int64_t at)
+{
+    POSTERN_ASSIGN(st,
+                   m_db.prepare("UPDATE targets SET state = 'unknown', reason = ?, updated_at = ? "
+                                "WHERE bundle_id = ? AND post_index = ? AND channel_index = ? "
+                                "AND state IN ('sent', 'unknown')"));
+    st.bind(1, reason)
+        .bind(2, at)
+        .bind(3, toHex(r.bundleId))
+        .bind(4, static_cast<std::int64_t>(r.postIndex))
+        .bind(5, static_cast<std::int64_t>(r.channelIndex));
+    POSTERN_TRY(st.run());
+    if (m_db.changes() != 1)
+        return fail(Errc::InvalidState,
+                    "target " + std::to_string(r.postIndex) + "-" + std::to_string(r.channelIndex) + " of bundle "
+                        + toHex(r.bundleId) + " was not sent");
     return {};
 }
 
 Result<std::int64_t> Ledger::countPending()
 {
     POSTERN_ASSIGN(st,
-                   m_db.prepare("SELECT (SELECT count(*) FROM targets WHERE state = 'claimed') + "
+                   m_db.prepare("SELECT (SELECT count(*) FROM targets WHERE state IN ('claimed', 'sent', 'unknown')) + "
                                 "(SELECT count(*) FROM bundles WHERE state = 'publishing')"));
     POSTERN_ASSIGN(row, st.step());
     (void)row;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // verify, publish and resume: unlock the keys, call PublishService, print what it did.
+#include "postern/uploader/BlueskyAdapter.h"
 #include "postern/uploader/PublishService.h"
 
 #include "Commands.h"
@@ -97,7 +98,9 @@ std::size_t countState(const BundleProgress& p, TargetState state)
 void reportProblems(const BundleProgress& p)
 {
     if (p.anyPending()) {
-        printError(std::to_string(countState(p, TargetState::Claimed)) + " target(s) of bundle " + toHex(p.id)
+        const std::size_t pending = countState(p, TargetState::Claimed) + countState(p, TargetState::Sent)
+                                    + countState(p, TargetState::Unknown);
+        printError(std::to_string(pending) + " target(s) of bundle " + toHex(p.id)
                        + " could not be published yet; no receipt was written",
                    "fix the problem shown above, then run `postern-uploader resume`");
     } else if (!p.receiptError.empty()) {
@@ -165,6 +168,20 @@ std::optional<ExitCode> prepareBundleCommand(const Context& ctx,
     return unlockKeys(ctx, home, true, publishing);
 }
 
+/** NetworkAdapters are the network publishing adapters a publish or resume run uses. */
+struct NetworkAdapters
+{
+    NetworkAdapters(UploaderHome& home, const Clock& clock)
+        : accounts(home.ledger(), home.layout().hostKey, clock), bluesky(accounts, http, clock)
+    {
+    }
+    void install(PublishService& service) { service.setAdapter(domain::Platform::Bluesky, &bluesky); }
+
+    HttpClient http;
+    AccountStore accounts;
+    BlueskyAdapter bluesky;
+};
+
 } // namespace
 
 ExitCode runVerify(const Context& ctx)
@@ -193,6 +210,8 @@ ExitCode runPublish(const Context& ctx)
             prepareBundleCommand(ctx, "publish BUNDLE [--keep] [--receipt FILE] [--max-size BYTES]", true, home, limit))
         return *code;
     PublishService service(home, {ctx.clock, {}});
+    NetworkAdapters adapters(home, *ctx.clock);
+    adapters.install(service);
     PublishRequest request;
     request.bundlePath = ctx.args.positionals[0];
     request.keep = ctx.args.has("keep");
@@ -215,7 +234,9 @@ ExitCode runPublish(const Context& ctx)
         std::cout << row("bundle file") << "kept until the bundle is complete\n";
     std::cout << row("result") << countState(report->progress, TargetState::Done) << " published, "
               << countState(report->progress, TargetState::Failed) << " failed, "
-              << countState(report->progress, TargetState::Claimed) << " waiting\n";
+              << (countState(report->progress, TargetState::Claimed) + countState(report->progress, TargetState::Sent)
+                  + countState(report->progress, TargetState::Unknown))
+              << " waiting\n";
     reportProblems(report->progress);
     if (!report->removeError.empty())
         printError("the bundle was published but its file could not be wiped: " + report->removeError,
@@ -233,6 +254,8 @@ ExitCode runResume(const Context& ctx)
     if (auto code = openHome(ctx, home, true))
         return *code;
     PublishService service(home, {ctx.clock, {}});
+    NetworkAdapters adapters(home, *ctx.clock);
+    adapters.install(service);
     auto pending = service.hasPendingWork();
     if (!pending)
         return failWith(pending.error());

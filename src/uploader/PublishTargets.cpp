@@ -23,9 +23,7 @@ bool BundleProgress::anyFailed() const
 
 bool BundleProgress::anyPending() const
 {
-    return std::any_of(targets.begin(), targets.end(), [](const TargetReport& t) {
-        return t.record.state == TargetState::Claimed;
-    });
+    return std::any_of(targets.begin(), targets.end(), [](const TargetReport& t) { return isPending(t.record.state); });
 }
 
 ExitCode PublishReport::exitCode() const
@@ -88,7 +86,7 @@ Result<BundleProgress> PublishService::processBundle(const BundleRecord& record)
     for (const auto& t : targets) {
         TargetReport report;
         report.record = t;
-        if (t.state == TargetState::Claimed)
+        if (isPending(t.state))
             POSTERN_TRY(publishTarget(record, manifest, policy.policy, report));
         progress.targets.push_back(std::move(report));
     }
@@ -125,6 +123,24 @@ Result<TargetContent> PublishService::targetContent(const BundleRecord& record,
     c.options = cp.options;
     c.schedule = post.content.schedule;
     c.approvers = approverNames(post, policy);
+    c.bundleCreated = record.created;
+    c.idempotencyKey = t.idempotencyKey;
+    c.mayExist = t.state == TargetState::Sent || t.state == TargetState::Unknown;
+    // The sent step: durable before the adapter's non-repeatable request (docs/uploader.md).
+    c.markSent = [this, t](const std::string& key) -> Status {
+        Ledger& ledger = m_home.ledger();
+        const std::int64_t now = m_options.clock->now();
+        SqliteTransaction tx(ledger.db());
+        POSTERN_TRY(tx.begin());
+        POSTERN_TRY(ledger.markSent(t, key, now));
+        POSTERN_TRY(ledger.addEvent(now,
+                                    "target-sent",
+                                    toHex(t.bundleId),
+                                    OutboxPublisher::folderName(t.postIndex, t.channelIndex) + " " + t.channel + " key "
+                                        + key));
+        POSTERN_TRY(tx.commit());
+        return crash(CrashPoint::AfterSent);
+    };
     // DirectorySpool chose the spool names (media-<index in the media table>); asking it for
     // the path keeps one definition. Nothing is written through this spool object.
     const bundle::DirectorySpool spool(spoolDir(record.id));
@@ -155,9 +171,17 @@ Status PublishService::publishTarget(const BundleRecord& record,
                          + " yet; the post was not published";
     } else {
         POSTERN_ASSIGN(content, targetContent(record, manifest, policy, t));
+        bool sentStep = false; // AfterResponse exists only for adapters that used the sent step
+        content.markSent = [&sentStep, inner = content.markSent](const std::string& key) {
+            sentStep = true;
+            return inner(key);
+        };
         auto published = adapter->second->publish(content);
+        if (!published && published.code() == Errc::Cancelled)
+            return std::move(published).error(); // the test hook "killed" us inside the adapter
         if (!published) {
-            // Not published, safe to retry: the target stays claimed for resume.
+            // Not published, safe to retry: the target stays pending for resume (which, for a
+            // target already sent, asks the platform before anything else).
             report.pendingError = published.error().what();
             spdlog::info("bundle {} target {}: not published yet: {}",
                          toHex(record.id),
@@ -166,8 +190,31 @@ Status PublishService::publishTarget(const BundleRecord& record,
             return {};
         }
         outcome = std::move(published).value();
+        if (sentStep)
+            POSTERN_TRY(crash(CrashPoint::AfterResponse));
     }
     POSTERN_TRY(crash(CrashPoint::AfterPublish));
+
+    if (outcome.state == TargetState::Unknown) {
+        const std::int64_t now = m_options.clock->now();
+        Ledger& ledger = m_home.ledger();
+        SqliteTransaction tx(ledger.db());
+        POSTERN_TRY(tx.begin());
+        POSTERN_TRY(ledger.markUnknown(t, outcome.reason, now));
+        POSTERN_TRY(ledger.addEvent(now,
+                                    "target-unknown",
+                                    toHex(record.id),
+                                    OutboxPublisher::folderName(t.postIndex, t.channelIndex) + " " + t.channel + ": "
+                                        + outcome.reason));
+        POSTERN_TRY(tx.commit());
+        report.record.state = TargetState::Unknown;
+        report.record.reason = outcome.reason;
+        report.pendingError = outcome.reason;
+        return {};
+    }
+    if (outcome.state != TargetState::Done && outcome.state != TargetState::Failed)
+        return fail(Errc::Internal,
+                    "an adapter answered with the state " + std::string(targetStateName(outcome.state)));
 
     TargetRecord resolved = t;
     resolved.state = outcome.state;

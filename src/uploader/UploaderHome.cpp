@@ -49,6 +49,7 @@ HomeLayout HomeLayout::at(const fs::path& root)
     l.keysDir = root / "keys";
     l.boxKey = l.keysDir / "box.key";
     l.signKey = l.keysDir / "sign.key";
+    l.hostKey = l.keysDir / "host.key";
     l.ledger = root / "ledger.db";
     l.spool = root / "spool";
     l.defaultOutbox = root / "outbox";

@@ -10,6 +10,8 @@
 #include "CommandLine.h"
 #include "Commands.h"
 
+#include <QCoreApplication>
+
 #include <cstdio>
 #include <iostream>
 
@@ -71,6 +73,8 @@ int main(int argc, char* argv[])
         ctx.passphraseFile = *file;
     const SystemClock clock;
     ctx.clock = &clock;
+    // Qt Network's event loops need an application object; no GUI, no platform plugin.
+    const QCoreApplication app(argc, argv);
 
     const std::string& c = ctx.args.command;
     ExitCode code = ExitCode::Usage;
@@ -80,6 +84,8 @@ int main(int argc, char* argv[])
         code = cli::runIdentity(ctx);
     else if (c == "trust")
         code = cli::runTrust(ctx);
+    else if (c == "account")
+        code = cli::runAccount(ctx);
     else if (c == "verify")
         code = cli::runVerify(ctx);
     else if (c == "publish")

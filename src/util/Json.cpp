@@ -138,7 +138,10 @@ std::string Json::serialize() const
 class JsonParser
 {
 public:
-    JsonParser(std::string_view text, const JsonLimits& limits) : m_text(text), m_limits(limits) {}
+    JsonParser(std::string_view text, const JsonLimits& limits, bool dropNullMembers = false)
+        : m_text(text), m_limits(limits), m_dropNullMembers(dropNullMembers)
+    {
+    }
 
     Result<Json> parseDocument()
     {
@@ -203,6 +206,10 @@ private:
         } else if (consume("false")) {
             out = Json(false);
         } else if (c == 'n' && consume("null")) {
+            if (m_dropNullMembers && m_inMember) {
+                m_sawNull = true; // parseObject drops the member
+                return {};
+            }
             m_pos = start;
             return syntax("null is not allowed");
         } else if (c == '-' || (c >= '0' && c <= '9')) {
@@ -242,10 +249,19 @@ private:
                 return syntax("expected ':' after member name");
             skipSpace();
             Json value;
-            POSTERN_TRY(parseValue(value, depth + 1));
-            if (!members.empty() && !(members.back().first < key))
-                ordered = false;
-            members.emplace_back(std::move(key), std::move(value));
+            m_inMember = true;
+            m_sawNull = false;
+            const Status parsed = parseValue(value, depth + 1);
+            m_inMember = false;
+            POSTERN_TRY(parsed);
+            if (m_sawNull) {
+                m_sawNull = false;
+                // parseForeignJson: a null member is an absent member.
+            } else {
+                if (!members.empty() && !(members.back().first < key))
+                    ordered = false;
+                members.emplace_back(std::move(key), std::move(value));
+            }
             skipSpace();
             if (consume(","))
                 continue;
@@ -277,6 +293,7 @@ private:
         while (true) {
             skipSpace();
             Json value;
+            m_inMember = false; // a null array item is never dropped
             POSTERN_TRY(parseValue(value, depth + 1));
             out.m_array.push_back(std::move(value));
             skipSpace();
@@ -443,11 +460,19 @@ private:
     const JsonLimits& m_limits;
     std::size_t m_pos = 0;
     std::size_t m_values = 0;
+    bool m_dropNullMembers = false;
+    bool m_inMember = false; ///< the value being parsed is an object member's (parseForeignJson)
+    bool m_sawNull = false;
 };
 
 Result<Json> parseJson(std::string_view text, const JsonLimits& limits)
 {
     return JsonParser(text, limits).parseDocument();
+}
+
+Result<Json> parseForeignJson(std::string_view text, const JsonLimits& limits)
+{
+    return JsonParser(text, limits, true).parseDocument();
 }
 
 Result<Json> parseCanonicalJson(std::string_view text, const JsonLimits& limits)

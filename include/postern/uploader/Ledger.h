@@ -69,7 +69,14 @@ public:
      * at most once whatever order a resume runs in.
      */
     [[nodiscard]] Status resolveTarget(const TargetRecord& outcome);
-    /** countPending counts claimed targets plus bundles not yet complete: the work left for `resume`. */
+    /**
+     * markSent records, before a non-repeatable request, that it may be sent, with the key
+     * that lets the platform be asked about it later (claimed | sent | unknown -> sent).
+     */
+    [[nodiscard]] Status markSent(const TargetRecord& target, std::string_view idempotencyKey, std::int64_t at);
+    /** markUnknown records that a sent request got no usable answer (sent -> unknown). */
+    [[nodiscard]] Status markUnknown(const TargetRecord& target, std::string_view reason, std::int64_t at);
+    /** countPending counts pending targets plus bundles not yet complete: the work left for `resume`. */
     [[nodiscard]] Result<std::int64_t> countPending();
 
     // -- counts and events -------------------------------------------------------------------
@@ -80,6 +87,17 @@ public:
     addEvent(std::int64_t at, std::string_view kind, std::string_view bundleIdHex, std::string_view details);
     /** events returns the newest `limit` events, newest first. */
     [[nodiscard]] Result<std::vector<EventRecord>> events(std::size_t limit);
+
+    // -- platform accounts (secrets sealed by AccountStore) ------------------------------------
+    /** addAccount stores a new account; already-exists if the channel has one. */
+    [[nodiscard]] Status addAccount(const AccountRecord& record);
+    [[nodiscard]] Result<std::optional<AccountRecord>> account(std::string_view channel);
+    /** accounts lists every account ordered by channel. */
+    [[nodiscard]] Result<std::vector<AccountRecord>> accounts();
+    /** updateAccountSecrets replaces the sealed secrets (a refreshed session) in one statement. */
+    [[nodiscard]] Status updateAccountSecrets(std::string_view channel, ByteView sealed, std::int64_t at);
+    /** removeAccount deletes an account; not-found if there is none. */
+    [[nodiscard]] Status removeAccount(std::string_view channel);
 
 private:
     SqliteDatabase m_db;

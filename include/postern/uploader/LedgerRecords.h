@@ -14,16 +14,32 @@
 namespace postern::uploader {
 
 /**
- * TargetState is the durable state of one (post, channel) target. Today's machine is
- * claimed -> done | failed; network adapters will add sent and unknown (brief, capability 8).
+ * TargetState is the durable state of one (post, channel) target (docs/uploader.md, "Target
+ * states"):
+ *
+ *   claimed -> done | failed                      adapters without a sent step (outbox)
+ *   claimed -> sent -> done | failed | unknown    network adapters: `sent` (with the
+ *                                                 idempotency key) is recorded BEFORE the
+ *                                                 request that cannot be repeated blindly
+ *   sent | unknown -> (reconcile) -> done | sent  resume asks the platform first
+ *
+ * claimed, sent and unknown are pending: no receipt is written while any target is pending.
  */
 enum class TargetState {
     Claimed,
     Done,
-    Failed
+    Failed,
+    Sent,    ///< the non-repeatable request may have been sent; key recorded
+    Unknown, ///< sent, but no usable answer came back; reconcile before anything else
 };
 
-/** targetStateName returns "claimed", "done" or "failed" (the ledger's spelling). */
+/** isPending: claimed, sent or unknown (the target has no final answer yet). */
+[[nodiscard]] constexpr bool isPending(TargetState s) noexcept
+{
+    return s == TargetState::Claimed || s == TargetState::Sent || s == TargetState::Unknown;
+}
+
+/** targetStateName returns "claimed", "done", "failed", "sent" or "unknown" (the ledger's spelling). */
 [[nodiscard]] std::string_view targetStateName(TargetState state) noexcept;
 /** parseTargetState reads a ledger state; anything else is bad-value. */
 [[nodiscard]] Result<TargetState> parseTargetState(std::string_view name);
@@ -78,6 +94,18 @@ struct TargetRecord
     std::string platformId;
     std::string url;
     std::string reason;
+    std::int64_t updatedAt = 0;
+    std::string idempotencyKey; ///< chosen by the adapter, recorded with `sent` (Bluesky: the rkey)
+};
+
+/** AccountRecord is one platform account as the ledger stores it; `sealed` holds its secrets. */
+struct AccountRecord
+{
+    std::string channel; ///< "platform:account", the channel it publishes
+    std::string handle;
+    std::string service; ///< base URL of the platform server (Bluesky: the PDS)
+    Bytes sealed;        ///< nonce || crypto_secretbox(secrets JSON) under the host key
+    std::int64_t addedAt = 0;
     std::int64_t updatedAt = 0;
 };
 

@@ -23,6 +23,8 @@ enum class CrashPoint {
     AfterClaim,       ///< bundle and targets committed as claimed; nothing published
     AfterPublish,     ///< a target was published (outbox folder renamed) but not yet marked done
     AfterReceipt,     ///< the receipt is written but the bundle is not yet marked complete
+    AfterSent,        ///< network adapters: `sent` and its key are recorded, the request not yet made
+    AfterResponse,    ///< network adapters: the platform answered, the answer is not yet recorded
 };
 
 /** ServiceOptions configure a PublishService; the clock is injectable for tests. */
@@ -38,7 +40,7 @@ struct TargetReport
 {
     TargetRecord record;
     bool alreadyPresent = false; ///< found published by an interrupted earlier run
-    std::string pendingError;    ///< set when the attempt failed transiently; the target stays claimed
+    std::string pendingError;    ///< set when the attempt failed transiently; the target stays pending
 };
 
 /** BundleProgress is one bundle after a publishing pass. */
@@ -115,7 +117,7 @@ public:
     /** hasPendingWork reports whether resume has anything to do (so it can skip the passphrase). */
     [[nodiscard]] Result<bool> hasPendingWork();
 
-    /** setAdapter replaces the adapter for a platform (later issues; tests). nullptr removes it. */
+    /** setAdapter sets the adapter for a platform (the CLI sets Bluesky's; tests). nullptr removes it. */
     void setAdapter(domain::Platform platform, PublishAdapter* adapter);
 
 private:

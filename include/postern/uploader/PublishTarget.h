@@ -7,6 +7,7 @@
 #include "postern/util/Json.h"
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,9 +40,25 @@ struct TargetContent
     std::int64_t schedule = 0;          ///< 0 = publish on arrival
     std::vector<TargetMedia> media;     ///< in the post's order
     std::vector<std::string> approvers; ///< names from the policy, sorted
+    std::int64_t bundleCreated = 0;     ///< the bundle's creation time (seconds since 1970)
+
+    // -- the sent step of network adapters (ignored by the outbox) ------------------------------
+    /** idempotencyKey is the key an earlier attempt recorded with `sent` ("" if none). */
+    std::string idempotencyKey;
+    /** mayExist: the ledger says sent or unknown, so the post may exist: reconcile first. */
+    bool mayExist = false;
+    /**
+     * markSent must be called right before the request that cannot be repeated blindly, with
+     * the key that lets the platform be asked about it. It records `sent` durably; if it fails
+     * the adapter must not send and returns the error unchanged.
+     */
+    std::function<Status(const std::string& key)> markSent;
 };
 
-/** TargetOutcome is an adapter's final answer for a target (done or failed). */
+/**
+ * TargetOutcome is an adapter's answer for a target: done or failed (final), or unknown (the
+ * request was sent and no usable answer came back: recorded, reconciled by the next resume).
+ */
 struct TargetOutcome
 {
     TargetState state = TargetState::Failed;

@@ -20,6 +20,7 @@ struct HomeLayout
     std::filesystem::path keysDir;       ///< keys/ (0700)
     std::filesystem::path boxKey;        ///< keys/box.key: X25519, bundles are sealed to it (0600)
     std::filesystem::path signKey;       ///< keys/sign.key: Ed25519, signs receipts (0600)
+    std::filesystem::path hostKey;       ///< keys/host.key: seals platform credentials (0600)
     std::filesystem::path ledger;        ///< ledger.db
     std::filesystem::path spool;         ///< spool/: verified media waiting to be published
     std::filesystem::path defaultOutbox; ///< outbox/ unless init --outbox chose another folder

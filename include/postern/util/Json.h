@@ -107,6 +107,15 @@ struct JsonLimits
 [[nodiscard]] Result<Json> parseJson(std::string_view text, const JsonLimits& limits);
 
 /**
+ * parseForeignJson reads answers from platform servers (the uploader's HTTP APIs), which use
+ * ordinary JSON and send `null` for absent values. It is parseJson plus one rule: an object
+ * member whose value is null is dropped, as if it were absent. A null anywhere else (an array
+ * item, the whole document) is still a syntax error, and fractions, duplicates, invalid UTF-8
+ * and trailing data are still refused. Never used for data that crossed the gap.
+ */
+[[nodiscard]] Result<Json> parseForeignJson(std::string_view text, const JsonLimits& limits);
+
+/**
  * JsonFields reads a schema-fixed object: each accessor consumes one member and finish()
  * rejects any member that was not consumed (unknown-field). `where` names the object in
  * error messages, e.g. "manifest.posts[2].channels[0]".

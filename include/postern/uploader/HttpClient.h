@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/util/Result.h"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace postern::uploader {
+
+/** HttpRequest is one request; the body is either `body` or streamed from `bodyFile`. */
+struct HttpRequest
+{
+    std::string method = "GET"; ///< GET or POST
+    std::string url;            ///< https://..., or http:// to a loopback host only
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    std::optional<std::filesystem::path> bodyFile; ///< streamed from disk, never read whole
+    std::chrono::milliseconds timeout{60000};      ///< for the whole exchange
+    std::size_t maxResponseBytes = 1u << 20;       ///< a larger answer is abandoned (too-large)
+};
+
+/** HttpResponse is a complete answer (any status). Header names are lower case. */
+struct HttpResponse
+{
+    int status = 0;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    /** header returns the first value of a header (name in lower case), or nullptr. */
+    [[nodiscard]] const std::string* header(std::string_view name) const;
+};
+
+/**
+ * HttpClient sends one request at a time, synchronously, over Qt Network
+ * (QNetworkAccessManager with a local QEventLoop per request). Its rules:
+ *
+ *  - TLS peer verification is always on; plain http:// is accepted only for loopback hosts
+ *    (localhost, 127.0.0.0/8, ::1), which is what tests use for the local PDS;
+ *  - redirects are never followed (an API that redirects is answered as it is);
+ *  - every request has a deadline, and a response body larger than its cap is abandoned;
+ *  - request bodies from files are streamed, so a video is never held in memory.
+ *
+ * An Error means no complete answer arrived: the request may or may not have reached the
+ * server (connection refused, reset, timeout). Callers of non-idempotent requests treat that
+ * as "unknown" and reconcile before any retry.
+ * The Qt types stay in the .cpp: nothing above the uploader core sees Qt Network.
+ */
+class HttpClient
+{
+public:
+    HttpClient();
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    [[nodiscard]] Result<HttpResponse> send(const HttpRequest& request);
+
+    /** isLoopbackUrl reports whether a URL's host is a loopback name or address. */
+    [[nodiscard]] static bool isLoopbackUrl(std::string_view url);
+    /** checkUrl applies the scheme rule above without sending anything. */
+    [[nodiscard]] static Status checkUrl(std::string_view url);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+/** percentEncode encodes a query parameter value (RFC 3986 unreserved characters stay). */
+[[nodiscard]] std::string percentEncode(std::string_view text);
+
+} // namespace postern::uploader
