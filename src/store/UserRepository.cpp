@@ -166,6 +166,22 @@ Status UserRepository::setRoles(std::int64_t userId, RoleMask roles)
     return tx.commit();
 }
 
+Status UserRepository::rename(std::int64_t userId, std::string_view newName)
+{
+    POSTERN_TRY(checkName(newName));
+    Transaction tx(m_connection);
+    POSTERN_TRY(tx.begin());
+    POSTERN_ASSIGN(user, byId(userId));
+    if (auto other = byName(newName); other.ok() && other->id != userId)
+        return fail(Errc::AlreadyExists, "a user named \"" + std::string(newName) + "\" already exists");
+    {
+        POSTERN_ASSIGN(up, m_connection.db().prepare("UPDATE users SET name = ?1 WHERE id = ?2"));
+        up.bind(1, newName).bind(2, user.id);
+        POSTERN_TRY(up.run());
+    }
+    return tx.commit();
+}
+
 Status UserRepository::setKeyFile(std::int64_t userId, std::string_view keyFile)
 {
     Transaction tx(m_connection);

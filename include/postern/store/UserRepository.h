@@ -47,6 +47,13 @@ public:
      */
     [[nodiscard]] Status setRoles(std::int64_t userId, RoleMask roles);
 
+    /**
+     * rename gives an account a new name (same rules as add). Key rotation uses it to retire
+     * the old account under a new name so the successor account can take the person's name.
+     * Errors: invalid-argument, not-found, already-exists (name taken, ignoring ASCII case).
+     */
+    [[nodiscard]] Status rename(std::int64_t userId, std::string_view newName);
+
     /** setKeyFile replaces the stored key file after a passphrase change; the key must not change. */
     [[nodiscard]] Status setKeyFile(std::int64_t userId, std::string_view keyFile);
 
