@@ -158,8 +158,12 @@ seal(const SealRequest& req, const MediaOpener& opener, const Sink& sink, const 
 Result<SealedBundle>
 sealBundle(const SealRequest& request, const std::filesystem::path& out, const SealProgress& progress)
 {
+    if (progress.onPhase)
+        progress.onPhase(SealPhase::Sealing);
     AtomicFileWriter writer;
     POSTERN_TRY(writer.open(out, 0600));
+    // Hashed as handed to the file (the sink runs on one thread at a time, in file order).
+    crypto::Blake2b256 written;
     MediaOpener opener = [&](const crypto::Digest& hash) -> Result<std::unique_ptr<ByteSource>> {
         if (!request.mediaPath)
             return fail(Errc::InvalidArgument, "no media resolver");
@@ -172,9 +176,13 @@ sealBundle(const SealRequest& request, const std::filesystem::path& out, const S
                    seal(
                        request,
                        opener,
-                       [&](ByteView b) { return writer.write(b); },
+                       [&](ByteView b) {
+                           written.update(b);
+                           return writer.write(b);
+                       },
                        progress));
     POSTERN_TRY(writer.commit());
+    sealed.fileHash = written.finish();
     return sealed;
 }
 

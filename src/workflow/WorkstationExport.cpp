@@ -3,29 +3,131 @@
 #include "postern/bundle/BundleVerifier.h"
 #include "postern/workflow/Workstation.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <map>
 
 namespace postern::workflow {
 
 namespace {
 
-/**
- * verifyWritten reads the bundle back from the media before anything is marked exported: the
- * header must carry our signature and sequence and the file must be exactly as long as the
- * header says. The payload itself can only be opened by the uploader.
- */
-Status verifyWritten(const std::filesystem::path& out, const bundle::SealedBundle& sealed)
+namespace fs = std::filesystem;
+
+constexpr std::size_t kReadBackBytes = 1u << 20;
+
+Error driveMismatch(const fs::path& out)
 {
-    bundle::FileSource src;
-    POSTERN_TRY(src.open(out));
-    POSTERN_ASSIGN(header, bundle::readBundleHeader(src, UINT64_MAX));
-    if (!header.verifySignature() || header.encode() != sealed.header.encode()
-        || src.size() != sealed.header.fileBytes())
+    return fail(Errc::Io,
+                "the copy on the drive does not match what was written: the drive may be failing; use another "
+                "drive (nothing was marked exported; "
+                    + out.filename().string() + " was removed)");
+}
+
+Error cancelled()
+{
+    return fail(Errc::Cancelled, "export cancelled; no bundle was left on the drive and nothing was marked exported");
+}
+
+bool cancelRequested(const bundle::SealProgress& progress)
+{
+    return progress.cancel && progress.cancel->load(std::memory_order_relaxed);
+}
+
+/** removeBundle deletes a bundle that must not be carried across, durably. */
+void removeBundle(const fs::path& out)
+{
+    std::error_code ec;
+    if (fs::remove(out, ec))
+        (void)fsyncDirectory(out.parent_path());
+}
+
+/**
+ * readBack proves the drive holds exactly the bundle that was written, before anything is
+ * marked exported (docs/export.md, "Verify after write"). The file was fsynced by sealBundle;
+ * its now-clean pages are dropped from the page cache first, so the bytes come from the
+ * media, not from memory. It checks:
+ *   1. the file is exactly as long as the header says (header, then the chunk layout that
+ *      payloadBytes implies: ceil(payload / 1 MiB) chunks, each with its 17-byte tag);
+ *   2. BLAKE2b-256 of every byte read back equals the hash of the bytes handed to the file
+ *      while writing (computed from memory, not from a re-read);
+ *   3. the first 296 bytes decode as a header identical to the sealed one, whose signature
+ *      verifies under this workstation's public key from the store, which is sealed to the
+ *      trusted uploader's key, and whose bundle id is the one derived from key and sequence.
+ * It cannot check the chunk authentication tags or the manifest signature inside the
+ * encrypted stream: the file key is sealed to the uploader and forgotten after sealing, on
+ * purpose. Check 2 already covers every one of those bytes.
+ */
+Status readBack(const fs::path& out,
+                const bundle::SealedBundle& sealed,
+                const crypto::PublicKey& workstation,
+                const crypto::PublicKey& recipient,
+                const bundle::SealProgress& progress)
+{
+    const int fd = ::open(out.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
         return fail(Errc::Io,
-                    "the bundle read back from " + out.string()
-                        + " differs from what was written; the media may be faulty: use another one");
+                    "cannot read the bundle back from " + out.string() + ": " + std::strerror(errno)
+                        + "; the drive may have been removed");
+    struct Closer
+    {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st
+    {
+    };
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return driveMismatch(out);
+    const std::uint64_t total = static_cast<std::uint64_t>(st.st_size);
+    if (total != sealed.fileBytes || total != sealed.header.fileBytes())
+        return driveMismatch(out);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+
+    crypto::Blake2b256 hash;
+    Bytes buf(kReadBackBytes);
+    Bytes headerBytes;
+    std::uint64_t done = 0;
+    if (progress.onProgress)
+        progress.onProgress(0, total);
+    while (done < total) {
+        if (cancelRequested(progress))
+            return cancelled();
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), total - done));
+        const ssize_t n = ::read(fd, buf.data(), want);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return fail(Errc::Io,
+                        "cannot read the bundle back from " + out.string() + ": " + std::strerror(errno)
+                            + "; the drive may be failing or was removed: use another drive");
+        if (n == 0)
+            return driveMismatch(out); // shorter than it was a moment ago
+        const ByteView got(buf.data(), static_cast<std::size_t>(n));
+        hash.update(got);
+        if (headerBytes.size() < bundle::kHeaderBytes) {
+            const std::size_t take = std::min(got.size(), bundle::kHeaderBytes - headerBytes.size());
+            headerBytes.insert(headerBytes.end(), got.begin(), got.begin() + static_cast<std::ptrdiff_t>(take));
+        }
+        done += static_cast<std::uint64_t>(n);
+        if (progress.onProgress)
+            progress.onProgress(done, total);
+    }
+    std::uint8_t extra = 0;
+    if (::read(fd, &extra, 1) != 0)
+        return driveMismatch(out); // grew while it was read
+    const crypto::Digest readHash = hash.finish();
+    if (!crypto::equalConstantTime(readHash, sealed.fileHash))
+        return driveMismatch(out);
+    auto header = bundle::BundleHeader::decode(headerBytes);
+    if (!header || header->encode() != sealed.header.encode() || !header->verifySignature()
+        || header->workstation != workstation || header->recipient != recipient
+        || header->bundleId != bundle::deriveBundleId(workstation, header->sequence))
+        return driveMismatch(out);
     return {};
 }
 
@@ -38,6 +140,8 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
                                                const bundle::SealProgress& progress)
 {
     POSTERN_TRY(requireRole(operatorUser, domain::Role::Operator, "export bundles"));
+    if (cancelRequested(progress))
+        return cancelled(); // before anything is reserved: nothing at all is consumed
     if (postIds.empty())
         return fail(Errc::InvalidArgument, "choose at least one approved post to export");
     auto uploader = m_store->trust().activeUploader();
@@ -68,7 +172,7 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
             return fail(Errc::NotApproved, "post " + record.id + " is not approved yet");
         POSTERN_ASSIGN(current, currentVersion(record));
         const domain::PostContent& content = current.content;
-        POSTERN_ASSIGN(approvals, approvalsOf(record));
+        POSTERN_ASSIGN(approvals, approvalsOf(record, content, policy.policy));
         // The same check the uploader makes: if the policy changed since approval, stop here.
         POSTERN_TRY(domain::checkApprovals(content, current.digest, approvals, policy.policy));
         for (const auto& c : content.channels) {
@@ -103,15 +207,19 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
     req.expires = now + lifetime;
     req.manifest = &manifest;
     req.mediaPath = [this](const crypto::Digest& hash) { return m_store->media().pathFor(toHex(hash)); };
+    // From here a failure or a cancel burns `sequence` (the uploader accepts the gap) and
+    // changes nothing else: sealBundle leaves no file, and a bundle that was written is
+    // removed before returning.
     POSTERN_ASSIGN(sealed, bundle::sealBundle(req, out, progress));
-
-    auto removeBundle = [&]() {
-        std::error_code rmEc;
-        std::filesystem::remove(out, rmEc);
-    };
-    if (auto s = verifyWritten(out, sealed); !s) {
-        removeBundle();
+    if (progress.onPhase)
+        progress.onPhase(bundle::SealPhase::ReadingBack);
+    if (auto s = readBack(out, sealed, ws.publicKey(), uploader->boxKey, progress); !s) {
+        removeBundle(out);
         return std::move(s).error();
+    }
+    if (cancelRequested(progress)) { // the last chance: once recorded, the export stands
+        removeBundle(out);
+        return cancelled();
     }
     const std::string bundleId = toHex(sealed.header.bundleId);
     const auto status = m_store->transaction([&]() -> Status {
@@ -131,7 +239,7 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
         return {};
     });
     if (!status) {
-        removeBundle(); // nothing is marked exported, so nothing may be left to carry
+        removeBundle(out); // nothing is marked exported, so nothing may be left to carry
         return status.error();
     }
     spdlog::info("exported bundle {} ({} posts, sequence {})", bundleId, items.size(), sequence);

@@ -29,11 +29,19 @@ struct SealRequest
     std::optional<std::string> rawManifest;
 };
 
+/** SealPhase names what an export is doing; progress restarts at 0 in each phase. */
+enum class SealPhase {
+    Sealing,     ///< encrypting and writing the bundle (sealBundle)
+    ReadingBack, ///< reading the written file back from the media (the workstation's export)
+};
+
 /** SealProgress reports bytes written and lets the caller cancel between chunks. */
 struct SealProgress
 {
     std::function<void(std::uint64_t done, std::uint64_t total)> onProgress;
     const std::atomic<bool>* cancel = nullptr;
+    /** onPhase, if set, is called when a phase starts, before its first onProgress. */
+    std::function<void(SealPhase)> onPhase;
 };
 
 /** SealedBundle describes a written bundle. */
@@ -42,6 +50,9 @@ struct SealedBundle
     BundleHeader header;
     std::uint64_t fileBytes = 0;
     std::string fingerprint; ///< crypto::fingerprint of the 296 header bytes: read it aloud
+    /** fileHash is BLAKE2b-256 of every byte handed to the file, hashed from memory as it was
+     *  written (sealBundle only), so a read-back can prove the media holds exactly those bytes. */
+    crypto::Digest fileHash{};
 };
 
 /**
