@@ -8,3 +8,14 @@ if(POSTERN_BUILD_TESTS)
     find_package(Catch2 2.13 REQUIRED)
     include(Catch)
 endif()
+# Qt Core for the core libraries that need text boundaries, normalisation and regular
+# expressions (postern_compose). Core libraries never link Gui, Widgets or Network.
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core)
+# The workstation GUI (src/gui, src/app) and its Qt Test based tests. Widgets pulls in Gui.
+find_package(Qt6 6.4 REQUIRED COMPONENTS Widgets)
+if(POSTERN_BUILD_TESTS)
+    find_package(Qt6 6.4 REQUIRED COMPONENTS Test)
+endif()
+# Qt Network: only the uploader's core (src/uploader) links it; the layering check keeps it
+# away from the workstation and the core libraries.
+find_package(Qt6 6.4 REQUIRED COMPONENTS Network)

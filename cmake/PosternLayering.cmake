@@ -16,7 +16,7 @@
 
 set(POSTERN_WORKSTATION_TARGETS postern postern-cli postern_gui)
 set(POSTERN_UPLOADER_TARGETS postern-uploader)
-set(POSTERN_CORE_TARGETS postern_util postern_crypto postern_domain postern_bundle postern_store)
+set(POSTERN_CORE_TARGETS postern_util postern_media postern_crypto postern_domain postern_compose postern_bundle postern_store)
 
 set(POSTERN_NETWORK_LINK_REGEX "[Nn]etwork|[Cc][Uu][Rr][Ll]")
 set(POSTERN_GUI_LINK_REGEX "Qt[0-9]*(::)?(Gui|Widgets|OpenGL)|^postern_gui$")

@@ -10,15 +10,29 @@ packages=(
     build-essential cmake ninja-build pkg-config git
     # Qt 6 (Core for the core libraries; Widgets/Gui for the workstation GUI; Designer forms)
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools libgl1-mesa-dev
+    # SVG icon and image plugins for the GUI's icons (resources/icons/*.svg)
+    libqt6svg6
     # Core libraries
     libsodium-dev libspdlog-dev libsqlite3-dev sqlite3
     # Tests: Catch2 2.13, clang + compiler-rt for libFuzzer/sanitizers, Xvfb for GUI tests
     catch2 clang-14 libclang-rt-14-dev llvm-14 xvfb xauth
     # Developer tools used by docs/development.md (format and lint)
     clang-format-14 clang-tidy-14
-    # Node.js + npm for the local Bluesky PDS used by end-to-end tests: to be added here by the
-    # e2e work (Debian packages only; npm modules are installed by the e2e test setup itself).
+    # Packaging test (tests/invariants/packages.sh): dpkg-shlibdeps for CPack's Debian
+    # packages, appstreamcli to validate the AppStream metadata
+    dpkg-dev appstream
+    # Node.js + npm for the local Bluesky PDS of the `pds` test (tests/pds): only npm and its
+    # registry are needed from it; tests/pds/install.sh fetches the pinned modules, including
+    # a Node 22 binary from the npm registry, and builds better-sqlite3 with python3/make/g++.
+    nodejs python3
+    # curl: the uploader's operator guide uses it to check a PDS by hand
+    curl
 )
+# npm: Debian packages it separately; NodeSource's `nodejs` ships it inside (and conflicts
+# with Debian's `npm` package), so ask for the package only when there is no npm at all.
+if ! command -v npm >/dev/null 2>&1; then
+    packages+=(npm)
+fi
 
 is_installed() {
     [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]

@@ -3,7 +3,7 @@
 # Sets up the machine and runs Postern's whole test suite (this is what CI runs):
 #   1. dev build (warnings as errors) and every CTest test,
 #   2. link check: workstation binaries link no network library, the uploader no GUI library,
-#   3. AddressSanitizer + UBSan build and its tests (tests labelled "slow" excluded),
+#   3. AddressSanitizer + UBSan build and its tests (tests labelled "slow" or "pds" excluded),
 #   4. libFuzzer build and a short run of every fuzz target over its seed corpus.
 # Exits non-zero on the first failure.
 #
@@ -65,7 +65,8 @@ else
     step "asan build and tests"
     cmake --preset asan
     cmake --build --preset asan -j"$jobs"
-    ctest --preset asan -LE slow
+    # pds: the Bluesky test runs a Node server and the same C++ as the dev run (tests/pds)
+    ctest --preset asan -LE 'slow|pds'
 fi
 
 # --- fuzzers ------------------------------------------------------------------------------

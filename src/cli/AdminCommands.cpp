@@ -167,7 +167,11 @@ ExitCode runInit(const Context& ctx)
 
 ExitCode runUser(const Context& ctx)
 {
-    return ctx.args.command == "user add" ? runUserAdd(ctx) : runUserList(ctx);
+    if (ctx.args.command == "user add")
+        return runUserAdd(ctx);
+    if (ctx.args.command == "user list")
+        return runUserList(ctx);
+    return runUserChange(ctx); // roles, disable, rotate-key: UserCommands.cpp
 }
 
 ExitCode runUploader(const Context& ctx)

@@ -84,6 +84,10 @@ const std::vector<CommandSpec>& commands()
         {"init", {{"name"}, {"admin"}}},
         {"user add", {{"roles"}}},
         {"user list", {{"json"}}},
+        {"user roles", {}},
+        {"user disable", {}},
+        {"user rotate-key", {}},
+        {"passphrase change", {}},
         {"uploader trust", {{"fingerprint"}}},
         {"identity export", {}},
         {"policy set", {}},
@@ -99,6 +103,9 @@ const std::vector<CommandSpec>& commands()
         {"receipt import", {}},
         {"audit verify", {}},
         {"audit list", {{"limit"}}},
+        {"check", {}},
+        {"opsec list", {}},
+        {"opsec set", {}},
     };
     return kCommands;
 }

@@ -264,8 +264,14 @@ ExitCode runSubmit(const Context& ctx)
     std::optional<workflow::UnlockedUser> user;
     if (auto code = review(ctx, "submit", ws, postId, user))
         return *code;
-    if (auto s = ws->submit(*user, postId); !s)
+    if (auto s = ws->submit(*user, postId); !s) {
+        // Over a platform limit: list every violation, not just the first few in the message.
+        if (auto violations = ws->checkPost(postId); s.code() == Errc::LimitExceeded && violations) {
+            std::cout << "post " << shortId(postId) << " breaks these platform limits:\n";
+            printViolations(*violations);
+        }
         return failWith(s.error());
+    }
     std::cout << "submitted post " << postId << " for review\n";
     if (auto view = ws->show(postId); view && !view->approvalStatus.empty())
         std::cout << "waiting for: " << view->approvalStatus << "\n";

@@ -17,6 +17,10 @@ setup (admin):
   init --name WS --admin NAME   create the store, the workstation key and the first admin
   user add NAME --roles R,...   add a user (author, approver, operator, admin)
   user list                     users with roles, fingerprints and state
+  user roles NAME R,...         replace a user's roles (publishes a policy version)
+  user disable NAME             lock an account for good
+  user rotate-key NAME          give a user a new key and passphrase
+  passphrase change             change your own passphrase (same key)
   uploader trust FILE           trust the uploader's identity after comparing its fingerprint
   identity export FILE          write this workstation's identity for `postern-uploader trust`
   policy set FILE               set the approval rules per channel from a JSON file
@@ -29,12 +33,15 @@ posts:
   reject POST --reason TEXT     send it back to the author (approver)
   list                          posts as a table (or --json)
   show POST                     everything about one post (or --json)
+  check POST                    platform limits and OPSEC flags of the current version
 transfer (operator):
   export --out FILE POST...     seal approved posts into one bundle for the uploader
   receipt import FILE           take in the uploader's receipt: published, failed
 audit:
   audit verify                  check the hash-chained, signed audit log
   audit list                    the newest audit entries
+  opsec list                    the OPSEC rules in force (JSON, also a valid input file)
+  opsec set FILE                replace the OPSEC rules from a JSON file (admin)
 
 global options:
   --store DIR                 the store (default $POSTERN_STORE, else
@@ -86,6 +93,9 @@ uploader, export the identity, set the policy.
 
 constexpr std::string_view kUserHelp = R"(usage: postern-cli user add NAME --roles ROLE[,ROLE...] --as ADMIN
        postern-cli user list [--json]
+       postern-cli user roles NAME ROLE[,ROLE...] --as ADMIN
+       postern-cli user disable NAME --as ADMIN
+       postern-cli user rotate-key NAME --as ADMIN [--new-passphrase-file FILE]
 
 user add creates an account with its own Ed25519 key, sealed under the new user's
 passphrase (--new-passphrase-file FILE, or asked twice on the terminal; 12 characters or
@@ -98,6 +108,29 @@ more), and publishes a new policy version that contains the user. Roles:
 
 user list prints every user: name, roles, key fingerprint and whether the account is
 disabled. No passphrase is needed. --json prints a JSON array instead.
+
+user roles replaces a user's roles and publishes the next policy version. Losing approver
+takes them off every channel's approver list (refused if a channel could then not reach its
+required approvals); gaining operator or admin grants the workstation key. The last enabled
+admin keeps the admin role, and nobody removes their own.
+
+user disable locks an account for good (never your own, never the last admin) and publishes
+a policy version without it. Its past audit entries and approvals still verify.
+
+user rotate-key gives a user a new key under a new passphrase (lost passphrase, key
+suspected compromised). The old account stays, disabled, renamed NAME (retired XXXX-XXXX);
+the next policy version carries the new key. Approvals by the old key of posts not yet
+exported no longer count: those posts go back to review.
+
+Posts by a disabled, re-keyed or no-longer-author user that are in review go back to draft.
+)";
+
+constexpr std::string_view kPassphraseHelp =
+    R"(usage: postern-cli passphrase change --as USER [--new-passphrase-file FILE]
+
+Re-encrypts your own key under a new passphrase; the key and its fingerprint stay the same.
+Asks for the current passphrase (or --passphrase-file FILE), then the new one twice (or
+--new-passphrase-file FILE; 12 characters or more). --kdf sets the cost of the new sealing.
 )";
 
 constexpr std::string_view kUploaderHelp = R"(usage: postern-cli uploader trust FILE --as ADMIN [--fingerprint FP]
@@ -184,7 +217,33 @@ example:
 constexpr std::string_view kSubmitHelp = R"(usage: postern-cli submit POST --as AUTHOR
 
 Sends the author's draft for review. Every channel of the post must have a rule in the
-policy, and a scheduled time must still be in the future.
+policy, a scheduled time must still be in the future, and the post must fit every channel's
+platform limits (limit-exceeded lists what to fix; `postern-cli check POST` shows it too).
+)";
+
+constexpr std::string_view kCheckHelp = R"(usage: postern-cli check POST
+
+Checks the current version against each channel's platform limits (text length as the
+platform counts it, attachment count, types and sizes, alt text, required options) and runs
+the OPSEC rules over its texts and alt texts. Exit code 0 when it fits, 3 when a limit is
+broken; OPSEC flags are for the reviewer and do not change the exit code.
+)";
+
+constexpr std::string_view kOpsecHelp = R"(usage: postern-cli opsec list
+       postern-cli opsec set FILE --as ADMIN
+
+OPSEC rules flag texts for the reviewer: grid references, phone numbers, e-mail addresses
+and code words by default. `list` prints the rules in force as JSON; `set` replaces them
+(admin only, audited). The file:
+
+  {"version": 1, "rules": [
+    {"id": "code-words", "name": "Code words", "kind": "words",
+     "pattern": "nightjar, blue heron", "enabled": true},
+    {"id": "email", "name": "E-mail address", "kind": "regex",
+     "pattern": "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", "enabled": true}]}
+
+kind is "regex" (PCRE2) or "words" (comma- or newline-separated, whole words, any case).
+Start from `postern-cli opsec list`. See docs/compose.md for the checks and defaults.
 )";
 
 constexpr std::string_view kApproveHelp = R"(usage: postern-cli approve POST --as APPROVER
@@ -269,6 +328,7 @@ struct HelpEntry
 constexpr HelpEntry kHelp[] = {
     {"init", kInitHelp},
     {"user", kUserHelp},
+    {"passphrase", kPassphraseHelp},
     {"uploader", kUploaderHelp},
     {"identity", kIdentityHelp},
     {"policy", kPolicyHelp},
@@ -281,6 +341,8 @@ constexpr HelpEntry kHelp[] = {
     {"export", kExportHelp},
     {"receipt", kReceiptHelp},
     {"audit", kAuditHelp},
+    {"check", kCheckHelp},
+    {"opsec", kOpsecHelp},
 };
 
 } // namespace

@@ -30,6 +30,10 @@ struct Context
 /** Each command prints its results to stdout and its errors (with hints) to stderr. */
 [[nodiscard]] ExitCode runInit(const Context& ctx);
 [[nodiscard]] ExitCode runUser(const Context& ctx);
+/** runUserChange is `user roles`, `user disable` and `user rotate-key` (UserCommands.cpp). */
+[[nodiscard]] ExitCode runUserChange(const Context& ctx);
+/** runPassphrase is `passphrase change --as USER` (UserCommands.cpp). */
+[[nodiscard]] ExitCode runPassphrase(const Context& ctx);
 [[nodiscard]] ExitCode runUploader(const Context& ctx);
 [[nodiscard]] ExitCode runIdentity(const Context& ctx);
 [[nodiscard]] ExitCode runPolicy(const Context& ctx);
@@ -42,6 +46,11 @@ struct Context
 [[nodiscard]] ExitCode runExport(const Context& ctx);
 [[nodiscard]] ExitCode runReceipt(const Context& ctx);
 [[nodiscard]] ExitCode runAudit(const Context& ctx);
+// Composer rules (ComposeCommands.cpp): `check POST`, `opsec list`, `opsec set FILE`.
+[[nodiscard]] ExitCode runCheck(const Context& ctx);
+[[nodiscard]] ExitCode runOpsec(const Context& ctx);
+/** printViolations lists platform-limit violations, one per line, for check and a refused submit. */
+void printViolations(const std::vector<compose::Violation>& violations);
 
 // -- helpers shared by the command files --------------------------------------------------------
 

@@ -34,6 +34,8 @@ ExitCode dispatch(const Context& ctx)
         return runInit(ctx);
     if (g == "user")
         return runUser(ctx);
+    if (g == "passphrase")
+        return runPassphrase(ctx);
     if (g == "uploader")
         return runUploader(ctx);
     if (g == "identity")
@@ -58,6 +60,10 @@ ExitCode dispatch(const Context& ctx)
         return runReceipt(ctx);
     if (g == "audit")
         return runAudit(ctx);
+    if (g == "check")
+        return runCheck(ctx);
+    if (g == "opsec")
+        return runOpsec(ctx);
     return usageError("unknown command \"" + g + "\"", "run `postern-cli --help` for usage");
 }
 

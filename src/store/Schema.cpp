@@ -180,12 +180,31 @@ BEGIN
 END;
 )sql";
 
+// Schema v2 (media hygiene, docs/media.md): what the sanitizer removed from each media file,
+// as the canonical JSON of media::reportToJson, for the review pane. NULL for files stored
+// without going through the sanitizer (imported before v2, or by importBytes).
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE media ADD COLUMN stripped TEXT;
+)sql";
+
+// Schema v3 (composer, docs/compose.md): workstation-wide settings that are not signed
+// documents, such as the admin's OPSEC rule list (key "opsec_rules", canonical JSON).
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE settings (
+    key        TEXT    PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 64 AND key NOT GLOB '*[^a-z0-9_]*'),
+    value      TEXT    NOT NULL,
+    updated_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
 } // namespace
 
 const std::vector<SqliteMigration>& storeMigrations()
 {
     static const std::vector<SqliteMigration> kMigrations{
         {1, kSchemaV1},
+        {2, kSchemaV2},
+        {3, kSchemaV3},
     };
     return kMigrations;
 }

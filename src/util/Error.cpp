@@ -128,6 +128,8 @@ std::string_view errcName(Errc code) noexcept
         return "no-uploader";
     case Errc::AuditChainBroken:
         return "audit-chain-broken";
+    case Errc::LimitExceeded:
+        return "limit-exceeded";
     case Errc::NotTrusted:
         return "not-trusted";
     case Errc::PublishFailed:

@@ -130,7 +130,8 @@ Result<domain::SignedPolicy> Workstation::currentPolicy()
     return domain::readPolicyFile(record.text);
 }
 
-Result<domain::SignedPolicy> Workstation::publishPolicy(const UnlockedUser& admin, domain::Policy next)
+Result<domain::SignedPolicy>
+Workstation::publishPolicy(const UnlockedUser& admin, domain::Policy next, const crypto::SigningKey* coSigner)
 {
     POSTERN_ASSIGN(current, currentPolicy());
     next.version = current.policy.version + 1;
@@ -140,7 +141,10 @@ Result<domain::SignedPolicy> Workstation::publishPolicy(const UnlockedUser& admi
         return fail(Errc::NotAuthorised,
                     "this policy needs " + std::to_string(current.policy.adminThreshold)
                         + " admin signatures; this version of Postern signs with one admin");
-    POSTERN_ASSIGN(signedNext, domain::signPolicy(next, {&admin.key}));
+    std::vector<const crypto::SigningKey*> signers{&admin.key};
+    if (coSigner)
+        signers.push_back(coSigner); // an admin re-keying themselves: the next version's admin signs too
+    POSTERN_ASSIGN(signedNext, domain::signPolicy(next, signers));
     POSTERN_TRY(domain::verifyPolicySuccessor(current, signedNext));
     POSTERN_TRY(m_store->trust().addPolicy(signedNext.policy.version, signedNext.fileText, m_clock.now()));
     return signedNext;
@@ -258,6 +262,8 @@ Result<domain::SignedPolicy> Workstation::setPolicy(const UnlockedUser& admin,
                                             "policy v" + std::to_string(policy.policy.version),
                                             std::to_string(rules.size()) + " channel rule(s)",
                                             m_clock.now()));
+        // Approved posts whose approvals no longer meet the new rules go back to review.
+        POSTERN_TRY(afterUserChange(admin, policy, 0, true));
         result = std::move(policy);
         return {};
     }));

@@ -50,14 +50,8 @@ Result<domain::PostContent> Workstation::buildContent(const UnlockedUser& author
         ref.alt = m.alt;
         std::string hash = m.hash;
         if (!m.file.empty()) {
-            ref.mime = m.mime.empty() ? guessMime(m.file) : m.mime;
-            if (ref.mime.empty() || !domain::mediaMimeAllowed(ref.mime))
-                return fail(Errc::BadValue,
-                            m.file.filename().string()
-                                + " is not a supported media type (JPEG, PNG, WebP, GIF, MP4, MOV or WebM)");
-            const std::string name = m.file.filename().string();
-            POSTERN_TRY(domain::validateMediaName(name));
-            POSTERN_ASSIGN(imported, m_store->media().importFile(m.file, ref.mime, name, now));
+            // Type checks, metadata stripping and the store import: WorkstationMedia.cpp.
+            POSTERN_ASSIGN(imported, importMedia(author, m.file, m.mime));
             hash = imported.hash;
         }
         POSTERN_ASSIGN(record, m_store->media().get(hash));
@@ -137,12 +131,26 @@ Result<Workstation::CurrentVersion> Workstation::currentVersion(const store::Pos
     return CurrentVersion{std::move(content), version.digest};
 }
 
-Result<std::vector<domain::Approval>> Workstation::approvalsOf(const store::PostRecord& record)
+Result<std::vector<domain::Approval>> Workstation::approvalsOf(const store::PostRecord& record,
+                                                               const domain::PostContent& content,
+                                                               const domain::Policy& policy)
 {
     POSTERN_ASSIGN(rows, m_store->reviews().approvals(record.id, record.currentVersion));
     std::vector<domain::Approval> out;
     for (const auto& row : rows) {
         POSTERN_ASSIGN(user, m_store->users().byId(row.userId));
+        // An approver who was disabled, re-keyed or lost the role since approving no longer
+        // counts; dropping the approval here (instead of failing on it) lets the others' still
+        // count and the post return to review for a fresh one. Signatures are still checked.
+        bool listed = false;
+        for (const auto& c : content.channels) {
+            const auto* rule = policy.rule(c.channel);
+            if (rule
+                && std::find(rule->approvers.begin(), rule->approvers.end(), user.publicKey) != rule->approvers.end())
+                listed = true;
+        }
+        if (!listed)
+            continue;
         out.push_back({user.publicKey, row.digest, row.signature});
     }
     return out;
@@ -166,6 +174,10 @@ Status Workstation::submit(const UnlockedUser& author, std::string_view postId)
     }
     if (content.schedule != 0 && content.schedule <= m_clock.now())
         return fail(Errc::ScheduleInPast, "the scheduled time has passed; edit the post to pick a new time");
+    // Composer: a draft may be over a platform limit while it is written, not when submitted.
+    if (const auto violations = compose::checkPost(content); !violations.empty())
+        return fail(Errc::LimitExceeded,
+                    compose::summariseViolations(violations) + " Edit the draft to fit, then submit it again.");
     const std::int64_t now = m_clock.now();
     return m_store->transaction([&]() -> Status {
         POSTERN_TRY(
@@ -211,7 +223,7 @@ Result<PostView> Workstation::approve(const UnlockedUser& approver, std::string_
                                             record.id,
                                             "version " + std::to_string(record.currentVersion),
                                             now));
-        POSTERN_ASSIGN(approvals, approvalsOf(record));
+        POSTERN_ASSIGN(approvals, approvalsOf(record, content, policy.policy));
         // Enough approvals for every channel moves the post on; otherwise it stays in review.
         if (domain::checkApprovals(content, digest, approvals, policy.policy).ok())
             POSTERN_TRY(m_store->reviews()
@@ -253,8 +265,8 @@ Result<PostView> Workstation::show(std::string_view postId)
     }
     POSTERN_ASSIGN(rejections, m_store->reviews().rejections(record.id));
     POSTERN_ASSIGN(results, m_store->exports().results(record.id));
-    POSTERN_ASSIGN(domainApprovals, approvalsOf(record));
     POSTERN_ASSIGN(policy, currentPolicy());
+    POSTERN_ASSIGN(domainApprovals, approvalsOf(record, current.content, policy.policy));
     const auto status = domain::checkApprovals(current.content, current.digest, domainApprovals, policy.policy);
     view.approvalStatus = status.ok() ? std::string() : status.error().message;
     view.authorName = author.name;

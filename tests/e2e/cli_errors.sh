@@ -22,7 +22,7 @@ expect 1 "$CLI" frobnicate
 err_has 'postern-cli: unknown command "frobnicate"'
 err_has "--help\` for usage"
 expect 1 "$CLI" user frobnicate
-err_has "use user add or list"
+err_has "use user add, list, roles, disable or rotate-key"
 expect 1 "$CLI" user
 err_has "user needs a sub-command"
 

@@ -95,11 +95,11 @@ TEST_CASE("migrations are idempotent and set user_version", "[store]")
     must(WorkstationStore::create(dir / "ws", "WS", key.publicKey(), kT0));
     for (int i = 0; i < 3; ++i) {
         auto s = must(WorkstationStore::open(dir / "ws"));
-        CHECK(must(s->schemaVersion()) == 1);
+        CHECK(must(s->schemaVersion()) == kSchemaVersion);
     }
     SqliteDatabase raw;
     must(raw.open(dir / "ws" / "postern.db"));
-    CHECK(must(raw.userVersion()) == 1);
+    CHECK(must(raw.userVersion()) == kSchemaVersion);
     const std::int64_t tables = scalar(raw,
                                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                                        "('workstation','users','workstation_grants','uploaders','policies',"

@@ -7,6 +7,7 @@
 #include "postern/store/PostRepository.h"
 #include "postern/store/Records.h"
 #include "postern/store/ReviewRepository.h"
+#include "postern/store/SettingsRepository.h"
 #include "postern/store/TrustRepository.h"
 #include "postern/store/UserRepository.h"
 #include "postern/util/Result.h"
@@ -25,7 +26,7 @@ constexpr std::string_view kDatabaseFileName = "postern.db";
 /** kMediaDirName is the content-addressed media folder inside a store directory. */
 constexpr std::string_view kMediaDirName = "media";
 /** kSchemaVersion is the PRAGMA user_version this code creates and expects. */
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 3;
 
 /**
  * WorkstationStore is the offline workstation's persistent state: one private (0700)
@@ -90,6 +91,8 @@ public:
     [[nodiscard]] MediaStore& media() noexcept { return m_media; }
     /** audit: the hash-chained, signed audit log. */
     [[nodiscard]] AuditLog& audit() noexcept { return m_audit; }
+    /** settings: workstation-wide settings such as the OPSEC rule list. */
+    [[nodiscard]] SettingsRepository& settings() noexcept { return m_settings; }
 
 private:
     WorkstationStore(std::filesystem::path dir, std::unique_ptr<StoreConnection> connection);
@@ -103,6 +106,7 @@ private:
     ExportRepository m_exports;
     MediaStore m_media;
     AuditLog m_audit;
+    SettingsRepository m_settings;
 };
 
 } // namespace postern::store

@@ -79,6 +79,7 @@ enum class Errc {
     NotApproved,
     NoUploader,
     AuditChainBroken,
+    LimitExceeded,
     // Uploader
     NotTrusted,
     PublishFailed,

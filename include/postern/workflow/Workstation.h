@@ -3,9 +3,12 @@
 
 #include "postern/bundle/BundleWriter.h"
 #include "postern/bundle/Receipt.h"
+#include "postern/compose/DraftCheck.h"
+#include "postern/compose/OpsecRules.h"
 #include "postern/crypto/KeyFile.h"
 #include "postern/crypto/Passphrase.h"
 #include "postern/domain/Identity.h"
+#include "postern/media/Sanitize.h"
 #include "postern/store/WorkstationStore.h"
 #include "postern/util/Clock.h"
 
@@ -47,6 +50,18 @@ struct MediaInput
     std::string mime;           ///< required for files; guessed from the extension if empty
     std::string alt;
 };
+
+// ---- Media hygiene (src/workflow/WorkstationMedia.cpp, docs/media.md) ----
+/** MediaImport is a file attached through importMedia: stored without its metadata. */
+struct MediaImport
+{
+    std::string hash; ///< BLAKE2b-256 of the sanitized bytes, 64 lowercase hex
+    std::uint64_t size = 0;
+    std::string mime;
+    std::string name;             ///< the original file name, for display
+    media::SanitizeReport report; ///< what was removed; also kept in the store (MediaRecord::sanitized)
+};
+// ---- end of media hygiene block ----
 
 /** DraftInput is everything an author sets on a post. */
 struct DraftInput
@@ -154,6 +169,76 @@ public:
                                                     const bundle::SealProgress& progress = {});
     [[nodiscard]] Result<ReceiptSummary> importReceipt(const UnlockedUser& operatorUser, std::string_view receiptText);
 
+    // ---- Users: roles, disable, key rotation, passphrase (src/workflow/WorkstationUsers.cpp) ----
+    /**
+     * setUserRoles replaces a user's roles (admin only) and publishes the next policy version
+     * with them. Losing the approver role takes the user off every channel's approver list
+     * (refused with bad-value if a channel would then have fewer approvers than it requires);
+     * gaining operator or admin grants the workstation key, losing both removes the grant.
+     * Refused: no roles (invalid-argument), the last enabled admin losing admin or an admin
+     * demoting themselves (invalid-state), a disabled user (invalid-state).
+     */
+    [[nodiscard]] Status setUserRoles(const UnlockedUser& admin, std::string_view name, domain::RoleSet roles);
+    /**
+     * disableUser locks an account for good (admin only): its grant goes, the next policy
+     * version drops it from the users and approver lists. Refused for oneself (not-authorised)
+     * and the last enabled admin (invalid-state). Disabling a disabled user changes nothing.
+     */
+    [[nodiscard]] Status disableUser(const UnlockedUser& admin, std::string_view name);
+    /**
+     * rotateUserKey gives a user a new key pair under `newPassphrase` (admin only; a lost
+     * passphrase or a key suspected compromised). The old account is renamed
+     * "NAME (retired XXXX-XXXX)" and disabled, so its audit entries and past approvals keep a
+     * known key; a new account takes the name, roles and (operators, admins) a new grant; the
+     * next policy version swaps the key everywhere. Approvals by the old key of versions not yet
+     * exported stop counting. Returns the new account.
+     */
+    [[nodiscard]] Result<store::UserRecord> rotateUserKey(const UnlockedUser& admin,
+                                                          std::string_view name,
+                                                          const crypto::SecureBuffer& newPassphrase,
+                                                          const crypto::KdfParams& kdf);
+    /** changePassphrase re-encrypts the logged-in user's own key (wrong-passphrase if `oldPass` is wrong). */
+    [[nodiscard]] Status changePassphrase(const UnlockedUser& self,
+                                          const crypto::SecureBuffer& oldPass,
+                                          const crypto::SecureBuffer& newPass,
+                                          const crypto::KdfParams& kdf);
+    // ---- end of users block ----
+
+    // ---- Media hygiene (src/workflow/WorkstationMedia.cpp, docs/media.md) ----
+    /**
+     * importMedia attaches a file (author role): it checks the type (`mime`, guessed from the
+     * extension if empty) against the content, strips location and camera metadata without
+     * re-encoding (media::sanitizeMedia, streaming, into a 0600 temporary file in the store's
+     * media folder), stores the result content-addressed with the report of what was removed,
+     * and deletes the temporary file. The original file is never changed. Every file a draft
+     * attaches goes through here. Errors: not-authorised, bad-value (unsupported type, or type
+     * and content disagree), bad-media-name, truncated / syntax / bad-encoding (damaged file),
+     * too-large, not-found, io.
+     */
+    [[nodiscard]] Result<MediaImport>
+    importMedia(const UnlockedUser& author, const std::filesystem::path& file, std::string mime = {});
+    // ---- end of media hygiene block ----
+
+    // ---- Composer checks, OPSEC rules and review diff (src/workflow/WorkstationReview.cpp, docs/compose.md) ----
+    /** checkPost lists the current version's platform-limit violations (empty: it may be submitted). */
+    [[nodiscard]] Result<std::vector<compose::Violation>> checkPost(std::string_view postId);
+    /** opsecRules returns the admin's OPSEC rules, or compose::defaultOpsecRules() until one is saved. */
+    [[nodiscard]] Result<std::vector<compose::OpsecRule>> opsecRules();
+    /**
+     * setOpsecRules replaces the OPSEC rule list (admin only), validated as a whole, stored as
+     * canonical JSON and audited ("opsec-rules-set") in one transaction.
+     */
+    [[nodiscard]] Status setOpsecRules(const UnlockedUser& admin, std::vector<compose::OpsecRule> rules);
+    /** opsecFlags runs the OPSEC rules over the current version's texts and alt texts. */
+    [[nodiscard]] Result<std::vector<compose::OpsecFlag>> opsecFlags(std::string_view postId);
+    /**
+     * previousReviewedVersion is the latest version before the current one that a reviewer
+     * acted on (approved by at least one approver, or rejected), for the review pane's diff;
+     * nullopt when there is none.
+     */
+    [[nodiscard]] Result<std::optional<domain::PostContent>> previousReviewedVersion(std::string_view postId);
+    // ---- end of composer block ----
+
     /** auditVerify checks the whole audit chain (audit-chain-broken names the first bad entry). */
     [[nodiscard]] Status auditVerify();
 
@@ -164,7 +249,18 @@ private:
 
     [[nodiscard]] Status requireRole(const UnlockedUser& user, domain::Role role, std::string_view action) const;
     [[nodiscard]] Result<crypto::SigningKey> workstationKey(const UnlockedUser& user);
-    [[nodiscard]] Result<domain::SignedPolicy> publishPolicy(const UnlockedUser& admin, domain::Policy next);
+    /** publishPolicy signs `next` as the next version; `coSigner` also signs (an admin's new key). */
+    [[nodiscard]] Result<domain::SignedPolicy>
+    publishPolicy(const UnlockedUser& admin, domain::Policy next, const crypto::SigningKey* coSigner = nullptr);
+    /**
+     * afterUserChange re-checks posts against a just-published `policy` (after a user or rule
+     * change; WorkstationUsers.cpp): approved posts that no longer meet it go back to review,
+     * and unless `stillAuthor`, posts in review by `affectedUserId` go back to draft.
+     */
+    [[nodiscard]] Status afterUserChange(const UnlockedUser& admin,
+                                         const domain::SignedPolicy& policy,
+                                         std::int64_t affectedUserId,
+                                         bool stillAuthor);
     [[nodiscard]] Result<domain::PostContent>
     buildContent(const UnlockedUser& author, const std::string& postId, std::int64_t version, const DraftInput& input);
     /** CurrentVersion is a post's current content with the digest the store kept for it. */
@@ -174,7 +270,13 @@ private:
         crypto::Digest digest{};
     };
     [[nodiscard]] Result<CurrentVersion> currentVersion(const store::PostRecord& record);
-    [[nodiscard]] Result<std::vector<domain::Approval>> approvalsOf(const store::PostRecord& record);
+    /**
+     * approvalsOf returns the approvals of the post's current version that still count under
+     * `policy`: by a key the policy lists as an approver for one of the post's channels. Those
+     * of disabled, re-keyed or demoted approvers stay in the store as history but drop out here.
+     */
+    [[nodiscard]] Result<std::vector<domain::Approval>>
+    approvalsOf(const store::PostRecord& record, const domain::PostContent& content, const domain::Policy& policy);
 
     std::unique_ptr<store::WorkstationStore> m_store;
     const Clock& m_clock;

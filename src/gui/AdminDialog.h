@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/compose/OpsecRules.h"
+#include "postern/workflow/Workstation.h"
+
+#include <QDialog>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace Ui {
+class AdminDialog;
+}
+
+namespace postern::gui {
+
+class Session;
+
+/**
+ * AdminDialog is the admin's desk after first run: users and roles, key replacement, the
+ * approval policy per channel, the uploader key ceremony, the workstation identity and idle
+ * lock, and the OPSEC rules. Every change is one call into workflow::Workstation, made after
+ * the admin types their passphrase again (Session::confirmPassphrase), and followed by
+ * Session::notifyChanged(). Opened by someone who is not an unlocked admin, it explains that
+ * and offers nothing (isAvailable() is false).
+ */
+class AdminDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit AdminDialog(Session& session, QWidget* parent = nullptr);
+    ~AdminDialog() override;
+
+    /** isAvailable is false when the logged-in user is not an admin (everything is disabled). */
+    [[nodiscard]] bool isAvailable() const noexcept { return m_available; }
+
+    /** reload re-reads users, policy, uploader, workstation and OPSEC rules from the store. */
+    void reload();
+
+private:
+    // Users tab (AdminDialog.cpp)
+    void loadUsers();
+    void userSelected();
+    void addUser();
+    void saveRoles();
+    void rotateKey();
+    void disableUser();
+    void changeOwnPassphrase();
+    [[nodiscard]] QString selectedUserName() const;
+
+    // Approval policy tab (AdminDialogPolicy.cpp)
+    void setupPolicyTab();
+    void loadPolicy();
+    void showRules();
+    void ruleSelected();
+    void applyRule();
+    void removeRule();
+    void savePolicy();
+    void setPolicyDirty(bool dirty);
+
+    // Uploader and workstation tabs (AdminDialogTrust.cpp)
+    void setupTrustTabs();
+    void loadTrust();
+    void chooseUploader();
+    void trustUploader();
+    void exportIdentity();
+
+    // OPSEC rules tab (AdminDialogOpsec.cpp)
+    void setupOpsecTab();
+    void loadOpsec();
+    void showOpsecRules();
+    void opsecSelected();
+    void newOpsecRule();
+    void applyOpsecRule();
+    void removeOpsecRule();
+    void resetOpsecRules();
+    void saveOpsecRules();
+    void runOpsecTest();
+
+    /**
+     * confirmAdmin asks for the admin's passphrase before a signed change; nullopt when the
+     * admin cancels or types it wrong (the error is shown).
+     */
+    [[nodiscard]] std::optional<workflow::UnlockedUser> confirmAdmin(const QString& action);
+    /** showError reports a failed action with errorHint, or `todo` when given. */
+    void showError(const QString& title, const Error& error, const QString& todo = {});
+    void changed();
+
+    Session& m_session;
+    std::unique_ptr<Ui::AdminDialog> m_ui;
+    bool m_available = false;
+
+    std::vector<workflow::ChannelRuleInput> m_rules; ///< the policy being edited
+    bool m_policyDirty = false;
+
+    std::string m_uploaderText; ///< the identity file chosen, not yet trusted
+
+    std::vector<compose::OpsecRule> m_opsec; ///< the OPSEC rules being edited
+    bool m_opsecDirty = false;
+};
+
+/** groupFingerprint normalises typed fingerprint text: upper case, groups of four joined by "-". */
+[[nodiscard]] QString groupFingerprint(const QString& typed);
+
+} // namespace postern::gui

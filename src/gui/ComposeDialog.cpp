@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gui/ComposeDialog.h"
+
+#include "postern/compose/PlatformRules.h"
+#include "postern/compose/TextCounter.h"
+
+#include "gui/Dialogs.h"
+#include "gui/PlatformPreview.h"
+#include "gui/Session.h"
+#include "ui_ComposeDialog.h"
+
+#include <QApplication>
+#include <QDateTime>
+#include <QDragEnterEvent>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QTextBlock>
+
+namespace postern::gui {
+
+namespace {
+
+constexpr int kChannelRole = Qt::UserRole;
+
+/** qtOffset converts a UTF-8 byte offset into `text` to a QString (UTF-16) position. */
+int qtOffset(const QString& text, std::int64_t utf8Offset)
+{
+    const QByteArray utf8 = text.toUtf8();
+    const auto clamped = std::clamp<std::int64_t>(utf8Offset, 0, utf8.size());
+    return static_cast<int>(QString::fromUtf8(utf8.left(static_cast<qsizetype>(clamped))).size());
+}
+
+QIcon thumbnailFor(Session& session, const std::string& hash, const std::string& mime)
+{
+    if (mime.rfind("image/", 0) != 0)
+        return QIcon(":/icons/video.svg");
+    auto path = session.workstation().store().media().pathFor(hash);
+    if (!path)
+        return QIcon(":/icons/media.svg");
+    QImageReader reader(QString::fromStdString(path->string()));
+    reader.setAutoTransform(true);
+    if (reader.size().isValid())
+        reader.setScaledSize(reader.size().scaled(160, 160, Qt::KeepAspectRatio));
+    const QImage image = reader.read();
+    return image.isNull() ? QIcon(":/icons/media.svg") : QIcon(QPixmap::fromImage(image));
+}
+
+QString describeReport(const workflow::MediaImport& imported)
+{
+    const QString name = QString::fromStdString(imported.name);
+    const auto& report = imported.report;
+    if (!report.inspected)
+        return QObject::tr("%1: %2").arg(name, QString::fromStdString(report.note));
+    if (report.removed.empty())
+        return QObject::tr("%1: no location or camera metadata found.").arg(name);
+    QStringList parts;
+    for (const auto& item : report.removed)
+        parts << QObject::tr("%1 (%2 bytes)").arg(QString::fromStdString(item.what)).arg(item.bytes);
+    return QObject::tr("Removed from %1: %2. The picture itself is unchanged.").arg(name, parts.join("; "));
+}
+
+} // namespace
+
+ComposeDialog::ComposeDialog(Session& session, const QString& postId, QWidget* parent)
+    : QDialog(parent), m_session(session), m_ui(std::make_unique<Ui::ComposeDialog>()), m_postId(postId)
+{
+    m_ui->setupUi(this);
+    setWindowTitle(postId.isEmpty() ? tr("New post") : tr("Revise post"));
+    m_ui->composeSplitter->setStretchFactor(0, 3);
+    m_ui->composeSplitter->setStretchFactor(1, 2);
+
+    // TikTok: privacy has no default, interactions start off (content-sharing guidelines).
+    m_ui->tiktokPrivacyCombo->addItem(tr("— choose who can watch —"), QString());
+    m_ui->tiktokPrivacyCombo->addItem(tr("Everyone"), "PUBLIC_TO_EVERYONE");
+    m_ui->tiktokPrivacyCombo->addItem(tr("Friends (mutual followers)"), "MUTUAL_FOLLOW_FRIENDS");
+    m_ui->tiktokPrivacyCombo->addItem(tr("Followers"), "FOLLOWER_OF_CREATOR");
+    m_ui->tiktokPrivacyCombo->addItem(tr("Only the account"), "SELF_ONLY");
+    m_ui->mastodonVisibilityCombo->addItem(tr("Public"), "public");
+    m_ui->mastodonVisibilityCombo->addItem(tr("Unlisted (quiet public)"), "unlisted");
+    m_ui->mastodonVisibilityCombo->addItem(tr("Followers only"), "private");
+    m_ui->mastodonVisibilityCombo->addItem(tr("Mentioned people only"), "direct");
+    m_ui->scheduleEdit->setDateTime(QDateTime::currentDateTime().addSecs(3600));
+
+    loadChannels();
+    if (!m_postId.isEmpty())
+        loadPost();
+
+    const auto changed = [this] { refreshChecks(); };
+    connect(m_ui->sharedTextEdit, &QPlainTextEdit::textChanged, this, changed);
+    connect(m_ui->channelList, &QListWidget::itemChanged, this, [this] {
+        if (m_ui->perChannelCheck->isChecked())
+            setPerChannel(true); // add or drop tabs for the channels ticked
+        updateOptionBoxes();
+        refreshChecks();
+    });
+    connect(m_ui->perChannelCheck, &QCheckBox::toggled, this, &ComposeDialog::setPerChannel);
+    connect(m_ui->scheduleCheck, &QCheckBox::toggled, m_ui->scheduleEdit, &QWidget::setEnabled);
+    connect(m_ui->scheduleCheck, &QCheckBox::toggled, this, changed);
+    connect(m_ui->scheduleEdit, &QDateTimeEdit::dateTimeChanged, this, changed);
+    for (auto* box : {m_ui->tiktokPrivacyCombo, m_ui->mastodonVisibilityCombo})
+        connect(box, &QComboBox::currentIndexChanged, this, changed);
+    for (auto* check : {m_ui->tiktokCommentCheck, m_ui->tiktokDuetCheck, m_ui->tiktokStitchCheck})
+        connect(check, &QCheckBox::toggled, this, changed);
+    for (auto* edit : {m_ui->mastodonSpoilerEdit, m_ui->mastodonLanguageEdit})
+        connect(edit, &QLineEdit::textChanged, this, changed);
+
+    connect(m_ui->addMediaButton, &QPushButton::clicked, this, [this] {
+        attachFiles(Dialogs::openFiles(this,
+                                       tr("Attach media"),
+                                       tr("Images and videos (*.jpg *.jpeg *.png *.webp *.gif *.mp4 *.mov *.webm)")));
+    });
+    connect(m_ui->removeMediaButton, &QPushButton::clicked, this, [this] {
+        const int row = m_ui->mediaList->currentRow();
+        if (row < 0)
+            return;
+        m_media.erase(m_media.begin() + row);
+        delete m_ui->mediaList->takeItem(row);
+        refreshChecks();
+    });
+    connect(m_ui->mediaList, &QListWidget::currentRowChanged, this, &ComposeDialog::showSelectedMedia);
+    connect(m_ui->altTextEdit, &QLineEdit::textEdited, this, [this](const QString& text) {
+        const int row = m_ui->mediaList->currentRow();
+        if (row < 0)
+            return;
+        m_media[static_cast<std::size_t>(row)].alt = text.toStdString();
+        m_ui->mediaList->item(row)->setToolTip(text);
+        refreshChecks();
+    });
+    connect(m_ui->violationList, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+        jumpTo(m_ui->violationList->row(item));
+    });
+    connect(m_ui->cancelButton, &QPushButton::clicked, this, &QDialog::reject);
+    connect(m_ui->saveButton, &QPushButton::clicked, this, [this] {
+        if (save())
+            accept();
+    });
+    connect(m_ui->submitButton, &QPushButton::clicked, this, [this] {
+        if (saveAndSubmit())
+            accept();
+    });
+
+    showSelectedMedia();
+    updateOptionBoxes();
+    refreshChecks();
+}
+
+ComposeDialog::~ComposeDialog() = default;
+
+void ComposeDialog::loadChannels()
+{
+    auto policy = m_session.workstation().currentPolicy();
+    if (!policy)
+        return;
+    for (const auto& rule : policy->policy.channels) {
+        const QString id = QString::fromStdString(rule.channel.str());
+        auto* item = new QListWidgetItem(platformTitle(rule.channel.platform) + "  "
+                                             + QString::fromStdString(rule.channel.account),
+                                         m_ui->channelList);
+        item->setData(kChannelRole, id);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(policy->policy.channels.size() == 1 ? Qt::Checked : Qt::Unchecked);
+        item->setForeground(QColor(platformColor(rule.channel.platform)));
+    }
+    if (policy->policy.channels.empty())
+        m_ui->footerLabel->setText(tr("No channels yet: an administrator must add them under Administration → "
+                                      "Approval policy."));
+}
+
+void ComposeDialog::loadPost()
+{
+    auto view = m_session.workstation().show(m_postId.toStdString());
+    if (!view) {
+        m_ui->footerLabel->setText(
+            tr("This post cannot be loaded: %1").arg(QString::fromStdString(view.error().what())));
+        return;
+    }
+    m_loading = true;
+    const auto& content = view->content;
+    bool sameText = true;
+    for (const auto& channel : content.channels)
+        sameText = sameText && channel.text == content.channels.front().text;
+    for (int i = 0; i < m_ui->channelList->count(); ++i) {
+        auto* item = m_ui->channelList->item(i);
+        const std::string id = item->data(kChannelRole).toString().toStdString();
+        bool used = false;
+        for (const auto& channel : content.channels)
+            used = used || channel.channel.str() == id;
+        item->setCheckState(used ? Qt::Checked : Qt::Unchecked);
+    }
+    if (!content.channels.empty())
+        m_ui->sharedTextEdit->setPlainText(QString::fromStdString(content.channels.front().text));
+    if (!sameText) {
+        m_ui->perChannelCheck->setChecked(true);
+        setPerChannel(true);
+        for (const auto& channel : content.channels)
+            if (auto* edit = textEditFor(QString::fromStdString(channel.channel.str())))
+                edit->setPlainText(QString::fromStdString(channel.text));
+    }
+    for (const auto& channel : content.channels) {
+        const Json& o = channel.options;
+        if (channel.channel.platform == domain::Platform::TikTok) {
+            if (const auto* p = o.find("privacy_level"))
+                m_ui->tiktokPrivacyCombo->setCurrentIndex(
+                    m_ui->tiktokPrivacyCombo->findData(QString::fromStdString(p->asString())));
+            if (const auto* v = o.find("disable_comment"))
+                m_ui->tiktokCommentCheck->setChecked(!v->asBool());
+            if (const auto* v = o.find("disable_duet"))
+                m_ui->tiktokDuetCheck->setChecked(!v->asBool());
+            if (const auto* v = o.find("disable_stitch"))
+                m_ui->tiktokStitchCheck->setChecked(!v->asBool());
+        } else if (channel.channel.platform == domain::Platform::Mastodon) {
+            if (const auto* v = o.find("visibility"))
+                m_ui->mastodonVisibilityCombo->setCurrentIndex(
+                    m_ui->mastodonVisibilityCombo->findData(QString::fromStdString(v->asString())));
+            if (const auto* v = o.find("spoiler_text"))
+                m_ui->mastodonSpoilerEdit->setText(QString::fromStdString(v->asString()));
+            if (const auto* v = o.find("language"))
+                m_ui->mastodonLanguageEdit->setText(QString::fromStdString(v->asString()));
+        }
+    }
+    for (const auto& m : content.media) {
+        Attached a{toHex(m.hash), m.size, m.mime, m.name, m.alt};
+        m_media.push_back(a);
+        addMediaItem(a);
+    }
+    if (content.schedule != 0) {
+        m_ui->scheduleCheck->setChecked(true);
+        m_ui->scheduleEdit->setDateTime(QDateTime::fromSecsSinceEpoch(content.schedule));
+    }
+    if (!view->record.lastReason.empty())
+        m_ui->footerLabel->setText(
+            tr("<b>Last reason:</b> %1").arg(QString::fromStdString(view->record.lastReason).toHtmlEscaped()));
+    m_loading = false;
+}
+
+QStringList ComposeDialog::selectedChannels() const
+{
+    QStringList ids;
+    for (int i = 0; i < m_ui->channelList->count(); ++i)
+        if (m_ui->channelList->item(i)->checkState() == Qt::Checked)
+            ids << m_ui->channelList->item(i)->data(kChannelRole).toString();
+    return ids;
+}
+
+void ComposeDialog::setPerChannel(bool on)
+{
+    const QStringList channels = on ? selectedChannels() : QStringList();
+    // Drop tabs of channels no longer used; keep typed text for those that stay.
+    for (auto it = m_channelEdits.begin(); it != m_channelEdits.end();) {
+        if (!channels.contains(it.key())) {
+            const int index = m_ui->textTabs->indexOf(it.value()->parentWidget());
+            if (index >= 0)
+                delete m_ui->textTabs->widget(index);
+            it = m_channelEdits.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const QString& id : channels) {
+        if (m_channelEdits.contains(id))
+            continue;
+        auto* page = new QWidget;
+        auto* layout = new QVBoxLayout(page);
+        auto* edit = new QPlainTextEdit(page);
+        edit->setObjectName("text_" + id);
+        edit->setPlainText(m_ui->sharedTextEdit->toPlainText());
+        layout->addWidget(edit);
+        m_ui->textTabs->addTab(page, id);
+        m_channelEdits.insert(id, edit);
+        connect(edit, &QPlainTextEdit::textChanged, this, [this] { refreshChecks(); });
+    }
+    m_ui->textTabs->setTabText(0, on ? tr("Default text") : tr("Text for all channels"));
+    m_ui->textTabs->setTabVisible(0, !on);
+    refreshChecks();
+}
+
+QPlainTextEdit* ComposeDialog::textEditFor(const QString& channel) const
+{
+    if (m_ui->perChannelCheck->isChecked() && m_channelEdits.contains(channel))
+        return m_channelEdits.value(channel);
+    return m_ui->sharedTextEdit;
+}
+
+QString ComposeDialog::textFor(const QString& channel) const
+{
+    return textEditFor(channel)->toPlainText();
+}
+
+void ComposeDialog::updateOptionBoxes()
+{
+    bool tiktok = false;
+    bool mastodon = false;
+    for (const QString& id : selectedChannels()) {
+        tiktok = tiktok || id.startsWith("tiktok:");
+        mastodon = mastodon || id.startsWith("mastodon:");
+    }
+    m_ui->tiktokBox->setVisible(tiktok);
+    m_ui->mastodonBox->setVisible(mastodon);
+}
+
+Json ComposeDialog::optionsFor(domain::Platform platform) const
+{
+    Json options{Json::Object{}};
+    if (platform == domain::Platform::TikTok) {
+        const QString privacy = m_ui->tiktokPrivacyCombo->currentData().toString();
+        if (!privacy.isEmpty())
+            options.set("privacy_level", privacy.toStdString());
+        options.set("disable_comment", !m_ui->tiktokCommentCheck->isChecked());
+        options.set("disable_duet", !m_ui->tiktokDuetCheck->isChecked());
+        options.set("disable_stitch", !m_ui->tiktokStitchCheck->isChecked());
+    } else if (platform == domain::Platform::Mastodon) {
+        options.set("visibility", m_ui->mastodonVisibilityCombo->currentData().toString().toStdString());
+        if (!m_ui->mastodonSpoilerEdit->text().trimmed().isEmpty())
+            options.set("spoiler_text", m_ui->mastodonSpoilerEdit->text().trimmed().toStdString());
+        if (!m_ui->mastodonLanguageEdit->text().trimmed().isEmpty())
+            options.set("language", m_ui->mastodonLanguageEdit->text().trimmed().toStdString());
+    }
+    return options;
+}
+
+workflow::DraftInput ComposeDialog::draftInput() const
+{
+    workflow::DraftInput input;
+    for (const QString& id : selectedChannels()) {
+        auto channel = domain::ChannelId::parse(id.toStdString());
+        if (!channel)
+            continue;
+        workflow::ChannelText text;
+        text.channel = *channel;
+        text.text = textFor(id).toStdString();
+        text.options = optionsFor(channel->platform);
+        input.channels.push_back(std::move(text));
+    }
+    for (const auto& m : m_media) {
+        workflow::MediaInput media;
+        media.hash = m.hash;
+        media.alt = m.alt;
+        input.media.push_back(std::move(media));
+    }
+    input.schedule = m_ui->scheduleCheck->isChecked() ? m_ui->scheduleEdit->dateTime().toSecsSinceEpoch() : 0;
+    return input;
+}
+
+compose::DraftCheckInput ComposeDialog::checkInput() const
+{
+    compose::DraftCheckInput input;
+    for (auto& channel : draftInput().channels)
+        input.channels.push_back({channel.channel, std::move(channel.text), std::move(channel.options)});
+    for (const auto& m : m_media)
+        input.media.push_back({m.mime, m.size, m.alt, m.name});
+    return input;
+}
+
+void ComposeDialog::refreshChecks()
+{
+    if (m_loading)
+        return;
+    const auto input = checkInput();
+    m_violations = compose::checkDraft(input);
+
+    // Counters, one line per selected channel.
+    QStringList lines;
+    for (const auto& channel : input.channels) {
+        QStringList counts;
+        for (const auto& counter : compose::countText(channel.channel.platform, channel.text, channel.options)) {
+            const QString unit = QString::fromUtf8(compose::countUnitName(counter.unit).data(),
+                                                   static_cast<int>(compose::countUnitName(counter.unit).size()));
+            const QString value = QString("%1 / %2 %3").arg(counter.used).arg(counter.max).arg(unit);
+            counts << (counter.over() ? "<b style='color:#a4262c'>" + value + "</b>" : value);
+        }
+        lines << "<span style='color:" + platformColor(channel.channel.platform) + "'>"
+                     + QString::fromStdString(channel.channel.str()).toHtmlEscaped() + "</span>: " + counts.join(", ");
+    }
+    m_ui->countersLabel->setText(lines.isEmpty() ? tr("Tick at least one channel.") : lines.join("<br>"));
+
+    // Violations, and the text past a limit highlighted in its editor.
+    m_ui->violationList->clear();
+    for (auto* edit : m_channelEdits)
+        edit->setExtraSelections({});
+    m_ui->sharedTextEdit->setExtraSelections({});
+    for (const auto& v : m_violations) {
+        auto* item =
+            new QListWidgetItem(QIcon(":/icons/reject.svg"), QString::fromStdString(v.message), m_ui->violationList);
+        item->setForeground(QColor("#a4262c"));
+        if (v.field == "text" && v.offsetUtf8 >= 0)
+            highlightOverflow(textEditFor(QString::fromStdString(v.channel)), v.offsetUtf8);
+    }
+    const bool empty = input.channels.empty();
+    if (m_violations.empty())
+        new QListWidgetItem(QIcon(":/icons/approve.svg"),
+                            empty ? tr("Choose the channels to publish to.") : tr("Within every platform's limits."),
+                            m_ui->violationList);
+    m_ui->submitButton->setEnabled(m_violations.empty() && !empty);
+    m_ui->submitButton->setToolTip(m_violations.empty() ? tr("Save this version and send it to the approvers")
+                                                        : tr("Fix the problems listed under Checks first"));
+    m_ui->saveButton->setEnabled(!empty);
+
+    // Previews, one card per channel, from the same rendering the review pane uses.
+    std::vector<domain::MediaRef> refs;
+    for (const auto& m : m_media) {
+        domain::MediaRef ref;
+        ref.mime = m.mime;
+        ref.name = m.name;
+        ref.alt = m.alt;
+        ref.size = m.size;
+        refs.push_back(std::move(ref));
+    }
+    QString html;
+    for (const auto& channel : input.channels)
+        html +=
+            channelCardHtml({channel.channel, channel.text, channel.options},
+                            refs,
+                            m_ui->scheduleCheck->isChecked() ? m_ui->scheduleEdit->dateTime().toSecsSinceEpoch() : 0);
+    m_ui->previewView->setHtml(html);
+}
+
+void ComposeDialog::highlightOverflow(QPlainTextEdit* edit, std::int64_t offsetUtf8)
+{
+    if (edit == nullptr)
+        return;
+    QTextEdit::ExtraSelection overflow;
+    overflow.format.setBackground(QColor(0xf4, 0xc7, 0xc3));
+    overflow.cursor = QTextCursor(edit->document());
+    overflow.cursor.setPosition(qtOffset(edit->toPlainText(), offsetUtf8));
+    overflow.cursor.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+    auto selections = edit->extraSelections();
+    selections.append(overflow);
+    edit->setExtraSelections(selections);
+}
+
+void ComposeDialog::jumpTo(int row)
+{
+    if (row < 0 || row >= static_cast<int>(m_violations.size()))
+        return;
+    const auto& v = m_violations[static_cast<std::size_t>(row)];
+    if (v.field == "text") {
+        auto* edit = textEditFor(QString::fromStdString(v.channel));
+        if (edit->parentWidget())
+            m_ui->textTabs->setCurrentWidget(edit->parentWidget());
+        QTextCursor cursor(edit->document());
+        cursor.setPosition(qtOffset(edit->toPlainText(), std::max<std::int64_t>(0, v.offsetUtf8)));
+        edit->setTextCursor(cursor);
+        edit->setFocus();
+    } else if (v.field.rfind("media[", 0) == 0) {
+        const int index = std::atoi(v.field.c_str() + 6);
+        m_ui->mediaList->setCurrentRow(index);
+        if (v.field.find(".alt") != std::string::npos)
+            m_ui->altTextEdit->setFocus();
+    } else if (v.field.rfind("options.privacy_level", 0) == 0) {
+        m_ui->tiktokPrivacyCombo->setFocus();
+    } else if (v.field == "media") {
+        m_ui->addMediaButton->setFocus();
+    }
+}
+
+void ComposeDialog::addMediaItem(const Attached& media)
+{
+    auto* item = new QListWidgetItem(thumbnailFor(m_session, media.hash, media.mime),
+                                     QString::fromStdString(media.name),
+                                     m_ui->mediaList);
+    item->setToolTip(media.alt.empty() ? tr("No alt text yet") : QString::fromStdString(media.alt));
+    m_ui->mediaList->setCurrentItem(item);
+}
+
+void ComposeDialog::showSelectedMedia()
+{
+    const int row = m_ui->mediaList->currentRow();
+    m_ui->altTextEdit->setEnabled(row >= 0);
+    m_ui->removeMediaButton->setEnabled(row >= 0);
+    m_ui->altTextEdit->setText(row >= 0 ? QString::fromStdString(m_media[static_cast<std::size_t>(row)].alt)
+                                        : QString());
+}
+
+void ComposeDialog::attachFiles(const QStringList& files)
+{
+    QStringList reports;
+    for (const QString& file : files) {
+        if (file.isEmpty())
+            continue;
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        auto imported = m_session.workstation().importMedia(m_session.user(), file.toStdString());
+        QApplication::restoreOverrideCursor();
+        if (!imported) {
+            Dialogs::error(this, tr("Not attached: %1").arg(QFileInfo(file).fileName()), imported.error());
+            continue;
+        }
+        Attached a{imported->hash, imported->size, imported->mime, imported->name, {}};
+        m_media.push_back(a);
+        addMediaItem(a);
+        reports << describeReport(*imported);
+    }
+    if (!reports.isEmpty())
+        m_ui->mediaReportLabel->setText(reports.join("\n"));
+    showSelectedMedia();
+    refreshChecks();
+}
+
+void ComposeDialog::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void ComposeDialog::dropEvent(QDropEvent* event)
+{
+    QStringList files;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            files << url.toLocalFile();
+    attachFiles(files);
+    event->acceptProposedAction();
+}
+
+bool ComposeDialog::save()
+{
+    const auto input = draftInput();
+    if (input.channels.empty()) {
+        Dialogs::error(this,
+                       tr("Not saved"),
+                       tr("The post has no channel."),
+                       tr("Tick at least one channel under "
+                          "“Publish to”."));
+        return false;
+    }
+    auto& ws = m_session.workstation();
+    auto record = m_postId.isEmpty() ? ws.newDraft(m_session.user(), input)
+                                     : ws.editDraft(m_session.user(), m_postId.toStdString(), input);
+    if (!record) {
+        Dialogs::error(this, tr("Not saved"), record.error());
+        return false;
+    }
+    m_postId = QString::fromStdString(record->id);
+    m_session.notifyChanged();
+    return true;
+}
+
+bool ComposeDialog::saveAndSubmit()
+{
+    refreshChecks();
+    if (!m_violations.empty()) {
+        Dialogs::error(this,
+                       tr("Not submitted"),
+                       QString::fromStdString(compose::summariseViolations(m_violations)),
+                       tr("Fix the problems listed under Checks, then submit again."));
+        return false;
+    }
+    if (!save())
+        return false;
+    const Status status = m_session.workstation().submit(m_session.user(), m_postId.toStdString());
+    if (!status) {
+        Dialogs::error(this, tr("Saved, but not submitted"), status.error());
+        return false;
+    }
+    m_session.notifyChanged();
+    return true;
+}
+
+} // namespace postern::gui

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gui/FirstRunWizard.h"
+
+#include "postern/crypto/Passphrase.h"
+
+#include "gui/Session.h"
+#include "ui_FirstRunWizard.h"
+
+#include <QApplication>
+
+namespace postern::gui {
+
+namespace {
+
+constexpr std::array kPlatforms = {domain::Platform::Bluesky,
+                                   domain::Platform::Mastodon,
+                                   domain::Platform::X,
+                                   domain::Platform::TikTok,
+                                   domain::Platform::Outbox};
+
+QString passphraseProblem(const QString& first, const QString& second)
+{
+    if (first != second)
+        return QObject::tr("The two passphrases differ. Type the same passphrase twice.");
+    if (first.toUtf8().size() < 12)
+        return QObject::tr("The passphrase is too short: use at least 12 characters, for example four "
+                           "unrelated words.");
+    return {};
+}
+
+class BusyCursor
+{
+public:
+    BusyCursor() { QApplication::setOverrideCursor(Qt::WaitCursor); }
+    ~BusyCursor() { QApplication::restoreOverrideCursor(); }
+    BusyCursor(const BusyCursor&) = delete;
+    BusyCursor& operator=(const BusyCursor&) = delete;
+};
+
+} // namespace
+
+FirstRunWizard::FirstRunWizard(Session& session, QWidget* parent)
+    : QWizard(parent), m_session(session), m_ui(std::make_unique<Ui::FirstRunWizard>())
+{
+    m_ui->setupUi(this);
+    setWindowIcon(QIcon(":/icons/postern.svg"));
+    for (auto platform : kPlatforms)
+        m_ui->platformCombo->addItem(QString::fromUtf8(domain::platformName(platform).data(),
+                                                       static_cast<int>(domain::platformName(platform).size())));
+    m_ui->roleAuthor->setChecked(true);
+    connect(m_ui->addUserButton, &QPushButton::clicked, this, [this] { addUser(); });
+    connect(m_ui->addChannelButton, &QPushButton::clicked, this, [this] { addChannel(); });
+}
+
+FirstRunWizard::~FirstRunWizard() = default;
+
+bool FirstRunWizard::validateCurrentPage()
+{
+    QWizardPage* page = currentPage();
+    if (page == m_ui->storePage)
+        return m_session.isOpen() || createStore();
+    if (page == m_ui->usersPage) {
+        // A name typed but not yet added is added now rather than silently dropped.
+        if (!m_ui->userNameEdit->text().trimmed().isEmpty() && !addUser())
+            return false;
+        return true;
+    }
+    if (page == m_ui->channelsPage) {
+        if (!m_ui->accountEdit->text().trimmed().isEmpty() && !addChannel())
+            return false;
+        if (!savePolicy())
+            return false;
+        showSummary();
+        return true;
+    }
+    return true;
+}
+
+bool FirstRunWizard::createStore()
+{
+    const QString name = m_ui->workstationNameEdit->text().trimmed();
+    const QString admin = m_ui->adminNameEdit->text().trimmed();
+    if (name.isEmpty() || admin.isEmpty()) {
+        m_ui->storeErrorLabel->setText(tr("Give the workstation a name and type the administrator's name."));
+        return false;
+    }
+    if (auto problem = passphraseProblem(m_ui->adminPassEdit->text(), m_ui->adminPass2Edit->text());
+        !problem.isEmpty()) {
+        m_ui->storeErrorLabel->setText(problem);
+        return false;
+    }
+    BusyCursor busy;
+    auto result = m_session.initialise(name, admin, m_ui->adminPassEdit->text());
+    if (!result) {
+        m_ui->storeErrorLabel->setText(QString::fromStdString(result.error().what()));
+        return false;
+    }
+    m_workstationFingerprint = QString::fromStdString(result->workstationFingerprint);
+    m_adminFingerprint = QString::fromStdString(result->adminFingerprint);
+    const Status unlocked = m_session.unlock(admin, m_ui->adminPassEdit->text());
+    m_ui->adminPassEdit->clear();
+    m_ui->adminPass2Edit->clear();
+    if (!unlocked) {
+        m_ui->storeErrorLabel->setText(QString::fromStdString(unlocked.error().what()));
+        return false;
+    }
+    m_ui->storeErrorLabel->clear();
+    m_ui->usersList->addItem(tr("%1: administrator (you)").arg(admin));
+    return true;
+}
+
+bool FirstRunWizard::addUser()
+{
+    const QString name = m_ui->userNameEdit->text().trimmed();
+    domain::RoleSet roles = 0;
+    if (m_ui->roleAuthor->isChecked())
+        roles |= static_cast<domain::RoleSet>(domain::Role::Author);
+    if (m_ui->roleApprover->isChecked())
+        roles |= static_cast<domain::RoleSet>(domain::Role::Approver);
+    if (m_ui->roleOperator->isChecked())
+        roles |= static_cast<domain::RoleSet>(domain::Role::Operator);
+    if (m_ui->roleAdmin->isChecked())
+        roles |= static_cast<domain::RoleSet>(domain::Role::Admin);
+    if (name.isEmpty() || roles == 0) {
+        m_ui->userErrorLabel->setText(tr("Type the person's name and tick at least one role."));
+        return false;
+    }
+    if (auto problem = passphraseProblem(m_ui->userPassEdit->text(), m_ui->userPass2Edit->text()); !problem.isEmpty()) {
+        m_ui->userErrorLabel->setText(problem);
+        return false;
+    }
+    BusyCursor busy;
+    const auto secret = toSecure(m_ui->userPassEdit->text());
+    m_ui->userPassEdit->clear();
+    m_ui->userPass2Edit->clear();
+    auto added = m_session.workstation().addUser(m_session.user(), name.toStdString(), roles, secret, m_session.kdf());
+    if (!added) {
+        m_ui->userErrorLabel->setText(QString::fromStdString(added.error().what()));
+        return false;
+    }
+    m_ui->userErrorLabel->clear();
+    m_ui->usersList->addItem(name + ": " + QString::fromStdString(domain::formatRoles(roles)));
+    m_ui->userNameEdit->clear();
+    m_ui->userNameEdit->setFocus();
+    return true;
+}
+
+bool FirstRunWizard::addChannel()
+{
+    const QString account = m_ui->accountEdit->text().trimmed();
+    const QString id = m_ui->platformCombo->currentText() + ":" + account;
+    auto parsed = domain::ChannelId::parse(id.toStdString());
+    if (!parsed) {
+        m_ui->channelErrorLabel->setText(QString::fromStdString(parsed.error().what()));
+        return false;
+    }
+    for (int i = 0; i < m_ui->channelsList->count(); ++i) {
+        if (m_ui->channelsList->item(i)->data(Qt::UserRole).toString() == id) {
+            m_ui->channelErrorLabel->setText(tr("%1 is already in the list.").arg(id));
+            return false;
+        }
+    }
+    auto* item = new QListWidgetItem(tr("%1: %n approval(s) required", nullptr, m_ui->requiredSpin->value()).arg(id),
+                                     m_ui->channelsList);
+    item->setData(Qt::UserRole, id);
+    item->setData(Qt::UserRole + 1, m_ui->requiredSpin->value());
+    m_ui->accountEdit->clear();
+    m_ui->channelErrorLabel->clear();
+    return true;
+}
+
+bool FirstRunWizard::savePolicy()
+{
+    if (m_ui->channelsList->count() == 0)
+        return true; // channels can be added later under Administration
+    auto users = m_session.workstation().store().users().list();
+    if (!users) {
+        m_ui->channelErrorLabel->setText(QString::fromStdString(users.error().what()));
+        return false;
+    }
+    std::vector<std::string> approvers;
+    for (const auto& user : *users)
+        if (!user.disabled && user.hasRole(store::kRoleApprover))
+            approvers.push_back(user.name);
+    std::vector<workflow::ChannelRuleInput> rules;
+    for (int i = 0; i < m_ui->channelsList->count(); ++i) {
+        const auto* item = m_ui->channelsList->item(i);
+        workflow::ChannelRuleInput rule;
+        rule.channel = *domain::ChannelId::parse(item->data(Qt::UserRole).toString().toStdString());
+        rule.required = item->data(Qt::UserRole + 1).toInt();
+        rule.approvers = approvers;
+        if (static_cast<std::size_t>(rule.required) > approvers.size()) {
+            m_ui->channelErrorLabel->setText(
+                tr("%1 needs %2 approvals but only %3 people have the approver role. Go back and add approvers, "
+                   "or lower the number.")
+                    .arg(item->data(Qt::UserRole).toString())
+                    .arg(rule.required)
+                    .arg(approvers.size()));
+            return false;
+        }
+        rules.push_back(std::move(rule));
+    }
+    BusyCursor busy;
+    auto policy = m_session.workstation().setPolicy(m_session.user(), rules);
+    if (!policy) {
+        m_ui->channelErrorLabel->setText(QString::fromStdString(policy.error().what()));
+        return false;
+    }
+    return true;
+}
+
+void FirstRunWizard::showSummary()
+{
+    QString html = "<h3>" + tr("Workstation fingerprint") + "</h3><p style='font-family:monospace;font-size:14pt'>"
+                   + m_workstationFingerprint.toHtmlEscaped() + "</p><h3>" + tr("Administrator fingerprint")
+                   + "</h3><p style='font-family:monospace'>" + m_adminFingerprint.toHtmlEscaped() + "</p><h3>"
+                   + tr("Next steps") + "</h3><ol><li>"
+                   + tr("Export the workstation identity (Administration → Workstation) and carry it to the "
+                        "uploader; read the fingerprint aloud there.")
+                   + "</li><li>"
+                   + tr("Import the uploader's identity (Administration → Uploader) and confirm its "
+                        "fingerprint.")
+                   + "</li><li>" + tr("Each person unlocks with their own name and passphrase.") + "</li></ol>";
+    m_ui->summaryView->setHtml(html);
+}
+
+} // namespace postern::gui

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gui/LockScreen.h"
+
+#include "gui/Dialogs.h"
+#include "gui/Session.h"
+#include "ui_LockScreen.h"
+
+#include <QApplication>
+#include <QIcon>
+
+namespace postern::gui {
+
+LockScreen::LockScreen(Session& session, QWidget* parent)
+    : QWidget(parent), m_session(session), m_ui(std::make_unique<Ui::LockScreen>())
+{
+    m_ui->setupUi(this);
+    m_ui->logoLabel->setPixmap(QIcon(":/icons/postern.svg").pixmap(72, 72));
+    QFont title = m_ui->titleLabel->font();
+    title.setPointSizeF(title.pointSizeF() * 1.5);
+    title.setBold(true);
+    m_ui->titleLabel->setFont(title);
+    connect(m_ui->unlockButton, &QPushButton::clicked, this, &LockScreen::tryUnlock);
+    connect(m_ui->passphraseEdit, &QLineEdit::returnPressed, this, &LockScreen::tryUnlock);
+    connect(m_ui->userCombo, &QComboBox::currentIndexChanged, this, [this] {
+        m_ui->errorLabel->clear();
+        m_ui->passphraseEdit->setFocus();
+    });
+    reload();
+}
+
+LockScreen::~LockScreen() = default;
+
+void LockScreen::reload()
+{
+    m_ui->passphraseEdit->clear();
+    m_ui->errorLabel->clear();
+    if (!m_session.isOpen())
+        return;
+    m_ui->workstationLabel->setText(tr("Workstation “%1”").arg(m_session.workstationName()));
+    const QString previous = m_ui->userCombo->currentText();
+    m_ui->userCombo->clear();
+    auto users = m_session.workstation().store().users().list();
+    if (!users) {
+        m_ui->errorLabel->setText(QString::fromStdString(users.error().what()));
+        return;
+    }
+    for (const auto& user : *users) {
+        if (user.disabled)
+            continue;
+        const QString name = QString::fromStdString(user.name);
+        m_ui->userCombo->addItem(name + "  (" + QString::fromStdString(domain::formatRoles(user.roles)) + ")", name);
+    }
+    const int keep = m_ui->userCombo->findData(previous.section(' ', 0, 0));
+    if (keep >= 0)
+        m_ui->userCombo->setCurrentIndex(keep);
+    m_ui->passphraseEdit->setFocus();
+}
+
+void LockScreen::tryUnlock()
+{
+    const QString name = m_ui->userCombo->currentData().toString();
+    if (name.isEmpty()) {
+        m_ui->errorLabel->setText(tr("Choose your name first."));
+        return;
+    }
+    if (m_ui->passphraseEdit->text().isEmpty()) {
+        m_ui->errorLabel->setText(tr("Enter your passphrase, then press Unlock."));
+        return;
+    }
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    m_ui->unlockButton->setEnabled(false);
+    const Status status = m_session.unlock(name, m_ui->passphraseEdit->text());
+    m_ui->unlockButton->setEnabled(true);
+    QApplication::restoreOverrideCursor();
+    m_ui->passphraseEdit->clear();
+    if (!status) {
+        m_ui->errorLabel->setText(QString::fromStdString(status.error().what()) + "\n" + errorHint(status.code()));
+        m_ui->passphraseEdit->setFocus();
+        return;
+    }
+    m_ui->errorLabel->clear();
+}
+
+} // namespace postern::gui

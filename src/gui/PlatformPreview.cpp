@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gui/PlatformPreview.h"
+
+#include "gui/PostListModel.h"
+
+#include <QRegularExpression>
+
+namespace postern::gui {
+
+QString platformColor(domain::Platform platform)
+{
+    switch (platform) {
+    case domain::Platform::Bluesky:
+        return "#1185fe";
+    case domain::Platform::Mastodon:
+        return "#6364ff";
+    case domain::Platform::X:
+        return "#0f1419";
+    case domain::Platform::TikTok:
+        return "#fe2c55";
+    case domain::Platform::Outbox:
+        return "#5b6770";
+    }
+    return "#5b6770";
+}
+
+QString platformTitle(domain::Platform platform)
+{
+    switch (platform) {
+    case domain::Platform::Bluesky:
+        return QObject::tr("Bluesky");
+    case domain::Platform::Mastodon:
+        return QObject::tr("Mastodon");
+    case domain::Platform::X:
+        return QObject::tr("X");
+    case domain::Platform::TikTok:
+        return QObject::tr("TikTok");
+    case domain::Platform::Outbox:
+        return QObject::tr("Outbox (manual posting)");
+    }
+    return {};
+}
+
+namespace {
+
+/** markUp escapes the text and colours URLs, #hashtags and @mentions the way platforms do. */
+QString markUp(const QString& text, const QString& accent)
+{
+    static const QRegularExpression token(R"((https?://[^\s<>"]+)|((?<![\w])#[\p{L}\p{N}_]+)|((?<![\w])@[\w.@-]+))");
+    QString out;
+    qsizetype last = 0;
+    auto it = token.globalMatch(text);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        out += text.mid(last, m.capturedStart() - last).toHtmlEscaped();
+        out += "<span style='color:" + accent + "'>" + m.captured().toHtmlEscaped() + "</span>";
+        last = m.capturedEnd();
+    }
+    out += text.mid(last).toHtmlEscaped();
+    return out.replace('\n', "<br>");
+}
+
+QString optionText(const Json& options)
+{
+    QStringList parts;
+    if (options.isObject()) {
+        for (const auto& [key, value] : options.asObject()) {
+            if (key == "spoiler_text")
+                continue; // shown as the content warning above the text
+            QString shown;
+            if (value.type() == Json::Type::Bool)
+                shown = value.asBool() ? QObject::tr("yes") : QObject::tr("no");
+            else if (value.type() == Json::Type::String)
+                shown = QString::fromStdString(value.asString());
+            else if (value.type() == Json::Type::Int)
+                shown = QString::number(value.asInt());
+            parts << QString::fromStdString(key).replace('_', ' ') + ": " + shown.toHtmlEscaped();
+        }
+    }
+    return parts.join(" · ");
+}
+
+} // namespace
+
+QString
+channelCardHtml(const domain::ChannelPost& post, const std::vector<domain::MediaRef>& media, std::int64_t schedule)
+{
+    const QString accent = platformColor(post.channel.platform);
+    QString html = "<table width='100%' cellspacing='0' cellpadding='8' style='border:1px solid " + accent
+                   + ";margin-bottom:10px'><tr><td style='background:" + accent + ";color:white'><b>"
+                   + platformTitle(post.channel.platform).toHtmlEscaped() + "</b> &nbsp; "
+                   + QString::fromStdString(post.channel.account).toHtmlEscaped() + "</td></tr><tr><td>";
+    const auto* spoiler = post.options.find("spoiler_text");
+    if (spoiler && spoiler->type() == Json::Type::String && !spoiler->asString().empty())
+        html += "<p style='background:#f3f0e0;padding:4px'><b>" + QObject::tr("Content warning:") + "</b> "
+                + QString::fromStdString(spoiler->asString()).toHtmlEscaped() + "</p>";
+    html += "<p style='font-size:11pt'>" + markUp(QString::fromStdString(post.text), accent) + "</p>";
+    for (const auto& m : media) {
+        const bool video = m.mime.rfind("video/", 0) == 0;
+        html += "<p style='color:#444'>" + (video ? QObject::tr("Video: ") : QObject::tr("Image: "))
+                + QString::fromStdString(m.name).toHtmlEscaped() + " <i>("
+                + QString::fromStdString(m.mime).toHtmlEscaped() + ")</i><br>"
+                + (m.alt.empty() ? "<span style='color:#a4262c'>" + QObject::tr("No alt text") + "</span>"
+                                 : QObject::tr("Alt text: ") + QString::fromStdString(m.alt).toHtmlEscaped())
+                + "</p>";
+    }
+    const QString options = optionText(post.options);
+    html += "<p style='color:#555;font-size:9pt'>"
+            + QObject::tr("Publish: %1").arg(formatTime(schedule, QObject::tr("as soon as the uploader receives it")))
+            + (options.isEmpty() ? QString() : "<br>" + options) + "</p></td></tr></table>";
+    return html;
+}
+
+} // namespace postern::gui

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/domain/Post.h"
+
+#include <QString>
+
+namespace postern::gui {
+
+/**
+ * channelCardHtml renders how one channel's post will read on its platform: the account, the
+ * text with links, hashtags and mentions marked (as text: nothing here is a live link, the
+ * workstation has no network), a content warning, the attached media with their alt text, and
+ * the options. The review pane and the composer's preview use the same rendering, so what an
+ * approver sees is what the author saw.
+ */
+[[nodiscard]] QString
+channelCardHtml(const domain::ChannelPost& post, const std::vector<domain::MediaRef>& media, std::int64_t schedule);
+
+/** platformColor is the accent colour used for a platform's cards and tabs. */
+[[nodiscard]] QString platformColor(domain::Platform platform);
+/** platformTitle is the platform's display name ("Bluesky", "X", ...). */
+[[nodiscard]] QString platformTitle(domain::Platform platform);
+
+} // namespace postern::gui

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gui/PostPane.h"
+
+#include "postern/compose/TextDiff.h"
+
+#include "gui/Dialogs.h"
+#include "gui/PlatformPreview.h"
+#include "gui/PostListModel.h"
+#include "gui/Session.h"
+#include "ui_PostPane.h"
+
+#include <QApplication>
+#include <QImageReader>
+
+namespace postern::gui {
+
+namespace {
+
+/** thumbnail reads an image at thumbnail size; QImageReader scales while decoding, so a large
+ *  photo never needs its full-size bitmap in memory. */
+QIcon thumbnail(const std::filesystem::path& file, const std::string& mime)
+{
+    if (mime.rfind("image/", 0) != 0)
+        return QIcon(":/icons/video.svg");
+    QImageReader reader(QString::fromStdString(file.string()));
+    reader.setAutoTransform(true);
+    const QSize size = reader.size();
+    if (size.isValid())
+        reader.setScaledSize(size.scaled(192, 192, Qt::KeepAspectRatio));
+    const QImage image = reader.read();
+    return image.isNull() ? QIcon(":/icons/media.svg") : QIcon(QPixmap::fromImage(image));
+}
+
+} // namespace
+
+PostPane::PostPane(Session& session, QWidget* parent)
+    : QWidget(parent), m_session(session), m_ui(std::make_unique<Ui::PostPane>())
+{
+    m_ui->setupUi(this);
+    m_ui->paneSplitter->setStretchFactor(0, 3);
+    m_ui->paneSplitter->setStretchFactor(1, 2);
+    connect(m_ui->approveButton, &QPushButton::clicked, this, &PostPane::approve);
+    connect(m_ui->rejectButton, &QPushButton::clicked, this, &PostPane::reject);
+    connect(m_ui->reviseButton, &QPushButton::clicked, this, [this] { emit reviseRequested(m_postId); });
+    connect(m_ui->submitButton, &QPushButton::clicked, this, [this] { emit submitRequested(m_postId); });
+    showPost({});
+}
+
+PostPane::~PostPane() = default;
+
+void PostPane::showPost(const QString& postId)
+{
+    m_postId = postId;
+    m_ui->contentView->clear();
+    m_ui->mediaList->clear();
+    m_ui->diffView->clear();
+    m_ui->opsecList->clear();
+    m_ui->historyView->clear();
+    m_ui->statusLabel->clear();
+    m_ui->blockedLabel->clear();
+    m_ui->blockedLabel->hide();
+    for (auto* button : {m_ui->approveButton, m_ui->rejectButton, m_ui->reviseButton, m_ui->submitButton})
+        button->hide();
+    if (postId.isEmpty() || !m_session.isUnlocked()) {
+        m_ui->titleLabel->setText(tr("<i>Select a post to see it as it will be published.</i>"));
+        return;
+    }
+    auto view = m_session.workstation().show(postId.toStdString());
+    if (!view) {
+        m_ui->titleLabel->setText(tr("This post cannot be shown: %1").arg(QString::fromStdString(view.error().what())));
+        return;
+    }
+    render(*view);
+}
+
+void PostPane::render(const workflow::PostView& view)
+{
+    const auto& record = view.record;
+    m_ui->titleLabel->setText(tr("<b>%1</b> &nbsp; version %2 by %3 &nbsp; <span style='color:#555'>%4</span>")
+                                  .arg(stateTitle(record.state))
+                                  .arg(record.currentVersion)
+                                  .arg(QString::fromStdString(view.authorName).toHtmlEscaped(),
+                                       QString::fromStdString(record.id.substr(0, 8))));
+    QString status;
+    if (!view.approverNames.empty()) {
+        QStringList names;
+        for (const auto& n : view.approverNames)
+            names << QString::fromStdString(n).toHtmlEscaped();
+        status += tr("Approved by: %1. ").arg(names.join(", "));
+    }
+    if (record.state == store::PostState::InReview && !view.approvalStatus.empty())
+        status += tr("Still needed: %1").arg(QString::fromStdString(view.approvalStatus).toHtmlEscaped());
+    if ((record.state == store::PostState::Rejected || record.state == store::PostState::Failed)
+        && !record.lastReason.empty())
+        status += "<span style='color:#a4262c'><b>"
+                  + (record.state == store::PostState::Rejected ? tr("Rejected: ") : tr("Publishing failed: ")) + "</b>"
+                  + QString::fromStdString(record.lastReason).toHtmlEscaped() + "</span> "
+                  + tr("Revise the post, then submit it again.");
+    m_ui->statusLabel->setText(status);
+
+    QString html;
+    for (const auto& channel : view.content.channels)
+        html += channelCardHtml(channel, view.content.media, view.content.schedule);
+    for (const auto& result : view.results) {
+        const QString channel = QString::fromStdString(result.channel).toHtmlEscaped();
+        if (result.outcome == store::PublishOutcome::Published)
+            html += "<p>✔ " + tr("Published on %1: ").arg(channel) + "<code>"
+                    + QString::fromStdString(result.url).toHtmlEscaped() + "</code></p>";
+        else if (result.outcome == store::PublishOutcome::Failed)
+            html += "<p style='color:#a4262c'>✘ " + tr("Failed on %1: ").arg(channel)
+                    + QString::fromStdString(result.reason).toHtmlEscaped() + "</p>";
+        else
+            html += "<p>⏲ " + tr("Scheduled on %1").arg(channel) + "</p>";
+    }
+    m_ui->contentView->setHtml(html);
+    renderMedia(view);
+    renderReview(view);
+    updateButtons(view);
+}
+
+void PostPane::renderMedia(const workflow::PostView& view)
+{
+    for (const auto& m : view.content.media) {
+        const std::string hash = toHex(m.hash);
+        auto path = m_session.workstation().store().media().pathFor(hash);
+        const QIcon icon = path ? thumbnail(*path, m.mime) : QIcon(":/icons/media.svg");
+        QString label = QString::fromStdString(m.name) + "\n"
+                        + (m.alt.empty() ? tr("(no alt text)") : QString::fromStdString(m.alt));
+        auto* item = new QListWidgetItem(icon, label, m_ui->mediaList);
+        item->setToolTip(tr("%1, %2 bytes, BLAKE2b %3…")
+                             .arg(QString::fromStdString(m.mime))
+                             .arg(m.size)
+                             .arg(QString::fromStdString(hash.substr(0, 16))));
+    }
+    m_ui->sideTabs->setTabText(m_ui->sideTabs->indexOf(m_ui->mediaTab),
+                               tr("Media (%1)").arg(view.content.media.size()));
+}
+
+void PostPane::renderReview(const workflow::PostView& view)
+{
+    QString history;
+    for (const auto& rejection : view.rejections)
+        history += "<p><b>" + tr("Version %1 rejected").arg(rejection.version) + "</b> "
+                   + formatTime(rejection.createdAt) + "<br>" + QString::fromStdString(rejection.reason).toHtmlEscaped()
+                   + "</p>";
+    history +=
+        "<p>"
+        + tr("Created %1, last changed %2.").arg(formatTime(view.record.createdAt), formatTime(view.record.updatedAt))
+        + "</p>";
+    m_ui->historyView->setHtml(history);
+    renderDiff(view);
+    renderOpsec();
+}
+
+void PostPane::renderDiff(const workflow::PostView& view)
+{
+    auto previous = m_session.workstation().previousReviewedVersion(m_postId.toStdString());
+    if (!previous) {
+        m_ui->diffView->setHtml(tr("<i>The earlier version cannot be read: %1</i>")
+                                    .arg(QString::fromStdString(previous.error().what()).toHtmlEscaped()));
+        return;
+    }
+    const int tab = m_ui->sideTabs->indexOf(m_ui->changesTab);
+    if (!previous->has_value()) {
+        m_ui->diffView->setHtml(tr("<i>No earlier version was reviewed: everything here is new.</i>"));
+        m_ui->sideTabs->setTabText(tab, tr("Changes"));
+        return;
+    }
+    const auto& before = **previous;
+    QString html = "<p>"
+                   + tr("Compared with version %1, the last one a reviewer approved or rejected:").arg(before.version)
+                   + "</p>";
+    for (const auto& change : compose::describeContentChanges(before, view.content))
+        html += "<p>• " + QString::fromStdString(change).toHtmlEscaped() + "</p>";
+    for (const auto& channel : view.content.channels) {
+        std::string old;
+        for (const auto& c : before.channels)
+            if (c.channel == channel.channel)
+                old = c.text;
+        html += "<p><b>" + QString::fromStdString(channel.channel.str()).toHtmlEscaped() + "</b><br>";
+        for (const auto& span : compose::diffWords(old, channel.text)) {
+            const QString text = QString::fromStdString(span.text).toHtmlEscaped().replace('\n', "<br>");
+            if (span.kind == compose::DiffSpan::Added)
+                html += "<span style='background:#c8f0c8'>" + text + "</span>";
+            else if (span.kind == compose::DiffSpan::Removed)
+                html += "<span style='background:#f4c7c3;text-decoration:line-through'>" + text + "</span>";
+            else
+                html += text;
+        }
+        html += "</p>";
+    }
+    m_ui->diffView->setHtml(html);
+    m_ui->sideTabs->setTabText(tab, tr("Changes since v%1").arg(before.version));
+}
+
+void PostPane::renderOpsec()
+{
+    const int tab = m_ui->sideTabs->indexOf(m_ui->opsecTab);
+    auto flags = m_session.workstation().opsecFlags(m_postId.toStdString());
+    if (!flags) {
+        auto* item = new QListWidgetItem(tr("The OPSEC rules could not run: %1. Review the text by eye and tell an "
+                                            "administrator.")
+                                             .arg(QString::fromStdString(flags.error().what())),
+                                         m_ui->opsecList);
+        item->setForeground(QColor("#a4262c"));
+        m_ui->sideTabs->setTabText(tab, tr("OPSEC (!)"));
+        return;
+    }
+    for (const auto& flag : *flags) {
+        const QString where = flag.channel.empty() ? QString::fromStdString(flag.field)
+                                                   : QString::fromStdString(flag.channel + " " + flag.field);
+        auto* item = new QListWidgetItem(
+            QIcon(":/icons/reject.svg"),
+            tr("%1: “%2” in %3").arg(QString::fromStdString(flag.ruleName), QString::fromStdString(flag.match), where),
+            m_ui->opsecList);
+        item->setForeground(QColor("#8a4b00"));
+    }
+    if (flags->empty())
+        new QListWidgetItem(QIcon(":/icons/approve.svg"), tr("No OPSEC rule matched."), m_ui->opsecList);
+    m_ui->sideTabs->setTabText(tab, flags->empty() ? tr("OPSEC") : tr("OPSEC (%1)").arg(flags->size()));
+    if (!flags->empty() && m_session.userHas(domain::Role::Approver))
+        m_ui->sideTabs->setCurrentWidget(m_ui->opsecTab); // flags first: they are why a reviewer looks twice
+}
+
+void PostPane::updateButtons(const workflow::PostView& view)
+{
+    const auto& record = view.record;
+    const bool mine = record.authorId == m_session.user().record.id;
+    const bool author = m_session.userHas(domain::Role::Author);
+    const bool approver = m_session.userHas(domain::Role::Approver);
+    const bool inReview = record.state == store::PostState::InReview;
+
+    m_ui->submitButton->setVisible(mine && record.state == store::PostState::Draft);
+    m_ui->reviseButton->setVisible(author && record.state != store::PostState::Exported
+                                   && record.state != store::PostState::Published);
+    m_ui->approveButton->setVisible(approver && inReview);
+    m_ui->rejectButton->setVisible(approver && inReview);
+
+    QString blocked;
+    bool alreadyApproved = false;
+    for (const auto& name : view.approverNames)
+        alreadyApproved = alreadyApproved || name == m_session.user().record.name;
+    if (approver && inReview && mine)
+        blocked = tr("You wrote this post, so you cannot approve or reject it: another approver must review it.");
+    else if (approver && inReview && alreadyApproved)
+        blocked = tr("You have already approved this version; it is waiting for other approvers.");
+    m_ui->approveButton->setEnabled(blocked.isEmpty());
+    m_ui->rejectButton->setEnabled(!mine);
+    m_ui->approveButton->setToolTip(blocked.isEmpty() ? tr("Sign this exact version with your key") : blocked);
+    if (!blocked.isEmpty()) {
+        m_ui->blockedLabel->setText(blocked);
+        m_ui->blockedLabel->show();
+    }
+}
+
+void PostPane::approve()
+{
+    if (m_postId.isEmpty())
+        return;
+    const auto pass = Dialogs::passphrase(this,
+                                          tr("Approve post"),
+                                          tr("Your approval signs exactly this version. Enter your passphrase "
+                                             "to sign:"));
+    if (!pass)
+        return;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    auto confirmed = m_session.confirmPassphrase(*pass);
+    QApplication::restoreOverrideCursor();
+    if (!confirmed) {
+        Dialogs::error(this, tr("Not approved"), confirmed.error());
+        return;
+    }
+    auto result = m_session.workstation().approve(*confirmed, m_postId.toStdString());
+    if (!result) {
+        Dialogs::error(this, tr("Not approved"), result.error());
+        return;
+    }
+    m_session.notifyChanged();
+    showPost(m_postId);
+}
+
+void PostPane::reject()
+{
+    if (m_postId.isEmpty())
+        return;
+    const auto reason =
+        Dialogs::text(this, tr("Reject post"), tr("Say what must change. The author sees this reason:"), true);
+    if (!reason)
+        return;
+    if (reason->trimmed().isEmpty()) {
+        Dialogs::error(this,
+                       tr("Not rejected"),
+                       tr("A rejection needs a reason."),
+                       tr("Write what the author should change, then reject again."));
+        return;
+    }
+    const Status status =
+        m_session.workstation().reject(m_session.user(), m_postId.toStdString(), reason->trimmed().toStdString());
+    if (!status) {
+        Dialogs::error(this, tr("Not rejected"), status.error());
+        return;
+    }
+    m_session.notifyChanged();
+    showPost(m_postId);
+}
+
+} // namespace postern::gui

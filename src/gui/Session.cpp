@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gui/Session.h"
+
+#include "gui/Resources.h"
+
+#include <QCoreApplication>
+#include <QEvent>
+#include <QSettings>
+
+#include <sodium.h>
+
+namespace postern::gui {
+
+namespace {
+
+QString settingsFile(const std::filesystem::path& storeDir)
+{
+    return QString::fromStdString((storeDir / "gui.ini").string());
+}
+
+} // namespace
+
+crypto::SecureBuffer toSecure(const QString& text)
+{
+    QByteArray utf8 = text.toUtf8();
+    crypto::SecureBuffer out(
+        ByteView(reinterpret_cast<const std::uint8_t*>(utf8.constData()), static_cast<std::size_t>(utf8.size())));
+    // The QByteArray is ours alone (toUtf8 made a fresh copy), so wiping it is safe; the
+    // QString itself belongs to the caller, which clears its line edit.
+    sodium_memzero(utf8.data(), static_cast<std::size_t>(utf8.size()));
+    return out;
+}
+
+Session::Session(std::filesystem::path storeDir, const Clock& clock, QObject* parent)
+    : QObject(parent), m_storeDir(std::move(storeDir)), m_clock(clock)
+{
+    initResources();
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
+        if (m_busy)
+            restartIdleTimer(); // lock when the export is over, never under it
+        else if (isUnlocked())
+            lock();
+    });
+    if (QCoreApplication::instance() != nullptr)
+        QCoreApplication::instance()->installEventFilter(this);
+}
+
+Session::~Session() = default;
+
+bool Session::storeExists() const
+{
+    std::error_code ec;
+    return std::filesystem::exists(m_storeDir / "postern.db", ec);
+}
+
+Status Session::open()
+{
+    POSTERN_ASSIGN(ws, workflow::Workstation::open(m_storeDir, m_clock));
+    m_workstation = std::move(ws);
+    QSettings settings(settingsFile(m_storeDir), QSettings::IniFormat);
+    m_idleMinutes = settings.value("lock/idleMinutes", 10).toInt();
+    return {};
+}
+
+Result<workflow::InitResult>
+Session::initialise(const QString& workstationName, const QString& adminName, const QString& passphrase)
+{
+    const auto secret = toSecure(passphrase);
+    POSTERN_ASSIGN(result,
+                   workflow::Workstation::init(m_storeDir,
+                                               workstationName.toStdString(),
+                                               adminName.toStdString(),
+                                               secret,
+                                               m_kdf,
+                                               m_clock));
+    POSTERN_TRY(open());
+    return result;
+}
+
+QString Session::workstationName()
+{
+    if (!m_workstation)
+        return {};
+    auto record = m_workstation->store().workstation();
+    return record ? QString::fromStdString(record->name) : QString();
+}
+
+bool Session::userHas(domain::Role role) const
+{
+    return m_user && m_user->record.hasRole(static_cast<store::RoleMask>(role));
+}
+
+Status Session::unlock(const QString& name, const QString& passphrase)
+{
+    if (!m_workstation)
+        return fail(Errc::InvalidState, "the store is not open");
+    const auto secret = toSecure(passphrase);
+    POSTERN_ASSIGN(user, m_workstation->unlock(name.toStdString(), secret));
+    m_user.emplace(std::move(user));
+    restartIdleTimer();
+    emit unlocked();
+    return {};
+}
+
+Result<workflow::UnlockedUser> Session::confirmPassphrase(const QString& passphrase)
+{
+    if (!m_workstation || !m_user)
+        return fail(Errc::InvalidState, "nobody is logged in");
+    const auto secret = toSecure(passphrase);
+    return m_workstation->unlock(m_user->record.name, secret);
+}
+
+void Session::lock()
+{
+    m_idleTimer.stop();
+    if (!m_user)
+        return;
+    m_user.reset(); // SigningKey lives in sodium_malloc memory and is wiped by its destructor
+    emit locked();
+}
+
+void Session::setIdleMinutes(int minutes)
+{
+    m_idleMinutes = std::max(0, minutes);
+    QSettings settings(settingsFile(m_storeDir), QSettings::IniFormat);
+    settings.setValue("lock/idleMinutes", m_idleMinutes);
+    restartIdleTimer();
+}
+
+void Session::setBusy(bool busy)
+{
+    m_busy = busy;
+    if (!busy)
+        restartIdleTimer();
+}
+
+void Session::setIdleIntervalForTest(int milliseconds)
+{
+    m_idleTestMs = milliseconds;
+    restartIdleTimer();
+}
+
+void Session::restartIdleTimer()
+{
+    if (!m_user)
+        return;
+    const int ms = m_idleTestMs > 0 ? m_idleTestMs : m_idleMinutes * 60 * 1000;
+    if (ms <= 0) {
+        m_idleTimer.stop();
+        return;
+    }
+    m_idleTimer.start(ms);
+}
+
+bool Session::eventFilter(QObject* watched, QEvent* event)
+{
+    switch (event->type()) {
+    case QEvent::KeyPress:
+    case QEvent::MouseButtonPress:
+    case QEvent::MouseMove:
+    case QEvent::Wheel:
+        if (m_user && m_idleTimer.isActive())
+            restartIdleTimer();
+        break;
+    default:
+        break;
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+} // namespace postern::gui

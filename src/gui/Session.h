@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/workflow/Workstation.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+namespace postern::gui {
+
+/**
+ * Session is the GUI's one handle on the workstation: the open store, who is logged in, and the
+ * idle timer that locks the screen. Windows ask it for the Workstation and the unlocked user;
+ * they never keep a user's key themselves, so locking here drops every key the GUI holds.
+ */
+class Session : public QObject
+{
+    Q_OBJECT
+
+public:
+    Session(std::filesystem::path storeDir, const Clock& clock, QObject* parent = nullptr);
+    ~Session() override;
+
+    [[nodiscard]] const std::filesystem::path& storeDir() const noexcept { return m_storeDir; }
+    [[nodiscard]] const Clock& clock() const noexcept { return m_clock; }
+
+    /** storeExists is true when the store directory holds an initialised store. */
+    [[nodiscard]] bool storeExists() const;
+    /** open opens the store; not-found when there is none yet (run the first-run wizard). */
+    [[nodiscard]] Status open();
+    /** initialise creates the store with its first admin (first run), then opens it. */
+    [[nodiscard]] Result<workflow::InitResult>
+    initialise(const QString& workstationName, const QString& adminName, const QString& passphrase);
+
+    [[nodiscard]] bool isOpen() const noexcept { return m_workstation != nullptr; }
+    /** workstation is the open store; callers check isOpen() first. */
+    [[nodiscard]] workflow::Workstation& workstation() { return *m_workstation; }
+    [[nodiscard]] QString workstationName();
+
+    [[nodiscard]] bool isUnlocked() const noexcept { return m_user.has_value(); }
+    /** user is the logged-in user; callers check isUnlocked() first. */
+    [[nodiscard]] const workflow::UnlockedUser& user() const { return *m_user; }
+    [[nodiscard]] bool userHas(domain::Role role) const;
+
+    /** unlock decrypts `name`'s key; on success the session is theirs until lock(). */
+    [[nodiscard]] Status unlock(const QString& name, const QString& passphrase);
+    /** confirmPassphrase re-checks the logged-in user's passphrase before a signature. */
+    [[nodiscard]] Result<workflow::UnlockedUser> confirmPassphrase(const QString& passphrase);
+    /** lock forgets the unlocked key and shows the lock screen. */
+    void lock();
+
+    /** KDF cost for keys created from the GUI (tests use interactive to run fast). */
+    void setKdf(const crypto::KdfParams& kdf) { m_kdf = kdf; }
+    [[nodiscard]] const crypto::KdfParams& kdf() const noexcept { return m_kdf; }
+
+    /** Idle minutes before auto-lock (0 = never); kept in <store>/gui.ini. */
+    [[nodiscard]] int idleMinutes() const noexcept { return m_idleMinutes; }
+    void setIdleMinutes(int minutes);
+    /** setIdleIntervalForTest replaces the minute-based timeout (tests only). */
+    void setIdleIntervalForTest(int milliseconds);
+
+    /** setBusy holds off the idle lock while a background job (an export) uses the store. */
+    void setBusy(bool busy);
+
+    /** notifyChanged tells every view that posts, users or settings changed. */
+    void notifyChanged() { emit changed(); }
+
+signals:
+    void unlocked();
+    void locked();
+    void changed();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    void restartIdleTimer();
+
+    std::filesystem::path m_storeDir;
+    const Clock& m_clock;
+    std::unique_ptr<workflow::Workstation> m_workstation;
+    std::optional<workflow::UnlockedUser> m_user;
+    crypto::KdfParams m_kdf = crypto::KdfParams::moderate();
+    int m_idleMinutes = 10;
+    int m_idleTestMs = 0;
+    bool m_busy = false;
+    QTimer m_idleTimer;
+};
+
+/** toSecure copies a passphrase out of Qt's string into locked memory. */
+[[nodiscard]] crypto::SecureBuffer toSecure(const QString& text);
+
+} // namespace postern::gui

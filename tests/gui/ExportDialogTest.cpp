@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The export dialog on a real store, with drive detection pointed at a fake /proc, /sys and
+// /dev whose USB stick is a real temporary folder: choose, confirm, seal, read back, check
+// the fingerprint and the checklist; cancel; refuse a wrong passphrase; warn about a folder
+// that is not on removable media.
+#include "postern/util/FileIO.h"
+
+#include "GuiTestSupport.h"
+#include "gui/Dialogs.h"
+#include "gui/ExportDialog.h"
+
+#include <QCheckBox>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QTreeWidget>
+
+#include <fstream>
+
+using namespace postern;
+using namespace postern::test;
+using postern::gui::Dialogs;
+namespace fs = std::filesystem;
+
+namespace {
+
+crypto::SecureBuffer secure(const std::string& s)
+{
+    return crypto::SecureBuffer(asBytes(s));
+}
+
+std::string passOf(const std::string& name)
+{
+    return name + "'s long passphrase";
+}
+
+void put(const fs::path& file, const std::string& text)
+{
+    fs::create_directories(file.parent_path());
+    REQUIRE(writeFileAtomic(file, text).ok());
+}
+
+/** ExportStore is a store with two approved posts, olga logged in, and one USB stick. */
+struct ExportStore : GuiStore
+{
+    fs::path stick = dir / "media" / "olga" / "TRANSFER 1";
+    workflow::SystemPaths paths{dir / "proc", dir / "sys", dir / "dev"};
+    std::vector<std::string> postIds;
+
+    explicit ExportStore(std::uint64_t mediaBytes = 4096)
+    {
+        REQUIRE(session.initialise("press-office", "ada", QString::fromStdString(passOf("ada"))).ok());
+        auto& ws = session.workstation();
+        auto ada = ws.unlock("ada", secure(passOf("ada"))).value();
+        using domain::Role;
+        for (auto [name, role] : {std::pair{"alice", Role::Author},
+                                  std::pair{"bob", Role::Approver},
+                                  std::pair{"carol", Role::Approver},
+                                  std::pair{"olga", Role::Operator}})
+            REQUIRE(
+                ws.addUser(ada, name, static_cast<domain::RoleSet>(role), secure(passOf(name)), session.kdf()).ok());
+        const auto box = crypto::BoxKey::generate();
+        const std::string identity =
+            domain::makeUploaderIdentity("uploader-1", box.publicKey(), crypto::SigningKey::generate());
+        REQUIRE(ws.trustUploader(ada, identity, domain::readUploaderIdentity(identity)->fingerprint()).ok());
+        workflow::ChannelRuleInput rule{domain::ChannelId::parse("outbox:press").value(),
+                                        2,
+                                        {"bob", "carol"},
+                                        12 * 3600};
+        REQUIRE(ws.setPolicy(ada, {rule}).ok());
+
+        auto alice = ws.unlock("alice", secure(passOf("alice"))).value();
+        auto bob = ws.unlock("bob", secure(passOf("bob"))).value();
+        auto carol = ws.unlock("carol", secure(passOf("carol"))).value();
+        for (const char* text : {"Band concert on Sunday", "Open day at the barracks"}) {
+            const fs::path video = dir / "clip.webm";
+            {
+                std::ofstream f(video, std::ios::binary | std::ios::trunc);
+                std::string bytes(mediaBytes, '\x42');
+                bytes.replace(0, 4, "\x1a\x45\xdf\xa3"); // WebM: passed through by the sanitizer
+                bytes.replace(4, std::min<std::size_t>(40, mediaBytes - 4), text);
+                f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            }
+            workflow::DraftInput in;
+            in.channels = {{domain::ChannelId::parse("outbox:press").value(), text, Json(Json::Object{})}};
+            in.media = {{video, "", "", "A short clip"}};
+            auto post = ws.newDraft(alice, in);
+            INFO((post.ok() ? std::string() : post.error().what()));
+            REQUIRE(post.ok());
+            REQUIRE(ws.submit(alice, post->id).ok());
+            REQUIRE(ws.approve(bob, post->id).ok());
+            REQUIRE(ws.approve(carol, post->id).ok());
+            postIds.push_back(post->id);
+        }
+        REQUIRE(session.unlock("olga", QString::fromStdString(passOf("olga"))).ok());
+        fakeDrives();
+    }
+
+    /** fakeDrives: the system disk at "/" and a USB stick (label with a space) at `stick`. */
+    void fakeDrives()
+    {
+        fs::create_directories(stick);
+        const std::string usb = "pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0/block/sdb";
+        const std::string sata = "pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0/block/sda";
+        put(paths.sys / "devices" / usb / "removable", "1\n");
+        put(paths.sys / "devices" / usb / "sdb1" / "partition", "1\n");
+        put(paths.sys / "devices" / sata / "removable", "0\n");
+        put(paths.sys / "devices" / sata / "sda2" / "partition", "2\n");
+        fs::create_directories(paths.sys / "dev" / "block");
+        fs::create_symlink("../../devices/" + usb + "/sdb1", paths.sys / "dev" / "block" / "8:17");
+        fs::create_symlink("../../devices/" + sata + "/sda2", paths.sys / "dev" / "block" / "8:2");
+        fs::create_directories(paths.sys / "block");
+        fs::create_symlink("../devices/" + usb, paths.sys / "block" / "sdb");
+        fs::create_symlink("../devices/" + sata, paths.sys / "block" / "sda");
+        fs::create_directories(paths.dev / "disk" / "by-label");
+        fs::create_symlink("../../sdb1", paths.dev / "disk" / "by-label" / "TRANSFER\\x201");
+        std::string point;
+        for (char c : stick.string())
+            point += c == ' ' ? std::string("\\040") : std::string(1, c);
+        put(paths.proc / "self" / "mountinfo",
+            "27 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw\n"
+            "101 27 8:17 / "
+                + point + " rw,nosuid,nodev,relatime shared:100 - vfat /dev/sdb1 rw,fmask=0022\n");
+    }
+
+    std::vector<std::string> stickListing() const
+    {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(stick))
+            names.push_back(e.path().filename().string());
+        return names;
+    }
+
+    store::PostState stateOf(std::size_t i) { return session.workstation().show(postIds.at(i))->record.state; }
+};
+
+QWidget* page(gui::ExportDialog& d)
+{
+    return child<QStackedWidget>(&d, "pages")->currentWidget();
+}
+
+} // namespace
+
+TEST_CASE("export dialog: seal to the USB stick, read back, fingerprint and checklist", "[gui][export]")
+{
+    ExportStore s;
+    Dialogs::clearRecorded();
+    gui::ExportDialog dialog(s.session, {QString::fromStdString(s.postIds[1])});
+    dialog.setSystemPaths(s.paths);
+    dialog.show();
+
+    // Only the chosen post is ticked; both approved posts are listed.
+    auto* posts = child<QTreeWidget>(&dialog, "postList");
+    REQUIRE(posts->topLevelItemCount() == 2);
+    int ticked = 0;
+    for (int i = 0; i < 2; ++i)
+        ticked += posts->topLevelItem(i)->checkState(0) == Qt::Checked ? 1 : 0;
+    CHECK(ticked == 1);
+    // The policy allows 12 hours for outbox:press, so the validity field stops there.
+    CHECK(child<QSpinBox>(&dialog, "lifetimeSpin")->maximum() == 12);
+
+    // The stick is listed with its label and free space, and chosen; the system disk is not.
+    auto* drives = child<QTreeWidget>(&dialog, "driveList");
+    REQUIRE(drives->topLevelItemCount() == 1);
+    CHECK(drives->topLevelItem(0)->text(0) == "TRANSFER 1 (/dev/sdb1)");
+    CHECK(drives->topLevelItem(0)->text(1) == QString::fromStdString(s.stick.string()));
+    CHECK(drives->topLevelItem(0)->text(2).contains("free of"));
+    CHECK(dialog.destination() == QString::fromStdString(s.stick.string()));
+    maybeScreenshot(&dialog, "export-choose");
+
+    // Tick the second post too, then export.
+    for (int i = 0; i < 2; ++i)
+        posts->topLevelItem(i)->setCheckState(0, Qt::Checked);
+    QSignalSpy exported(&dialog, &gui::ExportDialog::exported);
+    Dialogs::queueText(QString::fromStdString(passOf("olga")));
+    QTest::mouseClick(child<QPushButton>(&dialog, "exportButton"), Qt::LeftButton);
+    REQUIRE(waitUntil([&] { return page(dialog) == child<QWidget>(&dialog, "donePage"); }, 30000));
+
+    REQUIRE(exported.count() == 1);
+    const auto files = s.stickListing();
+    REQUIRE(files.size() == 1);
+    CHECK(QString::fromStdString(files[0]).startsWith("postern-"));
+    CHECK(QString::fromStdString(files[0]).endsWith(".postern"));
+    CHECK(child<QLabel>(&dialog, "bundleFileLabel")->text() == QString::fromStdString((s.stick / files[0]).string()));
+    const QString fingerprint = child<QLabel>(&dialog, "fingerprintLabel")->text();
+    CHECK(fingerprint.split(QRegularExpression("[ \n]")).size() == 8);
+    const auto record =
+        s.session.workstation().store().exports().byBundleId(exported.at(0).at(0).toString().toStdString());
+    REQUIRE(record.ok());
+    CHECK(QString::fromStdString(record->fileFingerprint).replace('-', ' ') == QString(fingerprint).replace('\n', ' '));
+    CHECK(child<QLabel>(&dialog, "donePostsLabel")->text().startsWith("2 post"));
+    CHECK(s.stateOf(0) == store::PostState::Exported);
+    CHECK(s.stateOf(1) == store::PostState::Exported);
+
+    // Close stays disabled until every checklist step is ticked.
+    auto* close = child<QPushButton>(&dialog, "closeButton");
+    CHECK_FALSE(close->isEnabled());
+    for (const char* box : {"checkFingerprint", "checkEjected", "checkSealed"})
+        child<QCheckBox>(&dialog, box)->setChecked(true);
+    CHECK_FALSE(close->isEnabled());
+    maybeScreenshot(&dialog, "export-done");
+    child<QCheckBox>(&dialog, "checkLog")->setChecked(true);
+    CHECK(close->isEnabled());
+    QTest::mouseClick(close, Qt::LeftButton);
+    CHECK(dialog.result() == QDialog::Accepted);
+}
+
+TEST_CASE("export dialog: a folder that is not on removable media needs confirmation", "[gui][export]")
+{
+    ExportStore s;
+    gui::ExportDialog dialog(s.session, {});
+    dialog.setSystemPaths(s.paths);
+    const QString stick = QString::fromStdString(s.stick.string());
+    REQUIRE(dialog.destination() == stick);
+    const QString folder = QString::fromStdString((s.dir / "desktop").string());
+    fs::create_directories(s.dir / "desktop");
+
+    Dialogs::clearRecorded();
+    Dialogs::queueFiles({folder});
+    Dialogs::queueAnswer(Dialogs::Answer::No);
+    QTest::mouseClick(child<QPushButton>(&dialog, "chooseFolderButton"), Qt::LeftButton);
+    CHECK(dialog.destination() == stick);
+    REQUIRE(Dialogs::recorded().size() == 1);
+    CHECK(Dialogs::recorded().front().startsWith("Not a removable drive: "));
+
+    Dialogs::queueFiles({folder});
+    Dialogs::queueAnswer(Dialogs::Answer::Yes);
+    QTest::mouseClick(child<QPushButton>(&dialog, "chooseFolderButton"), Qt::LeftButton);
+    CHECK(dialog.destination() == folder);
+    CHECK(child<QLabel>(&dialog, "destinationLabel")->text().contains("not on a removable drive"));
+
+    // A folder on the stick is accepted without a question.
+    fs::create_directories(s.stick / "outgoing");
+    Dialogs::clearRecorded();
+    Dialogs::queueFiles({QString::fromStdString((s.stick / "outgoing").string())});
+    QTest::mouseClick(child<QPushButton>(&dialog, "chooseFolderButton"), Qt::LeftButton);
+    CHECK(Dialogs::recorded().isEmpty());
+    CHECK(dialog.destination() == QString::fromStdString((s.stick / "outgoing").string()));
+}
+
+TEST_CASE("export dialog: cancelling leaves nothing on the drive and changes nothing", "[gui][export]")
+{
+    ExportStore s(24u << 20); // two 24 MiB clips: the export takes long enough to cancel
+    const auto auditBefore = s.session.workstation().store().audit().count().value();
+    gui::ExportDialog dialog(s.session, {});
+    dialog.setSystemPaths(s.paths);
+    QSignalSpy exported(&dialog, &gui::ExportDialog::exported);
+    Dialogs::queueText(QString::fromStdString(passOf("olga")));
+    QTest::mouseClick(child<QPushButton>(&dialog, "exportButton"), Qt::LeftButton);
+    REQUIRE(dialog.isExporting());
+    CHECK(page(dialog) == child<QWidget>(&dialog, "progressPage"));
+    QTest::mouseClick(child<QPushButton>(&dialog, "cancelExportButton"), Qt::LeftButton);
+    REQUIRE(waitUntil([&] { return !dialog.isExporting(); }, 30000));
+
+    CHECK(page(dialog) == child<QWidget>(&dialog, "choosePage"));
+    CHECK(child<QLabel>(&dialog, "statusLabel")->text().startsWith("Export cancelled."));
+    CHECK(exported.count() == 0);
+    CHECK(s.stickListing().empty()); // no bundle and no temporary file
+    CHECK(s.stateOf(0) == store::PostState::Approved);
+    CHECK(s.stateOf(1) == store::PostState::Approved);
+    // The passphrase confirmation is logged as a login; the export left no entry.
+    auto& audit = s.session.workstation().store().audit();
+    CHECK(audit.count().value() == auditBefore + 1);
+    for (const auto& e : audit.entries(0, 1000).value())
+        CHECK(e.action != "export");
+    CHECK(dialog.isVisible() == false); // never shown; the dialog itself stays open (not rejected)
+    CHECK(dialog.result() == 0);
+}
+
+TEST_CASE("export dialog: a wrong passphrase exports nothing", "[gui][export]")
+{
+    ExportStore s;
+    gui::ExportDialog dialog(s.session, {});
+    dialog.setSystemPaths(s.paths);
+    Dialogs::clearRecorded();
+    Dialogs::queueText("not olga's passphrase");
+    Dialogs::queueAnswer(Dialogs::Answer::Ok); // dismisses the error box
+    QTest::mouseClick(child<QPushButton>(&dialog, "exportButton"), Qt::LeftButton);
+    CHECK_FALSE(dialog.isExporting());
+    CHECK(page(dialog) == child<QWidget>(&dialog, "choosePage"));
+    REQUIRE(Dialogs::recorded().size() == 2);
+    CHECK(Dialogs::recorded().at(1).startsWith("Export not started: wrong-passphrase"));
+    CHECK(s.stickListing().empty());
+    CHECK(s.stateOf(0) == store::PostState::Approved);
+}
