@@ -2,18 +2,18 @@
 // Workstation: creation, login, users, the key ceremony and policy versions.
 #include "postern/workflow/Workstation.h"
 
+#include "UserKeys.h"
+
 #include <spdlog/spdlog.h>
 
 namespace postern::workflow {
-
-namespace {
-constexpr std::string_view kUserKeyLabel = "postern user key";
 
 Result<std::string> sealUserKey(const crypto::SigningKey& key,
                                 const crypto::SecureBuffer& passphrase,
                                 const crypto::KdfParams& kdf,
                                 std::string_view name)
 {
+    constexpr std::string_view kUserKeyLabel = "postern user key";
     POSTERN_TRY(crypto::checkNewPassphrase(passphrase));
     return crypto::sealKeyFile(crypto::KeyKind::Ed25519,
                                key.seed(),
@@ -22,6 +22,8 @@ Result<std::string> sealUserKey(const crypto::SigningKey& key,
                                kdf,
                                std::string(kUserKeyLabel) + ": " + std::string(name));
 }
+
+namespace {
 
 Result<Bytes> grantTo(const crypto::PublicKey& userKey, const crypto::SigningKey& workstationKey)
 {

@@ -5,29 +5,13 @@
 // trusts the policy) and the workstation never disagree about who may do what.
 #include "postern/workflow/Workstation.h"
 
+#include "UserKeys.h"
+
 #include <algorithm>
 
 namespace postern::workflow {
 
 namespace {
-// The same label and checks as a new user's key file (WorkstationAdmin.cpp), so a rotated or
-// re-encrypted key file is indistinguishable in form from one made by `user add`.
-constexpr std::string_view kUserKeyLabel = "postern user key";
-
-Result<std::string> sealKey(const crypto::SigningKey& key,
-                            const crypto::SecureBuffer& passphrase,
-                            const crypto::KdfParams& kdf,
-                            std::string_view name)
-{
-    POSTERN_TRY(crypto::checkNewPassphrase(passphrase));
-    return crypto::sealKeyFile(crypto::KeyKind::Ed25519,
-                               key.seed(),
-                               key.publicKey(),
-                               passphrase,
-                               kdf,
-                               std::string(kUserKeyLabel) + ": " + std::string(name));
-}
-
 bool holdsWorkstationKey(domain::RoleSet roles)
 {
     return domain::hasRole(roles, domain::Role::Operator) || domain::hasRole(roles, domain::Role::Admin);
@@ -235,7 +219,7 @@ Result<store::UserRecord> Workstation::rotateUserKey(const UnlockedUser& admin,
     if (target.disabled)
         return fail(Errc::InvalidState, target.name + " is disabled; a disabled account keeps its old key");
     const auto key = crypto::SigningKey::generate();
-    POSTERN_ASSIGN(keyFile, sealKey(key, newPassphrase, kdf, target.name));
+    POSTERN_ASSIGN(keyFile, sealUserKey(key, newPassphrase, kdf, target.name));
     std::optional<Bytes> grant;
     if (holdsWorkstationKey(target.roles)) {
         POSTERN_ASSIGN(ws, workstationKey(admin));
@@ -295,7 +279,7 @@ Status Workstation::changePassphrase(const UnlockedUser& self,
     POSTERN_ASSIGN(opened, crypto::openKeyFile(record.keyFile, crypto::KeyKind::Ed25519, oldPass));
     if (!crypto::equalConstantTime(opened.publicKey, self.key.publicKey()))
         return fail(Errc::BadKeyFile, "the stored key file of " + record.name + " holds another key");
-    POSTERN_ASSIGN(keyFile, sealKey(self.key, newPass, kdf, record.name));
+    POSTERN_ASSIGN(keyFile, sealUserKey(self.key, newPass, kdf, record.name));
     const std::int64_t now = m_clock.now();
     return m_store->transaction([&]() -> Status {
         POSTERN_TRY(m_store->users().setKeyFile(record.id, keyFile));
