@@ -2,6 +2,10 @@
 // The whole workstation flow through the real widgets, driven by object name: first run,
 // users, compose with an image (its metadata stripped), submit, reject with a reason, revise,
 // approve twice. Modal questions go through the Dialogs seams, never through sleeps.
+#include "postern/bundle/Receipt.h"
+#include "postern/domain/Identity.h"
+#include "postern/util/FileIO.h"
+
 #include "GuiTestSupport.h"
 #include "gui/AdminDialog.h"
 #include "gui/ComposeDialog.h"
@@ -128,7 +132,7 @@ store::PostState stateOf(gui::Session& session, const QString& postId)
 
 } // namespace
 
-TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twice", "[gui][flow]")
+TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twice, export, receipt", "[gui][flow]")
 {
     GuiStore env;
     runFirstRun(env.session);
@@ -241,6 +245,74 @@ TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twic
     REQUIRE(approved);
     CHECK(approved->approverNames.size() == 2);
     CHECK(approved->content.version == 2);
+
+    // The uploader's identity is trusted (the admin dialog's own test drives that tab).
+    const auto uploaderBox = crypto::BoxKey::generate();
+    const auto uploaderSign = crypto::SigningKey::generate();
+    {
+        auto alice = env.session.workstation().unlock("alice", gui::toSecure(kAdminPass));
+        REQUIRE(alice);
+        const std::string identity = domain::makeUploaderIdentity("uploader-1", uploaderBox.publicKey(), uploaderSign);
+        REQUIRE(env.session.workstation().trustUploader(*alice,
+                                                        identity,
+                                                        domain::readUploaderIdentity(identity)->fingerprint()));
+    }
+
+    // Erin exports it through the export dialog to a folder (confirming it is not removable).
+    unlockAs(window, env.session, "erin");
+    window.selectQueue(store::PostState::Approved);
+    REQUIRE(window.selectPost(postId));
+    window.exportSelected();
+    gui::ExportDialog* exporter = nullptr;
+    REQUIRE(waitUntil([&] { return (exporter = window.findChild<gui::ExportDialog*>()) != nullptr; }));
+    const auto outDir = env.dir.path() / "transfer";
+    std::filesystem::create_directories(outDir);
+    Dialogs::queueFiles({QString::fromStdString(outDir.string())});
+    Dialogs::queueAnswer(Dialogs::Answer::Yes);
+    QTest::mouseClick(child<QPushButton>(exporter, "chooseFolderButton"), Qt::LeftButton);
+    REQUIRE(exporter->destination() == QString::fromStdString(outDir.string()));
+    Dialogs::queueText(passOf("erin"));
+    QTest::mouseClick(child<QPushButton>(exporter, "exportButton"), Qt::LeftButton);
+    auto* pages = child<QStackedWidget>(exporter, "pages");
+    REQUIRE(waitUntil([&] { return pages->currentWidget() == child<QWidget>(exporter, "donePage"); }, 30000));
+    CHECK(stateOf(env.session, postId) == store::PostState::Exported);
+    for (const char* box : {"checkFingerprint", "checkEjected", "checkSealed", "checkLog"})
+        child<QCheckBox>(exporter, box)->setChecked(true);
+    QTest::mouseClick(child<QPushButton>(exporter, "closeButton"), Qt::LeftButton);
+    REQUIRE(waitUntil([&] { return window.findChild<gui::ExportDialog*>() == nullptr; }));
+    auto exports = env.session.workstation().store().exports().list(0, 10);
+    REQUIRE(exports);
+    REQUIRE(exports->size() == 1);
+    REQUIRE(std::filesystem::exists(exports->front().path));
+
+    // The uploader's signed receipt comes back; importing it marks the post published.
+    bundle::Receipt receipt;
+    const Bytes id = fromHex(exports->front().bundleId, 16).value();
+    std::copy(id.begin(), id.end(), receipt.bundleId.begin());
+    receipt.uploader = uploaderSign.publicKey();
+    receipt.workstation = env.session.workstation().store().workstation()->publicKey;
+    receipt.processedAt = env.clock.now();
+    for (const auto& channel : approved->content.channels) {
+        bundle::ReceiptEntry e;
+        e.postId = postId.toStdString();
+        e.version = 2;
+        e.channel = channel.channel;
+        e.state = bundle::ReceiptState::Published;
+        e.url = "https://example.social/" + std::string(domain::platformName(channel.channel.platform)) + "/1";
+        receipt.entries.push_back(std::move(e));
+    }
+    const auto receiptPath = env.dir.path() / "bundle.receipt";
+    REQUIRE(writeFileAtomic(receiptPath, bundle::makeReceipt(receipt, uploaderSign)));
+    window.importReceipt();
+    QDialog* receipts = nullptr;
+    REQUIRE(waitUntil([&] { return (receipts = window.findChild<gui::ReceiptDialog*>()) != nullptr; }));
+    Dialogs::queueFiles({QString::fromStdString(receiptPath.string())});
+    QTest::mouseClick(child<QPushButton>(receipts, "chooseReceiptButton"), Qt::LeftButton);
+    CHECK(stateOf(env.session, postId) == store::PostState::Published);
+    auto published = env.session.workstation().show(postId.toStdString());
+    REQUIRE(published);
+    REQUIRE(published->results.size() == 2);
+    CHECK(published->results[0].url.rfind("https://example.social/", 0) == 0);
 }
 
 TEST_CASE("an author cannot approve their own post and the pane says why", "[gui][selfapproval]")
