@@ -228,13 +228,9 @@ void AdminDialog::addUser()
         m_ui->addUserErrorLabel->setText(tr("Tick at least one role."));
         return;
     }
-    if (m_ui->newUserPassEdit->text() != m_ui->newUserPass2Edit->text()) {
-        m_ui->addUserErrorLabel->setText(tr("The two passphrases differ; type them again."));
-        return;
-    }
-    if (m_ui->newUserPassEdit->text().toUtf8().size() < 12) {
-        m_ui->addUserErrorLabel->setText(
-            tr("The passphrase needs at least 12 characters (four random words are better)."));
+    if (const QString problem = newPassphraseProblem(m_ui->newUserPassEdit->text(), m_ui->newUserPass2Edit->text());
+        !problem.isEmpty()) {
+        m_ui->addUserErrorLabel->setText(problem);
         return;
     }
     auto admin = confirmAdmin(tr("Add %1").arg(name));

@@ -7,13 +7,13 @@
 #include "gui/Dialogs.h"
 #include "gui/PlatformPreview.h"
 #include "gui/Session.h"
+#include "gui/Thumbnails.h"
 #include "ui_ComposeDialog.h"
 
 #include <QApplication>
 #include <QDateTime>
 #include <QDragEnterEvent>
 #include <QFileInfo>
-#include <QImageReader>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QTextBlock>
@@ -30,21 +30,6 @@ int qtOffset(const QString& text, std::int64_t utf8Offset)
     const QByteArray utf8 = text.toUtf8();
     const auto clamped = std::clamp<std::int64_t>(utf8Offset, 0, utf8.size());
     return static_cast<int>(QString::fromUtf8(utf8.left(static_cast<qsizetype>(clamped))).size());
-}
-
-QIcon thumbnailFor(Session& session, const std::string& hash, const std::string& mime)
-{
-    if (mime.rfind("image/", 0) != 0)
-        return QIcon(":/icons/video.svg");
-    auto path = session.workstation().store().media().pathFor(hash);
-    if (!path)
-        return QIcon(":/icons/media.svg");
-    QImageReader reader(QString::fromStdString(path->string()));
-    reader.setAutoTransform(true);
-    if (reader.size().isValid())
-        reader.setScaledSize(reader.size().scaled(160, 160, Qt::KeepAspectRatio));
-    const QImage image = reader.read();
-    return image.isNull() ? QIcon(":/icons/media.svg") : QIcon(QPixmap::fromImage(image));
 }
 
 QString describeReport(const workflow::MediaImport& imported)
@@ -457,7 +442,7 @@ void ComposeDialog::jumpTo(int row)
 
 void ComposeDialog::addMediaItem(const Attached& media)
 {
-    auto* item = new QListWidgetItem(thumbnailFor(m_session, media.hash, media.mime),
+    auto* item = new QListWidgetItem(mediaThumbnail(m_session, media.hash, media.mime, 160),
                                      QString::fromStdString(media.name),
                                      m_ui->mediaList);
     item->setToolTip(media.alt.empty() ? tr("No alt text yet") : QString::fromStdString(media.alt));

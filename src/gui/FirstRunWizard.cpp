@@ -18,16 +18,6 @@ constexpr std::array kPlatforms = {domain::Platform::Bluesky,
                                    domain::Platform::TikTok,
                                    domain::Platform::Outbox};
 
-QString passphraseProblem(const QString& first, const QString& second)
-{
-    if (first != second)
-        return QObject::tr("The two passphrases differ. Type the same passphrase twice.");
-    if (first.toUtf8().size() < 12)
-        return QObject::tr("The passphrase is too short: use at least 12 characters, for example four "
-                           "unrelated words.");
-    return {};
-}
-
 class BusyCursor
 {
 public:
@@ -84,7 +74,7 @@ bool FirstRunWizard::createStore()
         m_ui->storeErrorLabel->setText(tr("Give the workstation a name and type the administrator's name."));
         return false;
     }
-    if (auto problem = passphraseProblem(m_ui->adminPassEdit->text(), m_ui->adminPass2Edit->text());
+    if (auto problem = newPassphraseProblem(m_ui->adminPassEdit->text(), m_ui->adminPass2Edit->text());
         !problem.isEmpty()) {
         m_ui->storeErrorLabel->setText(problem);
         return false;
@@ -125,7 +115,8 @@ bool FirstRunWizard::addUser()
         m_ui->userErrorLabel->setText(tr("Type the person's name and tick at least one role."));
         return false;
     }
-    if (auto problem = passphraseProblem(m_ui->userPassEdit->text(), m_ui->userPass2Edit->text()); !problem.isEmpty()) {
+    if (auto problem = newPassphraseProblem(m_ui->userPassEdit->text(), m_ui->userPass2Edit->text());
+        !problem.isEmpty()) {
         m_ui->userErrorLabel->setText(problem);
         return false;
     }

@@ -61,7 +61,8 @@ void PostListModel::reload()
         if (total) {
             m_total = *total;
             m_exhausted = false;
-            (void)fetchPage();
+            for (auto& row : nextPage())
+                m_rows.push_back(std::move(row));
         } else {
             emit loadFailed(QString::fromStdString(total.error().what()));
         }
@@ -79,7 +80,7 @@ void PostListModel::loadAuthors()
         m_authors.insert(user.id, QString::fromStdString(user.name));
 }
 
-bool PostListModel::fetchPage()
+std::vector<store::PostRecord> PostListModel::nextPage()
 {
     store::PostFilter page = m_filter;
     page.limit = kPageSize;
@@ -88,13 +89,11 @@ bool PostListModel::fetchPage()
     if (!rows) {
         m_exhausted = true;
         emit loadFailed(QString::fromStdString(rows.error().what()));
-        return false;
+        return {};
     }
     if (rows->size() < static_cast<std::size_t>(kPageSize))
         m_exhausted = true;
-    for (auto& row : *rows)
-        m_rows.push_back(std::move(row));
-    return true;
+    return std::move(rows).value();
 }
 
 int PostListModel::rowCount(const QModelIndex& parent) const
@@ -173,22 +172,12 @@ void PostListModel::fetchMore(const QModelIndex& parent)
 {
     if (parent.isValid() || m_exhausted)
         return;
+    auto rows = nextPage();
+    if (rows.empty())
+        return;
     const auto before = static_cast<int>(m_rows.size());
-    store::PostFilter page = m_filter;
-    page.limit = kPageSize;
-    page.offset = before;
-    auto rows = m_session.workstation().list(page);
-    if (!rows) {
-        m_exhausted = true;
-        emit loadFailed(QString::fromStdString(rows.error().what()));
-        return;
-    }
-    if (rows->size() < static_cast<std::size_t>(kPageSize))
-        m_exhausted = true;
-    if (rows->empty())
-        return;
-    beginInsertRows({}, before, before + static_cast<int>(rows->size()) - 1);
-    for (auto& row : *rows)
+    beginInsertRows({}, before, before + static_cast<int>(rows.size()) - 1);
+    for (auto& row : rows)
         m_rows.push_back(std::move(row));
     endInsertRows();
 }

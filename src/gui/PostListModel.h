@@ -60,7 +60,8 @@ signals:
 
 private:
     void loadAuthors();
-    [[nodiscard]] bool fetchPage();
+    /** nextPage reads the page after the loaded rows; it marks the end and reports errors. */
+    [[nodiscard]] std::vector<store::PostRecord> nextPage();
 
     Session& m_session;
     store::PostFilter m_filter;

@@ -7,31 +7,12 @@
 #include "gui/PlatformPreview.h"
 #include "gui/PostListModel.h"
 #include "gui/Session.h"
+#include "gui/Thumbnails.h"
 #include "ui_PostPane.h"
 
 #include <QApplication>
-#include <QImageReader>
 
 namespace postern::gui {
-
-namespace {
-
-/** thumbnail reads an image at thumbnail size; QImageReader scales while decoding, so a large
- *  photo never needs its full-size bitmap in memory. */
-QIcon thumbnail(const std::filesystem::path& file, const std::string& mime)
-{
-    if (mime.rfind("image/", 0) != 0)
-        return QIcon(":/icons/video.svg");
-    QImageReader reader(QString::fromStdString(file.string()));
-    reader.setAutoTransform(true);
-    const QSize size = reader.size();
-    if (size.isValid())
-        reader.setScaledSize(size.scaled(192, 192, Qt::KeepAspectRatio));
-    const QImage image = reader.read();
-    return image.isNull() ? QIcon(":/icons/media.svg") : QIcon(QPixmap::fromImage(image));
-}
-
-} // namespace
 
 PostPane::PostPane(Session& session, QWidget* parent)
     : QWidget(parent), m_session(session), m_ui(std::make_unique<Ui::PostPane>())
@@ -122,8 +103,7 @@ void PostPane::renderMedia(const workflow::PostView& view)
 {
     for (const auto& m : view.content.media) {
         const std::string hash = toHex(m.hash);
-        auto path = m_session.workstation().store().media().pathFor(hash);
-        const QIcon icon = path ? thumbnail(*path, m.mime) : QIcon(":/icons/media.svg");
+        const QIcon icon = mediaThumbnail(m_session, hash, m.mime, 192);
         QString label = QString::fromStdString(m.name) + "\n"
                         + (m.alt.empty() ? tr("(no alt text)") : QString::fromStdString(m.alt));
         auto* item = new QListWidgetItem(icon, label, m_ui->mediaList);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui/Session.h"
 
+#include "postern/crypto/Passphrase.h"
+
 #include "gui/Resources.h"
 
 #include <QCoreApplication>
@@ -29,6 +31,18 @@ crypto::SecureBuffer toSecure(const QString& text)
     // QString itself belongs to the caller, which clears its line edit.
     sodium_memzero(utf8.data(), static_cast<std::size_t>(utf8.size()));
     return out;
+}
+
+QString newPassphraseProblem(const QString& first, const QString& second)
+{
+    if (first != second)
+        return QObject::tr("The two passphrases differ. Type the same passphrase twice.");
+    if (auto s = crypto::checkNewPassphrase(toSecure(first)); !s) {
+        QString message = QString::fromStdString(s.error().message);
+        message[0] = message[0].toUpper();
+        return message + ".";
+    }
+    return {};
 }
 
 Session::Session(std::filesystem::path storeDir, const Clock& clock, QObject* parent)

@@ -95,4 +95,8 @@ private:
 /** toSecure copies a passphrase out of Qt's string into locked memory. */
 [[nodiscard]] crypto::SecureBuffer toSecure(const QString& text);
 
+/** newPassphraseProblem says why a new passphrase typed twice is refused (empty when it is
+ *  fine): the two differ, or crypto::checkNewPassphrase refuses it. */
+[[nodiscard]] QString newPassphraseProblem(const QString& first, const QString& second);
+
 } // namespace postern::gui
