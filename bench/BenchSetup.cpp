@@ -15,7 +15,8 @@ BenchSetup::BenchSetup(std::filesystem::path dir) : m_dir(std::move(dir))
                {"author", m_author.publicKey(), static_cast<RoleSet>(Role::Author)},
                {"approver1", m_approver1.publicKey(), static_cast<RoleSet>(Role::Approver)},
                {"approver2", m_approver2.publicKey(), static_cast<RoleSet>(Role::Approver)}};
-    p.channels = {{ChannelId::parse("outbox:press").value(), 2, {m_approver1.publicKey(), m_approver2.publicKey()}, 86400}};
+    p.channels = {
+        {ChannelId::parse("outbox:press").value(), 2, {m_approver1.publicKey(), m_approver2.publicKey()}, 86400}};
     m_policy = signPolicy(p, {&m_admin}).value();
     m_trusted.policy = m_policy;
     m_trusted.knownPolicy = [this](std::int64_t v) -> std::optional<std::string> {
@@ -44,6 +45,15 @@ MediaRef BenchSetup::addMedia(std::uint64_t bytes, std::string_view mime)
     m_files[ref.hash] = path;
     m_mediaBytes += bytes;
     return ref;
+}
+
+void BenchSetup::removeMedia()
+{
+    std::error_code ec;
+    for (const auto& [hash, path] : m_files)
+        std::filesystem::remove(path, ec);
+    m_files.clear();
+    m_mediaBytes = 0;
 }
 
 bundle::Manifest BenchSetup::manifest(const std::vector<std::vector<MediaRef>>& media)

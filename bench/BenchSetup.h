@@ -19,6 +19,8 @@ public:
     /** addMedia writes `bytes` of random data to a file and returns its reference (hashed once,
      *  as the store does at attach time). */
     domain::MediaRef addMedia(std::uint64_t bytes, std::string_view mime);
+    /** removeMedia deletes every media file added so far (the next workload gets its own). */
+    void removeMedia();
     /** manifest builds approved posts: one per element of `media`, each with those files. */
     [[nodiscard]] bundle::Manifest manifest(const std::vector<std::vector<domain::MediaRef>>& media);
     [[nodiscard]] bundle::SealRequest request(const bundle::Manifest& m, std::uint64_t sequence);

@@ -5,6 +5,9 @@
 #   ./scripts/run.sh [ARGS...]      the GUI once it is built (build/release/src/app/postern),
 #                                   otherwise postern-cli ARGS (postern-cli --help without ARGS)
 #   ./scripts/run.sh cli [ARGS...]  always postern-cli ARGS
+#   ./scripts/run.sh bench [ARGS...] postern-bench ARGS: sealing and opening against libsodium
+#                                   baselines; `bench store` for the 50,000-post store
+#                                   (docs/performance.md)
 #
 # Setup and build output goes to stderr, so stdout carries only the program's own output.
 set -euo pipefail
@@ -13,12 +16,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build=build/release
 gui=$build/src/app/postern
 cli=$build/src/cli/postern-cli
+bench=$build/bench/postern-bench
 
 {
     ./scripts/setup.sh
     cmake --preset release
     cmake --build --preset release -j2
 } >&2
+
+if [ "${1:-}" = bench ]; then
+    shift
+    exec "$bench" "$@"
+fi
 
 if [ "${1:-}" != cli ] && [ -x "$gui" ]; then
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then

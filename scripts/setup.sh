@@ -27,6 +27,8 @@ packages=(
     nodejs python3
     # curl: the uploader's operator guide uses it to check a PDS by hand
     curl
+    # age and minisign: what postern-bench compares sealing and opening with (docs/performance.md)
+    age minisign
 )
 # npm: Debian packages it separately; NodeSource's `nodejs` ships it inside (and conflicts
 # with Debian's `npm` package), so ask for the package only when there is no npm at all.

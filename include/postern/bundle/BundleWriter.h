@@ -4,10 +4,12 @@
 #include "postern/bundle/BundleFormat.h"
 #include "postern/bundle/Manifest.h"
 #include "postern/crypto/Keys.h"
+#include "postern/crypto/OneTimeAuth.h"
 
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace postern::bundle {
@@ -50,21 +52,26 @@ struct SealedBundle
     BundleHeader header;
     std::uint64_t fileBytes = 0;
     std::string fingerprint; ///< crypto::fingerprint of the 296 header bytes: read it aloud
-    /** fileHash is BLAKE2b-256 of every byte handed to the file, hashed from memory as it was
-     *  written (sealBundle only), so a read-back can prove the media holds exactly those bytes. */
-    crypto::Digest fileHash{};
+    /** fileCheckTag is a Poly1305 tag (crypto::OneTimeAuth) of every byte handed to the file,
+     *  taken from memory as it was written under fileCheckKey, a fresh random key that never
+     *  leaves memory (sealBundle only). A read-back recomputes it over the bytes read, under
+     *  the same key, to prove the media holds exactly those bytes. Keep both secret. */
+    std::shared_ptr<const crypto::SecureBuffer> fileCheckKey;
+    crypto::AuthTag fileCheckTag{};
 };
 
 /**
  * sealBundle writes a bundle to `out` atomically (temporary file, fsync, rename): nothing
- * appears at `out` unless every byte was written. Memory use is bounded (two 1 MiB
- * buffers) whatever the media sizes. Errors: cancelled (no file left), io, and
+ * appears at `out` unless every byte was written. Memory use is bounded (two rings of four
+ * 1 MiB buffers: read, encrypted) whatever the media sizes; reading, encryption and writing
+ * run on three threads. `request.mediaPath` is called on the caller's thread. Errors: cancelled (no file left), io, and
  * media-hash-mismatch if a stored media file's size changed since it was attached.
  */
 [[nodiscard]] Result<SealedBundle>
 sealBundle(const SealRequest& request, const std::filesystem::path& out, const SealProgress& progress = {});
 
-/** sealBundleToMemory is the same construction into a byte vector (tests and fuzzing). */
+/** sealBundleToMemory is the same construction into a byte vector (tests and fuzzing).
+ *  `mediaBytes` is called on the sealing's reader thread, one call at a time. */
 [[nodiscard]] Result<Bytes> sealBundleToMemory(const SealRequest& request,
                                                const std::function<Result<Bytes>(const crypto::Digest&)>& mediaBytes);
 

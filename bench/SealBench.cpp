@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// postern-bench (default mode): how close sealing and opening run to the speed of the
+// cryptography. Every figure is printed next to a baseline measured in the same run on the
+// same machine (raw crypto_secretstream and BLAKE2b over the same number of bytes in memory),
+// because the machines this runs on are shared and noisy. See docs/performance.md.
+#include "BenchSetup.h"
+#include "BenchUtil.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace postern::bench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Options
+{
+    std::uint64_t videoMiB = 1024;
+    std::uint64_t posts = 100;
+    std::uint64_t imagesPerPost = 4;
+    std::uint64_t imageKiB = 512;
+    std::uint64_t repeat = 3;
+    fs::path dir;
+};
+
+bool rawSecretStream(std::uint64_t total)
+{
+    Bytes plain(1u << 20, 0x5a);
+    Bytes cipher(plain.size() + crypto_secretstream_xchacha20poly1305_ABYTES);
+    unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+    crypto_secretstream_xchacha20poly1305_keygen(key);
+    crypto_secretstream_xchacha20poly1305_state st;
+    crypto_secretstream_xchacha20poly1305_init_push(&st, header, key);
+    for (std::uint64_t done = 0; done < total; done += plain.size())
+        crypto_secretstream_xchacha20poly1305_push(&st,
+                                                   cipher.data(),
+                                                   nullptr,
+                                                   plain.data(),
+                                                   plain.size(),
+                                                   nullptr,
+                                                   0,
+                                                   0);
+    return true;
+}
+
+bool rawBlake2b(std::uint64_t total)
+{
+    Bytes data(1u << 20, 0x5a);
+    crypto::Blake2b256 h;
+    for (std::uint64_t done = 0; done < total; done += data.size())
+        h.update(data);
+    (void)h.finish();
+    return true;
+}
+
+void row(const char* what, std::uint64_t bytes, const Measured& m, const Measured* baseline, const char* baseName)
+{
+    std::printf("  %-36s %8.1f MB/s  peak RSS %6.1f MiB",
+                what,
+                mbps(bytes, m.seconds),
+                static_cast<double>(m.peakRssKiB) / 1024.0);
+    if (baseline)
+        std::printf("  = %5.1f%% of %s", 100.0 * baseline->seconds / m.seconds, baseName);
+    std::printf("%s\n", m.ok ? "" : "  FAILED");
+}
+
+bool runCommand(const std::string& cmd)
+{
+    return std::system(cmd.c_str()) == 0;
+}
+
+void compareWithAge(const fs::path& dir,
+                    std::uint64_t bytes,
+                    std::uint64_t repeat,
+                    const Measured& seal,
+                    const Measured& open)
+{
+    if (!runCommand("command -v age >/dev/null 2>&1 && command -v minisign >/dev/null 2>&1")) {
+        std::printf("  age and minisign are not installed: comparison skipped (apt-get install age minisign)\n");
+        return;
+    }
+    // The same bytes as one file: age encrypts a single stream, minisign signs one file.
+    const std::string d = dir.string();
+    if (!runCommand("age-keygen -o " + d + "/age.key >/dev/null 2>&1 && minisign -G -W -f -p " + d + "/ms.pub -s " + d
+                    + "/ms.key >/dev/null 2>&1 && cat " + d + "/media-* > " + d + "/all.bin")) {
+        std::printf("  age/minisign set-up failed: comparison skipped\n");
+        return;
+    }
+    const std::string recipient = "$(age-keygen -y " + d + "/age.key 2>/dev/null)";
+    Measured ageSeal{1e30, 0, true};
+    Measured ageOpen{1e30, 0, true};
+    for (std::uint64_t r = 0; r < repeat; ++r) {
+        bestOf(ageSeal, inChild([&] {
+                   return runCommand("rm -f " + d + "/all.age && age -r " + recipient + " -o " + d + "/all.age " + d
+                                     + "/all.bin && minisign -S -s " + d + "/ms.key -m " + d + "/all.age >/dev/null");
+               }));
+        bestOf(ageOpen, inChild([&] {
+                   return runCommand("minisign -V -p " + d + "/ms.pub -m " + d + "/all.age >/dev/null && age -d -i " + d
+                                     + "/age.key -o /dev/null " + d + "/all.age");
+               }));
+    }
+    // ru_maxrss of a child that only waits for a shell is not theirs: print no RSS for them.
+    std::printf("  %-36s %8.1f MB/s%s\n",
+                "age -r + minisign -S",
+                mbps(bytes, ageSeal.seconds),
+                ageSeal.ok ? "" : "  FAILED");
+    std::printf("  %-36s %8.1f MB/s%s\n",
+                "minisign -V + age -d",
+                mbps(bytes, ageOpen.seconds),
+                ageOpen.ok ? "" : "  FAILED");
+    std::printf("  Postern seal is %.2fx as fast as age+minisign; open is %.2fx\n",
+                ageSeal.seconds / seal.seconds,
+                ageOpen.seconds / open.seconds);
+    for (const char* f : {"age.key", "ms.pub", "ms.key", "all.bin", "all.age", "all.age.minisig"})
+        fs::remove(dir / f);
+}
+
+void workload(const char* title,
+              BenchSetup& setup,
+              const std::vector<std::vector<domain::MediaRef>>& media,
+              const Options& o,
+              std::uint64_t sequence)
+{
+    const bundle::Manifest m = setup.manifest(media);
+    const std::uint64_t bytes = m.mediaBytes();
+    const fs::path out = o.dir / ("bench-" + std::to_string(sequence) + ".postern");
+    std::printf("\n%s: %llu media bytes in %zu post(s), best of %llu runs\n",
+                title,
+                static_cast<unsigned long long>(bytes),
+                m.posts.size(),
+                static_cast<unsigned long long>(o.repeat));
+    Measured stream{1e30, 0, true};
+    Measured blake{1e30, 0, true};
+    Measured seal{1e30, 0, true};
+    Measured open{1e30, 0, true};
+    // Interleaved, so a burst of load from elsewhere hits baselines and Postern alike.
+    for (std::uint64_t r = 0; r < o.repeat; ++r) {
+        fs::remove(out);
+        bestOf(stream, inChild([&] { return rawSecretStream(bytes); }));
+        bestOf(seal, inChild([&] { return bundle::sealBundle(setup.request(m, sequence), out).ok(); }));
+        bestOf(blake, inChild([&] { return rawBlake2b(bytes); }));
+        bestOf(open, inChild([&] { return setup.open(out).ok(); }));
+    }
+    row("baseline secretstream (memory)", bytes, stream, nullptr, "");
+    row("baseline BLAKE2b-256 (memory)", bytes, blake, nullptr, "");
+    row("Postern seal (files -> bundle)", bytes, seal, &stream, "secretstream");
+    row("Postern open (verify+decrypt+hash)", bytes, open, &blake, "BLAKE2b");
+    compareWithAge(o.dir, bytes, o.repeat, seal, open);
+    fs::remove(out);
+}
+
+bool parse(int argc, char** argv, Options& o)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&](std::uint64_t& v) {
+            if (i + 1 >= argc)
+                return false;
+            v = std::strtoull(argv[++i], nullptr, 10);
+            return v > 0;
+        };
+        if (a == "--video-mib" && next(o.videoMiB))
+            continue;
+        if (a == "--posts" && next(o.posts))
+            continue;
+        if (a == "--image-kib" && next(o.imageKiB))
+            continue;
+        if (a == "--repeat" && next(o.repeat))
+            continue;
+        if (a == "--dir" && i + 1 < argc) {
+            o.dir = argv[++i];
+            continue;
+        }
+        std::fprintf(stderr,
+                     "usage: postern-bench [--video-mib N (1024)] [--posts N (100)] [--image-kib N (512)]\n"
+                     "                     [--repeat N (3)] [--dir DIR]\n"
+                     "       postern-bench store [--posts N (50000)] [--dir DIR]   (see docs/performance.md)\n"
+                     "  one post with an N MiB video, then N posts with 4 images each; files go to DIR\n"
+                     "  (default: a new directory under $TMPDIR, removed afterwards). Each phase runs\n"
+                     "  N times; the fastest run is printed.\n");
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int runSealBench(int argc, char** argv)
+{
+    Options o;
+    if (!parse(argc, argv, o))
+        return 1;
+    const bool ownDir = o.dir.empty();
+    if (ownDir) {
+        std::string tmpl = (fs::temp_directory_path() / "postern-bench-XXXXXX").string();
+        if (!::mkdtemp(tmpl.data()))
+            return 2;
+        o.dir = tmpl;
+    }
+    std::error_code ec;
+    fs::create_directories(o.dir, ec);
+    std::printf("postern-bench: %ld online cores, files in %s (page cache warm: media were just written)\n",
+                ::sysconf(_SC_NPROCESSORS_ONLN),
+                o.dir.c_str());
+    BenchSetup setup(o.dir);
+
+    const auto video = setup.addMedia(o.videoMiB << 20, "video/mp4");
+    workload("one post with a large video", setup, {{video}}, o, 1);
+    setup.removeMedia();
+
+    std::vector<std::vector<domain::MediaRef>> images;
+    for (std::uint64_t p = 0; p < o.posts; ++p) {
+        std::vector<domain::MediaRef> refs;
+        for (std::uint64_t i = 0; i < o.imagesPerPost; ++i)
+            refs.push_back(setup.addMedia(o.imageKiB << 10, "image/jpeg"));
+        images.push_back(std::move(refs));
+    }
+    workload("many posts with images", setup, images, o, 2);
+    setup.removeMedia();
+    if (ownDir)
+        fs::remove_all(o.dir, ec);
+    return 0;
+}
+
+} // namespace postern::bench
