@@ -106,6 +106,8 @@ const std::vector<CommandSpec>& commands()
         {"check", {}},
         {"opsec list", {}},
         {"opsec set", {}},
+        {"profile import", {}},
+        {"profile show", {}},
     };
     return kCommands;
 }

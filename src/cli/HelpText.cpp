@@ -42,6 +42,8 @@ audit:
   audit list                    the newest audit entries
   opsec list                    the OPSEC rules in force (JSON, also a valid input file)
   opsec set FILE                replace the OPSEC rules from a JSON file (admin)
+  profile import FILE           take in the uploader's signed platform profile (admin)
+  profile show                  the live platform limits drafts are checked against
 
 global options:
   --store DIR                 the store (default $POSTERN_STORE, else
@@ -246,6 +248,18 @@ kind is "regex" (PCRE2) or "words" (comma- or newline-separated, whole words, an
 Start from `postern-cli opsec list`. See docs/compose.md for the checks and defaults.
 )";
 
+constexpr std::string_view kProfileHelp = R"(usage: postern-cli profile import FILE --as ADMIN
+       postern-cli profile show
+
+A platform profile is the uploader's signed, dated list of each account's live limits (a
+Mastodon instance's character and media limits, a TikTok creator's privacy options and
+disabled interactions), written by `postern-uploader profile export FILE`. `import` checks
+it against the trusted uploader's key and stores it (admin only, audited); an older, expired
+or foreign profile is refused. From then on `check`, `submit` and the composer judge drafts
+by its limits until it expires (30 days by default); `show` prints it and says when it has
+expired or no longer verifies. See docs/compose.md, "Platform profiles".
+)";
+
 constexpr std::string_view kApproveHelp = R"(usage: postern-cli approve POST --as APPROVER
 
 Signs the current version of a post under review with the approver's key. The approver must
@@ -343,6 +357,7 @@ constexpr HelpEntry kHelp[] = {
     {"audit", kAuditHelp},
     {"check", kCheckHelp},
     {"opsec", kOpsecHelp},
+    {"profile", kProfileHelp},
 };
 
 } // namespace

@@ -49,6 +49,8 @@ struct Context
 // Composer rules (ComposeCommands.cpp): `check POST`, `opsec list`, `opsec set FILE`.
 [[nodiscard]] ExitCode runCheck(const Context& ctx);
 [[nodiscard]] ExitCode runOpsec(const Context& ctx);
+// The uploader's platform profile (ProfileCommands.cpp): `profile import FILE`, `profile show`.
+[[nodiscard]] ExitCode runProfile(const Context& ctx);
 /** printViolations lists platform-limit violations, one per line, for check and a refused submit. */
 void printViolations(const std::vector<compose::Violation>& violations);
 

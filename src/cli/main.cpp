@@ -64,6 +64,8 @@ ExitCode dispatch(const Context& ctx)
         return runCheck(ctx);
     if (g == "opsec")
         return runOpsec(ctx);
+    if (g == "profile")
+        return runProfile(ctx);
     return usageError("unknown command \"" + g + "\"", "run `postern-cli --help` for usage");
 }
 

@@ -4,6 +4,8 @@
 
 #include "postern/compose/PlatformRules.h"
 
+#include <algorithm>
+
 namespace postern::compose {
 
 namespace {
@@ -165,26 +167,82 @@ void checkMedia(const PlatformRules& rules,
                        -1});
 }
 
+/**
+ * checkCreatorSettings holds a TikTok post to what the creator's account allows, as the
+ * uploader's profile reported it (creator_info): TikTok refuses anything else at publish time.
+ */
+void checkCreatorSettings(const PlatformRules& rules,
+                          const CheckChannel& ch,
+                          const domain::ChannelLimits& limits,
+                          std::vector<Violation>& out)
+{
+    if (ch.channel.platform != domain::Platform::TikTok || !ch.options.isObject())
+        return;
+    const std::string channel = ch.channel.str();
+    const Json* privacy = ch.options.find("privacy_level");
+    if (limits.privacyLevelOptions && privacy && privacy->type() == Json::Type::String) {
+        const auto& allowed = *limits.privacyLevelOptions;
+        if (std::find(allowed.begin(), allowed.end(), privacy->asString()) == allowed.end()) {
+            std::string list;
+            for (const auto& a : allowed)
+                list += (list.empty() ? "" : ", ") + a;
+            out.push_back({channel,
+                           "options.privacy_level",
+                           rules.displayName + ": this account may not post with privacy level " + privacy->asString()
+                               + " (the uploader's platform profile allows "
+                               + (list.empty() ? std::string("none") : list) + "); choose one of those.",
+                           -1});
+        }
+    }
+    struct Toggle
+    {
+        std::string_view key;
+        bool creatorDisabled;
+        std::string_view noun;
+    };
+    const Toggle toggles[] = {{"disable_comment", limits.commentDisabled, "comments"},
+                              {"disable_duet", limits.duetDisabled, "duets"},
+                              {"disable_stitch", limits.stitchDisabled, "stitches"}};
+    for (const auto& t : toggles) {
+        const Json* v = ch.options.find(t.key);
+        if (!t.creatorDisabled || !v || v->type() != Json::Type::Bool || v->asBool())
+            continue;
+        out.push_back({channel,
+                       "options." + std::string(t.key),
+                       rules.displayName + ": the creator turned " + std::string(t.noun)
+                           + " off for this account, so this post cannot allow them; set " + std::string(t.key)
+                           + " to true.",
+                       -1});
+    }
+}
+
 } // namespace
 
 std::vector<Violation> checkDraft(const DraftCheckInput& input)
 {
     std::vector<Violation> out;
     for (const auto& ch : input.channels) {
-        const PlatformRules& rules = rulesFor(ch.channel.platform);
         const std::string channel = ch.channel.str();
+        const auto live = input.channelLimits.find(channel);
+        const PlatformRules rules = live == input.channelLimits.end()
+                                        ? rulesFor(ch.channel.platform)
+                                        : applyProfile(rulesFor(ch.channel.platform), live->second);
         checkText(rules, ch, out);
         checkMedia(rules, channel, input.media, out);
         if (auto s = domain::validateOptions(ch.channel.platform, ch.options, "options"); !s)
             out.push_back(
                 {channel, optionField(s.error().message), rules.displayName + ": " + s.error().message + ".", -1});
+        if (live != input.channelLimits.end())
+            checkCreatorSettings(rules, ch, live->second, out);
     }
     return out;
 }
 
-std::vector<Violation> checkPost(const domain::PostContent& content)
+std::vector<Violation> checkPost(const domain::PostContent& content,
+                                 const std::map<std::string, domain::ChannelLimits>& channelLimits)
 {
     DraftCheckInput in;
+    in.channelLimits = channelLimits;
     for (const auto& c : content.channels)
         in.channels.push_back({c.channel, c.text, c.options});
     for (const auto& m : content.media)

@@ -10,6 +10,8 @@
 #include <optional>
 #include <vector>
 
+class QLabel;
+
 namespace Ui {
 class AdminDialog;
 }
@@ -67,6 +69,10 @@ private:
     void chooseUploader();
     void trustUploader();
     void exportIdentity();
+    // Platform profile box on the Uploader tab (AdminDialogProfile.cpp)
+    void setupProfileBox();
+    void loadProfile();
+    void importProfile();
 
     // OPSEC rules tab (AdminDialogOpsec.cpp)
     void setupOpsecTab();
@@ -96,7 +102,8 @@ private:
     std::vector<workflow::ChannelRuleInput> m_rules; ///< the policy being edited
     bool m_policyDirty = false;
 
-    std::string m_uploaderText; ///< the identity file chosen, not yet trusted
+    std::string m_uploaderText;       ///< the identity file chosen, not yet trusted
+    QLabel* m_profileLabel = nullptr; ///< the imported platform profile's dates, or why it is ignored
 
     std::vector<compose::OpsecRule> m_opsec; ///< the OPSEC rules being edited
     bool m_opsecDirty = false;

@@ -47,6 +47,7 @@ void AdminDialog::setupTrustTabs()
     connect(m_ui->chooseUploaderButton, &QPushButton::clicked, this, [this] { chooseUploader(); });
     connect(m_ui->trustUploaderButton, &QPushButton::clicked, this, [this] { trustUploader(); });
     connect(m_ui->exportIdentityButton, &QPushButton::clicked, this, [this] { exportIdentity(); });
+    setupProfileBox();
     m_ui->idleSpin->setValue(m_session.idleMinutes());
     // A local preference of this workstation, not a signed change: applied as it is set.
     connect(m_ui->idleSpin, &QSpinBox::valueChanged, this, [this](int minutes) { m_session.setIdleMinutes(minutes); });
@@ -70,6 +71,7 @@ void AdminDialog::loadTrust()
         m_ui->currentUploaderLabel->setText(tr("No uploader is trusted yet, so nothing can be exported. Do the key "
                                                "ceremony below with the uploader admin."));
     }
+    loadProfile();
 }
 
 void AdminDialog::chooseUploader()

@@ -335,6 +335,9 @@ compose::DraftCheckInput ComposeDialog::checkInput() const
         input.channels.push_back({channel.channel, std::move(channel.text), std::move(channel.options)});
     for (const auto& m : m_media)
         input.media.push_back({m.mime, m.size, m.alt, m.name});
+    // The imported platform profile's live limits (none when it expired or no longer verifies).
+    if (auto limits = m_session.workstation().channelLimits())
+        input.channelLimits = std::move(limits).value();
     return input;
 }
 
@@ -349,7 +352,13 @@ void ComposeDialog::refreshChecks()
     QStringList lines;
     for (const auto& channel : input.channels) {
         QStringList counts;
-        for (const auto& counter : compose::countText(channel.channel.platform, channel.text, channel.options)) {
+        auto counters = compose::countText(channel.channel.platform, channel.text, channel.options);
+        if (const auto live = input.channelLimits.find(channel.channel.str()); live != input.channelLimits.end()) {
+            const auto rules = compose::applyProfile(compose::rulesFor(channel.channel.platform), live->second);
+            for (std::size_t i = 0; i < counters.size() && i < rules.textLimits.size(); ++i)
+                counters[i].max = rules.textLimits[i].max;
+        }
+        for (const auto& counter : counters) {
             const QString unit = QString::fromUtf8(compose::countUnitName(counter.unit).data(),
                                                    static_cast<int>(compose::countUnitName(counter.unit).size()));
             const QString value = QString("%1 / %2 %3").arg(counter.used).arg(counter.max).arg(unit);

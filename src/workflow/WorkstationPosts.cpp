@@ -175,7 +175,8 @@ Status Workstation::submit(const UnlockedUser& author, std::string_view postId)
     if (content.schedule != 0 && content.schedule <= m_clock.now())
         return fail(Errc::ScheduleInPast, "the scheduled time has passed; edit the post to pick a new time");
     // Composer: a draft may be over a platform limit while it is written, not when submitted.
-    if (const auto violations = compose::checkPost(content); !violations.empty())
+    POSTERN_ASSIGN(limits, channelLimits()); // the platform profile's live limits, if one applies
+    if (const auto violations = compose::checkPost(content, limits); !violations.empty())
         return fail(Errc::LimitExceeded,
                     compose::summariseViolations(violations) + " Edit the draft to fit, then submit it again.");
     const std::int64_t now = m_clock.now();

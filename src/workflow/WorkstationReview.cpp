@@ -22,7 +22,8 @@ Result<std::vector<compose::Violation>> Workstation::checkPost(std::string_view 
 {
     POSTERN_ASSIGN(record, m_store->posts().get(postId));
     POSTERN_ASSIGN(current, currentVersion(record));
-    return compose::checkPost(current.content);
+    POSTERN_ASSIGN(limits, channelLimits()); // the platform profile's live limits, if one applies
+    return compose::checkPost(current.content, limits);
 }
 
 Result<std::vector<compose::OpsecRule>> Workstation::opsecRules()

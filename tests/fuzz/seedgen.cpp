@@ -2,6 +2,7 @@
 // Writes the seed corpora in tests/fuzz/corpus/ from the deterministic fuzz ceremony, so the
 // seeds are valid documents that reach deep into each parser. Re-run after a format change:
 //   build/fuzz/tests/fuzz/seedgen_corpus tests/fuzz/corpus
+#include "postern/bundle/PlatformProfile.h"
 #include "postern/bundle/Receipt.h"
 #include "postern/crypto/KeyFile.h"
 #include "postern/domain/Identity.h"
@@ -74,6 +75,31 @@ int main(int argc, char** argv)
     e.url = "file:///srv/outbox/x";
     r.entries = {e};
     put(root / "fuzz_receipt", "valid", bundle::makeReceipt(r, c.admin));
+
+    // Platform profile: one channel of each kind of limit, signed by the admin key (which
+    // fuzz_profile trusts as the uploader).
+    bundle::PlatformProfile profile;
+    profile.created = 1798761000;
+    profile.expires = profile.created + 30 * 86400;
+    bundle::ProfileChannel masto;
+    masto.channel = domain::ChannelId::parse("mastodon:@press@social.example").value();
+    masto.fetched = true;
+    masto.fetchedAt = profile.created;
+    masto.limits.maxCharacters = 5000;
+    masto.limits.maxMedia = 4;
+    masto.limits.maxImageBytes = 16777216;
+    masto.limits.maxVideoBytes = 103809024;
+    masto.limits.mimeTypes = std::vector<std::string>{"image/jpeg", "image/png", "video/mp4"};
+    masto.limits.charactersReservedPerUrl = 23;
+    bundle::ProfileChannel tiktok;
+    tiktok.channel = domain::ChannelId::parse("tiktok:press").value();
+    tiktok.fetched = true;
+    tiktok.fetchedAt = profile.created;
+    tiktok.limits.maxVideoDurationS = 600;
+    tiktok.limits.privacyLevelOptions = std::vector<std::string>{"FOLLOWER_OF_CREATOR", "SELF_ONLY"};
+    tiktok.limits.commentDisabled = true;
+    profile.channels = {masto, tiktok};
+    put(root / "fuzz_profile", "valid", bundle::writeProfile(profile, c.admin).value());
 
     crypto::SecureBuffer pass(asBytes("fuzz passphrase"));
     put(root / "fuzz_keyfile",

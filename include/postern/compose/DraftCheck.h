@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/domain/ChannelLimits.h"
 #include "postern/domain/Post.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -43,18 +45,24 @@ struct DraftCheckInput
 {
     std::vector<CheckChannel> channels;
     std::vector<CheckMedia> media;
+    /** channelLimits: live limits per channel id ("mastodon:@press@social.example") from the
+     *  imported platform profile; a channel without an entry uses the built-in rules. */
+    std::map<std::string, domain::ChannelLimits> channelLimits;
 };
 
 /**
  * checkDraft checks a draft against every channel's platform rules (compose/PlatformRules.h):
  * text limits, attachment count, kinds and mixing, MIME types, sizes, alt text, required media
  * and platform options (domain::validateOptions, e.g. TikTok's privacy level has no default).
+ * With `channelLimits` for a channel, its rules are applyProfile'd, and for TikTok the privacy
+ * level must be one the creator may use and disabled interactions cannot be turned on.
  * Returns every violation, channels in the given order; empty means the post may be submitted.
  */
 [[nodiscard]] std::vector<Violation> checkDraft(const DraftCheckInput& input);
 
-/** checkPost checks a stored post version the same way. */
-[[nodiscard]] std::vector<Violation> checkPost(const domain::PostContent& content);
+/** checkPost checks a stored post version the same way, with the profile's `channelLimits`. */
+[[nodiscard]] std::vector<Violation> checkPost(const domain::PostContent& content,
+                                               const std::map<std::string, domain::ChannelLimits>& channelLimits = {});
 
 /** summariseViolations joins the first `max` messages into one paragraph for an Error. */
 [[nodiscard]] std::string summariseViolations(const std::vector<Violation>& violations, std::size_t max = 3);

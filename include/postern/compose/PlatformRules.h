@@ -3,6 +3,7 @@
 
 #include "postern/compose/TextCounter.h"
 #include "postern/domain/Channel.h"
+#include "postern/domain/ChannelLimits.h"
 
 #include <cstdint>
 #include <optional>
@@ -28,7 +29,7 @@ enum class MediaKind {
  * offline. Values come from docs/compose.md (which cites the platform sources); where
  * sources disagree the stricter value is used, so a post that passes here is not refused
  * for size by the platform. Instance- or account-specific values (Mastodon forks, X Premium)
- * use the defaults until a signed platform profile exists.
+ * use the defaults unless an imported platform profile says otherwise (applyProfile).
  */
 struct PlatformRules
 {
@@ -63,6 +64,16 @@ struct PlatformRules
 
 /** allPlatformRules lists every platform's rules, in domain::Platform order. */
 [[nodiscard]] std::span<const PlatformRules> allPlatformRules();
+
+/**
+ * applyProfile returns `base` adjusted by one channel's live limits from a signed platform
+ * profile (docs/compose.md, "Platform profiles"). A profile only tightens: lower text, count
+ * and size maxima, a narrower MIME list. Mastodon is the exception for max_characters,
+ * max_media and the size caps: the instance is the authority, so its values replace the
+ * defaults, higher or lower. Informational fields (video duration, URL reserve) and TikTok's
+ * creator settings do not change the rules; checkDraft checks the latter against options.
+ */
+[[nodiscard]] PlatformRules applyProfile(const PlatformRules& base, const domain::ChannelLimits& limits);
 
 /** formatBytes renders a size for messages: "5 MB", "16 MiB", "6.2 MB". */
 [[nodiscard]] std::string formatBytes(std::uint64_t bytes);

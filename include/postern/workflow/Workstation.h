@@ -2,6 +2,7 @@
 #pragma once
 
 #include "postern/bundle/BundleWriter.h"
+#include "postern/bundle/PlatformProfile.h"
 #include "postern/bundle/Receipt.h"
 #include "postern/compose/DraftCheck.h"
 #include "postern/compose/OpsecRules.h"
@@ -14,6 +15,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -110,6 +112,21 @@ struct ReceiptSummary
     std::string error; ///< the uploader's rejection code, if any
     std::vector<bundle::ReceiptEntry> entries;
 };
+
+// ---- Platform profile (src/workflow/WorkstationProfile.cpp, docs/compose.md) ----
+/** ProfileSummary is the imported platform profile and whether the composer uses it. */
+struct ProfileSummary
+{
+    bundle::PlatformProfile profile; ///< empty channels when the stored text no longer verifies
+    std::int64_t importedAt = 0;
+    bool expired = false;
+    /** applies: the composer, checkPost and submit use these limits (verified, not expired). */
+    bool applies = false;
+    /** warning says why the profile is ignored and what to do, e.g. "the platform profile
+     *  expired on 2027-01-31T10:00:00Z; import a fresh one ..."; empty when it applies. */
+    std::string warning;
+};
+// ---- end of platform profile block ----
 
 /**
  * Workstation is the offline workstation's one implementation of every workflow step. The
@@ -238,6 +255,20 @@ public:
      */
     [[nodiscard]] Result<std::optional<domain::PostContent>> previousReviewedVersion(std::string_view postId);
     // ---- end of composer block ----
+
+    // ---- Platform profile (src/workflow/WorkstationProfile.cpp, docs/compose.md) ----
+    /**
+     * importProfile stores a platform profile from the trusted uploader (admin only) in the
+     * settings table, audited ("profile-import"). Errors: not-authorised, no-uploader,
+     * bad-signature and the parse errors of bundle::readProfile, future-dated, expired (it
+     * would be ignored at once), invalid-state (older than the profile already imported).
+     */
+    [[nodiscard]] Result<ProfileSummary> importProfile(const UnlockedUser& admin, std::string_view text);
+    /** currentProfile returns the stored profile (nullopt if none), with `applies`/`warning`. */
+    [[nodiscard]] Result<std::optional<ProfileSummary>> currentProfile();
+    /** channelLimits returns the limits checkPost and submit apply: empty unless a profile applies. */
+    [[nodiscard]] Result<std::map<std::string, domain::ChannelLimits>> channelLimits();
+    // ---- end of platform profile block ----
 
     /** auditVerify checks the whole audit chain (audit-chain-broken names the first bad entry). */
     [[nodiscard]] Status auditVerify();
