@@ -14,6 +14,10 @@ install(TARGETS ${_postern_workstation_targets}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT workstation)
 install(TARGETS postern-uploader
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT uploader)
+# The watch service's hardened unit (docs/operator-guide.md). lib/, not LIBDIR: systemd looks in
+# <prefix>/lib/systemd/system whatever the multiarch library directory is.
+install(FILES ${PROJECT_SOURCE_DIR}/resources/systemd/postern-uploader-watch@.service
+        DESTINATION lib/systemd/system COMPONENT uploader)
 
 install(FILES ${PROJECT_SOURCE_DIR}/resources/org.postern.Postern.desktop
         DESTINATION ${CMAKE_INSTALL_DATADIR}/applications COMPONENT workstation)
@@ -32,6 +36,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/export.
               ${PROJECT_SOURCE_DIR}/docs/threat-model.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/postern-workstation COMPONENT workstation)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/threat-model.md
+              ${PROJECT_SOURCE_DIR}/docs/operator-guide.md ${PROJECT_SOURCE_DIR}/docs/uploader.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/postern-uploader COMPONENT uploader)
 
 # CPack: `cpack -G DEB` in the build tree writes postern-workstation_<v>_<arch>.deb and

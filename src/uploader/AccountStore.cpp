@@ -29,8 +29,9 @@ void wipe(std::string& s) noexcept
 AccountSecrets::~AccountSecrets()
 {
     wipe(password);
-    wipe(accessJwt);
-    wipe(refreshJwt);
+    wipe(accessToken);
+    wipe(refreshToken);
+    wipe(clientSecret);
 }
 
 AccountStore::AccountStore(Ledger& ledger, fs::path hostKeyPath, const Clock& clock)
@@ -75,11 +76,16 @@ Result<Bytes> AccountStore::seal(const std::string& channel, const AccountSecret
 {
     POSTERN_ASSIGN(key, hostKey(true));
     Json doc(Json::Object{});
-    doc.set("access_jwt", s.accessJwt);
+    doc.set("access_expires", s.accessExpires);
+    doc.set("access_token", s.accessToken);
     doc.set("channel", channel);
+    doc.set("client_id", s.clientId);
+    doc.set("client_secret", s.clientSecret);
     doc.set("did", s.did);
     doc.set("password", s.password);
-    doc.set("refresh_jwt", s.refreshJwt);
+    doc.set("refresh_expires", s.refreshExpires);
+    doc.set("refresh_token", s.refreshToken);
+    doc.set("user_id", s.userId);
     std::string plain = doc.serialize();
     Bytes out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size());
     randombytes_buf(out.data(), crypto_secretbox_NONCEBYTES);
@@ -111,23 +117,34 @@ Result<AccountSecrets> AccountStore::open(const std::string& channel, ByteView s
                         + " do not open under this host's key (keys/host.key was replaced?); remove the account "
                           "and add it again");
     const std::string_view text(reinterpret_cast<const char*>(plain.data()), plain.size());
-    POSTERN_ASSIGN(doc, parseCanonicalJson(text, JsonLimits{kMaxSecretBytes, 2, 16, kMaxSecretBytes}));
+    POSTERN_ASSIGN(doc, parseCanonicalJson(text, JsonLimits{kMaxSecretBytes, 2, 32, kMaxSecretBytes}));
     if (!doc.isObject())
         return fail(Errc::BadKeyFile, "the stored secrets of " + channel + " are damaged");
     JsonFields f(doc, "account secrets");
     AccountSecrets s;
-    POSTERN_ASSIGN(access, f.string("access_jwt", kMaxSecretBytes));
+    constexpr std::int64_t kMaxTime = std::int64_t{1} << 40;
+    POSTERN_ASSIGN(accessExpires, f.integer("access_expires", 0, kMaxTime));
+    POSTERN_ASSIGN(access, f.string("access_token", kMaxSecretBytes));
     POSTERN_ASSIGN(sealedFor, f.string("channel", 256));
+    POSTERN_ASSIGN(clientId, f.string("client_id", 1024));
+    POSTERN_ASSIGN(clientSecret, f.string("client_secret", 1024));
     POSTERN_ASSIGN(did, f.string("did", 2048));
     POSTERN_ASSIGN(password, f.string("password", 1024));
-    POSTERN_ASSIGN(refresh, f.string("refresh_jwt", kMaxSecretBytes));
+    POSTERN_ASSIGN(refreshExpires, f.integer("refresh_expires", 0, kMaxTime));
+    POSTERN_ASSIGN(refresh, f.string("refresh_token", kMaxSecretBytes));
+    POSTERN_ASSIGN(userId, f.string("user_id", 1024));
     POSTERN_TRY(f.finish());
     if (sealedFor != channel)
         return fail(Errc::BadKeyFile, "the stored secrets of " + channel + " belong to another account");
-    s.accessJwt = std::move(access);
+    s.accessToken = std::move(access);
     s.did = std::move(did);
     s.password = std::move(password);
-    s.refreshJwt = std::move(refresh);
+    s.refreshToken = std::move(refresh);
+    s.clientId = std::move(clientId);
+    s.clientSecret = std::move(clientSecret);
+    s.userId = std::move(userId);
+    s.accessExpires = accessExpires;
+    s.refreshExpires = refreshExpires;
     return s;
 }
 
@@ -138,6 +155,14 @@ Status AccountStore::add(const std::string& channel,
 {
     AccountSecrets s;
     s.password.assign(reinterpret_cast<const char*>(password.data()), password.size());
+    return add(channel, handle, service, s);
+}
+
+Status AccountStore::add(const std::string& channel,
+                         const std::string& handle,
+                         const std::string& service,
+                         const AccountSecrets& s)
+{
     POSTERN_ASSIGN(sealed, seal(channel, s));
     AccountRecord r;
     r.channel = channel;

@@ -4,13 +4,11 @@
 #include "postern/uploader/BlueskyAdapter.h"
 
 #include "postern/crypto/Crypto.h"
+#include "postern/uploader/AdapterSupport.h"
 #include "postern/uploader/BlueskyText.h"
 #include "postern/uploader/ImageInfo.h"
 
 #include <spdlog/spdlog.h>
-
-#include <charconv>
-#include <thread>
 
 namespace postern::uploader {
 
@@ -18,7 +16,6 @@ namespace {
 
 constexpr std::string_view kCollection = "app.bsky.feed.post";
 constexpr std::size_t kMaxImages = 4;
-const JsonLimits kAnswerLimits{1u << 20, 32, 100000, 1u << 16};
 
 /** PlatformError is the XRPC error envelope {"error": NAME, "message": TEXT}, if any. */
 struct PlatformError
@@ -59,39 +56,19 @@ bool isAuthExpired(const HttpResponse& r)
     return name == "ExpiredToken" || name == "InvalidToken";
 }
 
-Result<Json> answerJson(const HttpResponse& r, std::string_view what)
+/** rateLimit reads how long a 429 asks us to wait: ratelimit-reset (epoch s) or retry-after (s). */
+RateLimitRule rateLimit(const Clock& clock)
 {
-    auto doc = parseForeignJson(r.body, kAnswerLimits);
-    if (!doc || !doc->isObject())
-        return fail(Errc::PublishFailed, std::string(what) + ": the server's answer is not a JSON object");
-    return std::move(doc).value();
-}
-
-Result<std::string> stringField(const Json& doc, std::string_view key, std::string_view what)
-{
-    const Json* v = doc.find(key);
-    if (!v || v->type() != Json::Type::String || v->asString().empty())
-        return fail(Errc::PublishFailed, std::string(what) + ": the answer has no \"" + std::string(key) + "\"");
-    return v->asString();
-}
-
-/** rateLimitWait reads how long a 429 asks us to wait: ratelimit-reset (epoch s) or retry-after (s). */
-std::chrono::seconds rateLimitWait(const HttpResponse& r, std::int64_t now)
-{
-    auto number = [](const std::string* text) -> std::optional<std::int64_t> {
-        if (!text)
+    return [&clock](const HttpResponse& r) -> std::optional<std::chrono::milliseconds> {
+        if (r.status != 429)
             return std::nullopt;
-        std::int64_t v = 0;
-        const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-        if (ec != std::errc() || end != text->data() + text->size() || v < 0)
-            return std::nullopt;
-        return v;
+        std::int64_t seconds = 5;
+        if (auto reset = headerNumber(r, "ratelimit-reset"))
+            seconds = std::max<std::int64_t>(1, *reset - clock.now());
+        else if (auto after = headerNumber(r, "retry-after"))
+            seconds = std::max<std::int64_t>(1, *after);
+        return std::chrono::seconds(seconds);
     };
-    if (auto reset = number(r.header("ratelimit-reset")))
-        return std::chrono::seconds(std::max<std::int64_t>(1, *reset - now));
-    if (auto after = number(r.header("retry-after")))
-        return std::chrono::seconds(std::max<std::int64_t>(1, *after));
-    return std::chrono::seconds(5);
 }
 
 std::string nowIso(std::int64_t seconds)
@@ -121,14 +98,6 @@ BlueskyAdapter::BlueskyAdapter(AccountStore& accounts, HttpClient& http, const C
 std::string BlueskyAdapter::postUrl(std::string_view handle, std::string_view rkey)
 {
     return "https://bsky.app/profile/" + std::string(handle) + "/post/" + std::string(rkey);
-}
-
-void BlueskyAdapter::wait(std::chrono::milliseconds d) const
-{
-    if (m_options.sleep)
-        m_options.sleep(d);
-    else
-        std::this_thread::sleep_for(d);
 }
 
 Result<Account*> BlueskyAdapter::account(const std::string& channel)
@@ -177,20 +146,20 @@ Status BlueskyAdapter::createSession(Account& a)
     POSTERN_ASSIGN(access, stringField(doc, "accessJwt", "createSession"));
     POSTERN_ASSIGN(refresh, stringField(doc, "refreshJwt", "createSession"));
     a.secrets.did = std::move(did);
-    a.secrets.accessJwt = std::move(access);
-    a.secrets.refreshJwt = std::move(refresh);
+    a.secrets.accessToken = std::move(access);
+    a.secrets.refreshToken = std::move(refresh);
     spdlog::info("bluesky {}: new session created", a.channel);
     return m_accounts.saveSecrets(a.channel, a.secrets);
 }
 
 Status BlueskyAdapter::refreshSession(Account& a)
 {
-    if (a.secrets.refreshJwt.empty())
+    if (a.secrets.refreshToken.empty())
         return createSession(a);
     HttpRequest r;
     r.method = "POST";
     r.url = a.service + "/xrpc/com.atproto.server.refreshSession";
-    r.headers = {{"Authorization", "Bearer " + a.secrets.refreshJwt}};
+    r.headers = {{"Authorization", "Bearer " + a.secrets.refreshToken}};
     r.timeout = m_options.timeout;
     POSTERN_ASSIGN(answer, m_http.send(r));
     if (answer.status != 200) {
@@ -200,25 +169,26 @@ Status BlueskyAdapter::refreshSession(Account& a)
     POSTERN_ASSIGN(doc, answerJson(answer, "refreshSession"));
     POSTERN_ASSIGN(access, stringField(doc, "accessJwt", "refreshSession"));
     POSTERN_ASSIGN(refresh, stringField(doc, "refreshJwt", "refreshSession"));
-    a.secrets.accessJwt = std::move(access);
-    a.secrets.refreshJwt = std::move(refresh);
+    a.secrets.accessToken = std::move(access);
+    a.secrets.refreshToken = std::move(refresh);
     spdlog::info("bluesky {}: session refreshed", a.channel);
     return m_accounts.saveSecrets(a.channel, a.secrets);
 }
 
 Result<HttpResponse> BlueskyAdapter::call(Account& a, const Call& c)
 {
-    if (a.secrets.accessJwt.empty())
+    if (a.secrets.accessToken.empty())
         POSTERN_TRY(createSession(a));
     for (int pass = 0;; ++pass) {
         HttpRequest r;
         r.method = c.method;
         r.url = a.service + "/xrpc/" + c.nsid + (c.query.empty() ? "" : "?" + c.query);
-        r.headers = {{"Authorization", "Bearer " + a.secrets.accessJwt}};
+        r.headers = {{"Authorization", "Bearer " + a.secrets.accessToken}};
         if (c.method == "POST")
             r.headers.emplace_back("Content-Type", c.contentType);
         r.body = c.body;
-        r.bodyFile = c.file;
+        if (c.file)
+            r.bodyFile = FileRange{*c.file, 0, std::nullopt};
         r.timeout = m_options.timeout;
         POSTERN_ASSIGN(answer, m_http.send(r));
         // An expired token is refused before the request does anything, so one retry after a
@@ -233,31 +203,13 @@ Result<HttpResponse> BlueskyAdapter::call(Account& a, const Call& c)
 
 Result<HttpResponse> BlueskyAdapter::callSafe(Account& a, const Call& c)
 {
-    std::chrono::milliseconds backoff = m_options.baseBackoff;
-    for (int attempt = 1;; ++attempt) {
-        auto answer = call(a, c);
-        const bool last = attempt >= m_options.maxAttempts;
-        if (answer && answer->status == 429) {
-            const auto wanted =
-                std::chrono::duration_cast<std::chrono::milliseconds>(rateLimitWait(*answer, m_clock.now()));
-            if (last || wanted > m_options.maxWait)
-                return fail(Errc::PublishFailed,
-                            c.nsid + " is rate limited for " + std::to_string(wanted.count() / 1000)
-                                + " s; run `postern-uploader resume` later");
-            spdlog::info("bluesky {}: rate limited, waiting {} ms", c.nsid, wanted.count());
-            wait(wanted);
-            continue;
-        }
-        const bool transient = !answer ? answer.code() == Errc::Io : answer->status >= 500;
-        if (!transient || last)
-            return answer;
-        Bytes jitter(2);
-        crypto::randomBytes(jitter);
-        const auto delay = backoff + std::chrono::milliseconds((jitter[0] << 8 | jitter[1]) % (backoff.count() + 1));
-        spdlog::info("bluesky {}: transient failure, retrying in {} ms", c.nsid, delay.count());
-        wait(delay);
-        backoff *= 2;
-    }
+    RetryOptions retry;
+    retry.timeout = m_options.timeout;
+    retry.maxAttempts = m_options.maxAttempts;
+    retry.baseBackoff = m_options.baseBackoff;
+    retry.maxWait = m_options.maxWait;
+    retry.sleep = m_options.sleep;
+    return sendSafe([&]() { return call(a, c); }, retry, rateLimit(m_clock), "bluesky " + c.nsid);
 }
 
 Result<std::optional<Json>> BlueskyAdapter::getRecord(Account& a, const std::string& rkey)
@@ -377,7 +329,7 @@ Result<TargetOutcome> BlueskyAdapter::publish(const TargetContent& t)
     if (!t.idempotencyKey.empty() && t.idempotencyKey != rkey)
         return fail(Errc::Internal, "target was sent with record key " + t.idempotencyKey + ", expected " + rkey);
     POSTERN_ASSIGN(a, account(t.channel.str()));
-    if (a->secrets.did.empty() || a->secrets.accessJwt.empty())
+    if (a->secrets.did.empty() || a->secrets.accessToken.empty())
         POSTERN_TRY(createSession(*a));
 
     TargetOutcome outcome;
@@ -473,7 +425,7 @@ Status BlueskyAdapter::deletePost(const std::string& channel, const std::string&
     if (!isValidTid(rkey))
         return fail(Errc::InvalidArgument, "\"" + rkey + "\" is not a Bluesky record key (TID)");
     POSTERN_ASSIGN(a, account(channel));
-    if (a->secrets.did.empty() || a->secrets.accessJwt.empty())
+    if (a->secrets.did.empty() || a->secrets.accessToken.empty())
         POSTERN_TRY(createSession(*a));
     Json body(Json::Object{});
     body.set("collection", std::string(kCollection));

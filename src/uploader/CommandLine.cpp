@@ -35,8 +35,13 @@ commands:
   account add|list|remove platform accounts (credentials stay on this host, sealed)
   verify BUNDLE           check a bundle completely without consuming it
   publish BUNDLE          verify, publish and write the signed receipt
-  resume                  finish targets interrupted by a crash and write due receipts
-  status                  trusted workstations, counts, and the last 20 bundles
+  resume                  lift a suspension, publish what is pending and due, write receipts
+  suspend [--reason TEXT] stop all publishing until `resume`
+  watch DIR               service mode: publish bundles arriving in DIR, scheduled posts
+                          when due, receipts next to the bundles
+  status                  suspension, pending targets, workstations, the last 20 bundles
+  profile export FILE     write the signed platform profile (each account's live limits)
+                          for `postern-cli profile import`
 
 global options:
   --home DIR              uploader home (default $POSTERN_UPLOADER_HOME, else
@@ -44,7 +49,8 @@ global options:
   --passphrase-file FILE  read the key passphrase from the first line of FILE instead of
                           asking on the terminal (keep FILE 0600, ideally on tmpfs)
   --log-level LEVEL       trace, debug, info, warn (default), error, critical, off
-  --log-file FILE         also log to FILE (rotated at 5 MiB, 3 files kept)
+  --log-file FILE         also log to FILE (rotated at 10 MiB, 5 files kept; `watch`
+                          logs to <home>/log/postern-uploader.log unless given)
   --help                  this text; `postern-uploader COMMAND --help` for one command
   --version               print the version
 
@@ -99,23 +105,32 @@ the same key is refused as policy-fork.
 )";
 
 constexpr std::string_view kAccountHelp =
-    R"(usage: postern-uploader account add CHANNEL --handle HANDLE --app-password-file FILE --service URL
+    R"(usage: postern-uploader account add CHANNEL --handle HANDLE [--service URL] SECRET
        postern-uploader account list
        postern-uploader account remove CHANNEL
 
-Platform accounts used to publish a channel. Only Bluesky channels have an adapter today:
+Platform accounts used to publish a channel.
   CHANNEL                 the channel as the workstation's policy names it, e.g.
-                          bluesky:press.example.org
-  --handle HANDLE         the account's handle (or DID) to log in with
-  --app-password-file F   a file whose first line is an app password (Bluesky: Settings >
-                          Privacy and security > App passwords). Never your main password.
-  --service URL           the account's server (PDS), e.g. https://bsky.social; plain
-                          http:// is accepted only for this host (tests)
+                          bluesky:press.example.org or mastodon:press@social.example
+  --handle HANDLE         the account's handle, DID or user name (shown in lists and URLs)
+  --service URL           the API's base URL: Bluesky the PDS (e.g. https://bsky.social),
+                          Mastodon the instance (e.g. https://mastodon.social); TikTok and X
+                          default to https://open.tiktokapis.com and https://api.x.com.
+                          Plain http:// is accepted only for this host (tests).
+SECRET, one of (each a file, mode 0600, that you can delete afterwards):
+  --app-password-file F   Bluesky: first line is an app password (Settings > Privacy and
+                          security > App passwords). Never your main password.
+  --token-file F          Mastodon: first line is an access token with the scopes
+                          write:statuses, write:media, read:statuses and read:accounts
+                          (Preferences > Development > New application)
+  --credentials-file F    TikTok and X: the JSON answer of the OAuth token endpoint
+                          (access_token, refresh_token, expires_in, ...) with "client_id"
+                          and, for confidential clients, "client_secret" added
 
-The password and the session tokens are sealed (libsodium secretbox) under the host key
+Secrets and session tokens are sealed (libsodium secretbox) under the host key
 <home>/keys/host.key (0600, made on first use) and stored in the ledger; they are never
-printed or logged. Sessions are reused and refreshed; the password is used only when
-there is no usable session. Needs no passphrase.
+printed or logged. Sessions and tokens are reused and refreshed (a rotated refresh token is
+stored before it is used). Needs no passphrase.
 )";
 
 constexpr std::string_view kVerifyHelp = R"(usage: postern-uploader verify BUNDLE [--max-size BYTES]
@@ -156,8 +171,10 @@ failed, 2 interrupted by an I/O problem (fix it, then run `postern-uploader resu
 
 constexpr std::string_view kResumeHelp = R"(usage: postern-uploader resume
 
-Publishes every target a crash or an I/O error left pending, and writes the receipts of
-bundles whose targets are all answered. A target whose outbox folder already exists is
+Lifts a suspension (`suspend`), then publishes every target a crash, an I/O error or a
+suspension left pending and every scheduled post whose time has come, and writes the
+receipts of bundles whose targets are all answered. Scheduled posts not yet due keep
+waiting. While `watch` runs, resume only lifts the suspension; watch does the rest. A target whose outbox folder already exists is
 marked done without writing it again; a Bluesky target that was sent (or got no answer)
 is first looked up on Bluesky by its record key and only published if it is not there.
 `publish` runs this first on its own.
@@ -166,9 +183,60 @@ Asks for the passphrase only if there is work to do.
 
 constexpr std::string_view kStatusHelp = R"(usage: postern-uploader status
 
-Prints this uploader's fingerprint and outbox, the trusted workstations (name, fingerprint,
-policy version, highest sequence accepted), how many bundles and targets are in each state,
-and the last 20 bundles with the state of each target. Needs no passphrase.
+Prints this uploader's fingerprint and outbox, whether publishing is suspended (by whom,
+when, why), every pending target with its state and due time, the trusted workstations
+(name, fingerprint, policy version, highest sequence accepted), how many bundles and
+targets are in each state, and the last 20 bundles with the state of each target. Needs
+no passphrase.
+)";
+
+constexpr std::string_view kProfileHelp = R"(usage: postern-uploader profile export FILE [--days N]
+
+Writes a platform profile to FILE, signed with the uploader's key (asks for the passphrase):
+each account's limits, for the workstation's composer to check drafts against. Mastodon
+accounts are asked live (GET /api/v2/instance: characters, attachments, sizes, types);
+Bluesky, X and TikTok get their documented limits, marked `fetched: false`. A failed
+fetch falls back to the documented limits and exits 5. Carry FILE to the workstation and
+run `postern-cli profile import FILE` there.
+
+options:
+  --days N          how long the workstation uses it (1-365, default 30)
+)";
+
+constexpr std::string_view kSuspendHelp = R"(usage: postern-uploader suspend [--reason TEXT]
+
+Stops all publishing at once, durably (a flag in the ledger, with who, when and why), until
+`postern-uploader resume`. A running publish or watch stops before its next target; an
+adapter in the middle of a multi-request post may finish the one request it is sending.
+Bundles that arrive while suspended are verified and claimed (so they cannot be replayed),
+and wait. Needs no passphrase and no lock, so it works while watch runs.
+
+options:
+  --reason TEXT     why, for the record (shown by status and in the ledger's events)
+)";
+
+constexpr std::string_view kWatchHelp =
+    R"(usage: postern-uploader watch DIR [--interval SECONDS] [--once] [--keep] [--settle SECONDS]
+                             [--max-size BYTES]
+
+Service mode for a mounted media folder. Every interval it publishes scheduled posts whose
+time has come and interrupted work, then verifies and publishes each new *.postern file
+directly in DIR (hidden files and subfolders are ignored) in sequence order, exactly as
+`publish` does, and writes the signed receipt next to it as FILE.receipt. A file whose
+receipt exists, or whose bundle is already in the ledger, is skipped. Honours `suspend`.
+SIGTERM or SIGINT finishes the request in flight and exits; the next start carries on.
+
+The keys are unlocked once at start: give --passphrase-file FILE, or run it under systemd
+with LoadCredential=passphrase:... (read from $CREDENTIALS_DIRECTORY/passphrase).
+
+options:
+  --interval SECONDS  time between passes (default 60, 1-86400); a scheduled post that falls
+                      due sooner wakes it early
+  --once              one pass, then exit with the exit code publish would use
+  --keep              keep bundle files after their bundle is complete (default: wipe)
+  --settle SECONDS    a file is taken only when two looks this far apart agree on its size
+                      and time (default 2; 0 trusts the workstation's atomic rename)
+  --max-size BYTES    refuse bundles larger than BYTES (default 64 GiB)
 )";
 
 const std::vector<CommandSpec>& commands()
@@ -177,11 +245,22 @@ const std::vector<CommandSpec>& commands()
         {"init", {{"name", true}, {"outbox", true}, {"kdf", true}}, kInitHelp},
         {"identity", {}, kIdentityHelp},
         {"trust", {{"fingerprint", true}}, kTrustHelp},
-        {"account", {{"handle", true}, {"app-password-file", true}, {"service", true}}, kAccountHelp},
+        {"account",
+         {{"handle", true},
+          {"app-password-file", true},
+          {"token-file", true},
+          {"credentials-file", true},
+          {"service", true}},
+         kAccountHelp},
         {"verify", {{"max-size", true}}, kVerifyHelp},
         {"publish", {{"keep", false}, {"receipt", true}, {"max-size", true}}, kPublishHelp},
         {"resume", {}, kResumeHelp},
+        {"suspend", {{"reason", true}}, kSuspendHelp},
+        {"watch",
+         {{"interval", true}, {"once", false}, {"keep", false}, {"settle", true}, {"max-size", true}},
+         kWatchHelp},
         {"status", {}, kStatusHelp},
+        {"profile", {{"days", true}}, kProfileHelp},
     };
     return kCommands;
 }

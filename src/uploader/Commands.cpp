@@ -312,8 +312,9 @@ ExitCode runStatus(const Context& ctx)
               << label("home") << home.layout().root.string() << "\n"
               << label("outbox") << home.outbox().string() << "\n"
               << label("bundles") << counts(*bundleCounts) << "\n"
-              << label("targets") << counts(*targetCounts) << "\n"
-              << "trusted workstations: " << workstations->size() << "\n";
+              << label("targets") << counts(*targetCounts) << "\n";
+    printServiceStatus(ledger, ctx.clock->now());
+    std::cout << "trusted workstations: " << workstations->size() << "\n";
     for (const auto& w : *workstations)
         std::cout << "  " << w.name << "  " << w.fingerprint << "  policy version " << w.policyVersion
                   << "  high-water " << (w.highWater ? std::to_string(*w.highWater) : std::string("none")) << "\n";

@@ -3,13 +3,16 @@
 
 #include "postern/crypto/SecureBuffer.h"
 #include "postern/uploader/ExitCode.h"
+#include "postern/uploader/PublishService.h"
 #include "postern/uploader/UploaderHome.h"
 #include "postern/util/Clock.h"
 
 #include "CommandLine.h"
 
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace postern::uploader::cli {
 
@@ -31,6 +34,10 @@ struct Context
 [[nodiscard]] ExitCode runPublish(const Context& ctx);
 [[nodiscard]] ExitCode runResume(const Context& ctx);
 [[nodiscard]] ExitCode runStatus(const Context& ctx);
+[[nodiscard]] ExitCode runSuspend(const Context& ctx);
+[[nodiscard]] ExitCode runWatch(const Context& ctx);
+/** runProfile is `profile export FILE` (ProfileCommands.cpp). */
+[[nodiscard]] ExitCode runProfile(const Context& ctx);
 
 /** printError writes `postern-uploader: <message>` and, if given, a hint line, to stderr. */
 void printError(std::string_view message, std::string_view hint = {});
@@ -50,5 +57,23 @@ failWith(const Error& error, std::optional<ExitCode> code = std::nullopt, std::s
 [[nodiscard]] std::optional<ExitCode> unlockKeys(const Context& ctx, UploaderHome& home, bool box, bool sign);
 /** hintFor suggests what to do about an error, or "" when the message says it all. */
 [[nodiscard]] std::string hintFor(Errc code);
+
+// -- shared by publish, resume and watch (PublishCommands.cpp, ServiceCommands.cpp) --------------
+
+/** printPublishReport prints what publish did (the same for `publish` and each `watch` bundle). */
+[[nodiscard]] ExitCode printPublishReport(const PublishReport& report, bool keep);
+/** printResumed prints the bundles a resume pass touched (bundles only waiting are skipped). */
+void printResumed(const std::vector<BundleProgress>& bundles);
+/** installNetworkAdapters sets the platform adapters on `service`; keep the owner alive while it runs. */
+[[nodiscard]] std::shared_ptr<void>
+installNetworkAdapters(UploaderHome& home, const Clock& clock, PublishService& service);
+/**
+ * liftSuspension clears the suspension flag (without the home lock, so it reaches a running
+ * watch), prints who suspended and when, and records the event. `lifted` tells whether there
+ * was one. Returns an exit code when the home cannot be opened.
+ */
+[[nodiscard]] std::optional<ExitCode> liftSuspension(const Context& ctx, bool& lifted);
+/** printServiceStatus prints the suspension flag and every pending target with its due time. */
+void printServiceStatus(Ledger& ledger, std::int64_t now);
 
 } // namespace postern::uploader::cli

@@ -6,6 +6,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QHostAddress>
+#include <QHttpMultiPart>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -48,6 +49,126 @@ bool loopbackHost(const QString& host)
         return true;
     QHostAddress address;
     return address.setAddress(host) && address.isLoopback();
+}
+
+/**
+ * FileSlice exposes one byte range of a file as a random-access device, so QNAM streams a
+ * chunk of a video (or a multipart file part) from disk without reading it into memory.
+ */
+class FileSlice final : public QIODevice
+{
+public:
+    FileSlice(const FileRange& range, QObject* parent = nullptr) : QIODevice(parent), m_range(range) {}
+
+    Status openSlice()
+    {
+        m_file.setFileName(QString::fromStdString(m_range.path.string()));
+        if (!m_file.open(QIODevice::ReadOnly))
+            return fail(Errc::Io,
+                        "cannot open " + m_range.path.string() + " to send it: " + m_file.errorString().toStdString());
+        const auto total = static_cast<std::uint64_t>(m_file.size());
+        if (m_range.offset > total || (m_range.length && *m_range.length > total - m_range.offset))
+            return fail(Errc::Internal, "the byte range to send lies outside " + m_range.path.string());
+        m_length = static_cast<qint64>(m_range.length ? *m_range.length : total - m_range.offset);
+        if (!m_file.seek(static_cast<qint64>(m_range.offset)))
+            return fail(Errc::Io, "cannot seek in " + m_range.path.string());
+        QIODevice::open(QIODevice::ReadOnly);
+        return {};
+    }
+    [[nodiscard]] qint64 size() const override { return m_length; }
+    [[nodiscard]] bool isSequential() const override { return false; }
+    bool seek(qint64 pos) override
+    {
+        if (pos < 0 || pos > m_length || !m_file.seek(static_cast<qint64>(m_range.offset) + pos))
+            return false;
+        return QIODevice::seek(pos);
+    }
+
+protected:
+    qint64 readData(char* data, qint64 maxSize) override
+    {
+        const qint64 left = m_length - pos();
+        if (left <= 0)
+            return 0;
+        return m_file.read(data, std::min(maxSize, left));
+    }
+    qint64 writeData(const char*, qint64) override { return -1; }
+
+private:
+    FileRange m_range;
+    QFile m_file;
+    qint64 m_length = 0;
+};
+
+/**
+ * OnceBody is an in-memory request body that Qt cannot rewind (sequential, sent unbuffered).
+ * Qt 6.4 silently sends a request again when its connection closes before the answer
+ * (QHttpNetworkConnectionChannel::handleUnexpectedEOF; later Qt versions check that the
+ * method is idempotent first). For a POST that creates a post that is a duplicate behind the
+ * adapter's back; with a body that cannot be reset Qt fails the reply (ContentReSendError)
+ * instead, and the adapter decides. Adapters repeat safe requests themselves (sendSafe).
+ */
+class OnceBody final : public QIODevice
+{
+public:
+    explicit OnceBody(QByteArray data) : m_data(std::move(data)) {}
+    [[nodiscard]] bool isSequential() const override { return true; }
+    bool seek(qint64) override { return false; } // quietly: this is how Qt learns it cannot re-send
+    [[nodiscard]] qint64 bytesAvailable() const override
+    {
+        return static_cast<qint64>(m_data.size()) - m_read + QIODevice::bytesAvailable();
+    }
+
+protected:
+    qint64 readData(char* data, qint64 maxSize) override
+    {
+        const qint64 n = std::min(maxSize, static_cast<qint64>(m_data.size()) - m_read);
+        if (n <= 0)
+            return 0;
+        std::copy_n(m_data.constData() + m_read, n, data);
+        m_read += n;
+        return n;
+    }
+    qint64 writeData(const char*, qint64) override { return -1; }
+
+private:
+    QByteArray m_data;
+    qint64 m_read = 0;
+};
+
+QByteArray quoted(const std::string& text)
+{
+    std::string out;
+    for (const char c : text) {
+        if (c == '"' || c == '\\' || c == '\r' || c == '\n')
+            out.push_back('_'); // names are ours (field names, spool names): never need escaping
+        else
+            out.push_back(c);
+    }
+    return QByteArray::fromStdString("\"" + out + "\"");
+}
+
+/** buildForm makes the multipart body; file parts stream through FileSlice devices it owns. */
+Result<QHttpMultiPart*> buildForm(const std::vector<FormPart>& parts)
+{
+    auto form = std::make_unique<QHttpMultiPart>(QHttpMultiPart::FormDataType);
+    for (const auto& p : parts) {
+        QHttpPart part;
+        QByteArray disposition = "form-data; name=" + quoted(p.name);
+        if (p.file) {
+            disposition += "; filename=" + quoted(p.filename.empty() ? std::string("file") : p.filename);
+            part.setHeader(QNetworkRequest::ContentTypeHeader,
+                           QString::fromStdString(p.contentType.empty() ? "application/octet-stream" : p.contentType));
+            auto* slice = new FileSlice(*p.file, form.get());
+            POSTERN_TRY(slice->openSlice());
+            part.setBodyDevice(slice);
+        } else {
+            part.setBody(QByteArray::fromStdString(p.value));
+        }
+        part.setHeader(QNetworkRequest::ContentDispositionHeader, disposition);
+        form->append(part);
+    }
+    return form.release();
 }
 
 } // namespace
@@ -126,23 +247,39 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& r)
     for (const auto& [name, value] : r.headers)
         request.setRawHeader(QByteArray::fromStdString(name), QByteArray::fromStdString(value));
 
-    QFile file;
-    QNetworkReply* reply = nullptr;
-    if (r.method == "GET") {
-        reply = m_impl->manager.get(request);
-    } else if (r.method == "POST") {
-        if (r.bodyFile) {
-            file.setFileName(QString::fromStdString(r.bodyFile->string()));
-            if (!file.open(QIODevice::ReadOnly))
-                return fail(Errc::Io,
-                            "cannot open " + r.bodyFile->string() + " to send it: " + file.errorString().toStdString());
-            request.setHeader(QNetworkRequest::ContentLengthHeader, QVariant::fromValue(file.size()));
-            reply = m_impl->manager.post(request, &file); // QNAM reads the file as it sends
-        } else {
-            reply = m_impl->manager.post(request, QByteArray::fromStdString(r.body));
-        }
-    } else {
+    static const std::vector<std::string> kMethods{"GET", "POST", "PUT", "DELETE"};
+    if (std::find(kMethods.begin(), kMethods.end(), r.method) == kMethods.end())
         return fail(Errc::InvalidArgument, "unsupported HTTP method " + r.method);
+    const int bodies = (r.body.empty() ? 0 : 1) + (r.bodyFile ? 1 : 0) + (r.form.empty() ? 0 : 1);
+    if (bodies > 1)
+        return fail(Errc::Internal, "an HTTP request has more than one kind of body");
+    std::unique_ptr<QHttpMultiPart> form;
+    std::unique_ptr<FileSlice> slice;
+    std::unique_ptr<OnceBody> once;
+    QNetworkReply* reply = nullptr;
+    if (!r.form.empty()) {
+        POSTERN_ASSIGN(made, buildForm(r.form));
+        form.reset(made);
+        reply = m_impl->manager.sendCustomRequest(request, QByteArray::fromStdString(r.method), form.get());
+    } else if (r.bodyFile) {
+        slice = std::make_unique<FileSlice>(*r.bodyFile);
+        POSTERN_TRY(slice->openSlice());
+        request.setHeader(QNetworkRequest::ContentLengthHeader, QVariant::fromValue(slice->size()));
+        reply = m_impl->manager.sendCustomRequest(request, QByteArray::fromStdString(r.method), slice.get());
+    } else if (r.method == "GET" || (r.method == "DELETE" && r.body.empty())) {
+        reply = m_impl->manager.sendCustomRequest(request, QByteArray::fromStdString(r.method));
+    } else if (!r.body.empty()) {
+        // Never re-sent by Qt itself (see OnceBody): the caller sees the lost answer.
+        once = std::make_unique<OnceBody>(QByteArray::fromStdString(r.body));
+        once->open(QIODevice::ReadOnly);
+        request.setHeader(QNetworkRequest::ContentLengthHeader,
+                          QVariant::fromValue(static_cast<qint64>(r.body.size())));
+        request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+        reply = m_impl->manager.sendCustomRequest(request, QByteArray::fromStdString(r.method), once.get());
+    } else {
+        reply = m_impl->manager.sendCustomRequest(request,
+                                                  QByteArray::fromStdString(r.method),
+                                                  QByteArray::fromStdString(r.body));
     }
 
     QByteArray body;

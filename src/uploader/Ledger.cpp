@@ -108,9 +108,25 @@ CREATE TABLE accounts(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 3: scheduling, encryption at rest and suspension. `due_at` is the post's schedule
+// (0 = on arrival): a claimed target waits until then. `manifest_sealed` holds the manifest
+// sealed under the at-rest key (SpoolCrypto.h); rows written before it keep their plaintext
+// `manifest`. `suspension` has at most one row: while it exists nothing is published.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE bundles ADD COLUMN manifest_sealed BLOB;
+ALTER TABLE targets ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX targets_by_due ON targets(due_at) WHERE state IN ('claimed', 'sent', 'unknown');
+CREATE TABLE suspension(
+    id INTEGER PRIMARY KEY CHECK(id = 1),
+    since INTEGER NOT NULL,
+    by_user TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
 const std::vector<SqliteMigration>& migrations()
 {
-    static const std::vector<SqliteMigration> kMigrations = {{1, kSchemaV1}, {2, kSchemaV2}};
+    static const std::vector<SqliteMigration> kMigrations = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
     return kMigrations;
 }
 

@@ -7,7 +7,8 @@ namespace postern::uploader {
 namespace {
 
 constexpr std::string_view kBundleColumns = "bundle_id, workstation, sequence, created, expires, received_at, "
-                                            "policy_version, manifest, state, receipt_path, bundle_path, completed_at";
+                                            "policy_version, manifest, state, receipt_path, bundle_path, completed_at, "
+                                            "manifest_sealed";
 
 Result<bundle::BundleId> idFromHex(std::string_view hex)
 {
@@ -36,6 +37,8 @@ Result<BundleRecord> readBundleRow(const SqliteStatement& st)
     r.bundlePath = st.columnText(10);
     if (!st.columnIsNull(11))
         r.completedAt = st.columnInt(11);
+    if (!st.columnIsNull(12))
+        r.manifestSealed = st.columnBlob(12);
     return r;
 }
 
@@ -65,7 +68,7 @@ Status Ledger::addBundle(const BundleRecord& r)
 {
     POSTERN_ASSIGN(st,
                    m_db.prepare("INSERT INTO bundles(" + std::string(kBundleColumns)
-                                + ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"));
+                                + ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)"));
     st.bind(1, toHex(r.id))
         .bindBlob(2, r.workstation)
         .bind(3, static_cast<std::int64_t>(r.sequence))
@@ -77,6 +80,10 @@ Status Ledger::addBundle(const BundleRecord& r)
         .bind(9, bundleStateName(r.state))
         .bind(10, r.receiptPath)
         .bind(11, r.bundlePath);
+    if (r.manifestSealed.empty())
+        st.bindNull(12);
+    else
+        st.bindBlob(12, r.manifestSealed);
     return st.run();
 }
 
@@ -104,7 +111,7 @@ Result<std::vector<BundleRecord>> Ledger::recentBundles(std::size_t limit)
     // The manifest column can be megabytes; status does not need it.
     POSTERN_ASSIGN(st,
                    m_db.prepare("SELECT bundle_id, workstation, sequence, created, expires, received_at, "
-                                "policy_version, '', state, receipt_path, bundle_path, completed_at "
+                                "policy_version, '', state, receipt_path, bundle_path, completed_at, NULL "
                                 "FROM bundles ORDER BY received_at DESC, rowid DESC LIMIT ?"));
     st.bind(1, static_cast<std::int64_t>(limit));
     return readBundles(st);
@@ -126,8 +133,8 @@ Status Ledger::addTarget(const TargetRecord& r)
 {
     POSTERN_ASSIGN(st,
                    m_db.prepare("INSERT INTO targets(bundle_id, post_index, channel_index, post_id, version, "
-                                "channel, state, platform_id, url, reason, updated_at) "
-                                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                "channel, state, platform_id, url, reason, updated_at, due_at) "
+                                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     st.bind(1, toHex(r.bundleId))
         .bind(2, static_cast<std::int64_t>(r.postIndex))
         .bind(3, static_cast<std::int64_t>(r.channelIndex))
@@ -138,7 +145,8 @@ Status Ledger::addTarget(const TargetRecord& r)
         .bind(8, r.platformId)
         .bind(9, r.url)
         .bind(10, r.reason)
-        .bind(11, r.updatedAt);
+        .bind(11, r.updatedAt)
+        .bind(12, r.dueAt);
     return st.run();
 }
 
@@ -146,7 +154,7 @@ Result<std::vector<TargetRecord>> Ledger::targets(const bundle::BundleId& id)
 {
     POSTERN_ASSIGN(st,
                    m_db.prepare("SELECT post_index, channel_index, post_id, version, channel, state, platform_id, "
-                                "url, reason, updated_at, idempotency_key FROM targets WHERE bundle_id = ? "
+                                "url, reason, updated_at, idempotency_key, due_at FROM targets WHERE bundle_id = ? "
                                 "ORDER BY post_index, channel_index"));
     st.bind(1, toHex(id));
     std::vector<TargetRecord> out;
@@ -168,6 +176,7 @@ Result<std::vector<TargetRecord>> Ledger::targets(const bundle::BundleId& id)
         r.reason = st.columnText(8);
         r.updatedAt = st.columnInt(9);
         r.idempotencyKey = st.columnText(10);
+        r.dueAt = st.columnInt(11);
         out.push_back(std::move(r));
     }
     return out;

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // verify, publish and resume: unlock the keys, call PublishService, print what it did.
 #include "postern/uploader/BlueskyAdapter.h"
+#include "postern/uploader/MastodonAdapter.h"
 #include "postern/uploader/PublishService.h"
+#include "postern/uploader/TikTokAdapter.h"
+#include "postern/uploader/XAdapter.h"
 
 #include "Commands.h"
 
@@ -78,6 +81,10 @@ void printProgress(const BundleProgress& p)
             detail += " (found published by an interrupted run)";
         if (!t.pendingError.empty())
             detail = "not published yet: " + t.pendingError;
+        if (t.scheduledFor != 0)
+            detail = "scheduled for " + formatUtc(t.scheduledFor) + " (kept sealed until then)";
+        if (t.held)
+            detail = "held: " + t.pendingError;
         std::cout << "  " << OutboxPublisher::folderName(r.postIndex, r.channelIndex) << "  " << std::left
                   << std::setw(32) << r.channel << " " << std::setw(8) << targetStateName(r.state) << " " << detail
                   << "\n";
@@ -97,12 +104,28 @@ std::size_t countState(const BundleProgress& p, TargetState state)
 /** reportProblems prints the stderr lines for a bundle that is not cleanly finished. */
 void reportProblems(const BundleProgress& p)
 {
-    if (p.anyPending()) {
-        const std::size_t pending = countState(p, TargetState::Claimed) + countState(p, TargetState::Sent)
-                                    + countState(p, TargetState::Unknown);
+    std::size_t scheduled = 0;
+    std::size_t held = 0;
+    for (const auto& t : p.targets) {
+        scheduled += t.scheduledFor != 0 ? 1 : 0;
+        held += t.held ? 1 : 0;
+    }
+    const std::size_t pending = countState(p, TargetState::Claimed) + countState(p, TargetState::Sent)
+                                + countState(p, TargetState::Unknown) - scheduled - held;
+    if (held > 0)
+        printError(std::to_string(held) + " target(s) of bundle " + toHex(p.id)
+                       + " were not published because publishing is suspended (or the uploader is stopping); "
+                         "they stay pending",
+                   "run `postern-uploader resume` when publishing may go on");
+    if (pending > 0) {
         printError(std::to_string(pending) + " target(s) of bundle " + toHex(p.id)
                        + " could not be published yet; no receipt was written",
                    "fix the problem shown above, then run `postern-uploader resume`");
+    } else if (held > 0) {
+        return;
+    } else if (scheduled > 0) {
+        std::cout << scheduled << " target(s) of bundle " << toHex(p.id) << " wait for their scheduled time (next "
+                  << formatUtc(p.nextDue()) << "); the receipt is written when all are published\n";
     } else if (!p.receiptError.empty()) {
         printError(p.receiptError);
     } else if (p.anyFailed()) {
@@ -112,14 +135,22 @@ void reportProblems(const BundleProgress& p)
     }
 }
 
+} // namespace
+
 void printResumed(const std::vector<BundleProgress>& bundles)
 {
     for (const auto& b : bundles) {
+        const bool attempted =
+            std::any_of(b.targets.begin(), b.targets.end(), [](const TargetReport& t) { return t.attempted; });
+        if (!attempted && !b.complete && !b.needsAttention())
+            continue; // only waiting for its schedule: `status` lists it
         std::cout << "resumed bundle " << toHex(b.id) << "\n";
         printProgress(b);
         reportProblems(b);
     }
 }
+
+namespace {
 
 ExitCode printRejection(const PublishReport& r)
 {
@@ -172,14 +203,27 @@ std::optional<ExitCode> prepareBundleCommand(const Context& ctx,
 struct NetworkAdapters
 {
     NetworkAdapters(UploaderHome& home, const Clock& clock)
-        : accounts(home.ledger(), home.layout().hostKey, clock), bluesky(accounts, http, clock)
+        : accounts(home.ledger(), home.layout().hostKey, clock),
+          bluesky(accounts, http, clock),
+          mastodon(accounts, http, clock),
+          tiktok(accounts, http, clock),
+          x(accounts, http, clock)
     {
     }
-    void install(PublishService& service) { service.setAdapter(domain::Platform::Bluesky, &bluesky); }
+    void install(PublishService& service)
+    {
+        service.setAdapter(domain::Platform::Bluesky, &bluesky);
+        service.setAdapter(domain::Platform::Mastodon, &mastodon);
+        service.setAdapter(domain::Platform::TikTok, &tiktok);
+        service.setAdapter(domain::Platform::X, &x);
+    }
 
     HttpClient http;
     AccountStore accounts;
     BlueskyAdapter bluesky;
+    MastodonAdapter mastodon;
+    TikTokAdapter tiktok;
+    XAdapter x;
 };
 
 } // namespace
@@ -190,7 +234,7 @@ ExitCode runVerify(const Context& ctx)
     std::uint64_t limit = 0;
     if (auto code = prepareBundleCommand(ctx, "verify BUNDLE [--max-size BYTES]", false, home, limit))
         return *code;
-    PublishService service(home, {ctx.clock, {}});
+    PublishService service(home, {ctx.clock, {}, {}});
     auto summary = service.verify(ctx.args.positionals[0], limit);
     if (!summary) {
         if (!isBundleRejection(summary.code()))
@@ -209,7 +253,7 @@ ExitCode runPublish(const Context& ctx)
     if (auto code =
             prepareBundleCommand(ctx, "publish BUNDLE [--keep] [--receipt FILE] [--max-size BYTES]", true, home, limit))
         return *code;
-    PublishService service(home, {ctx.clock, {}});
+    PublishService service(home, {ctx.clock, {}, {}});
     NetworkAdapters adapters(home, *ctx.clock);
     adapters.install(service);
     PublishRequest request;
@@ -221,27 +265,40 @@ ExitCode runPublish(const Context& ctx)
     auto report = service.publish(request);
     if (!report)
         return failWith(report.error());
-    printResumed(report->resumed);
-    if (report->rejection)
-        return printRejection(*report);
-    printSummary(*report->summary);
-    printProgress(report->progress);
-    if (report->bundleRemoved)
+    return printPublishReport(*report, request.keep);
+}
+
+ExitCode printPublishReport(const PublishReport& report, bool keep)
+{
+    printResumed(report.resumed);
+    if (report.rejection)
+        return printRejection(report);
+    printSummary(*report.summary);
+    printProgress(report.progress);
+    if (report.bundleRemoved)
         std::cout << row("bundle file") << "overwritten and removed\n";
-    else if (request.keep)
+    else if (keep)
         std::cout << row("bundle file") << "kept (--keep)\n";
     else
         std::cout << row("bundle file") << "kept until the bundle is complete\n";
-    std::cout << row("result") << countState(report->progress, TargetState::Done) << " published, "
-              << countState(report->progress, TargetState::Failed) << " failed, "
-              << (countState(report->progress, TargetState::Claimed) + countState(report->progress, TargetState::Sent)
-                  + countState(report->progress, TargetState::Unknown))
+    std::cout << row("result") << countState(report.progress, TargetState::Done) << " published, "
+              << countState(report.progress, TargetState::Failed) << " failed, "
+              << (countState(report.progress, TargetState::Claimed) + countState(report.progress, TargetState::Sent)
+                  + countState(report.progress, TargetState::Unknown))
               << " waiting\n";
-    reportProblems(report->progress);
-    if (!report->removeError.empty())
-        printError("the bundle was published but its file could not be wiped: " + report->removeError,
+    reportProblems(report.progress);
+    if (!report.removeError.empty())
+        printError("the bundle was published but its file could not be wiped: " + report.removeError,
                    "delete it by hand");
-    return report->exitCode();
+    return report.exitCode();
+}
+
+std::shared_ptr<void> installNetworkAdapters(UploaderHome& home, const Clock& clock, PublishService& service)
+{
+    // NetworkAdapters stays private to this file; watch gets it through an opaque owner.
+    auto adapters = std::make_shared<NetworkAdapters>(home, clock);
+    adapters->install(service);
+    return adapters;
 }
 
 ExitCode runResume(const Context& ctx)
@@ -250,17 +307,32 @@ ExitCode runResume(const Context& ctx)
         printError("usage: postern-uploader resume");
         return ExitCode::Usage;
     }
-    UploaderHome home;
-    if (auto code = openHome(ctx, home, true))
+    // The suspension is lifted first, without the home lock, so `resume` also restarts a
+    // running `watch` (which holds the lock and sees the flag gone at its next target).
+    bool lifted = false;
+    if (auto code = liftSuspension(ctx, lifted))
         return *code;
-    PublishService service(home, {ctx.clock, {}});
+    UploaderHome home;
+    if (auto s = home.open(ctx.home, true); !s) {
+        if (s.code() == Errc::InvalidState && lifted) {
+            std::cout << "another postern-uploader (watch) holds the home; it publishes the pending work at its "
+                         "next pass\n";
+            return ExitCode::Ok;
+        }
+        return failWith(s.error());
+    }
+    PublishService service(home, {ctx.clock, {}, {}});
     NetworkAdapters adapters(home, *ctx.clock);
     adapters.install(service);
     auto pending = service.hasPendingWork();
     if (!pending)
         return failWith(pending.error());
     if (!*pending) {
-        std::cout << "nothing to resume: every bundle is complete\n";
+        const auto next = home.ledger().nextDue(ctx.clock->now());
+        if (next && *next)
+            std::cout << "nothing is due yet; the next scheduled post is due at " << formatUtc(**next) << "\n";
+        else
+            std::cout << "nothing to resume: every bundle is complete\n";
         return ExitCode::Ok;
     }
     if (auto code = unlockKeys(ctx, home, false, true))

@@ -4,6 +4,7 @@
 #include "postern/uploader/PublishService.h"
 
 #include "postern/bundle/Receipt.h"
+#include "postern/uploader/SpoolCrypto.h"
 #include "postern/util/FileIO.h"
 
 #include <spdlog/spdlog.h>
@@ -72,6 +73,37 @@ fs::path PublishService::spoolDir(const bundle::BundleId& id) const
     return m_home.layout().spool / toHex(id);
 }
 
+Result<const crypto::SecureBuffer*> PublishService::atRestKey()
+{
+    if (!m_atRestKey) {
+        if (!m_home.signKey())
+            return fail(Errc::Internal, "the at-rest key needs the unlocked signing key");
+        POSTERN_ASSIGN(key, deriveAtRestKey(*m_home.signKey()));
+        m_atRestKey.emplace(std::move(key));
+    }
+    return &*m_atRestKey;
+}
+
+Result<std::string> PublishService::manifestText(const BundleRecord& record)
+{
+    if (record.manifestSealed.empty())
+        return record.manifest; // claimed before ledger v3, in plaintext
+    POSTERN_ASSIGN(key, atRestKey());
+    return openManifest(*key, record.id, record.manifestSealed);
+}
+
+Status PublishService::checkpoint()
+{
+    if (m_options.stopRequested && m_options.stopRequested())
+        return fail(Errc::Suspended, "the uploader is stopping; the rest is published by the next run");
+    POSTERN_ASSIGN(flag, m_home.ledger().suspension());
+    if (flag)
+        return fail(Errc::Suspended,
+                    "publishing is suspended since " + formatUtc(flag->since) + " by " + flag->by
+                        + (flag->reason.empty() ? std::string() : " (" + flag->reason + ")"));
+    return {};
+}
+
 Result<BundleSummary> PublishService::verify(const fs::path& bundlePath, std::uint64_t maxBundleBytes)
 {
     if (!m_home.boxKey() || !m_options.clock)
@@ -114,11 +146,13 @@ Result<PublishReport> PublishService::publish(const PublishRequest& request)
     options.now = m_options.clock->now();
     options.maxBundleBytes = request.maxBundleBytes;
 
-    // Media are spooled under a temporary name; DirectorySpool discards them on any failure.
+    // Media are spooled, sealed under the at-rest key as they stream out of the verifier,
+    // under a temporary name; SealedSpool discards them on any failure.
+    POSTERN_ASSIGN(key, atRestKey());
     const fs::path temp = m_home.layout().spool / randomName();
     POSTERN_TRY(ensurePrivateDirectory(temp));
     auto verified = [&]() {
-        bundle::DirectorySpool spool(temp);
+        SealedSpool spool(temp, *key);
         auto v = bundle::verifyBundle(source, makeEnvironment(m_home, trusted), options, &spool);
         if (v)
             spool.keep();
@@ -202,7 +236,10 @@ Status PublishService::claim(const bundle::VerifiedBundle& vb,
     b.expires = vb.header.expires;
     b.receivedAt = now;
     b.policyVersion = vb.policy.policy.version;
-    b.manifest = vb.manifest.serialize();
+    // Sealed at rest: a scheduled post may wait here for days (SpoolCrypto.h).
+    POSTERN_ASSIGN(key, atRestKey());
+    POSTERN_ASSIGN(sealed, sealManifest(*key, vb.header.bundleId, vb.manifest.serialize()));
+    b.manifestSealed = std::move(sealed);
     b.state = BundleState::Publishing;
     b.receiptPath = receiptPath.string();
     b.bundlePath = bundlePath.string();
@@ -237,6 +274,7 @@ Status PublishService::claim(const bundle::VerifiedBundle& vb,
             t.channel = content.channels[j].channel.str();
             t.state = TargetState::Claimed;
             t.updatedAt = now;
+            t.dueAt = content.schedule; // 0, or a time in the past: due at once
             POSTERN_TRY(ledger.addTarget(t));
             ++targets;
         }

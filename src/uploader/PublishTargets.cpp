@@ -4,6 +4,7 @@
 // exactly the same path.
 #include "postern/bundle/Receipt.h"
 #include "postern/uploader/PublishService.h"
+#include "postern/uploader/SpoolCrypto.h"
 #include "postern/util/FileIO.h"
 
 #include <spdlog/spdlog.h>
@@ -26,11 +27,43 @@ bool BundleProgress::anyPending() const
     return std::any_of(targets.begin(), targets.end(), [](const TargetReport& t) { return isPending(t.record.state); });
 }
 
+bool BundleProgress::anyScheduled() const
+{
+    return std::any_of(targets.begin(), targets.end(), [](const TargetReport& t) { return t.scheduledFor != 0; });
+}
+
+bool BundleProgress::anyHeld() const
+{
+    return std::any_of(targets.begin(), targets.end(), [](const TargetReport& t) { return t.held; });
+}
+
+std::int64_t BundleProgress::nextDue() const
+{
+    std::int64_t next = 0;
+    for (const auto& t : targets) {
+        if (t.scheduledFor != 0 && (next == 0 || t.scheduledFor < next))
+            next = t.scheduledFor;
+    }
+    return next;
+}
+
+bool BundleProgress::needsAttention() const
+{
+    if (complete)
+        return false;
+    const bool waitingOnly = std::all_of(targets.begin(), targets.end(), [](const TargetReport& t) {
+        return !isPending(t.record.state) || t.scheduledFor != 0;
+    });
+    // Every pending target waits for its time: nothing is wrong. No pending target at all but
+    // not complete: the receipt could not be written.
+    return !waitingOnly || !anyPending();
+}
+
 ExitCode PublishReport::exitCode() const
 {
     if (rejection)
         return exitCodeFor(rejection->code);
-    if (!progress.complete || progress.anyPending())
+    if (progress.needsAttention())
         return ExitCode::Environment;
     return progress.anyFailed() ? ExitCode::SomeFailed : ExitCode::Ok;
 }
@@ -39,7 +72,7 @@ ExitCode ResumeReport::exitCode() const
 {
     bool failed = false;
     for (const auto& b : bundles) {
-        if (!b.complete || b.anyPending())
+        if (b.needsAttention())
             return ExitCode::Environment;
         failed = failed || b.anyFailed();
     }
@@ -48,8 +81,8 @@ ExitCode ResumeReport::exitCode() const
 
 Result<bool> PublishService::hasPendingWork()
 {
-    POSTERN_ASSIGN(pending, m_home.ledger().countPending());
-    return pending > 0;
+    POSTERN_ASSIGN(due, m_home.ledger().countDue(m_options.clock->now()));
+    return due > 0;
 }
 
 Result<ResumeReport> PublishService::resume()
@@ -75,7 +108,8 @@ Result<BundleProgress> PublishService::processBundle(const BundleRecord& record)
     progress.receiptPath = record.receiptPath;
     // The ledger's manifest passed verification when it was stored; parsing it again only
     // rebuilds the structures (it is local data now, written by this program).
-    POSTERN_ASSIGN(manifest, bundle::parseManifest(record.manifest));
+    POSTERN_ASSIGN(text, manifestText(record));
+    POSTERN_ASSIGN(manifest, bundle::parseManifest(text));
     POSTERN_ASSIGN(policyText, ledger.policyText(record.workstation, record.policyVersion));
     if (!policyText)
         return fail(Errc::Internal,
@@ -83,11 +117,25 @@ Result<BundleProgress> PublishService::processBundle(const BundleRecord& record)
                         + " is missing from the ledger");
     POSTERN_ASSIGN(policy, domain::readPolicyFile(*policyText));
     POSTERN_ASSIGN(targets, ledger.targets(record.id));
+    const std::int64_t now = m_options.clock->now();
     for (const auto& t : targets) {
         TargetReport report;
         report.record = t;
-        if (isPending(t.state))
-            POSTERN_TRY(publishTarget(record, manifest, policy.policy, report));
+        if (isPending(t.state)) {
+            if (t.dueAt > now) {
+                report.scheduledFor = t.dueAt; // stays claimed, sealed at rest, until then
+            } else if (auto held = checkpoint(); !held) {
+                // Checked before every target: a suspend landing from another process stops
+                // the run here, with everything not yet attempted still pending.
+                if (held.code() != Errc::Suspended)
+                    return std::move(held).error();
+                report.held = true;
+                report.pendingError = held.error().message;
+            } else {
+                report.attempted = true;
+                POSTERN_TRY(publishTarget(record, manifest, policy.policy, report));
+            }
+        }
         progress.targets.push_back(std::move(report));
     }
     if (progress.anyPending())
@@ -104,7 +152,8 @@ Result<BundleProgress> PublishService::processBundle(const BundleRecord& record)
 Result<TargetContent> PublishService::targetContent(const BundleRecord& record,
                                                     const bundle::Manifest& manifest,
                                                     const domain::Policy& policy,
-                                                    const TargetRecord& t) const
+                                                    const TargetRecord& t,
+                                                    std::vector<bundle::MediaEntry>& entries) const
 {
     if (t.postIndex >= manifest.posts.size() || t.channelIndex >= manifest.posts[t.postIndex].content.channels.size())
         return fail(Errc::Internal,
@@ -152,6 +201,7 @@ Result<TargetContent> PublishService::targetContent(const BundleRecord& record,
             return fail(Errc::Internal, "a media file of post " + c.postId + " is missing from the media table");
         const auto index = static_cast<std::size_t>(it - manifest.media.begin());
         c.media.push_back({spool.pathFor(index), m.mime, m.alt, m.size});
+        entries.push_back(*it);
     }
     return c;
 }
@@ -170,19 +220,34 @@ Status PublishService::publishTarget(const BundleRecord& record,
         outcome.reason = "no publishing adapter for " + std::string(domain::platformName(channel.platform))
                          + " yet; the post was not published";
     } else {
-        POSTERN_ASSIGN(content, targetContent(record, manifest, policy, t));
+        std::vector<bundle::MediaEntry> entries;
+        POSTERN_ASSIGN(content, targetContent(record, manifest, policy, t, entries));
         bool sentStep = false; // AfterResponse exists only for adapters that used the sent step
         content.markSent = [&sentStep, inner = content.markSent](const std::string& key) {
             sentStep = true;
             return inner(key);
         };
+        content.checkpoint = [this]() { return checkpoint(); };
+        // Sealed media are opened into a private folder for this one call and wiped when it
+        // returns, whatever the outcome: adapters read TargetMedia::spoolPath as plain files.
+        PlainMediaDir plain;
+        if (auto s = openMedia(record, entries, content, plain); !s) {
+            report.pendingError = s.error().what();
+            spdlog::warn("bundle {} target {}: {}",
+                         toHex(record.id),
+                         OutboxPublisher::folderName(t.postIndex, t.channelIndex),
+                         report.pendingError);
+            return {};
+        }
         auto published = adapter->second->publish(content);
+        plain.wipe();
         if (!published && published.code() == Errc::Cancelled)
             return std::move(published).error(); // the test hook "killed" us inside the adapter
         if (!published) {
             // Not published, safe to retry: the target stays pending for resume (which, for a
             // target already sent, asks the platform before anything else).
             report.pendingError = published.error().what();
+            report.held = published.code() == Errc::Suspended; // stopped at an adapter checkpoint
             spdlog::info("bundle {} target {}: not published yet: {}",
                          toHex(record.id),
                          OutboxPublisher::folderName(t.postIndex, t.channelIndex),
@@ -286,6 +351,23 @@ Status PublishService::finishBundle(const BundleRecord& record, BundleProgress& 
     return {};
 }
 
+Status PublishService::openMedia(const BundleRecord& record,
+                                 const std::vector<bundle::MediaEntry>& entries,
+                                 TargetContent& content,
+                                 PlainMediaDir& plain)
+{
+    if (record.manifestSealed.empty() || content.media.empty())
+        return {}; // claimed before ledger v3: the spool holds plaintext
+    POSTERN_ASSIGN(key, atRestKey());
+    POSTERN_TRY(plain.create(m_home.layout().spool));
+    for (std::size_t k = 0; k < content.media.size(); ++k) {
+        const fs::path out = plain.path() / ("media-" + std::to_string(k));
+        POSTERN_TRY(openSealedMedia(*key, content.media[k].spoolPath, entries[k], out));
+        content.media[k].spoolPath = out;
+    }
+    return {};
+}
+
 void PublishService::cleanSpool()
 {
     // Runs with the home lock held, so no other process owns anything in spool/.
@@ -293,6 +375,11 @@ void PublishService::cleanSpool()
     std::vector<fs::path> doomed;
     for (const auto& entry : fs::directory_iterator(m_home.layout().spool, ec)) {
         const std::string name = entry.path().filename().string();
+        if (name.rfind(PlainMediaDir::kPrefix, 0) == 0) {
+            // Decrypted media left by a crash during an upload: overwrite before removing.
+            PlainMediaDir::wipeDirectory(entry.path());
+            continue;
+        }
         if (name.rfind(".tmp-", 0) == 0) {
             doomed.push_back(entry.path());
             continue;

@@ -4,6 +4,7 @@
 // is done by postern_uploader_core.
 #include "postern/crypto/Crypto.h"
 #include "postern/uploader/UploaderHome.h"
+#include "postern/util/FileIO.h"
 #include "postern/util/Log.h"
 #include "postern/util/Process.h"
 
@@ -13,6 +14,8 @@
 #include <QCoreApplication>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 using namespace postern;
@@ -49,16 +52,6 @@ int main(int argc, char* argv[])
         return exitStatus(ctx.args.command.empty() && !ctx.args.has("help") ? ExitCode::Usage : ExitCode::Ok);
     }
 
-    LogOptions log;
-    if (const auto* level = ctx.args.value("log-level"))
-        log.level = *level;
-    if (const auto* file = ctx.args.value("log-file"))
-        log.file = *file;
-    if (auto s = initLogging("postern-uploader", log); !s) {
-        cli::printError(s.error().message);
-        return exitStatus(s.code() == Errc::InvalidArgument ? ExitCode::Usage : ExitCode::Environment);
-    }
-
     if (const auto* given = ctx.args.value("home")) {
         ctx.home = *given;
     } else {
@@ -69,8 +62,38 @@ int main(int argc, char* argv[])
         }
         ctx.home = *home;
     }
-    if (const auto* file = ctx.args.value("passphrase-file"))
+    if (const auto* file = ctx.args.value("passphrase-file")) {
         ctx.passphraseFile = *file;
+    } else if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY"); creds && *creds) {
+        // systemd's LoadCredential=passphrase:... puts the passphrase in a private, read-only
+        // file for this service only; an explicit --passphrase-file still wins.
+        const std::filesystem::path credential = std::filesystem::path(creds) / "passphrase";
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(credential, ec))
+            ctx.passphraseFile = credential;
+    }
+
+    // Logs rotate at 10 MiB, 5 files. The service (`watch`) logs at info to <home>/log/ by
+    // default, so an unattended host keeps a record without extra flags. Log lines name
+    // bundles and posts by id, never a text, token, password or passphrase.
+    const bool service = ctx.args.command == "watch";
+    LogOptions log;
+    log.maxFileBytes = 10u << 20;
+    log.maxFiles = 5;
+    if (const auto* level = ctx.args.value("log-level"))
+        log.level = *level;
+    else if (service)
+        log.level = "info";
+    if (const auto* file = ctx.args.value("log-file")) {
+        log.file = *file;
+    } else if (std::error_code ec; service && std::filesystem::is_directory(ctx.home, ec)) {
+        if (ensurePrivateDirectory(ctx.home / "log"))
+            log.file = ctx.home / "log" / "postern-uploader.log";
+    }
+    if (auto s = initLogging("postern-uploader", log); !s) {
+        cli::printError(s.error().message);
+        return exitStatus(s.code() == Errc::InvalidArgument ? ExitCode::Usage : ExitCode::Environment);
+    }
     const SystemClock clock;
     ctx.clock = &clock;
     // Qt Network's event loops need an application object; no GUI, no platform plugin.
@@ -94,6 +117,12 @@ int main(int argc, char* argv[])
         code = cli::runResume(ctx);
     else if (c == "status")
         code = cli::runStatus(ctx);
+    else if (c == "suspend")
+        code = cli::runSuspend(ctx);
+    else if (c == "watch")
+        code = cli::runWatch(ctx);
+    else if (c == "profile")
+        code = cli::runProfile(ctx);
     std::cout.flush();
     return exitStatus(code);
 }

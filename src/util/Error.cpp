@@ -136,6 +136,8 @@ std::string_view errcName(Errc code) noexcept
         return "publish-failed";
     case Errc::Suspended:
         return "suspended";
+    case Errc::RateLimited:
+        return "rate-limited";
     }
     return "unknown";
 }

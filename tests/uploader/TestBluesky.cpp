@@ -171,15 +171,15 @@ TEST_CASE("account secrets are sealed under the host key and bound to their chan
 
     auto loaded = accounts.load("bluesky:press.example.org").value().value();
     CHECK(loaded.secrets.password == password);
-    CHECK(loaded.secrets.accessJwt.empty());
-    loaded.secrets.accessJwt = "access";
-    loaded.secrets.refreshJwt = "refresh";
+    CHECK(loaded.secrets.accessToken.empty());
+    loaded.secrets.accessToken = "access";
+    loaded.secrets.refreshToken = "refresh";
     loaded.secrets.did = "did:plc:abc";
     REQUIRE(accounts.saveSecrets("bluesky:press.example.org", loaded.secrets));
     f.restart();
     AccountStore reopened(f.home->ledger(), f.home->layout().hostKey, f.clock);
     auto again = reopened.load("bluesky:press.example.org").value().value();
-    CHECK(again.secrets.refreshJwt == "refresh");
+    CHECK(again.secrets.refreshToken == "refresh");
     CHECK(again.secrets.did == "did:plc:abc");
 
     // A row copied onto another channel does not open.

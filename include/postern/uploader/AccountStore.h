@@ -13,16 +13,30 @@
 namespace postern::uploader {
 
 /**
- * AccountSecrets are what an account needs to talk to its platform: the app password (only
- * to create a session) and the cached session. They are never logged and are wiped when the
- * object goes away.
+ * AccountSecrets are what an account needs to talk to its platform. Which fields a platform
+ * uses (docs/uploader.md, "Accounts"):
+ *
+ *  - Bluesky: password (an app password, only to create a session), did, and the cached
+ *    session's access and refresh tokens;
+ *  - Mastodon: accessToken (a long-lived user token with write:statuses and write:media);
+ *  - TikTok: clientId (client_key), clientSecret, accessToken and refreshToken with their
+ *    expiry times, userId (open_id); a refresh rotates the refresh token;
+ *  - X: clientId (OAuth 2.0 client id), clientSecret (empty for a public client),
+ *    accessToken and refreshToken with expiry times, userId.
+ *
+ * They are never logged and are wiped when the object goes away.
  */
 struct AccountSecrets
 {
     std::string password;
-    std::string did;        ///< the account's DID, learnt from createSession
-    std::string accessJwt;  ///< empty: no cached session
-    std::string refreshJwt; ///< empty: no cached session
+    std::string did;                 ///< Bluesky: the account's DID, learnt from createSession
+    std::string accessToken;         ///< empty: no cached session / token
+    std::string refreshToken;        ///< empty: none
+    std::string clientId;            ///< OAuth client id (TikTok client_key, X client id)
+    std::string clientSecret;        ///< OAuth client secret (empty for a public X client)
+    std::string userId;              ///< the platform's id of the account (TikTok open_id, X user id)
+    std::int64_t accessExpires = 0;  ///< seconds since 1970; 0 = unknown or never
+    std::int64_t refreshExpires = 0; ///< seconds since 1970; 0 = unknown or never
 
     AccountSecrets() = default;
     AccountSecrets(const AccountSecrets&) = default;
@@ -60,6 +74,11 @@ public:
                              const std::string& handle,
                              const std::string& service,
                              const crypto::SecureBuffer& password);
+    /** add stores a new account with secrets already filled in (tokens from an OAuth grant). */
+    [[nodiscard]] Status add(const std::string& channel,
+                             const std::string& handle,
+                             const std::string& service,
+                             const AccountSecrets& secrets);
     /** list returns every account without opening any secret. */
     [[nodiscard]] Result<std::vector<AccountRecord>> list();
     [[nodiscard]] Status remove(const std::string& channel);

@@ -69,7 +69,6 @@ private:
                                            const std::string& rkey,
                                            const std::string& what,
                                            bool answered);
-    void wait(std::chrono::milliseconds d) const;
 
     AccountStore& m_accounts;
     HttpClient& m_http;

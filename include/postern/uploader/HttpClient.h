@@ -15,16 +15,38 @@
 
 namespace postern::uploader {
 
-/** HttpRequest is one request; the body is either `body` or streamed from `bodyFile`. */
+/** FileRange is a byte range of a file, streamed as a body (e.g. one chunk of a video). */
+struct FileRange
+{
+    std::filesystem::path path;
+    std::uint64_t offset = 0;
+    std::optional<std::uint64_t> length; ///< nullopt: to the end of the file
+};
+
+/** FormPart is one part of a multipart/form-data body: a text value or (part of) a file. */
+struct FormPart
+{
+    std::string name;
+    std::string value;             ///< used when `file` is empty
+    std::optional<FileRange> file; ///< streamed from disk
+    std::string filename;          ///< sent for file parts (a name the uploader chose, never the author's)
+    std::string contentType;       ///< for file parts, e.g. image/png
+};
+
+/**
+ * HttpRequest is one request. The body is one of: `body` (in memory), `bodyFile` (a file or a
+ * byte range of one, streamed), or `form` (multipart/form-data, its file parts streamed).
+ */
 struct HttpRequest
 {
-    std::string method = "GET"; ///< GET or POST
+    std::string method = "GET"; ///< GET, POST, PUT or DELETE
     std::string url;            ///< https://..., or http:// to a loopback host only
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    std::optional<std::filesystem::path> bodyFile; ///< streamed from disk, never read whole
-    std::chrono::milliseconds timeout{60000};      ///< for the whole exchange
-    std::size_t maxResponseBytes = 1u << 20;       ///< a larger answer is abandoned (too-large)
+    std::optional<FileRange> bodyFile;        ///< streamed from disk, never read whole
+    std::vector<FormPart> form;               ///< non-empty: a multipart/form-data body
+    std::chrono::milliseconds timeout{60000}; ///< for the whole exchange
+    std::size_t maxResponseBytes = 1u << 20;  ///< a larger answer is abandoned (too-large)
 };
 
 /** HttpResponse is a complete answer (any status). Header names are lower case. */

@@ -79,6 +79,23 @@ public:
     /** countPending counts pending targets plus bundles not yet complete: the work left for `resume`. */
     [[nodiscard]] Result<std::int64_t> countPending();
 
+    // -- scheduling and suspension (LedgerSchedule.cpp) -----------------------------------------
+    /**
+     * countDue counts the work `resume` can do at `now`: pending targets whose due time has
+     * come, plus bundles still publishing with no pending target left (their receipt is due).
+     */
+    [[nodiscard]] Result<std::int64_t> countDue(std::int64_t now);
+    /** nextDue is the earliest due time after `now` of a target still waiting, if any. */
+    [[nodiscard]] Result<std::optional<std::int64_t>> nextDue(std::int64_t now);
+    /** pendingTargets lists every pending target of every bundle, by due time then bundle order. */
+    [[nodiscard]] Result<std::vector<TargetRecord>> pendingTargets();
+    /** suspension returns the suspension flag, or nullopt when publishing is allowed. */
+    [[nodiscard]] Result<std::optional<Suspension>> suspension();
+    /** suspend sets the flag; already-exists (changing nothing) if it is already set. */
+    [[nodiscard]] Status suspend(const Suspension& suspension);
+    /** lift clears the flag and returns what it was (nullopt if publishing was not suspended). */
+    [[nodiscard]] Result<std::optional<Suspension>> lift();
+
     // -- counts and events -------------------------------------------------------------------
     [[nodiscard]] Result<StateCounts> bundleCounts();
     [[nodiscard]] Result<StateCounts> targetCounts();

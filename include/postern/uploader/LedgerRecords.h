@@ -79,6 +79,12 @@ struct BundleRecord
     std::string receiptPath; ///< where the receipt goes (set at claim time)
     std::string bundlePath;  ///< where the bundle file was read from, for people
     std::optional<std::int64_t> completedAt;
+    /**
+     * manifestSealed (ledger v3) is the manifest sealed at rest (SpoolCrypto.h); when it is set,
+     * `manifest` is empty and the bundle's spool media are sealed too. Bundles claimed by an
+     * older uploader keep the plaintext `manifest` and plaintext spool files.
+     */
+    Bytes manifestSealed;
 };
 
 /** TargetRecord is one (post, channel) of an accepted bundle. */
@@ -96,6 +102,15 @@ struct TargetRecord
     std::string reason;
     std::int64_t updatedAt = 0;
     std::string idempotencyKey; ///< chosen by the adapter, recorded with `sent` (Bluesky: the rkey)
+    std::int64_t dueAt = 0;     ///< the post's schedule (seconds since 1970); 0 = on arrival
+};
+
+/** Suspension is the durable "publish nothing" flag set by `postern-uploader suspend`. */
+struct Suspension
+{
+    std::int64_t since = 0;
+    std::string by;     ///< the user who suspended (login name), for people
+    std::string reason; ///< free text from --reason; may be empty
 };
 
 /** AccountRecord is one platform account as the ledger stores it; `sealed` holds its secrets. */

@@ -4,6 +4,7 @@
 #include "postern/uploader/BundleSummary.h"
 #include "postern/uploader/ExitCode.h"
 #include "postern/uploader/OutboxPublisher.h"
+#include "postern/uploader/SpoolCrypto.h"
 #include "postern/uploader/UploaderHome.h"
 #include "postern/uploader/WorkstationTrust.h"
 
@@ -33,14 +34,23 @@ struct ServiceOptions
     const Clock* clock = nullptr; ///< required
     /** crashAt is a test hook: returning true makes the service stop at that point as if killed. */
     std::function<bool(CrashPoint)> crashAt;
+    /**
+     * stopRequested is polled before every target and at every adapter checkpoint (the watch
+     * loop sets it on SIGTERM/SIGINT): once true, nothing new is started and the pass returns
+     * with the remaining targets pending in the ledger.
+     */
+    std::function<bool()> stopRequested;
 };
 
 /** TargetReport is one target after a publishing pass. */
 struct TargetReport
 {
     TargetRecord record;
-    bool alreadyPresent = false; ///< found published by an interrupted earlier run
-    std::string pendingError;    ///< set when the attempt failed transiently; the target stays pending
+    bool alreadyPresent = false;   ///< found published by an interrupted earlier run
+    std::string pendingError;      ///< set when the attempt failed transiently; the target stays pending
+    std::int64_t scheduledFor = 0; ///< not attempted: the post is scheduled for this time (seconds since 1970)
+    bool held = false;             ///< not attempted: publishing is suspended or the service is stopping
+    bool attempted = false;        ///< this pass handed the target to its adapter
 };
 
 /** BundleProgress is one bundle after a publishing pass. */
@@ -54,6 +64,17 @@ struct BundleProgress
 
     [[nodiscard]] bool anyFailed() const;
     [[nodiscard]] bool anyPending() const;
+    /** anyScheduled: some target waits for its scheduled time. */
+    [[nodiscard]] bool anyScheduled() const;
+    /** anyHeld: some due target was not attempted because publishing is suspended or stopping. */
+    [[nodiscard]] bool anyHeld() const;
+    /** nextDue is the earliest scheduled time of a waiting target (0 if none waits). */
+    [[nodiscard]] std::int64_t nextDue() const;
+    /**
+     * needsAttention: the bundle is not complete for a reason other than waiting for a
+     * schedule (a target failed transiently or was held, or the receipt could not be written).
+     */
+    [[nodiscard]] bool needsAttention() const;
 };
 
 /** PublishRequest is one `publish BUNDLE` invocation. */
@@ -78,7 +99,11 @@ struct PublishReport
     bool bundleRemoved = false;
     std::string removeError; ///< the bundle file could not be wiped
 
-    /** exitCode: rejection -> 3/4/6, anything pending -> 2, some failed -> 5, else 0. */
+    /**
+     * exitCode: rejection -> 3/4/6; a target pending for any reason but its schedule (an
+     * error, suspension), or no receipt written when one was due -> 2; some failed -> 5;
+     * else 0 (targets waiting for their scheduled time are not a failure).
+     */
     [[nodiscard]] ExitCode exitCode() const;
 };
 
@@ -111,11 +136,23 @@ public:
     /** publish resumes older work, then verifies, claims and publishes one bundle. Needs both keys. */
     [[nodiscard]] Result<PublishReport> publish(const PublishRequest& request);
 
-    /** resume publishes every target still claimed and writes the receipts that are due. Needs the sign key. */
+    /**
+     * resume publishes every pending target whose time has come (scheduled ones wait), unless
+     * publishing is suspended, and writes the receipts that are due. Needs the sign key. It
+     * does not lift a suspension: the `resume` command does that first.
+     */
     [[nodiscard]] Result<ResumeReport> resume();
 
-    /** hasPendingWork reports whether resume has anything to do (so it can skip the passphrase). */
+    /** hasPendingWork reports whether resume has anything to do now (so it can skip the passphrase). */
     [[nodiscard]] Result<bool> hasPendingWork();
+
+    /**
+     * checkpoint is what adapters get as TargetContent::checkpoint: suspended (with who, when
+     * and why) once the ledger's suspension flag is set or the service is asked to stop; ok
+     * otherwise. It reads the flag from the database, so a `suspend` run by another process is
+     * seen at the next call.
+     */
+    [[nodiscard]] Status checkpoint();
 
     /** setAdapter sets the adapter for a platform (the CLI sets Bluesky's; tests). nullptr removes it. */
     void setAdapter(domain::Platform platform, PublishAdapter* adapter);
@@ -130,7 +167,16 @@ private:
     [[nodiscard]] Result<TargetContent> targetContent(const BundleRecord& record,
                                                       const bundle::Manifest& manifest,
                                                       const domain::Policy& policy,
-                                                      const TargetRecord& target) const;
+                                                      const TargetRecord& target,
+                                                      std::vector<bundle::MediaEntry>& entries) const;
+    /** atRestKey derives (once) the key that seals manifests and spool media (SpoolCrypto.h). */
+    [[nodiscard]] Result<const crypto::SecureBuffer*> atRestKey();
+    /** manifestText opens the ledger's manifest copy (sealed since ledger v3). */
+    [[nodiscard]] Result<std::string> manifestText(const BundleRecord& record);
+    [[nodiscard]] Status openMedia(const BundleRecord& record,
+                                   const std::vector<bundle::MediaEntry>& entries,
+                                   TargetContent& content,
+                                   PlainMediaDir& plain);
     [[nodiscard]] Status finishBundle(const BundleRecord& record, BundleProgress& progress);
     [[nodiscard]] Status claim(const bundle::VerifiedBundle& verified,
                                const std::filesystem::path& bundlePath,
@@ -149,6 +195,7 @@ private:
     ServiceOptions m_options;
     OutboxPublisher m_outbox;
     std::map<domain::Platform, PublishAdapter*> m_adapters;
+    std::optional<crypto::SecureBuffer> m_atRestKey;
 };
 
 } // namespace postern::uploader

@@ -53,6 +53,15 @@ struct TargetContent
      * the adapter must not send and returns the error unchanged.
      */
     std::function<Status(const std::string& key)> markSent;
+
+    /**
+     * checkpoint (optional; empty in tests that build content by hand) may be called by an
+     * adapter before each request of a multi-request publish. An error (suspended: publishing
+     * was suspended or the uploader is stopping) means "send nothing more": the adapter returns
+     * that error unchanged and the target stays pending. Never call it between markSent and
+     * the request it announces.
+     */
+    std::function<Status()> checkpoint;
 };
 
 /**

@@ -84,6 +84,7 @@ enum class Errc {
     NotTrusted,
     PublishFailed,
     Suspended,
+    RateLimited,
 };
 
 /** errcName returns the stable kebab-case name of a code, e.g. "threshold-not-met". */

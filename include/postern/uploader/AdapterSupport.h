@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/uploader/HttpClient.h"
+#include "postern/util/Json.h"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace postern::uploader {
+
+/**
+ * RetryOptions tune how an adapter repeats requests that are safe to repeat (reads, uploads of
+ * content-addressed or session-scoped media, token refreshes that the platform allows twice);
+ * tests shorten the waits. Requests that create a post are never retried through this.
+ */
+struct RetryOptions
+{
+    std::chrono::milliseconds timeout{60000};             ///< per request
+    int maxAttempts = 4;                                  ///< including the first
+    std::chrono::milliseconds baseBackoff{500};           ///< doubled per attempt, plus up to as much jitter
+    std::chrono::milliseconds maxWait{60000};             ///< a longer rate-limit wait is left to `resume`
+    std::function<void(std::chrono::milliseconds)> sleep; ///< default: std::this_thread::sleep_for
+};
+
+/** kAnswerLimits caps every platform answer an adapter parses. */
+inline const JsonLimits kAnswerLimits{1u << 20, 32, 100000, 1u << 16};
+
+/** answerJson parses a platform answer that must be a JSON object (publish-failed otherwise). */
+[[nodiscard]] Result<Json> answerJson(const HttpResponse& r, std::string_view what);
+
+/** stringField returns a non-empty string member (publish-failed naming it otherwise). */
+[[nodiscard]] Result<std::string> stringField(const Json& doc, std::string_view key, std::string_view what);
+
+/** headerNumber reads a header holding a non-negative decimal integer; nullopt if absent or malformed. */
+[[nodiscard]] std::optional<std::int64_t> headerNumber(const HttpResponse& r, std::string_view name);
+
+/** jittered returns `backoff` plus a random share of it (0..backoff), from libsodium's RNG. */
+[[nodiscard]] std::chrono::milliseconds jittered(std::chrono::milliseconds backoff);
+
+/** pause sleeps through options.sleep if set, else for real. */
+void pause(const RetryOptions& options, std::chrono::milliseconds d);
+
+/**
+ * RateLimitRule says how long a 429 (or a platform's own rate-limit answer) asks us to wait,
+ * or nullopt if the answer is not a rate limit. Each platform reads its own headers.
+ */
+using RateLimitRule = std::function<std::optional<std::chrono::milliseconds>(const HttpResponse&)>;
+
+/**
+ * sendSafe runs `attempt` (one request) until it gets an answer that is neither a rate limit
+ * nor transient: a rate limit waits as the platform asked (up to maxWait, else rate-limited
+ * with a "resume later" message), a 5xx or a transport error (Errc::Io) backs off
+ * exponentially with jitter, up to maxAttempts. Only for requests that are safe to repeat.
+ */
+[[nodiscard]] Result<HttpResponse> sendSafe(const std::function<Result<HttpResponse>()>& attempt,
+                                            const RetryOptions& options,
+                                            const RateLimitRule& rateLimit,
+                                            std::string_view what);
+
+} // namespace postern::uploader

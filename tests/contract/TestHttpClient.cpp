@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The uploader's HTTP client against a real local server (tests/contract/http.mjs): bodies
+// streamed from file ranges and multipart forms arrive byte for byte, redirects are not
+// followed, caps and deadlines hold, and TLS refuses a certificate nobody vouches for.
+#include "postern/crypto/Crypto.h"
+#include "postern/util/FileIO.h"
+
+#include "ContractServer.h"
+#include "TempDir.h"
+
+#include <catch2/catch.hpp>
+#include <sodium.h>
+
+#include <thread>
+
+using namespace postern;
+using namespace postern::uploader;
+using postern::test::ContractServer;
+
+namespace {
+
+std::string sha256Hex(std::string_view bytes)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    return toHex(ByteView(digest, sizeof digest));
+}
+
+Json echoed(const HttpResponse& r)
+{
+    REQUIRE(r.status == 200);
+    auto doc = parseForeignJson(r.body, JsonLimits{});
+    REQUIRE(doc);
+    return *doc;
+}
+
+std::string str(const Json& doc, std::string_view key)
+{
+    const Json* v = doc.find(key);
+    REQUIRE(v);
+    return v->asString();
+}
+
+/** Scratch is a file of random bytes to send. */
+struct Scratch
+{
+    Scratch() : bytes(3u << 20, '\0')
+    {
+        randombytes_buf(bytes.data(), bytes.size());
+        REQUIRE(writeFileAtomic(path, bytes, 0600));
+    }
+    postern::test::TempDir dir;
+    std::filesystem::path path = dir.path() / "media-0";
+    std::string bytes;
+};
+
+} // namespace
+
+TEST_CASE("a byte range of a file is streamed as the body, exactly", "[http]")
+{
+    ContractServer server;
+    Scratch file;
+    HttpClient http;
+    for (const std::string method : {"PUT", "POST"}) {
+        HttpRequest r;
+        r.method = method;
+        r.url = server.url() + "/echo";
+        r.headers = {{"Content-Type", "video/mp4"}, {"Content-Range", "bytes 1000-1001999/3145728"}};
+        r.bodyFile = FileRange{file.path, 1000, 1001000};
+        const Json doc = echoed(http.send(r).value());
+        CHECK(str(doc, "method") == method);
+        CHECK(doc.find("length")->asInt() == 1001000);
+        CHECK(str(doc, "sha256") == sha256Hex(std::string_view(file.bytes).substr(1000, 1001000)));
+        CHECK(str(*doc.find("headers"), "content-range") == "bytes 1000-1001999/3145728");
+        CHECK(str(*doc.find("headers"), "content-length") == "1001000");
+    }
+    // Without a length: to the end of the file.
+    HttpRequest tail;
+    tail.method = "PUT";
+    tail.url = server.url() + "/echo";
+    tail.bodyFile = FileRange{file.path, 3000000, std::nullopt};
+    const Json doc = echoed(http.send(tail).value());
+    CHECK(doc.find("length")->asInt() == static_cast<std::int64_t>(file.bytes.size() - 3000000));
+
+    // A range outside the file is refused before anything is sent.
+    tail.bodyFile = FileRange{file.path, 3000000, 1u << 20};
+    CHECK_FALSE(http.send(tail));
+}
+
+TEST_CASE("a multipart form carries text fields and a streamed file part", "[http]")
+{
+    ContractServer server;
+    Scratch file;
+    HttpClient http;
+    HttpRequest r;
+    r.method = "POST";
+    r.url = server.url() + "/echo";
+    r.form.push_back(FormPart{"description", "Alt text — with UTF-8 ✓", std::nullopt, "", ""});
+    r.form.push_back(FormPart{"file", "", FileRange{file.path, 0, 2u << 20}, "media-0.png", "image/png"});
+    r.form.push_back(FormPart{"segment_index", "7", std::nullopt, "", ""});
+    const Json doc = echoed(http.send(r).value());
+    const auto& parts = doc.find("parts")->asArray();
+    REQUIRE(parts.size() == 3);
+    CHECK(str(parts[0], "name") == "description");
+    CHECK(str(parts[0], "text") == "Alt text — with UTF-8 ✓");
+    CHECK(str(parts[1], "name") == "file");
+    CHECK(str(parts[1], "filename") == "media-0.png");
+    CHECK(str(parts[1], "content_type") == "image/png");
+    CHECK(parts[1].find("length")->asInt() == (2 << 20));
+    CHECK(str(parts[1], "sha256") == sha256Hex(std::string_view(file.bytes).substr(0, 2u << 20)));
+    CHECK(str(parts[2], "text") == "7");
+}
+
+TEST_CASE("DELETE is sent; unknown methods and two bodies are refused", "[http]")
+{
+    ContractServer server;
+    HttpClient http;
+    HttpRequest r;
+    r.method = "DELETE";
+    r.url = server.url() + "/echo";
+    CHECK(str(echoed(http.send(r).value()), "method") == "DELETE");
+
+    r.method = "PATCH";
+    auto patch = http.send(r);
+    REQUIRE_FALSE(patch);
+    CHECK(patch.code() == Errc::InvalidArgument);
+
+    r.method = "POST";
+    r.body = "x";
+    r.form.push_back(FormPart{"a", "b", std::nullopt, "", ""});
+    CHECK_FALSE(http.send(r));
+}
+
+TEST_CASE("redirects are answered as they are, never followed", "[http]")
+{
+    ContractServer server;
+    HttpClient http;
+    HttpRequest r;
+    r.url = server.url() + "/redirect";
+    auto answer = http.send(r);
+    REQUIRE(answer);
+    CHECK(answer->status == 302);
+    REQUIRE(answer->header("location"));
+    CHECK(*answer->header("location") == "/echo");
+}
+
+TEST_CASE("an answer over its cap is abandoned; a slow one hits the deadline", "[http]")
+{
+    ContractServer server;
+    HttpClient http;
+    HttpRequest big;
+    big.url = server.url() + "/large?bytes=300000";
+    big.maxResponseBytes = 100000;
+    auto tooLarge = http.send(big);
+    REQUIRE_FALSE(tooLarge);
+    CHECK(tooLarge.code() == Errc::TooLarge);
+    big.maxResponseBytes = 400000;
+    CHECK(http.send(big).value().body.size() == 300000);
+
+    HttpRequest slow;
+    slow.url = server.url() + "/slow?ms=3000";
+    slow.timeout = std::chrono::milliseconds(500);
+    auto late = http.send(slow);
+    REQUIRE_FALSE(late);
+    CHECK(late.code() == Errc::Io);
+    CHECK(late.error().message.find("no answer within") != std::string::npos);
+}
+
+TEST_CASE("TLS refuses a certificate that does not chain to a trusted CA", "[http]")
+{
+    ContractServer server;
+    std::string httpsUrl;
+    for (int i = 0; i < 50 && httpsUrl.empty(); ++i) {
+        const Json state = server.state();
+        if (const Json* u = state.find("https_url"); u && u->type() == Json::Type::String)
+            httpsUrl = u->asString();
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE_FALSE(httpsUrl.empty());
+    server.reset();
+    HttpClient http;
+    HttpRequest r;
+    r.url = httpsUrl + "/xrpc/com.atproto.server.createSession";
+    auto answer = http.send(r);
+    REQUIRE_FALSE(answer);
+    CHECK(answer.code() == Errc::Io);
+    INFO(answer.error().message);
+    // Qt names the TLS failure ("SSL handshake failed", "The certificate is self-signed ...").
+    CHECK((answer.error().message.find("SSL") != std::string::npos
+           || answer.error().message.find("certificate") != std::string::npos));
+    // The server's handler never ran: no request got past the handshake.
+    CHECK(server.state().find("https_requests")->asInt() == 0);
+}
