@@ -2,6 +2,8 @@
 // The bundle and target half of the ledger: replay guard, per-target state machine.
 #include "postern/uploader/Ledger.h"
 
+#include "LedgerRows.h"
+
 namespace postern::uploader {
 
 namespace {
@@ -150,33 +152,39 @@ Status Ledger::addTarget(const TargetRecord& r)
     return st.run();
 }
 
+Result<TargetRecord> readTargetRow(SqliteStatement& st)
+{
+    TargetRecord r;
+    POSTERN_ASSIGN(raw, fromHex(st.columnText(0), 16));
+    std::copy(raw.begin(), raw.end(), r.bundleId.begin());
+    r.postIndex = static_cast<std::size_t>(st.columnInt(1));
+    r.channelIndex = static_cast<std::size_t>(st.columnInt(2));
+    r.postId = st.columnText(3);
+    r.version = st.columnInt(4);
+    r.channel = st.columnText(5);
+    POSTERN_ASSIGN(state, parseTargetState(st.columnText(6)));
+    r.state = state;
+    r.platformId = st.columnText(7);
+    r.url = st.columnText(8);
+    r.reason = st.columnText(9);
+    r.updatedAt = st.columnInt(10);
+    r.idempotencyKey = st.columnText(11);
+    r.dueAt = st.columnInt(12);
+    return r;
+}
+
 Result<std::vector<TargetRecord>> Ledger::targets(const bundle::BundleId& id)
 {
     POSTERN_ASSIGN(st,
-                   m_db.prepare("SELECT post_index, channel_index, post_id, version, channel, state, platform_id, "
-                                "url, reason, updated_at, idempotency_key, due_at FROM targets WHERE bundle_id = ? "
-                                "ORDER BY post_index, channel_index"));
+                   m_db.prepare("SELECT " + std::string(kTargetColumns)
+                                + " FROM targets t WHERE t.bundle_id = ? ORDER BY t.post_index, t.channel_index"));
     st.bind(1, toHex(id));
     std::vector<TargetRecord> out;
     while (true) {
         POSTERN_ASSIGN(row, st.step());
         if (!row)
             break;
-        TargetRecord r;
-        r.bundleId = id;
-        r.postIndex = static_cast<std::size_t>(st.columnInt(0));
-        r.channelIndex = static_cast<std::size_t>(st.columnInt(1));
-        r.postId = st.columnText(2);
-        r.version = st.columnInt(3);
-        r.channel = st.columnText(4);
-        POSTERN_ASSIGN(state, parseTargetState(st.columnText(5)));
-        r.state = state;
-        r.platformId = st.columnText(6);
-        r.url = st.columnText(7);
-        r.reason = st.columnText(8);
-        r.updatedAt = st.columnInt(9);
-        r.idempotencyKey = st.columnText(10);
-        r.dueAt = st.columnInt(11);
+        POSTERN_ASSIGN(r, readTargetRow(st));
         out.push_back(std::move(r));
     }
     return out;

@@ -4,6 +4,8 @@
 // publishing loop reads it before every target through its own connection.
 #include "postern/uploader/Ledger.h"
 
+#include "LedgerRows.h"
+
 namespace postern::uploader {
 
 Result<std::int64_t> Ledger::countDue(std::int64_t now)
@@ -35,32 +37,16 @@ Result<std::optional<std::int64_t>> Ledger::nextDue(std::int64_t now)
 Result<std::vector<TargetRecord>> Ledger::pendingTargets()
 {
     POSTERN_ASSIGN(st,
-                   m_db.prepare("SELECT t.bundle_id, t.post_index, t.channel_index, t.post_id, t.version, t.channel, "
-                                "t.state, t.platform_id, t.url, t.reason, t.updated_at, t.idempotency_key, t.due_at "
-                                "FROM targets t JOIN bundles b ON b.bundle_id = t.bundle_id "
-                                "WHERE t.state IN ('claimed', 'sent', 'unknown') "
-                                "ORDER BY t.due_at, b.received_at, b.rowid, t.post_index, t.channel_index"));
+                   m_db.prepare("SELECT " + std::string(kTargetColumns)
+                                + " FROM targets t JOIN bundles b ON b.bundle_id = t.bundle_id "
+                                  "WHERE t.state IN ('claimed', 'sent', 'unknown') "
+                                  "ORDER BY t.due_at, b.received_at, b.rowid, t.post_index, t.channel_index"));
     std::vector<TargetRecord> out;
     while (true) {
         POSTERN_ASSIGN(row, st.step());
         if (!row)
             break;
-        TargetRecord r;
-        POSTERN_ASSIGN(raw, fromHex(st.columnText(0), 16));
-        std::copy(raw.begin(), raw.end(), r.bundleId.begin());
-        r.postIndex = static_cast<std::size_t>(st.columnInt(1));
-        r.channelIndex = static_cast<std::size_t>(st.columnInt(2));
-        r.postId = st.columnText(3);
-        r.version = st.columnInt(4);
-        r.channel = st.columnText(5);
-        POSTERN_ASSIGN(state, parseTargetState(st.columnText(6)));
-        r.state = state;
-        r.platformId = st.columnText(7);
-        r.url = st.columnText(8);
-        r.reason = st.columnText(9);
-        r.updatedAt = st.columnInt(10);
-        r.idempotencyKey = st.columnText(11);
-        r.dueAt = st.columnInt(12);
+        POSTERN_ASSIGN(r, readTargetRow(st));
         out.push_back(std::move(r));
     }
     return out;
