@@ -285,6 +285,25 @@ Status checkPosts(const VerifiedBundle& vb)
     return {};
 }
 
+/** checkOrders holds cancel and retract orders to the same policy as posts (§9, step 15). */
+Status checkOrders(const VerifiedBundle& vb)
+{
+    const auto& policy = vb.policy.policy;
+    for (const auto& o : vb.manifest.orders) {
+        POSTERN_TRY(domain::checkOrderApprovals(o.order, o.digest, o.approvals, policy));
+        for (const auto& c : o.order.channels) {
+            const domain::ChannelRule* rule = policy.rule(c);
+            if (rule && vb.header.expires - vb.header.created > rule->maxLifetime)
+                return fail(Errc::LifetimeExceedsPolicy,
+                            "the bundle lives longer than " + std::to_string(rule->maxLifetime)
+                                + " seconds, the maximum for " + c.str());
+        }
+        if (o.order.created > vb.header.created + 60)
+            return fail(Errc::FutureDated, "order " + o.order.orderId + " was made after the bundle that carries it");
+    }
+    return {};
+}
+
 } // namespace
 
 Result<VerifiedBundle>
@@ -311,6 +330,8 @@ verifyBundle(ByteSource& source, const VerifyEnvironment& env, const VerifyOptio
         vb.policyAdvanced = policy->policy.version != trusted->policy.policy.version;
         vb.policy = std::move(policy).value();
         postsOk = checkPosts(vb);
+        if (postsOk)
+            postsOk = checkOrders(vb);
     }
     if (!policy || !postsOk) {
         if (spool)

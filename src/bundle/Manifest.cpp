@@ -29,6 +29,22 @@ void Manifest::buildMediaTable()
     }
 }
 
+namespace {
+
+Json approvalsJson(std::vector<domain::Approval> sorted)
+{
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.approver < b.approver; });
+    Json approvals(Json::Array{});
+    for (const auto& a : sorted) {
+        Json o(Json::Object{});
+        o.set("digest", toHex(a.digest)).set("key", toHex(a.approver)).set("sig", toHex(a.signature));
+        approvals.push(std::move(o));
+    }
+    return approvals;
+}
+
+} // namespace
+
 std::string Manifest::serialize() const
 {
     Json policiesJson(Json::Array{});
@@ -36,16 +52,8 @@ std::string Manifest::serialize() const
         policiesJson.push(p.envelope);
     Json postsJson(Json::Array{});
     for (const auto& p : posts) {
-        std::vector<domain::Approval> sorted = p.approvals;
-        std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.approver < b.approver; });
-        Json approvals(Json::Array{});
-        for (const auto& a : sorted) {
-            Json o(Json::Object{});
-            o.set("digest", toHex(a.digest)).set("key", toHex(a.approver)).set("sig", toHex(a.signature));
-            approvals.push(std::move(o));
-        }
         Json o(Json::Object{});
-        o.set("approvals", std::move(approvals)).set("content", p.content.toJson());
+        o.set("approvals", approvalsJson(p.approvals)).set("content", p.content.toJson());
         postsJson.push(std::move(o));
     }
     Json mediaJson(Json::Array{});
@@ -60,6 +68,15 @@ std::string Manifest::serialize() const
         .set("posts", std::move(postsJson))
         .set("type", std::string(kManifestType))
         .set("v", 1);
+    if (!orders.empty()) {
+        Json ordersJson(Json::Array{});
+        for (const auto& o : orders) {
+            Json entry(Json::Object{});
+            entry.set("approvals", approvalsJson(o.approvals)).set("order", o.order.toJson());
+            ordersJson.push(std::move(entry));
+        }
+        doc.set("orders", std::move(ordersJson));
+    }
     return doc.serialize();
 }
 
@@ -84,6 +101,22 @@ Result<domain::Approval> parseApproval(const Json& node, const std::string& wher
     return a;
 }
 
+Result<std::vector<domain::Approval>> parseApprovals(const Json& list, const std::string& where)
+{
+    std::vector<domain::Approval> out;
+    for (std::size_t i = 0; i < list.asArray().size(); ++i) {
+        POSTERN_ASSIGN(a, parseApproval(list.asArray()[i], where + ".approvals[" + std::to_string(i) + "]"));
+        if (!out.empty()) {
+            if (out.back().approver == a.approver)
+                return fail(Errc::DuplicateApprover, where + " lists the same approver key twice");
+            if (!(out.back().approver < a.approver))
+                return fail(Errc::NonCanonical, where + ".approvals must be sorted by key");
+        }
+        out.push_back(a);
+    }
+    return out;
+}
+
 Result<ManifestPost> parsePost(const Json& node, std::string_view bytes, const std::string& where)
 {
     if (!node.isObject())
@@ -98,17 +131,50 @@ Result<ManifestPost> parsePost(const Json& node, std::string_view bytes, const s
     // The digest is taken over the bytes exactly as received; canonical parsing guarantees
     // they equal what the approvers' workstation serialised.
     post.digest = domain::versionDigest(content->rawIn(bytes));
-    for (std::size_t i = 0; i < approvals->asArray().size(); ++i) {
-        POSTERN_ASSIGN(a, parseApproval(approvals->asArray()[i], where + ".approvals[" + std::to_string(i) + "]"));
-        if (!post.approvals.empty()) {
-            if (post.approvals.back().approver == a.approver)
-                return fail(Errc::DuplicateApprover, where + " lists the same approver key twice");
-            if (!(post.approvals.back().approver < a.approver))
-                return fail(Errc::NonCanonical, where + ".approvals must be sorted by key");
-        }
-        post.approvals.push_back(a);
-    }
+    POSTERN_ASSIGN(list, parseApprovals(*approvals, where));
+    post.approvals = std::move(list);
     return post;
+}
+
+Result<ManifestOrder> parseOrder(const Json& node, std::string_view bytes, const std::string& where)
+{
+    if (!node.isObject())
+        return fail(Errc::WrongType, where + " must be an object");
+    JsonFields f(node, where);
+    POSTERN_ASSIGN(approvals, f.array("approvals", kMaxApprovalsPerPost));
+    POSTERN_ASSIGN(order, f.object("order"));
+    POSTERN_TRY(f.finish());
+    ManifestOrder mo;
+    POSTERN_ASSIGN(parsed, domain::OrderContent::fromJson(*order, where + ".order"));
+    mo.order = std::move(parsed);
+    mo.digest = domain::orderDigest(order->rawIn(bytes));
+    POSTERN_ASSIGN(list, parseApprovals(*approvals, where));
+    mo.approvals = std::move(list);
+    return mo;
+}
+
+/** parseOrders reads the optional `orders` member: absent, or 1..1000 orders (never empty). */
+Status parseOrders(const Json* orders, std::string_view bytes, Manifest& m)
+{
+    if (!orders)
+        return {};
+    if (orders->asArray().empty())
+        return fail(Errc::NonCanonical, "manifest.orders is empty; a manifest without orders omits the member");
+    std::set<std::string> orderIds;
+    std::set<std::string> postIds;
+    for (const auto& p : m.posts)
+        postIds.insert(p.content.postId);
+    for (std::size_t i = 0; i < orders->asArray().size(); ++i) {
+        POSTERN_ASSIGN(o, parseOrder(orders->asArray()[i], bytes, "manifest.orders[" + std::to_string(i) + "]"));
+        if (!orderIds.insert(o.order.orderId).second)
+            return fail(Errc::DuplicateField, "order " + o.order.orderId + " appears twice in the manifest");
+        // One bundle either sends a post or gives orders about it: both at once has no
+        // single meaning (which comes first?), so it is refused.
+        if (postIds.count(o.order.postId))
+            return fail(Errc::BadValue, "the manifest carries both post " + o.order.postId + " and an order about it");
+        m.orders.push_back(std::move(o));
+    }
+    return {};
 }
 
 } // namespace
@@ -125,6 +191,11 @@ Result<Manifest> parseManifest(std::string_view bytes)
         return fail(Errc::WrongType, "manifest must be a JSON object");
     JsonFields f(doc, "manifest");
     POSTERN_ASSIGN(media, f.array("media", kMaxMediaPerBundle));
+    const Json* orders = nullptr;
+    if (f.has("orders")) {
+        POSTERN_ASSIGN(o, f.array("orders", kMaxOrdersPerBundle));
+        orders = o;
+    }
     POSTERN_ASSIGN(policies, f.array("policies", domain::kMaxPolicyChain));
     POSTERN_ASSIGN(posts, f.array("posts", kMaxPostsPerBundle));
     POSTERN_ASSIGN(type, f.string("type", 32));
@@ -140,8 +211,8 @@ Result<Manifest> parseManifest(std::string_view bytes)
         POSTERN_ASSIGN(sp, domain::parseSignedPolicy(p, bytes));
         m.policies.push_back(std::move(sp));
     }
-    if (posts->asArray().empty())
-        return fail(Errc::MissingField, "manifest lists no post");
+    if (posts->asArray().empty() && !orders)
+        return fail(Errc::MissingField, "manifest lists no post and no order");
     std::set<std::string> postIds;
     std::map<crypto::Digest, std::uint64_t> referenced;
     for (std::size_t i = 0; i < posts->asArray().size(); ++i) {
@@ -180,6 +251,7 @@ Result<Manifest> parseManifest(std::string_view bytes)
     }
     if (listed.size() != referenced.size())
         return fail(Errc::BadValue, "a post refers to media that the manifest's media table does not carry");
+    POSTERN_TRY(parseOrders(orders, bytes, m));
     return m;
 }
 

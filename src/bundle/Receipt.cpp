@@ -10,8 +10,71 @@ namespace {
 constexpr std::pair<ReceiptState, std::string_view> kStates[] = {{ReceiptState::Published, "published"},
                                                                  {ReceiptState::Failed, "failed"},
                                                                  {ReceiptState::Scheduled, "scheduled"},
-                                                                 {ReceiptState::Rejected, "rejected"}};
+                                                                 {ReceiptState::Rejected, "rejected"},
+                                                                 {ReceiptState::Cancelled, "cancelled"}};
+constexpr std::pair<OrderOutcome, std::string_view> kOutcomes[] = {{OrderOutcome::Cancelled, "cancelled"},
+                                                                   {OrderOutcome::Retracted, "retracted"},
+                                                                   {OrderOutcome::Failed, "failed"}};
+constexpr std::size_t kMaxReceiptOrders = 16000;
+
+Json ordersJson(std::vector<OrderResult> sorted)
+{
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.orderId, a.channel) < std::tie(b.orderId, b.channel);
+    });
+    Json out(Json::Array{});
+    for (const auto& r : sorted) {
+        Json o(Json::Object{});
+        o.set("action", std::string(domain::orderActionName(r.action)))
+            .set("channel", r.channel.str())
+            .set("order_id", r.orderId)
+            .set("post_id", r.postId)
+            .set("reason", r.reason)
+            .set("state", std::string(orderOutcomeName(r.outcome)));
+        out.push(std::move(o));
+    }
+    return out;
+}
+
+Result<OrderResult> parseOrderResult(const Json& n, const std::string& where)
+{
+    if (!n.isObject())
+        return fail(Errc::WrongType, where + " must be an object");
+    JsonFields f(n, where);
+    POSTERN_ASSIGN(action, f.string("action", 16));
+    POSTERN_ASSIGN(channel, f.string("channel", 160));
+    POSTERN_ASSIGN(orderId, f.string("order_id", 32));
+    POSTERN_ASSIGN(postId, f.string("post_id", 32));
+    POSTERN_ASSIGN(reason, f.string("reason", 2048));
+    POSTERN_ASSIGN(state, f.string("state", 16));
+    POSTERN_TRY(f.finish());
+    OrderResult r;
+    POSTERN_ASSIGN(a, domain::parseOrderAction(action));
+    r.action = a;
+    POSTERN_ASSIGN(ch, domain::ChannelId::parse(channel));
+    r.channel = ch;
+    if (orderId.size() != 32 || !fromHex(orderId, 16).ok() || postId.size() != 32 || !fromHex(postId, 16).ok())
+        return fail(Errc::BadValue, where + " must name an order id and a post id of 32 lowercase hex digits");
+    const auto it =
+        std::find_if(std::begin(kOutcomes), std::end(kOutcomes), [&](const auto& s) { return s.second == state; });
+    if (it == std::end(kOutcomes))
+        return fail(Errc::BadValue, where + ".state \"" + state + "\" is not an order outcome");
+    r.outcome = it->first;
+    r.orderId = orderId;
+    r.postId = postId;
+    r.reason = reason;
+    return r;
+}
 } // namespace
+
+std::string_view orderOutcomeName(OrderOutcome o) noexcept
+{
+    for (const auto& [outcome, name] : kOutcomes) {
+        if (outcome == o)
+            return name;
+    }
+    return "failed";
+}
 
 std::string_view receiptStateName(ReceiptState s) noexcept
 {
@@ -48,6 +111,8 @@ std::string makeReceipt(const Receipt& receipt, const crypto::SigningKey& upload
         .set("type", std::string(kReceiptType))
         .set("uploader", toHex(uploaderKey.publicKey()))
         .set("workstation", toHex(receipt.workstation));
+    if (!receipt.orders.empty())
+        body.set("orders", ordersJson(receipt.orders));
     return domain::signedFileText(domain::makeSignedDocument(body, {&uploaderKey}));
 }
 
@@ -58,6 +123,13 @@ Result<Receipt> readReceipt(std::string_view fileText, const crypto::PublicKey& 
     POSTERN_ASSIGN(idHex, f.string("bundle_id", 32));
     POSTERN_ASSIGN(entries, f.array("entries", 16000));
     POSTERN_ASSIGN(error, f.string("error", 1024));
+    const Json* orders = nullptr;
+    if (f.has("orders")) {
+        POSTERN_ASSIGN(o, f.array("orders", kMaxReceiptOrders));
+        if (o->asArray().empty())
+            return fail(Errc::NonCanonical, "receipt.orders is empty; a receipt without orders omits the member");
+        orders = o;
+    }
     POSTERN_ASSIGN(processedAt, f.integer("processed_at", 0, INT64_MAX));
     POSTERN_ASSIGN(type, f.string("type", 32));
     (void)type;
@@ -107,6 +179,10 @@ Result<Receipt> readReceipt(std::string_view fileText, const crypto::PublicKey& 
         e.url = url;
         e.version = version;
         r.entries.push_back(std::move(e));
+    }
+    for (std::size_t i = 0; orders && i < orders->asArray().size(); ++i) {
+        POSTERN_ASSIGN(o, parseOrderResult(orders->asArray()[i], "receipt.orders[" + std::to_string(i) + "]"));
+        r.orders.push_back(std::move(o));
     }
     return r;
 }

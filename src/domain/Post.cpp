@@ -275,56 +275,67 @@ Approval approve(const crypto::SigningKey& approver, const crypto::Digest& diges
     return {approver.publicKey(), digest, approver.sign(kApprovalContext, digest)};
 }
 
-Status checkApprovals(const PostContent& content,
-                      const crypto::Digest& digest,
-                      const std::vector<Approval>& approvals,
-                      const Policy& policy)
+Status checkApprovalSet(const ApprovalSubject& subject,
+                        const crypto::Digest& digest,
+                        const std::vector<Approval>& approvals,
+                        const Policy& policy)
 {
+    const std::string& what = subject.what;
     std::set<crypto::PublicKey> valid;
     for (const auto& a : approvals) {
         if (!crypto::equalConstantTime(a.digest, digest))
             return fail(Errc::ApprovalWrongVersion,
-                        "an approval for post " + content.postId + " was given for a different version of it");
+                        "an approval for " + what + " was given for a different version of it");
         if (valid.count(a.approver))
-            return fail(Errc::DuplicateApprover, "the same approver is counted twice for post " + content.postId);
+            return fail(Errc::DuplicateApprover, "the same approver is counted twice for " + what);
         const PolicyUser* user = policy.userByKey(a.approver);
         if (!user)
             return fail(Errc::UnknownSigner,
-                        "post " + content.postId + " carries an approval by a key the policy does not know ("
+                        what + " carries an approval by a key the policy does not know ("
                             + crypto::fingerprint(a.approver) + ")");
-        if (crypto::equalConstantTime(a.approver, content.author))
-            return fail(Errc::SelfApproval, user->name + " approved their own post " + content.postId);
-        if (!crypto::verifySignature(a.approver, kApprovalContext, digest, a.signature))
+        if (crypto::equalConstantTime(a.approver, subject.signer))
+            return fail(Errc::SelfApproval, user->name + " approved their own " + what);
+        if (!crypto::verifySignature(a.approver, subject.context, digest, a.signature))
             return fail(Errc::BadApprovalSignature,
-                        "the approval by " + user->name + " on post " + content.postId + " has an invalid signature");
+                        "the approval by " + user->name + " on " + what + " has an invalid signature");
         if (!hasRole(user->roles, Role::Approver))
             return fail(Errc::ApproverNotAuthorised, user->name + " does not have the approver role");
         bool authorisedSomewhere = false;
-        for (const auto& c : content.channels) {
-            const ChannelRule* rule = policy.rule(c.channel);
+        for (const auto& c : subject.channels) {
+            const ChannelRule* rule = policy.rule(c);
             if (rule && std::find(rule->approvers.begin(), rule->approvers.end(), a.approver) != rule->approvers.end())
                 authorisedSomewhere = true;
         }
         if (!authorisedSomewhere)
-            return fail(Errc::ApproverNotAuthorised,
-                        user->name + " may not approve posts for any channel of post " + content.postId);
+            return fail(Errc::ApproverNotAuthorised, user->name + " may not approve any channel of " + what);
         valid.insert(a.approver);
     }
-    for (const auto& c : content.channels) {
-        const ChannelRule* rule = policy.rule(c.channel);
+    for (const auto& c : subject.channels) {
+        const ChannelRule* rule = policy.rule(c);
         if (!rule)
             return fail(Errc::ChannelNotInPolicy,
-                        "channel " + c.channel.str() + " has no approval rule in policy version "
+                        "channel " + c.str() + " has no approval rule in policy version "
                             + std::to_string(policy.version));
         std::int64_t count = 0;
         for (const auto& k : rule->approvers)
             count += static_cast<std::int64_t>(valid.count(k));
         if (count < rule->required)
             return fail(Errc::ThresholdNotMet,
-                        "post " + content.postId + " has " + std::to_string(count) + " valid approval(s) for "
-                            + c.channel.str() + "; " + std::to_string(rule->required) + " required");
+                        what + " has " + std::to_string(count) + " valid approval(s) for " + c.str() + "; "
+                            + std::to_string(rule->required) + " required");
     }
     return {};
+}
+
+Status checkApprovals(const PostContent& content,
+                      const crypto::Digest& digest,
+                      const std::vector<Approval>& approvals,
+                      const Policy& policy)
+{
+    ApprovalSubject subject{"post " + content.postId, content.author, {}, kApprovalContext};
+    for (const auto& c : content.channels)
+        subject.channels.push_back(c.channel);
+    return checkApprovalSet(subject, digest, approvals, policy);
 }
 
 } // namespace postern::domain

@@ -53,6 +53,22 @@ int main(int argc, char** argv)
     m.posts = {mp};
     const std::string manifest = m.serialize();
     put(root / "fuzz_manifest", "valid", manifest);
+    // A manifest that also carries a retract order about another post (§4.2).
+    domain::OrderContent order;
+    order.orderId = std::string(32, 'b');
+    order.action = domain::OrderAction::Retract;
+    order.postId = std::string(32, 'c');
+    order.channels = {cp.channel};
+    order.requester = c.admin.publicKey();
+    order.created = 1798761000;
+    order.reason = "Seed retraction";
+    bundle::ManifestOrder mo;
+    mo.order = order;
+    mo.digest = order.digest();
+    mo.approvals = {domain::approveOrder(c.approver, mo.digest)};
+    bundle::Manifest withOrder = m;
+    withOrder.orders = {mo};
+    put(root / "fuzz_manifest", "with-order", withOrder.serialize());
 
     put(root / "fuzz_policy", "policy", c.policy.fileText);
     const auto box = crypto::BoxKey::fromSecret(Bytes(32, 9)).value();
@@ -75,6 +91,8 @@ int main(int argc, char** argv)
     e.url = "file:///srv/outbox/x";
     r.entries = {e};
     put(root / "fuzz_receipt", "valid", bundle::makeReceipt(r, c.admin));
+    r.orders = {{order.orderId, order.action, order.postId, cp.channel, bundle::OrderOutcome::Retracted, "deleted"}};
+    put(root / "fuzz_receipt", "with-order", bundle::makeReceipt(r, c.admin));
 
     // Platform profile: one channel of each kind of limit, signed by the admin key (which
     // fuzz_profile trusts as the uploader).

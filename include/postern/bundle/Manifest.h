@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/domain/Order.h"
 #include "postern/domain/Policy.h"
 #include "postern/domain/Post.h"
 
@@ -11,6 +12,7 @@ namespace postern::bundle {
 
 constexpr std::string_view kManifestType = "postern.manifest";
 constexpr std::size_t kMaxPostsPerBundle = 1000;
+constexpr std::size_t kMaxOrdersPerBundle = 1000;
 constexpr std::size_t kMaxMediaPerBundle = 4000;
 constexpr std::size_t kMaxApprovalsPerPost = 32;
 
@@ -29,15 +31,25 @@ struct ManifestPost
     std::vector<domain::Approval> approvals; ///< sorted by approver key
 };
 
+/** ManifestOrder is one cancel or retract order with the approvals that authorise it. */
+struct ManifestOrder
+{
+    domain::OrderContent order;
+    crypto::Digest digest{};                 ///< orderDigest of the order's exact bytes
+    std::vector<domain::Approval> approvals; ///< sorted by approver key
+};
+
 /**
  * Manifest is the signed table of contents inside a bundle (docs/bundle-format.md §4): the
- * policy chain, every post with its approvals, and the media table that fixes the order and
- * size of the media bytes that follow it in the payload.
+ * policy chain, every post with its approvals, the cancel and retract orders with theirs, and
+ * the media table that fixes the order and size of the media bytes that follow it in the
+ * payload. A bundle carries at least one post or order.
  */
 struct Manifest
 {
     std::vector<domain::SignedPolicy> policies;
     std::vector<ManifestPost> posts;
+    std::vector<ManifestOrder> orders; ///< serialised only when not empty (§4.2)
     std::vector<MediaEntry> media;
 
     /** serialize writes canonical JSON; approvals are sorted by key on the way out. */
@@ -51,8 +63,9 @@ struct Manifest
  * parseManifest strictly parses manifest bytes: canonical JSON (non-canonical,
  * duplicate-field), exact schema (unknown-field, missing-field, wrong-type), limits
  * (too-large), approvals sorted with no key twice (duplicate-approver), unique post ids, a
- * media table that matches the posts exactly (bad-value), safe media names (bad-media-name).
- * Each post's digest is computed over its content's raw bytes as received.
+ * media table that matches the posts exactly (bad-value), safe media names (bad-media-name),
+ * unique order ids and no order about a post the same bundle carries (bad-value). Each post's
+ * and order's digest is computed over its raw bytes as received.
  */
 [[nodiscard]] Result<Manifest> parseManifest(std::string_view bytes);
 

@@ -3,6 +3,7 @@
 
 #include "postern/bundle/BundleFormat.h"
 #include "postern/domain/Channel.h"
+#include "postern/domain/Order.h"
 #include "postern/domain/SignedDocument.h"
 
 #include <string>
@@ -18,7 +19,8 @@ enum class ReceiptState {
     Published,
     Failed,
     Scheduled,
-    Rejected
+    Rejected,
+    Cancelled ///< stopped by a cancel or retract order before it was published
 };
 
 [[nodiscard]] std::string_view receiptStateName(ReceiptState s) noexcept;
@@ -35,6 +37,26 @@ struct ReceiptEntry
     std::string reason;     ///< platform's or verifier's reason when failed/rejected
 };
 
+/** OrderOutcome is what became of one order on one channel. */
+enum class OrderOutcome {
+    Cancelled, ///< the post was not published there and now never will be
+    Retracted, ///< the post was published and has been deleted from the platform
+    Failed     ///< the order could not be carried out; `reason` says why and what to do
+};
+
+[[nodiscard]] std::string_view orderOutcomeName(OrderOutcome o) noexcept;
+
+/** OrderResult reports one (order, channel). */
+struct OrderResult
+{
+    std::string orderId;
+    domain::OrderAction action = domain::OrderAction::Cancel;
+    std::string postId;
+    domain::ChannelId channel;
+    OrderOutcome outcome = OrderOutcome::Failed;
+    std::string reason;
+};
+
 /**
  * Receipt is the uploader's signed answer to one bundle, carried back to the workstation.
  * When a bundle is rejected as a whole, `error` names the error code and `entries` is empty.
@@ -47,6 +69,7 @@ struct Receipt
     std::int64_t processedAt = 0;
     std::string error; ///< empty when the bundle was accepted
     std::vector<ReceiptEntry> entries;
+    std::vector<OrderResult> orders; ///< serialised only when not empty
 };
 
 /** makeReceipt signs a receipt with the uploader's key; returns the file text. */

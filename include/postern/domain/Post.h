@@ -84,6 +84,27 @@ struct Approval
 /** approve signs `digest` with the approver's key under the approval context. */
 [[nodiscard]] Approval approve(const crypto::SigningKey& approver, const crypto::Digest& digest);
 
+/** ApprovalSubject is what a set of approvals is about: a post version or an order. */
+struct ApprovalSubject
+{
+    std::string what;                ///< "post <id>" or "cancel order <id>", for messages
+    crypto::PublicKey signer{};      ///< the author or requester, who may not approve it
+    std::vector<ChannelId> channels; ///< every channel needs its policy threshold
+    std::string_view context;        ///< the signature context approvals are made under
+};
+
+/**
+ * checkApprovalSet is the approval rule shared by posts and orders. Approvals are counted by
+ * distinct public key, per channel, only for approvers that channel authorises. Errors, first
+ * failure wins: approval-wrong-version, duplicate-approver, unknown-signer, self-approval,
+ * bad-approval-signature, approver-not-authorised (authorised for none of the channels),
+ * channel-not-in-policy, threshold-not-met.
+ */
+[[nodiscard]] Status checkApprovalSet(const ApprovalSubject& subject,
+                                      const crypto::Digest& digest,
+                                      const std::vector<Approval>& approvals,
+                                      const Policy& policy);
+
 /**
  * checkApprovals decides whether a post version may be published under `policy`. Approvals
  * are counted by distinct public key, per channel, only for approvers that channel authorises.
