@@ -124,9 +124,56 @@ CREATE TABLE suspension(
 );
 )sql";
 
+// Version 4: cancel and retract orders. Targets gain the final state `cancelled` (the table is
+// rebuilt again for its CHECK constraint, keeping every column); `orders` holds one row per
+// (order, channel) of every accepted order, and is also what a post arriving after its cancel
+// order is checked against.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE targets_v4(
+    bundle_id TEXT NOT NULL REFERENCES bundles(bundle_id),
+    post_index INTEGER NOT NULL CHECK(post_index >= 0),
+    channel_index INTEGER NOT NULL CHECK(channel_index >= 0),
+    post_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    state TEXT NOT NULL CHECK(state IN ('claimed', 'sent', 'unknown', 'done', 'failed', 'cancelled')),
+    platform_id TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL DEFAULT '',
+    due_at INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY(bundle_id, post_index, channel_index)
+);
+INSERT INTO targets_v4(bundle_id, post_index, channel_index, post_id, version, channel, state, platform_id, url,
+                       reason, updated_at, idempotency_key, due_at)
+    SELECT bundle_id, post_index, channel_index, post_id, version, channel, state, platform_id, url, reason,
+           updated_at, idempotency_key, due_at FROM targets;
+DROP TABLE targets;
+ALTER TABLE targets_v4 RENAME TO targets;
+CREATE INDEX targets_by_state ON targets(state);
+CREATE INDEX targets_by_due ON targets(due_at) WHERE state IN ('claimed', 'sent', 'unknown');
+CREATE INDEX targets_by_post ON targets(post_id, channel);
+CREATE TABLE orders(
+    bundle_id TEXT NOT NULL REFERENCES bundles(bundle_id),
+    order_id TEXT NOT NULL CHECK(length(order_id) = 32),
+    channel TEXT NOT NULL,
+    post_id TEXT NOT NULL CHECK(length(post_id) = 32),
+    action TEXT NOT NULL CHECK(action IN ('cancel', 'retract')),
+    state TEXT NOT NULL CHECK(state IN ('pending', 'cancelled', 'retracted', 'failed')),
+    reason TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY(bundle_id, order_id, channel)
+);
+CREATE INDEX orders_by_post ON orders(post_id, channel);
+)sql";
+
 const std::vector<SqliteMigration>& migrations()
 {
-    static const std::vector<SqliteMigration> kMigrations = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
+    static const std::vector<SqliteMigration> kMigrations = {{1, kSchemaV1},
+                                                             {2, kSchemaV2},
+                                                             {3, kSchemaV3},
+                                                             {4, kSchemaV4}};
     return kMigrations;
 }
 
@@ -176,14 +223,20 @@ std::string_view targetStateName(TargetState state) noexcept
         return "sent";
     case TargetState::Unknown:
         return "unknown";
+    case TargetState::Cancelled:
+        return "cancelled";
     }
     return "failed";
 }
 
 Result<TargetState> parseTargetState(std::string_view name)
 {
-    for (const auto s :
-         {TargetState::Claimed, TargetState::Done, TargetState::Failed, TargetState::Sent, TargetState::Unknown}) {
+    for (const auto s : {TargetState::Claimed,
+                         TargetState::Done,
+                         TargetState::Failed,
+                         TargetState::Sent,
+                         TargetState::Unknown,
+                         TargetState::Cancelled}) {
         if (targetStateName(s) == name)
             return s;
     }
@@ -335,7 +388,7 @@ Result<StateCounts> Ledger::targetCounts()
 {
     return countBy(m_db,
                    "SELECT state, count(*) FROM targets GROUP BY state",
-                   {"claimed", "sent", "unknown", "done", "failed"});
+                   {"claimed", "sent", "unknown", "done", "failed", "cancelled"});
 }
 
 Status Ledger::addEvent(std::int64_t at, std::string_view kind, std::string_view bundleIdHex, std::string_view details)

@@ -5,6 +5,7 @@
 #include "postern/util/Clock.h"
 #include "postern/util/FileIO.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -177,6 +178,27 @@ Result<TargetOutcome> OutboxPublisher::publish(const TargetContent& t)
     POSTERN_TRY(fsyncDirectory(bundleDir));
     POSTERN_TRY(fsyncDirectory(m_root));
     return outcome;
+}
+
+Status OutboxPublisher::retract(const RetractTarget& target) const
+{
+    // The id is "<bundle id>/<NNN-MM>", written by publish(); anything else is not a folder this
+    // uploader made, and is never turned into a path.
+    const std::string& id = target.platformId;
+    const auto slash = id.find('/');
+    const bool shaped =
+        slash == 32 && fromHex(id.substr(0, 32), 16).ok() && id.size() == 39 && id[36] == '-'
+        && std::all_of(id.begin() + 33, id.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+    if (!shaped)
+        return fail(Errc::PublishFailed,
+                    "the outbox id \"" + id + "\" is not one this uploader wrote; remove the folder by hand");
+    const fs::path dir = m_root / id.substr(0, 32) / id.substr(33);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (ec)
+        return fail(Errc::Io, "cannot remove " + dir.string() + ": " + ec.message() + "; check its permissions");
+    POSTERN_TRY(fsyncDirectory(dir.parent_path()));
+    return {};
 }
 
 } // namespace postern::uploader

@@ -8,6 +8,7 @@
 
 #include "Commands.h"
 
+#include <algorithm>
 #include <charconv>
 #include <iomanip>
 #include <iostream>
@@ -89,6 +90,12 @@ void printProgress(const BundleProgress& p)
                   << std::setw(32) << r.channel << " " << std::setw(8) << targetStateName(r.state) << " " << detail
                   << "\n";
     }
+    if (!p.orders.empty())
+        std::cout << "orders\n";
+    for (const auto& o : p.orders) {
+        std::cout << "  " << o.action << " " << o.orderId.substr(0, 8) << "  " << std::left << std::setw(32)
+                  << o.channel << " " << std::setw(9) << orderStateName(o.state) << " " << o.reason << "\n";
+    }
     if (p.complete)
         std::cout << row("receipt") << p.receiptPath.string() << "\n";
 }
@@ -112,6 +119,14 @@ void reportProblems(const BundleProgress& p)
     }
     const std::size_t pending = countState(p, TargetState::Claimed) + countState(p, TargetState::Sent)
                                 + countState(p, TargetState::Unknown) - scheduled - held;
+    const auto waitingOrders =
+        static_cast<std::size_t>(std::count_if(p.orders.begin(), p.orders.end(), [](const OrderRecord& o) {
+            return o.state == OrderState::Pending;
+        }));
+    if (waitingOrders > 0)
+        printError(std::to_string(waitingOrders) + " order(s) of bundle " + toHex(p.id)
+                       + " are not carried out yet (see \"orders\" above); no receipt was written",
+                   "fix what is shown, then run `postern-uploader resume`");
     if (held > 0)
         printError(std::to_string(held) + " target(s) of bundle " + toHex(p.id)
                        + " were not published because publishing is suspended (or the uploader is stopping); "
@@ -216,6 +231,17 @@ struct NetworkAdapters
         service.setAdapter(domain::Platform::Mastodon, &mastodon);
         service.setAdapter(domain::Platform::TikTok, &tiktok);
         service.setAdapter(domain::Platform::X, &x);
+        // Retract orders: Bluesky deletes by record key, Mastodon and X by the post id they
+        // returned. TikTok's Content Posting API has no delete, so it has no retractor and
+        // the order fails with "delete it by hand".
+        service.setRetractor(domain::Platform::Bluesky, [this](const RetractTarget& t) {
+            return bluesky.deletePost(t.channel.str(), t.idempotencyKey);
+        });
+        service.setRetractor(domain::Platform::Mastodon, [this](const RetractTarget& t) {
+            return mastodon.deletePost(t.channel.str(), t.platformId);
+        });
+        service.setRetractor(domain::Platform::X,
+                             [this](const RetractTarget& t) { return x.deletePost(t.channel.str(), t.platformId); });
     }
 
     HttpClient http;

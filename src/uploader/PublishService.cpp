@@ -51,6 +51,7 @@ PublishService::PublishService(UploaderHome& home, ServiceOptions options)
     : m_home(home), m_options(std::move(options)), m_outbox(home.outbox())
 {
     m_adapters[domain::Platform::Outbox] = &m_outbox;
+    m_retractors[domain::Platform::Outbox] = [this](const RetractTarget& t) { return m_outbox.retract(t); };
 }
 
 void PublishService::setAdapter(domain::Platform platform, PublishAdapter* adapter)
@@ -129,10 +130,6 @@ Result<PublishReport> PublishService::publish(const PublishRequest& request)
     if (!m_home.boxKey() || !m_home.signKey() || !m_options.clock)
         return fail(Errc::Internal, "publish needs both unlocked keys and a clock");
     PublishReport report;
-    // Older interrupted work first, so targets are published in the order they were claimed.
-    POSTERN_ASSIGN(resumed, resume());
-    report.resumed = std::move(resumed.bundles);
-
     POSTERN_ASSIGN(bundlePath, absolutePath(request.bundlePath));
     POSTERN_ASSIGN(receiptPath, absolutePath(request.receiptPath.value_or(fs::path(bundlePath.string() + ".receipt"))));
     if (receiptPath == bundlePath)
@@ -168,6 +165,8 @@ Result<PublishReport> PublishService::publish(const PublishRequest& request)
         spdlog::info("bundle rejected: {}", error.what());
         report.rejection = error;
         writeRejectionReceipt(request, receiptPath, trusted, options.now, report);
+        POSTERN_ASSIGN(resumed, resume()); // older work still gets its pass
+        report.resumed = std::move(resumed.bundles);
         return report;
     }
     const bundle::VerifiedBundle& vb = verified.value();
@@ -193,6 +192,12 @@ Result<PublishReport> PublishService::publish(const PublishRequest& request)
     const WorkstationRecord* wsRecord = trusted.record(vb.header.workstation);
     report.summary = summarise(vb, wsRecord ? wsRecord->name : std::string());
     POSTERN_TRY(crash(CrashPoint::AfterClaim));
+
+    // Older interrupted work next, so targets are published in the order they were claimed.
+    // It runs after the claim so that a cancel order in this bundle has already stopped the
+    // targets it names: nothing waiting is published on the way.
+    POSTERN_ASSIGN(resumed, resumeBundles(vb.header.bundleId));
+    report.resumed = std::move(resumed.bundles);
 
     POSTERN_ASSIGN(record, m_home.ledger().bundle(vb.header.bundleId));
     if (!record)
@@ -275,13 +280,22 @@ Status PublishService::claim(const bundle::VerifiedBundle& vb,
             t.state = TargetState::Claimed;
             t.updatedAt = now;
             t.dueAt = content.schedule; // 0, or a time in the past: due at once
+            // An order about this post may have arrived first (bundles can be carried out of
+            // order): then the target is born cancelled and never reaches a platform.
+            POSTERN_ASSIGN(cancelled, cancelledBefore(t.postId, t.channel));
+            if (!cancelled.empty()) {
+                t.state = TargetState::Cancelled;
+                t.reason = cancelled;
+            }
             POSTERN_TRY(ledger.addTarget(t));
             ++targets;
         }
     }
+    POSTERN_TRY(claimOrders(vb, now));
     const std::string details = "workstation " + domain::keyFingerprint(vb.header.workstation) + " sequence "
                                 + std::to_string(vb.header.sequence) + ", " + std::to_string(vb.manifest.posts.size())
-                                + " post(s), " + std::to_string(targets) + " target(s) claimed";
+                                + " post(s), " + std::to_string(targets) + " target(s) claimed, "
+                                + std::to_string(vb.manifest.orders.size()) + " order(s)";
     POSTERN_TRY(ledger.addEvent(now, "bundle-accepted", idHex, details));
     POSTERN_TRY(tx.commit());
     spdlog::info("bundle {} accepted: {}", idHex, details);

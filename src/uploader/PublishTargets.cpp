@@ -17,14 +17,20 @@ namespace fs = std::filesystem;
 
 bool BundleProgress::anyFailed() const
 {
-    return std::any_of(targets.begin(), targets.end(), [](const TargetReport& t) {
-        return t.record.state == TargetState::Failed;
-    });
+    return std::any_of(targets.begin(),
+                       targets.end(),
+                       [](const TargetReport& t) { return t.record.state == TargetState::Failed; })
+           || std::any_of(orders.begin(), orders.end(), [](const OrderRecord& o) {
+                  return o.state == OrderState::Failed;
+              });
 }
 
 bool BundleProgress::anyPending() const
 {
-    return std::any_of(targets.begin(), targets.end(), [](const TargetReport& t) { return isPending(t.record.state); });
+    return std::any_of(targets.begin(), targets.end(), [](const TargetReport& t) { return isPending(t.record.state); })
+           || std::any_of(orders.begin(), orders.end(), [](const OrderRecord& o) {
+                  return o.state == OrderState::Pending;
+              });
 }
 
 bool BundleProgress::anyScheduled() const
@@ -51,9 +57,13 @@ bool BundleProgress::needsAttention() const
 {
     if (complete)
         return false;
-    const bool waitingOnly = std::all_of(targets.begin(), targets.end(), [](const TargetReport& t) {
-        return !isPending(t.record.state) || t.scheduledFor != 0;
-    });
+    const bool waitingOnly =
+        std::all_of(targets.begin(),
+                    targets.end(),
+                    [](const TargetReport& t) { return !isPending(t.record.state) || t.scheduledFor != 0; })
+        && std::none_of(orders.begin(), orders.end(), [](const OrderRecord& o) {
+               return o.state == OrderState::Pending;
+           });
     // Every pending target waits for its time: nothing is wrong. No pending target at all but
     // not complete: the receipt could not be written.
     return !waitingOnly || !anyPending();
@@ -87,11 +97,18 @@ Result<bool> PublishService::hasPendingWork()
 
 Result<ResumeReport> PublishService::resume()
 {
+    return resumeBundles(std::nullopt);
+}
+
+Result<ResumeReport> PublishService::resumeBundles(std::optional<bundle::BundleId> except)
+{
     if (!m_home.signKey() || !m_options.clock)
         return fail(Errc::Internal, "resume needs the unlocked signing key and a clock");
     ResumeReport report;
     POSTERN_ASSIGN(bundles, m_home.ledger().bundlesInState(BundleState::Publishing));
     for (const auto& b : bundles) {
+        if (except && b.id == *except)
+            continue;
         spdlog::info("resuming bundle {}", toHex(b.id));
         POSTERN_ASSIGN(progress, processBundle(b));
         report.bundles.push_back(std::move(progress));
@@ -138,6 +155,7 @@ Result<BundleProgress> PublishService::processBundle(const BundleRecord& record)
         }
         progress.targets.push_back(std::move(report));
     }
+    POSTERN_TRY(processOrders(record, progress));
     if (progress.anyPending())
         return progress; // no receipt until every target has its answer; resume retries
     if (auto s = finishBundle(record, progress); !s) {
@@ -321,11 +339,27 @@ Status PublishService::finishBundle(const BundleRecord& record, BundleProgress& 
         e.version = t.record.version;
         POSTERN_ASSIGN(channel, domain::ChannelId::parse(t.record.channel));
         e.channel = std::move(channel);
-        e.state = t.record.state == TargetState::Done ? bundle::ReceiptState::Published : bundle::ReceiptState::Failed;
+        e.state = t.record.state == TargetState::Done        ? bundle::ReceiptState::Published
+                  : t.record.state == TargetState::Cancelled ? bundle::ReceiptState::Cancelled
+                                                             : bundle::ReceiptState::Failed;
         e.platformId = t.record.platformId;
         e.url = t.record.url;
         e.reason = t.record.reason;
         receipt.entries.push_back(std::move(e));
+    }
+    for (const auto& o : progress.orders) {
+        bundle::OrderResult r;
+        r.orderId = o.orderId;
+        POSTERN_ASSIGN(action, domain::parseOrderAction(o.action));
+        r.action = action;
+        r.postId = o.postId;
+        POSTERN_ASSIGN(channel, domain::ChannelId::parse(o.channel));
+        r.channel = std::move(channel);
+        r.outcome = o.state == OrderState::Retracted   ? bundle::OrderOutcome::Retracted
+                    : o.state == OrderState::Cancelled ? bundle::OrderOutcome::Cancelled
+                                                       : bundle::OrderOutcome::Failed;
+        r.reason = o.reason;
+        receipt.orders.push_back(std::move(r));
     }
     // The receipt is rewritten whole on a resume, so a crash between this write and the
     // ledger update below only means the same answer is written twice.

@@ -269,7 +269,8 @@ TEST_CASE("a channel without an adapter fails with a reason and the exit class s
     CHECK_FALSE(fs::exists(path.string() + ".receipt"));
     auto counts = f.home->ledger().targetCounts();
     REQUIRE(counts.ok());
-    CHECK(counts.value() == StateCounts{{"claimed", 0}, {"sent", 0}, {"unknown", 0}, {"done", 1}, {"failed", 1}});
+    CHECK(counts.value()
+          == StateCounts{{"claimed", 0}, {"sent", 0}, {"unknown", 0}, {"done", 1}, {"failed", 1}, {"cancelled", 0}});
 }
 
 TEST_CASE("the ledger keeps the uploader's own log of each bundle", "[uploader][publish]")

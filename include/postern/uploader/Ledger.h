@@ -96,6 +96,24 @@ public:
     /** lift clears the flag and returns what it was (nullopt if publishing was not suspended). */
     [[nodiscard]] Result<std::optional<Suspension>> lift();
 
+    // -- cancel and retract orders (LedgerOrders.cpp) -------------------------------------------
+    /** addOrder stores one (order, channel) of an accepted bundle; already-exists if stored. */
+    [[nodiscard]] Status addOrder(const OrderRecord& record);
+    /** ordersOf returns a bundle's orders ordered by (order id, channel). */
+    [[nodiscard]] Result<std::vector<OrderRecord>> ordersOf(const bundle::BundleId& id);
+    /** ordersAbout returns every order ever accepted about a post on a channel, oldest first. */
+    [[nodiscard]] Result<std::vector<OrderRecord>> ordersAbout(std::string_view postId, std::string_view channel);
+    /** resolveOrder moves an order from pending to its final state (invalid-state if it is not pending). */
+    [[nodiscard]] Status resolveOrder(const OrderRecord& outcome);
+    /** targetsAbout returns every target of a post on a channel across bundles, oldest first. */
+    [[nodiscard]] Result<std::vector<TargetRecord>> targetsAbout(std::string_view postId, std::string_view channel);
+    /**
+     * cancelTarget moves a target from claimed to cancelled. Only claimed: a target that may
+     * have been sent (sent, unknown) must be settled by the platform first, so this changes
+     * nothing for it and answers invalid-state.
+     */
+    [[nodiscard]] Status cancelTarget(const TargetRecord& target, std::string_view reason, std::int64_t at);
+
     // -- counts and events -------------------------------------------------------------------
     [[nodiscard]] Result<StateCounts> bundleCounts();
     [[nodiscard]] Result<StateCounts> targetCounts();

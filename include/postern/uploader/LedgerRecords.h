@@ -29,8 +29,9 @@ enum class TargetState {
     Claimed,
     Done,
     Failed,
-    Sent,    ///< the non-repeatable request may have been sent; key recorded
-    Unknown, ///< sent, but no usable answer came back; reconcile before anything else
+    Sent,      ///< the non-repeatable request may have been sent; key recorded
+    Unknown,   ///< sent, but no usable answer came back; reconcile before anything else
+    Cancelled, ///< stopped by a cancel or retract order while still claimed (final)
 };
 
 /** isPending: claimed, sent or unknown (the target has no final answer yet). */
@@ -39,7 +40,7 @@ enum class TargetState {
     return s == TargetState::Claimed || s == TargetState::Sent || s == TargetState::Unknown;
 }
 
-/** targetStateName returns "claimed", "done", "failed", "sent" or "unknown" (the ledger's spelling). */
+/** targetStateName returns "claimed", "done", "failed", "sent", "unknown" or "cancelled" (the ledger's spelling). */
 [[nodiscard]] std::string_view targetStateName(TargetState state) noexcept;
 /** parseTargetState reads a ledger state; anything else is bad-value. */
 [[nodiscard]] Result<TargetState> parseTargetState(std::string_view name);
@@ -103,6 +104,33 @@ struct TargetRecord
     std::int64_t updatedAt = 0;
     std::string idempotencyKey; ///< chosen by the adapter, recorded with `sent` (Bluesky: the rkey)
     std::int64_t dueAt = 0;     ///< the post's schedule (seconds since 1970); 0 = on arrival
+};
+
+/**
+ * OrderState is the durable state of one (order, channel) (docs/uploader.md, "Cancel and
+ * retract orders"): pending until it has its answer, then cancelled, retracted or failed.
+ */
+enum class OrderState {
+    Pending,   ///< waits for the post's target to settle, or for the platform to delete it
+    Cancelled, ///< nothing was published there and now never will be
+    Retracted, ///< it was published and the platform deleted it
+    Failed,    ///< could not be carried out; `reason` says why
+};
+
+[[nodiscard]] std::string_view orderStateName(OrderState state) noexcept;
+[[nodiscard]] Result<OrderState> parseOrderState(std::string_view name);
+
+/** OrderRecord is one channel of one verified order (ledger table `orders`, v4). */
+struct OrderRecord
+{
+    bundle::BundleId bundleId{}; ///< the bundle that carried the order
+    std::string orderId;
+    std::string channel;
+    std::string postId;
+    std::string action; ///< "cancel" | "retract"
+    OrderState state = OrderState::Pending;
+    std::string reason; ///< the outcome, for people and receipts
+    std::int64_t updatedAt = 0;
 };
 
 /** Suspension is the durable "publish nothing" flag set by `postern-uploader suspend`. */

@@ -58,11 +58,14 @@ struct BundleProgress
 {
     bundle::BundleId id{};
     std::vector<TargetReport> targets;
+    std::vector<OrderRecord> orders; ///< the bundle's cancel and retract orders, per channel
     std::filesystem::path receiptPath;
     bool complete = false;    ///< every target resolved and the receipt written
     std::string receiptError; ///< the receipt could not be written (resume retries)
 
+    /** anyFailed: a target or an order failed. */
     [[nodiscard]] bool anyFailed() const;
+    /** anyPending: a target or an order has no final answer yet. */
     [[nodiscard]] bool anyPending() const;
     /** anyScheduled: some target waits for its scheduled time. */
     [[nodiscard]] bool anyScheduled() const;
@@ -156,9 +159,13 @@ public:
 
     /** setAdapter sets the adapter for a platform (the CLI sets Bluesky's; tests). nullptr removes it. */
     void setAdapter(domain::Platform platform, PublishAdapter* adapter);
+    /** setRetractor sets how a platform deletes a published post (retract orders). Empty removes it. */
+    void setRetractor(domain::Platform platform, Retractor retractor);
 
 private:
     [[nodiscard]] Status crash(CrashPoint point) const;
+    /** resumeBundles is resume() without the bundle `except` (publish processes it last). */
+    [[nodiscard]] Result<ResumeReport> resumeBundles(std::optional<bundle::BundleId> except);
     [[nodiscard]] Result<BundleProgress> processBundle(const BundleRecord& record);
     [[nodiscard]] Status publishTarget(const BundleRecord& record,
                                        const bundle::Manifest& manifest,
@@ -183,6 +190,17 @@ private:
                                const std::filesystem::path& receiptPath,
                                std::int64_t now,
                                std::int64_t trustedVersion);
+    // -- cancel and retract orders (PublishOrders.cpp) ------------------------------------------
+    /** claimOrders records a verified bundle's orders and applies what needs no network
+     *  (cancelling waiting targets) inside the claim transaction. */
+    [[nodiscard]] Status claimOrders(const bundle::VerifiedBundle& verified, std::int64_t now);
+    /** cancelledBefore: the reason a newly arriving target is born cancelled, or "" (an order about it came first). */
+    [[nodiscard]] Result<std::string> cancelledBefore(std::string_view postId, std::string_view channel);
+    /** applyOrder decides one pending order; with `network`, retracts published posts. */
+    [[nodiscard]] Status applyOrder(OrderRecord& order, bool network, std::int64_t now);
+    /** processOrders settles a bundle's pending orders (after older bundles had their pass). */
+    [[nodiscard]] Status processOrders(const BundleRecord& record, BundleProgress& progress);
+
     void writeRejectionReceipt(const PublishRequest& request,
                                const std::filesystem::path& receiptPath,
                                const TrustedSet& trusted,
@@ -195,6 +213,7 @@ private:
     ServiceOptions m_options;
     OutboxPublisher m_outbox;
     std::map<domain::Platform, PublishAdapter*> m_adapters;
+    std::map<domain::Platform, Retractor> m_retractors;
     std::optional<crypto::SecureBuffer> m_atRestKey;
 };
 

@@ -77,6 +77,26 @@ struct TargetOutcome
     bool alreadyPresent = false; ///< found published by an earlier, interrupted attempt
 };
 
+/** RetractTarget is a published target that a retract order asks the platform to delete. */
+struct RetractTarget
+{
+    domain::ChannelId channel;
+    std::string platformId;     ///< what the adapter recorded when it published
+    std::string url;            ///< the public URL, for messages
+    std::string idempotencyKey; ///< the key recorded with `sent` (Bluesky: the record key)
+    /** checkpoint, as in TargetContent: an error means "send nothing", the order stays pending. */
+    std::function<Status()> checkpoint;
+};
+
+/**
+ * Retractor deletes one published post. ok: it is gone (also when it was gone already, so a
+ * repeated deletion after a crash is harmless). An error with code publish-failed (the platform
+ * refused, after the adapter's own retries) or invalid-argument (not an id it can delete) is final:
+ * the platform cannot or will not delete it, and the order fails with that message. Any other
+ * error leaves the order pending for the next resume.
+ */
+using Retractor = std::function<Status(const RetractTarget&)>;
+
 /**
  * PublishAdapter publishes one target on one platform. A returned outcome is final and is
  * recorded in the ledger; a returned error means "not published, safe to try again" and leaves
