@@ -70,9 +70,22 @@ else
 fi
 
 # --- fuzzers ------------------------------------------------------------------------------
+# fuzz_one runs one target over a copy of its seed corpus; its verdict lands in $work/status.
+fuzz_one() { # fuzzer work seconds
+    local fuzzer=$1 work=$2 seconds=$3 name
+    name=$(basename "$fuzzer")
+    # -timeout: an input that runs for a minute is reported as a hang, not waited for.
+    if "$fuzzer" -max_total_time="$seconds" -timeout=60 -print_final_stats=1 \
+        -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1; then
+        echo ok >"$work/status"
+    else
+        echo failed >"$work/status"
+    fi
+}
+
 run_fuzzers() {
     local fuzz_dir=build/fuzz/tests/fuzz seconds=${POSTERN_FUZZ_SECONDS:-20} found=0 failed=()
-    local run_dir=build/fuzz/run fuzzer name work
+    local run_dir=build/fuzz/run fuzzer name work running=0
     rm -rf "$run_dir"
     for fuzzer in "$fuzz_dir"/fuzz_*; do
         name=$(basename "$fuzzer")
@@ -86,17 +99,26 @@ run_fuzzers() {
             cp -R "tests/fuzz/corpus/$name/." "$work/corpus/"
         fi
         echo "fuzz: $name for ${seconds}s ($(find "$work/corpus" -type f | wc -l) seed inputs)"
-        # -timeout: an input that runs for a minute is reported as a hang, not waited for.
-        if "$fuzzer" -max_total_time="$seconds" -timeout=60 -print_final_stats=1 \
-            -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1; then
-            grep -E '^stat::(number_of_executed_units|new_units_added)' "$work/log" || true
+        # One target per core: each fuzzer is single-threaded.
+        if [ "$running" -ge "$jobs" ]; then
+            wait -n || true
+            running=$((running - 1))
+        fi
+        fuzz_one "$fuzzer" "$work" "$seconds" &
+        running=$((running + 1))
+    done
+    wait || true
+    [ "$found" -gt 0 ] || die "fuzz build produced no $fuzz_dir/fuzz_* binary"
+    for work in "$run_dir"/fuzz_*; do
+        name=$(basename "$work")
+        if [ "$(cat "$work/status" 2>/dev/null)" = ok ]; then
+            echo "fuzz: $name: $(grep -E '^stat::(number_of_executed_units|new_units_added)' "$work/log" | tr '\n' ' ')"
         else
             tail -n 60 "$work/log" >&2
             echo "fuzz: $name failed; full log and reproducer(s) in $work/" >&2
             failed+=("$name")
         fi
     done
-    [ "$found" -gt 0 ] || die "fuzz build produced no $fuzz_dir/fuzz_* binary"
     [ "${#failed[@]}" -eq 0 ] || die "fuzz target(s) failed: ${failed[*]}"
     echo "fuzz: $found target(s) ran without a crash"
 }
