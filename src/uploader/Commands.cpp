@@ -295,11 +295,13 @@ ExitCode runStatus(const Context& ctx)
     auto workstations = ledger.workstations();
     auto bundleCounts = ledger.bundleCounts();
     auto targetCounts = ledger.targetCounts();
+    auto orderCounts = ledger.orderCounts();
     auto recent = ledger.recentBundles(20);
-    if (!workstations || !bundleCounts || !targetCounts || !recent)
+    if (!workstations || !bundleCounts || !targetCounts || !orderCounts || !recent)
         return failWith(!workstations   ? workstations.error()
                         : !bundleCounts ? bundleCounts.error()
                         : !targetCounts ? targetCounts.error()
+                        : !orderCounts  ? orderCounts.error()
                                         : recent.error());
     const auto counts = [](const StateCounts& c) {
         std::string s;
@@ -312,7 +314,8 @@ ExitCode runStatus(const Context& ctx)
               << label("home") << home.layout().root.string() << "\n"
               << label("outbox") << home.outbox().string() << "\n"
               << label("bundles") << counts(*bundleCounts) << "\n"
-              << label("targets") << counts(*targetCounts) << "\n";
+              << label("targets") << counts(*targetCounts) << "\n"
+              << label("orders") << counts(*orderCounts) << "\n";
     printServiceStatus(ledger, ctx.clock->now());
     std::cout << "trusted workstations: " << workstations->size() << "\n";
     for (const auto& w : *workstations)

@@ -146,4 +146,22 @@ Status Ledger::cancelTarget(const TargetRecord& t, std::string_view reason, std:
     return {};
 }
 
+Result<StateCounts> Ledger::orderCounts()
+{
+    StateCounts out;
+    for (const auto s : {OrderState::Pending, OrderState::Cancelled, OrderState::Retracted, OrderState::Failed})
+        out.emplace_back(std::string(orderStateName(s)), 0);
+    POSTERN_ASSIGN(st, m_db.prepare("SELECT state, count(*) FROM orders GROUP BY state"));
+    while (true) {
+        POSTERN_ASSIGN(row, st.step());
+        if (!row)
+            break;
+        for (auto& [name, count] : out) {
+            if (name == st.columnText(0))
+                count = st.columnInt(1);
+        }
+    }
+    return out;
+}
+
 } // namespace postern::uploader

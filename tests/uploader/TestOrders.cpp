@@ -119,6 +119,9 @@ TEST_CASE("a retract order deletes a published outbox post; a cancel of it fails
     REQUIRE(receipt.ok());
     CHECK(receipt->orders.at(0).outcome == bundle::OrderOutcome::Retracted);
     CHECK(receipt->orders.at(0).action == domain::OrderAction::Retract);
+    auto counts = f.home->ledger().orderCounts();
+    REQUIRE(counts.ok());
+    CHECK(*counts == StateCounts{{"pending", 0}, {"cancelled", 0}, {"retracted", 1}, {"failed", 1}});
 }
 
 TEST_CASE("a post that arrives after its cancel order is never published", "[uploader][order]")

@@ -113,6 +113,8 @@ public:
      * nothing for it and answers invalid-state.
      */
     [[nodiscard]] Status cancelTarget(const TargetRecord& target, std::string_view reason, std::int64_t at);
+    /** orderCounts counts (order, channel) rows by state: pending, cancelled, retracted, failed. */
+    [[nodiscard]] Result<StateCounts> orderCounts();
 
     // -- counts and events -------------------------------------------------------------------
     [[nodiscard]] Result<StateCounts> bundleCounts();
