@@ -354,6 +354,10 @@ Result<TargetOutcome> BlueskyAdapter::publish(const TargetContent& t)
                              + std::to_string(m_options.maxBlobBytes) + "-byte limit; make it smaller";
             return outcome;
         }
+        // Suspension is honoured between requests: stopping here leaves at most an uploaded
+        // blob that no record references, which the PDS discards.
+        if (t.checkpoint)
+            POSTERN_TRY(t.checkpoint());
         POSTERN_ASSIGN(blob, uploadBlob(*a, m));
         Json image(Json::Object{});
         image.set("alt", m.alt);
@@ -386,6 +390,10 @@ Result<TargetOutcome> BlueskyAdapter::publish(const TargetContent& t)
     body.set("rkey", rkey);
     body.set("validate", true);
 
+    // The last point where stopping leaves the target simply claimed; never between `sent`
+    // and the request it announces.
+    if (t.checkpoint)
+        POSTERN_TRY(t.checkpoint());
     // From here on the post may exist: the key is on disk before the request leaves.
     if (!t.markSent)
         return fail(Errc::Internal, "the Bluesky adapter needs the sent step (markSent)");

@@ -419,4 +419,29 @@ Result<std::vector<EventRecord>> Ledger::events(std::size_t limit)
     return out;
 }
 
+// -- restarting a dead attempt ---------------------------------------------------------------
+
+Status Ledger::restartSent(const TargetRecord& r, std::string_view deadKey, std::string_view reason, std::int64_t at)
+{
+    if (deadKey.empty())
+        return fail(Errc::Internal, "only a target sent under a key can be restarted");
+    POSTERN_ASSIGN(
+        st,
+        m_db.prepare("UPDATE targets SET state = 'claimed', idempotency_key = '', reason = ?, updated_at = ? "
+                     "WHERE bundle_id = ? AND post_index = ? AND channel_index = ? "
+                     "AND state IN ('sent', 'unknown') AND idempotency_key = ?"));
+    st.bind(1, reason)
+        .bind(2, at)
+        .bind(3, toHex(r.bundleId))
+        .bind(4, static_cast<std::int64_t>(r.postIndex))
+        .bind(5, static_cast<std::int64_t>(r.channelIndex))
+        .bind(6, deadKey);
+    POSTERN_TRY(st.run());
+    if (m_db.changes() != 1)
+        return fail(Errc::InvalidState,
+                    "target " + std::to_string(r.postIndex) + "-" + std::to_string(r.channelIndex) + " of bundle "
+                        + toHex(r.bundleId) + " is not sent under the key being replaced");
+    return {};
+}
+
 } // namespace postern::uploader

@@ -263,7 +263,10 @@ std::string MastodonAdapter::checkLimits(const Json& config, const TargetContent
     return {};
 }
 
-Result<MastodonAdapter::Uploaded> MastodonAdapter::uploadMedia(Account& a, const TargetMedia& m, std::size_t index)
+Result<MastodonAdapter::Uploaded> MastodonAdapter::uploadMedia(Account& a,
+                                                               const TargetMedia& m,
+                                                               std::size_t index,
+                                                               const std::function<Status()>& checkpoint)
 {
     const std::string which = "media file " + std::to_string(index + 1);
     HttpRequest r = request(a, "POST", "/api/v2/media");
@@ -296,6 +299,10 @@ Result<MastodonAdapter::Uploaded> MastodonAdapter::uploadMedia(Account& a, const
     // 202: the file is processed in the background (video, gifv, audio); 206 while it lasts.
     for (int poll = 0; poll < m_options.maxPolls; ++poll) {
         pause(m_options.retry, m_options.pollInterval);
+        // A suspension that lands while a video is processed stops here: the attachment stays
+        // unattached (Mastodon removes it) and the target stays claimed.
+        if (checkpoint)
+            POSTERN_TRY(checkpoint());
         POSTERN_ASSIGN(state, callSafe(request(a, "GET", "/api/v1/media/" + id), "mastodon media status"));
         if (state.status == 200)
             return Uploaded{id, {}};
@@ -414,7 +421,7 @@ Result<TargetOutcome> MastodonAdapter::publish(const TargetContent& t)
     for (std::size_t i = 0; i < t.media.size(); ++i) {
         if (t.checkpoint)
             POSTERN_TRY(t.checkpoint());
-        POSTERN_ASSIGN(uploaded, uploadMedia(*a, t.media[i], i));
+        POSTERN_ASSIGN(uploaded, uploadMedia(*a, t.media[i], i, t.checkpoint));
         if (!uploaded.refused.empty())
             return failed(std::move(uploaded.refused));
         mediaIds.push(Json(uploaded.id));

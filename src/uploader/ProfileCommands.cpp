@@ -3,7 +3,6 @@
 // against each account's live limits (docs/uploader.md, "profile export").
 #include "postern/uploader/AccountStore.h"
 #include "postern/uploader/HttpClient.h"
-#include "postern/uploader/MastodonAdapter.h"
 #include "postern/uploader/ProfileExport.h"
 #include "postern/util/FileIO.h"
 
@@ -45,14 +44,10 @@ ExitCode runProfile(const Context& ctx)
     }
     HttpClient http;
     MastodonAdapter mastodon(accounts, http, *ctx.clock);
-    // TikTok: the adapter keeps its creator_info query to itself for now, so TikTok channels
-    // get the documented limits (fetched: false) until it offers one.
-    std::map<domain::Platform, LimitFetcher> fetchers;
-    fetchers[domain::Platform::Mastodon] = [&](const AccountRecord& a) -> Result<domain::ChannelLimits> {
-        POSTERN_ASSIGN(config, mastodon.instanceConfiguration(a.channel));
-        return mastodonLimits(config);
-    };
-    auto built = buildProfile(*list, fetchers, ctx.clock->now(), days);
+    TikTokAdapter tiktok(accounts, http, *ctx.clock);
+    // A channel whose fetch fails gets the documented limits and a note naming it and why
+    // (buildProfile); the others are still fetched.
+    auto built = buildProfile(*list, liveFetchers(mastodon, tiktok), ctx.clock->now(), days);
     if (!built)
         return failWith(built.error());
     auto text = bundle::writeProfile(built->profile, *home.signKey());

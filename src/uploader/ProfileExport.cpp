@@ -99,6 +99,20 @@ domain::ChannelLimits tiktokLimits(const TikTokCreator& creator)
     return l;
 }
 
+std::map<domain::Platform, LimitFetcher> liveFetchers(MastodonAdapter& mastodon, TikTokAdapter& tiktok)
+{
+    std::map<domain::Platform, LimitFetcher> fetchers;
+    fetchers[domain::Platform::Mastodon] = [&mastodon](const AccountRecord& a) -> Result<domain::ChannelLimits> {
+        POSTERN_ASSIGN(config, mastodon.instanceConfiguration(a.channel));
+        return mastodonLimits(config);
+    };
+    fetchers[domain::Platform::TikTok] = [&tiktok](const AccountRecord& a) -> Result<domain::ChannelLimits> {
+        POSTERN_ASSIGN(creator, tiktok.creatorInfo(a.channel));
+        return tiktokLimits(creator);
+    };
+    return fetchers;
+}
+
 Result<ProfileExport> buildProfile(const std::vector<AccountRecord>& accounts,
                                    const std::map<domain::Platform, LimitFetcher>& fetchers,
                                    std::int64_t now,

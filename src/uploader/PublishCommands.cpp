@@ -214,6 +214,14 @@ std::optional<ExitCode> prepareBundleCommand(const Context& ctx,
     return unlockKeys(ctx, home, true, publishing);
 }
 
+/** tiktokOptions lets the TikTok adapter restart an attempt TikTok proved dead (Ledger::restartSent). */
+TikTokOptions tiktokOptions(UploaderHome& home)
+{
+    TikTokOptions o;
+    o.ledger = &home.ledger();
+    return o;
+}
+
 /** NetworkAdapters are the network publishing adapters a publish or resume run uses. */
 struct NetworkAdapters
 {
@@ -221,7 +229,7 @@ struct NetworkAdapters
         : accounts(home.ledger(), home.layout().hostKey, clock),
           bluesky(accounts, http, clock),
           mastodon(accounts, http, clock),
-          tiktok(accounts, http, clock),
+          tiktok(accounts, http, clock, tiktokOptions(home)),
           x(accounts, http, clock)
     {
     }

@@ -258,8 +258,14 @@ Result<TargetOutcome> TikTokAdapter::publish(const TargetContent& t)
     }
 
     POSTERN_ASSIGN(a, account(t.channel.str()));
-    if (t.mayExist && !t.idempotencyKey.empty())
-        return reconcile(*a, t);
+    if (t.mayExist && !t.idempotencyKey.empty()) {
+        bool startOver = false;
+        POSTERN_ASSIGN(settled, reconcile(*a, t, startOver));
+        if (!startOver)
+            return settled;
+        // The recorded attempt can never publish and the ledger has forgotten it (the target
+        // is claimed again): what follows is a first attempt, with its own init and key.
+    }
 
     if (t.checkpoint)
         POSTERN_TRY(t.checkpoint());
@@ -315,6 +321,23 @@ Result<TargetOutcome> TikTokAdapter::publish(const TargetContent& t)
     u.sentKey = formatSentKey({u.publishId, m_clock.now(), std::move(sealed)});
     spdlog::info("tiktok {}: publish {} started, {} chunk(s)", a->channel, u.publishId, plan->chunkCount);
     return upload(*a, t, u, 0, false);
+}
+
+Result<TikTokCreator> TikTokAdapter::creatorInfo(const std::string& channel)
+{
+    POSTERN_ASSIGN(a, account(channel));
+    POSTERN_ASSIGN(info, callSafe(*a, std::string(kCreatorInfo), Json(Json::Object{})));
+    if (!info.ok()) {
+        // Rate limits, refused tokens and server errors keep refused()'s words and remedy.
+        auto pending = refused(*a, info, "creator_info");
+        if (!pending)
+            return std::move(pending).error();
+        return fail(Errc::PublishFailed,
+                    "TikTok refused creator_info for " + channel + " (HTTP " + std::to_string(info.httpStatus) + " "
+                        + info.describe()
+                        + "); check in TikTok that the account can post and still authorises the app");
+    }
+    return parseTikTokCreator(info.data);
 }
 
 Result<TargetOutcome> TikTokAdapter::refused(const Account& a, const TikTokAnswer& answer, std::string_view what)

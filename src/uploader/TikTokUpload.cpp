@@ -3,6 +3,7 @@
 // marked sent (docs/uploader.md, "TikTok"; https://developers.tiktok.com/doc/content-posting-api-media-transfer-guide,
 // https://developers.tiktok.com/doc/content-posting-api-reference-get-video-status).
 #include "postern/crypto/Crypto.h"
+#include "postern/uploader/OutboxPublisher.h"
 #include "postern/uploader/TikTokAdapter.h"
 
 #include <sodium.h>
@@ -43,6 +44,16 @@ std::string failReasonText(const std::string& reason, std::int64_t maxDurationSe
     return "TikTok could not publish the video" + (reason.empty() ? std::string() : code);
 }
 
+/**
+ * restartable: a fail_reason after which a new attempt may be made. TikTok's decisions about
+ * the account or the post (cancelled, authorisation withdrawn, spam checks and caps) are
+ * reported instead of being worked around.
+ */
+bool restartable(const std::string& reason)
+{
+    return reason != "publish_cancelled" && reason != "auth_removed" && reason.rfind("spam_risk", 0) != 0;
+}
+
 /** sealKey derives the key that seals upload URLs from the account's client secret. */
 crypto::Digest sealKey(const Account& a)
 {
@@ -56,7 +67,8 @@ crypto::Digest sealKey(const Account& a)
 
 } // namespace
 
-Status TikTokAdapter::putChunk(Account& a, const Upload& u, std::uint64_t index)
+Status
+TikTokAdapter::putChunk(Account& a, const Upload& u, std::uint64_t index, const std::function<Status()>& checkpoint)
 {
     const std::uint64_t first = u.plan.offset(index);
     const std::uint64_t end = first + u.plan.length(index);
@@ -107,6 +119,8 @@ Status TikTokAdapter::putChunk(Account& a, const Upload& u, std::uint64_t index)
         // TikTok has not got this chunk: sending it again to the same upload_url is safe.
         pause(m_options.retry, jittered(backoff));
         backoff *= 2;
+        if (checkpoint)
+            POSTERN_TRY(checkpoint());
     }
 }
 
@@ -125,11 +139,14 @@ TikTokAdapter::upload(Account& a, const TargetContent& t, const Upload& u, std::
             POSTERN_TRY(t.markSent(u.sentKey));
             marked = true;
         }
-        auto put = putChunk(a, u, i);
+        auto put = putChunk(a, u, i, t.checkpoint);
         if (put)
             continue;
-        if (!last || put.code() == Errc::RateLimited)
-            return std::move(put).error(); // not published: the upload cannot complete without its last chunk
+        // Not published: the upload cannot complete without its last chunk. Suspended while a
+        // last chunk that did not arrive waited to be sent again: the target stays sent, and
+        // resume asks status/fetch before it finishes the upload.
+        if (!last || put.code() == Errc::RateLimited || put.code() == Errc::Suspended)
+            return std::move(put).error();
         TargetOutcome o;
         if (put.code() == Errc::Io) {
             o.state = TargetState::Unknown;
@@ -216,7 +233,33 @@ Result<std::string> TikTokAdapter::openUrl(const Account& a, const TikTokSentKey
     return plain.substr(prefix.size());
 }
 
-Result<TargetOutcome> TikTokAdapter::reconcile(Account& a, const TargetContent& t)
+Status TikTokAdapter::abandon(const TargetContent& t, const TikTokStatus& st, std::uint64_t videoSize)
+{
+    Ledger& ledger = *m_options.ledger;
+    const std::int64_t now = m_clock.now();
+    POSTERN_ASSIGN(key, parseSentKey(t.idempotencyKey));
+    const std::string why = "TikTok failed publish " + key.publishId + " ("
+                            + (st.failReason.empty() ? std::string("no reason given") : st.failReason) + ") after "
+                            + std::to_string(st.uploadedBytes.value_or(0)) + " of " + std::to_string(videoSize)
+                            + " bytes, so it can never publish; starting over with a new upload";
+    TargetRecord r;
+    r.bundleId = t.bundleId;
+    r.postIndex = t.postIndex;
+    r.channelIndex = t.channelIndex;
+    SqliteTransaction tx(ledger.db());
+    POSTERN_TRY(tx.begin());
+    POSTERN_TRY(ledger.restartSent(r, t.idempotencyKey, why, now));
+    POSTERN_TRY(
+        ledger.addEvent(now,
+                        "target-restarted",
+                        toHex(t.bundleId),
+                        OutboxPublisher::folderName(t.postIndex, t.channelIndex) + " " + t.channel.str() + ": " + why));
+    POSTERN_TRY(tx.commit());
+    spdlog::info("tiktok {}: {}", t.channel.str(), why);
+    return {};
+}
+
+Result<TargetOutcome> TikTokAdapter::reconcile(Account& a, const TargetContent& t, bool& startOver)
 {
     POSTERN_ASSIGN(key, parseSentKey(t.idempotencyKey));
     Upload u;
@@ -228,6 +271,22 @@ Result<TargetOutcome> TikTokAdapter::reconcile(Account& a, const TargetContent& 
     POSTERN_ASSIGN(plan, planChunks(t.media.front().size));
     u.plan = plan;
     POSTERN_ASSIGN(st, status(a, key.publishId));
+    // FAILED before the last byte arrived: TikTok says this attempt is over, and an upload it
+    // never completed was never published, so a new init cannot make a second post. Only
+    // TikTok's own answer decides this (a link that merely outlived its hour does not).
+    if (st.status == "FAILED" && st.uploadedBytes && *st.uploadedBytes < plan.videoSize && restartable(st.failReason)
+        && m_options.ledger) {
+        POSTERN_TRY(abandon(t, st, plan.videoSize));
+        startOver = true;
+        return TargetOutcome{};
+    }
+    if (st.status == "FAILED" && st.uploadedBytes && *st.uploadedBytes < plan.videoSize) {
+        TargetOutcome o;
+        o.reason = failReasonText(st.failReason, 0) + "; the upload had stopped after "
+                   + std::to_string(*st.uploadedBytes) + " of " + std::to_string(plan.videoSize)
+                   + " bytes, so nothing was published: export the post again from the workstation to publish it";
+        return o;
+    }
     if (!st.processing() || (st.uploadedBytes && *st.uploadedBytes >= plan.videoSize)) {
         spdlog::info("tiktok {}: publish {} was uploaded; checking its status", a.channel, key.publishId);
         return poll(a, u, true);

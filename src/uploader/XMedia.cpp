@@ -117,7 +117,9 @@ Result<std::string> XAdapter::uploadMedia(Account& a, const TargetContent& t, st
     for (std::uint64_t offset = 0; offset < m.size; offset += chunk, ++segment) {
         if (segment > 999)
             return refuse("append", HttpResponse{400, {}, R"({"detail":"more than 1000 segments"})"});
-        if (segment > 0 && t.checkpoint)
+        // Before every request of the upload (initialize was preceded by the caller's): a
+        // suspension stops the upload between requests, leaving an unused media id that X expires.
+        if (t.checkpoint)
             POSTERN_TRY(t.checkpoint());
         HttpRequest part = request(a, "POST", "/2/media/upload/" + id + "/append");
         part.form.push_back(FormPart{"segment_index", std::to_string(segment), std::nullopt, "", ""});
@@ -132,6 +134,8 @@ Result<std::string> XAdapter::uploadMedia(Account& a, const TargetContent& t, st
             return refuse("append", appended);
     }
 
+    if (t.checkpoint)
+        POSTERN_TRY(t.checkpoint());
     POSTERN_ASSIGN(finished,
                    callSafe(a, request(a, "POST", "/2/media/upload/" + id + "/finalize"), "x media finalize"));
     if (!ok(finished))
@@ -140,7 +144,7 @@ Result<std::string> XAdapter::uploadMedia(Account& a, const TargetContent& t, st
     if (finalised.id != id)
         return fail(Errc::PublishFailed, "x media finalize: the answer names another media id");
     if (finalised.processing) {
-        POSTERN_TRY(awaitProcessing(a, id, *finalised.processing, name, refused));
+        POSTERN_TRY(awaitProcessing(a, id, *finalised.processing, name, refused, t.checkpoint));
         if (!refused.empty())
             return std::string();
     }
@@ -153,6 +157,8 @@ Result<std::string> XAdapter::uploadMedia(Account& a, const TargetContent& t, st
         Json meta(Json::Object{});
         meta.set("id", id);
         meta.set("metadata", std::move(alt));
+        if (t.checkpoint)
+            POSTERN_TRY(t.checkpoint());
         HttpRequest mr = request(a, "POST", "/2/media/metadata");
         mr.headers = {{"Content-Type", "application/json"}};
         mr.body = meta.serialize();
@@ -168,7 +174,8 @@ Status XAdapter::awaitProcessing(Account& a,
                                  const std::string& id,
                                  XProcessing p,
                                  const std::string& what,
-                                 std::string& refused)
+                                 std::string& refused,
+                                 const std::function<Status()>& checkpoint)
 {
     for (int poll = 0;; ++poll) {
         if (p.state == XProcessing::State::Succeeded)
@@ -184,6 +191,8 @@ Status XAdapter::awaitProcessing(Account& a,
                             + " checks; run `postern-uploader resume` later (it uploads the file again)");
         auto wait = p.checkAfterSecs >= 0 ? std::chrono::milliseconds(p.checkAfterSecs * 1000) : m_options.defaultPoll;
         pause(m_options.retry, std::min(wait, m_options.maxPoll));
+        if (checkpoint)
+            POSTERN_TRY(checkpoint());
         POSTERN_ASSIGN(
             answer,
             callSafe(a, request(a, "GET", "/2/media/upload?media_id=" + id + "&command=STATUS"), "x media status"));

@@ -592,6 +592,70 @@ TEST_CASE("deletePost removes a status; a status already gone is not an error", 
     CHECK(member(member(*config, "media_attachments"), "video_size_limit").asInt() == 103809024);
 }
 
+TEST_CASE("suspend stops publishing within one request; resume publishes each post once", "[mastodon][suspend]")
+{
+    // Every checkpoint in turn: the service's before each target, then the adapter's before
+    // each media upload, each poll of the processing video and the post. The k-th one
+    // suspends through a second ledger connection, as `suspend` from another shell would, and
+    // the run must stop before its next request.
+    bool stoppedEverywhere = false;
+    int k = 1;
+    for (; k <= 30 && !stoppedEverywhere; ++k) {
+        INFO("suspended at checkpoint " << k);
+        MastodonRun run;
+        run.server.control("processing", obj({{"polls", std::int64_t{2}}}));
+        int calls = 0;
+        std::optional<std::size_t> seen;
+        const auto requestCount = [&run] {
+            const Json state = run.server.state();
+            return member(state, "requests").asArray().size();
+        };
+        const auto ledgerPath = run.f.home->layout().ledger;
+        run.f.options.stopRequested = [&] {
+            if (++calls == k) {
+                seen = requestCount();
+                Ledger other;
+                REQUIRE(other.open(ledgerPath));
+                REQUIRE(other.suspend({Ceremony::kNow, "olga", "checking a complaint"}));
+            }
+            return false;
+        };
+        run.restart();
+        auto png = run.f.ceremony.addMedia(kPng, "a.png", "image/png", "A harbour at dawn");
+        auto png2 = run.f.ceremony.addMedia(toBytes("\x89PNG\r\n\x1a\n second"), "b.png", "image/png", "");
+        auto mp4 = run.f.ceremony.addMedia(kMp4, "clip.mp4", "video/mp4", "Ten seconds of waves");
+        const auto report = run.f.publish(run.bundleWith({{"Held photos", {png, png2}}, {"Held video", {mp4}}}), true);
+        if (!seen) {
+            stoppedEverywhere = true; // k is past the last checkpoint: the run went through
+            CHECK(run.statusesWithText("Held photos").size() == 1);
+            CHECK(run.statusesWithText("Held video").size() == 1);
+            break;
+        }
+        CHECK(requestCount() == *seen);
+        CHECK(report.exitCode() == ExitCode::Environment);
+        const auto targets = run.targets();
+        REQUIRE(targets.size() == 2);
+        std::size_t held = 0;
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            // Done before the suspension, or still claimed (resumable): never sent, never failed.
+            CHECK((targets[i].state == TargetState::Done || targets[i].state == TargetState::Claimed));
+            held += report.progress.targets[i].held ? 1 : 0;
+        }
+        CHECK(held >= 1);
+        CHECK(run.statusesWithText("Held photos").size() + run.statusesWithText("Held video").size() == 2 - held);
+
+        REQUIRE(run.f.home->ledger().lift());
+        auto resumed = run.f.service->resume();
+        REQUIRE(resumed);
+        REQUIRE(resumed->bundles.size() == 1);
+        CHECK(resumed->bundles[0].complete);
+        CHECK(run.statusesWithText("Held photos").size() == 1);
+        CHECK(run.statusesWithText("Held video").size() == 1);
+    }
+    CHECK(stoppedEverywhere);
+    CHECK(k == 11); // 10 checkpoints: 2 before the targets, 3 + 5 in the adapter
+}
+
 TEST_CASE("random kills across several restarts still publish every post exactly once", "[mastodon]")
 {
     const char* seedEnv = std::getenv("POSTERN_CRASH_SEED");

@@ -2,6 +2,7 @@
 // Contract tests of the TikTok adapter against tests/contract/tiktok.mjs (the Content Posting
 // API as documented; run by run_contract.sh, `ctest -R contract_tiktok`). The chunk-plan and
 // answer-reader tests need no server but live here with the rest of the TikTok tests.
+#include "postern/uploader/ProfileExport.h"
 #include "postern/uploader/TikTokAdapter.h"
 
 #include "ContractServer.h"
@@ -150,6 +151,7 @@ struct TikTokRun
         o.retry.baseBackoff = 10ms;
         o.retry.timeout = 20s;
         o.pollInterval = 1ms;
+        o.ledger = &f.home->ledger(); // as publish and resume install it
         o.retry.sleep = [this](std::chrono::milliseconds d) {
             waits.push_back(d);
             if (d >= 1s) {
@@ -546,6 +548,64 @@ TEST_CASE("creator info decides: privacy level offered, disabled interactions st
              "shorten it and post it again");
 }
 
+TEST_CASE("profile export reads the creator's live limits; a refused query falls back with a note", "[tiktok][profile]")
+{
+    TikTokRun run;
+    Json account(Json::Object{});
+    account.set("privacy_level_options",
+                Json(Json::Array{Json("SELF_ONLY"), Json("FOLLOWER_OF_CREATOR"), Json("MUTUAL_FOLLOW_FRIENDS")}));
+    account.set("comment_disabled", true);
+    account.set("stitch_disabled", true);
+    account.set("max_video_post_duration_sec", std::int64_t{180});
+    run.server.control("account", account);
+    MastodonAdapter mastodon(*run.accounts, run.http, run.f.clock); // no Mastodon account: never asked
+    const auto accounts = run.accounts->list().value();
+
+    SECTION("fetched live: privacy options, disabled interactions and the longest video")
+    {
+        run.server.control("expire"); // the token is refreshed first, as when publishing
+        auto built = buildProfile(accounts, liveFetchers(mastodon, *run.adapter), run.f.clock.now());
+        REQUIRE(built);
+        CHECK(built->fetchFailures == 0);
+        CHECK(built->notes.empty());
+        const auto text = bundle::writeProfile(built->profile, *run.f.home->signKey());
+        REQUIRE(text);
+        const auto p = bundle::readProfile(*text, run.f.home->signKey()->publicKey(), run.f.clock.now());
+        REQUIRE(p);
+        const auto* c = p->find(kChannel);
+        REQUIRE(c);
+        CHECK(c->fetched);
+        REQUIRE(c->limits.privacyLevelOptions);
+        CHECK(*c->limits.privacyLevelOptions
+              == std::vector<std::string>{"FOLLOWER_OF_CREATOR", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY"});
+        CHECK(c->limits.commentDisabled == true);
+        CHECK(c->limits.duetDisabled == false);
+        CHECK(c->limits.stitchDisabled == true);
+        CHECK(c->limits.maxVideoDurationS == 180);
+        CHECK(c->limits.maxCharacters == 2200);                            // the documented caption limit stays
+        CHECK(requestsTo(run.server, "creator_info/query/") == 2);         // refused with the old token, then answered
+        CHECK(run.storedAccount()->secrets.refreshToken != "rft.initial"); // the rotation was saved
+    }
+    SECTION("refused: documented limits, and a note naming the channel and TikTok's reason")
+    {
+        Json refusal = fault(op("creator_info/query/"), "error");
+        refusal.set("status", std::int64_t{401});
+        refusal.set("code", "scope_not_authorized");
+        refusal.set("message", "The user did not authorize the scope required for completing this request.");
+        run.server.control("fault", refusal);
+        auto built = buildProfile(accounts, liveFetchers(mastodon, *run.adapter), run.f.clock.now());
+        REQUIRE(built);
+        CHECK(built->fetchFailures == 1);
+        REQUIRE(built->notes.size() == 1);
+        CHECK_THAT(built->notes[0], Catch::Contains(kChannel.str()) && Catch::Contains("scope_not_authorized"));
+        CHECK_THAT(built->notes[0], Catch::Contains("authorise the app again"));
+        REQUIRE(built->profile.channels.size() == 1);
+        const auto& c = built->profile.channels[0];
+        CHECK_FALSE(c.fetched);
+        CHECK(c.limits == documentedLimits(domain::Platform::TikTok));
+    }
+}
+
 TEST_CASE("photo posts and posts without a privacy level fail with a reason", "[tiktok]")
 {
     TikTokRun run;
@@ -834,6 +894,135 @@ TEST_CASE("a crash after `sent` past the upload link's hour fails without publis
     CHECK(postsTitled(run.server, "too late").empty());
 }
 
+/** crashAfterSent publishes a two-chunk video and stops at AfterSent: chunk 1 of 2 is on the server. */
+TargetRecord crashAfterSent(TikTokRun& run, const std::string& title, const Bytes& video)
+{
+    int hits = 0;
+    run.f.options.crashAt = crashOnce(CrashPoint::AfterSent, &hits);
+    run.restart();
+    PublishRequest request;
+    request.bundlePath = run.bundleWith({{title, video}});
+    REQUIRE(run.f.service->publish(request).code() == Errc::Cancelled);
+    run.f.options.crashAt = nullptr;
+    const auto targets = run.f.home->ledger().targets(run.bundleId()).value();
+    REQUIRE(targets.size() == 1);
+    REQUIRE(targets[0].state == TargetState::Sent);
+    return targets[0];
+}
+
+/** expireUploads moves both clocks past the upload link's hour. */
+void expireUploads(TikTokRun& run)
+{
+    run.f.clock.advance(2 * 3600);
+    Json ms(Json::Object{});
+    ms.set("ms", std::int64_t{2 * 3600 * 1000});
+    run.server.control("advance", ms);
+}
+
+TEST_CASE("an upload TikTok failed before its last byte starts over with a new init, once", "[tiktok]")
+{
+    TikTokRun run;
+    Json expiry(Json::Object{});
+    expiry.set("status", "FAILED");
+    expiry.set("fail_reason", "upload_url_expired");
+    run.server.control("upload-expiry", expiry);
+    const Bytes video = videoBytes(21'000'000, 41);
+    const TargetRecord dead = crashAfterSent(run, "started over", video);
+
+    // restartSent replaces only the key it is given (compare and swap).
+    Ledger& ledger = run.f.home->ledger();
+    CHECK(ledger.restartSent(dead, "tiktok1 another-publish 1 00", "x", 1).code() == Errc::InvalidState);
+    CHECK(ledger.targets(run.bundleId()).value()[0].idempotencyKey == dead.idempotencyKey);
+
+    expireUploads(run);
+    run.restart();
+    auto resumed = run.f.service->resume();
+    REQUIRE(resumed);
+    REQUIRE(resumed->bundles.size() == 1);
+    CHECK(resumed->bundles[0].complete);
+    const auto& t = resumed->bundles[0].targets[0].record;
+    INFO(t.reason);
+    CHECK(t.state == TargetState::Done);
+
+    // One post, byte for byte, from the second init; the first attempt failed with 1 chunk of 2.
+    const auto posts = postsTitled(run.server, "started over");
+    REQUIRE(posts.size() == 1);
+    CHECK(member(posts[0], "status").asString() == "PUBLISH_COMPLETE");
+    CHECK(member(posts[0], "sha256").asString() == sha256Hex(video));
+    CHECK(requestsTo(run.server, "video/init/") == 2);
+    const Json publishes = stateOf(run.server, "publishes");
+    REQUIRE(publishes.asArray().size() == 2);
+    CHECK(member(publishes.asArray()[0], "status").asString() == "FAILED");
+    CHECK(member(publishes.asArray()[0], "received").asInt() == 10'000'000);
+    CHECK(publishes.asArray()[0].find("sha256") == nullptr); // never completed (null reads as absent)
+
+    Ledger& reopened = run.f.home->ledger(); // restart() opened the home again
+    const auto after = reopened.targets(run.bundleId()).value()[0];
+    CHECK(after.state == TargetState::Done);
+    CHECK(after.idempotencyKey.rfind("tiktok1 ", 0) == 0);
+    CHECK(after.idempotencyKey != dead.idempotencyKey); // the new attempt recorded its own key
+    CHECK(reopened.restartSent(after, after.idempotencyKey, "x", 1).code() == Errc::InvalidState); // done stays done
+    bool restarted = false;
+    for (const auto& e : reopened.events(50).value())
+        restarted =
+            restarted || (e.kind == "target-restarted" && e.details.find("upload_url_expired") != std::string::npos);
+    CHECK(restarted);
+}
+
+TEST_CASE("a dead TikTok attempt is not restarted without TikTok's word or the ledger", "[tiktok]")
+{
+    TikTokRun run;
+    SECTION("the link expired but status still says PROCESSING_UPLOAD: failed, export again")
+    {
+        crashAfterSent(run, "not proven", videoBytes(21'000'000, 42));
+        expireUploads(run);
+        run.restart();
+        auto resumed = run.f.service->resume();
+        REQUIRE(resumed);
+        const auto& t = resumed->bundles[0].targets[0].record;
+        CHECK(t.state == TargetState::Failed);
+        CHECK(t.reason.find("export the post again") != std::string::npos);
+        CHECK(requestsTo(run.server, "video/init/") == 1);
+    }
+    SECTION("FAILED for a reason that is TikTok's decision: failed with it")
+    {
+        Json expiry(Json::Object{});
+        expiry.set("status", "FAILED");
+        expiry.set("fail_reason", "publish_cancelled");
+        run.server.control("upload-expiry", expiry);
+        crashAfterSent(run, "cancelled", videoBytes(21'000'000, 43));
+        expireUploads(run);
+        run.restart();
+        auto resumed = run.f.service->resume();
+        REQUIRE(resumed);
+        const auto& t = resumed->bundles[0].targets[0].record;
+        CHECK(t.state == TargetState::Failed);
+        CHECK(t.reason.find("cancelled") != std::string::npos);
+        CHECK(requestsTo(run.server, "video/init/") == 1);
+    }
+    SECTION("an adapter without the ledger cannot replace the key: failed")
+    {
+        Json expiry(Json::Object{});
+        expiry.set("status", "FAILED");
+        expiry.set("fail_reason", "upload_url_expired");
+        run.server.control("upload-expiry", expiry);
+        crashAfterSent(run, "no ledger", videoBytes(21'000'000, 44));
+        expireUploads(run);
+        run.restart();
+        auto options = run.options();
+        options.ledger = nullptr;
+        run.adapter = std::make_unique<TikTokAdapter>(*run.accounts, run.http, run.f.clock, options);
+        run.f.service->setAdapter(domain::Platform::TikTok, run.adapter.get());
+        auto resumed = run.f.service->resume();
+        REQUIRE(resumed);
+        const auto& t = resumed->bundles[0].targets[0].record;
+        CHECK(t.state == TargetState::Failed);
+        CHECK(t.reason.find("nothing was published: export the post again") != std::string::npos);
+        CHECK(requestsTo(run.server, "video/init/") == 1);
+        CHECK(postsTitled(run.server, "no ledger").empty());
+    }
+}
+
 TEST_CASE("a crash after TikTok answered is reconciled without a second post", "[tiktok]")
 {
     TikTokRun run;
@@ -855,6 +1044,127 @@ TEST_CASE("a crash after TikTok answered is reconciled without a second post", "
     CHECK(resumed->bundles[0].targets[0].alreadyPresent);
     CHECK(postsTitled(run.server, "crash after response").size() == 1);
     CHECK(requestsTo(run.server, "video/init/") == 1);
+}
+
+/** suspendAt makes the service suspend publishing at its k-th checkpoint through a second
+ * ledger connection (as `suspend` from another shell would); `seen` gets the number of
+ * requests the server had logged by then. */
+void suspendAt(TikTokRun& run, int k, std::optional<std::size_t>& seen)
+{
+    auto calls = std::make_shared<int>(0);
+    const auto ledgerPath = run.f.home->layout().ledger;
+    run.f.options.stopRequested = [&run, &seen, k, calls, ledgerPath] {
+        if (++*calls == k) {
+            seen = stateOf(run.server, "requests").asArray().size();
+            Ledger other;
+            REQUIRE(other.open(ledgerPath));
+            REQUIRE(other.suspend({Ceremony::kNow, "olga", "checking a complaint"}));
+        }
+        return false;
+    };
+    run.restart();
+}
+
+TEST_CASE("suspend stops a TikTok upload within one request; resume publishes it once", "[tiktok][suspend]")
+{
+    // Every checkpoint in turn: the service's before the target, then the adapter's before
+    // creator_info, init, the first chunk and the last chunk (which comes before `sent`).
+    const Bytes video = videoBytes(21'000'000, 31);
+    bool stoppedEverywhere = false;
+    int k = 1;
+    for (; k <= 20 && !stoppedEverywhere; ++k) {
+        INFO("suspended at checkpoint " << k);
+        TikTokRun run;
+        std::optional<std::size_t> seen;
+        suspendAt(run, k, seen);
+        const auto report = run.f.publish(run.bundleWith({{"held clip", video}}), true);
+        if (!seen) {
+            stoppedEverywhere = true; // k is past the last checkpoint: the run went through
+            CHECK(postsTitled(run.server, "held clip").size() == 1);
+            break;
+        }
+        CHECK(stateOf(run.server, "requests").asArray().size() == *seen);
+        CHECK(report.exitCode() == ExitCode::Environment);
+        REQUIRE(report.progress.targets.size() == 1);
+        CHECK(report.progress.targets[0].held);
+        const auto targets = run.f.home->ledger().targets(run.bundleId()).value();
+        CHECK(targets[0].state == TargetState::Claimed); // resumable, never sent, never failed
+        CHECK(postsTitled(run.server, "held clip").empty());
+
+        REQUIRE(run.f.home->ledger().lift());
+        auto resumed = run.f.service->resume();
+        REQUIRE(resumed);
+        REQUIRE(resumed->bundles.size() == 1);
+        CHECK(resumed->bundles[0].complete);
+        CHECK(resumed->bundles[0].targets[0].record.state == TargetState::Done);
+        const auto posts = postsTitled(run.server, "held clip");
+        REQUIRE(posts.size() == 1);
+        CHECK(member(posts[0], "sha256").asString() == sha256Hex(video));
+    }
+    CHECK(stoppedEverywhere);
+    CHECK(k == 6); // 5 checkpoints; the status polls after the last chunk have none
+}
+
+TEST_CASE("suspend while a sent TikTok upload is finished keeps it sent; resume finishes the same publish",
+          "[tiktok][suspend]")
+{
+    TikTokRun run;
+    int hits = 0;
+    run.f.options.crashAt = crashOnce(CrashPoint::AfterSent, &hits);
+    run.restart();
+    const Bytes video = videoBytes(21'000'000, 32);
+    PublishRequest request;
+    request.bundlePath = run.bundleWith({{"held after sent", video}});
+    REQUIRE(run.f.service->publish(request).code() == Errc::Cancelled);
+    run.f.options.crashAt = nullptr;
+
+    // Resume reconciles (status/fetch: 10,000,000 bytes arrived), then reaches the checkpoint
+    // before the last chunk, where the suspension lands (checkpoint 1 is before the target).
+    std::optional<std::size_t> seen;
+    suspendAt(run, 2, seen);
+    auto held = run.f.service->resume();
+    REQUIRE(held);
+    REQUIRE(seen);
+    CHECK(stateOf(run.server, "requests").asArray().size() == *seen);
+    REQUIRE(held->bundles.size() == 1);
+    CHECK(held->bundles[0].targets[0].held);
+    CHECK(run.f.home->ledger().targets(run.bundleId()).value()[0].state == TargetState::Sent);
+    CHECK(postsTitled(run.server, "held after sent").empty());
+
+    REQUIRE(run.f.home->ledger().lift());
+    auto resumed = run.f.service->resume();
+    REQUIRE(resumed);
+    CHECK(resumed->bundles[0].complete);
+    CHECK(resumed->bundles[0].targets[0].record.state == TargetState::Done);
+    const auto posts = postsTitled(run.server, "held after sent");
+    REQUIRE(posts.size() == 1);
+    CHECK(member(posts[0], "sha256").asString() == sha256Hex(video));
+    CHECK(requestsTo(run.server, "video/init/") == 1);
+}
+
+TEST_CASE("suspend before a refused last chunk is sent again keeps the target sent, never failed", "[tiktok][suspend]")
+{
+    // Checkpoints: 1 the service's, 2 creator_info, 3 init, 4 the last (only) chunk before
+    // `sent`; the chunk gets a 500 without being stored, status/fetch says 0 bytes arrived,
+    // and checkpoint 5 comes before the chunk would be sent again.
+    TikTokRun run;
+    run.server.control("fault", lastChunkFault("5xx"));
+    std::optional<std::size_t> seen;
+    suspendAt(run, 5, seen);
+    const auto report = run.f.publish(run.bundleWith({{"held resend", videoBytes(4000, 33)}}), true);
+    REQUIRE(seen);
+    CHECK(stateOf(run.server, "requests").asArray().size() == *seen);
+    CHECK(report.progress.targets[0].held);
+    CHECK(run.f.home->ledger().targets(run.bundleId()).value()[0].state == TargetState::Sent);
+    CHECK(postsTitled(run.server, "held resend").empty());
+
+    REQUIRE(run.f.home->ledger().lift());
+    auto resumed = run.f.service->resume();
+    REQUIRE(resumed);
+    CHECK(resumed->bundles[0].complete);
+    CHECK(resumed->bundles[0].targets[0].record.state == TargetState::Done);
+    CHECK(postsTitled(run.server, "held resend").size() == 1);
+    CHECK(requestsTo(run.server, "video/init/") == 1); // finished through the same upload link
 }
 
 TEST_CASE("random kills across restarts publish every TikTok post exactly once", "[tiktok]")

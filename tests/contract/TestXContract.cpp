@@ -600,6 +600,71 @@ TEST_CASE("X: a crash after `sent` or after the answer, then resume, gives exact
     CHECK(run.count(text) == 1);
 }
 
+TEST_CASE("X: suspend stops publishing within one request; resume publishes each post once", "[x][suspend]")
+{
+    // Every checkpoint in turn: the service's before each target (1, 9), then the adapter's
+    // before initialize, each 1000-byte append, finalize, the alt text or the status poll, and
+    // the post. The k-th one suspends through a second ledger connection, as `suspend` from
+    // another shell would, and the run must stop before its next request.
+    const Bytes png = pattern(2500, "\x89PNG\r\n\x1a\n");
+    const Bytes mp4 = pattern(2100,
+                              std::string_view("\0\0\0\x18"
+                                               "ftypmp42",
+                                               12));
+    bool stoppedEverywhere = false;
+    int k = 1;
+    for (; k <= 40 && !stoppedEverywhere; ++k) {
+        INFO("suspended at checkpoint " << k);
+        XRun run;
+        run.server.control("processing", obj({{"polls", 1}, {"check_after_secs", 1}}));
+        int calls = 0;
+        std::optional<std::size_t> seen;
+        const auto ledgerPath = run.f.home->layout().ledger;
+        run.f.options.stopRequested = [&] {
+            if (++calls == k) {
+                seen = run.server.state().find("requests")->asArray().size();
+                Ledger other;
+                REQUIRE(other.open(ledgerPath));
+                REQUIRE(other.suspend({Ceremony::kNow, "olga", "checking a complaint"}));
+            }
+            return false;
+        };
+        run.restart();
+        const auto a = run.f.ceremony.addMedia(png, "a.png", "image/png", "A chart of the budget, rising");
+        const auto v = run.f.ceremony.addMedia(mp4, "v.mp4", "video/mp4", "");
+        const auto report =
+            run.f.publish(run.bundle({run.post("Suspended picture", {a}), run.post("Suspended clip", {v})}));
+        if (!seen) {
+            stoppedEverywhere = true; // k is past the last checkpoint: the run went through
+            CHECK(run.count("Suspended picture") == 1);
+            CHECK(run.count("Suspended clip") == 1);
+            break;
+        }
+        CHECK(run.server.state().find("requests")->asArray().size() == *seen);
+        CHECK(report.exitCode() == ExitCode::Environment);
+        const auto targets = run.f.home->ledger().targets(run.bundleId()).value();
+        REQUIRE(targets.size() == 2);
+        std::size_t held = 0;
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            // A target is either done before the suspension or still claimed: never sent.
+            CHECK((targets[i].state == TargetState::Done || targets[i].state == TargetState::Claimed));
+            held += report.progress.targets[i].held ? 1 : 0;
+        }
+        CHECK(held >= 1);
+        CHECK(run.count("Suspended picture") + run.count("Suspended clip") == 2 - held);
+
+        REQUIRE(run.f.home->ledger().lift());
+        auto resumed = run.f.service->resume();
+        REQUIRE(resumed);
+        REQUIRE(resumed->bundles.size() == 1);
+        CHECK(resumed->bundles[0].complete);
+        CHECK(run.count("Suspended picture") == 1);
+        CHECK(run.count("Suspended clip") == 1);
+    }
+    CHECK(stoppedEverywhere);
+    CHECK(k == 17); // 16 checkpoints: 2 before the targets, 7 in the adapter for each: all were tried
+}
+
 TEST_CASE("X: random kills across restarts publish every post exactly once", "[x]")
 {
     std::uint32_t seed = std::random_device{}();

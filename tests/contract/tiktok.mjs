@@ -29,6 +29,10 @@
 //   /__control/processing {polls, result, fail_reason, with_post_id}
 //   /__control/daily-cap {remaining}        inits left today (null: no cap)
 //   /__control/advance {ms}                 move the server's clock (rate-limit windows, expiry)
+//   /__control/upload-expiry {status, fail_reason}  what status/fetch reports for a publish whose
+//       upload_url expired before its last byte: "PROCESSING_UPLOAD" (the default: the docs say
+//       nothing, so the attempt just never completes) or "FAILED" with fail_reason (a reason
+//       string TikTok does not document; the adapter does not depend on it)
 import crypto from 'node:crypto';
 import { serve, readBody, sendJson, dropConnection, bearer } from './lib.mjs';
 
@@ -71,6 +75,7 @@ function reset() {
         faults: [],
         processing: { polls: 1, result: 'PUBLISH_COMPLETE', fail_reason: '', with_post_id: true },
         dailyCap: null,
+        uploadExpiry: { status: 'PROCESSING_UPLOAD', fail_reason: '' },
         windows: new Map(),
         log: [],
         seq: 0,
@@ -215,6 +220,12 @@ function statusFetch(req, raw) {
     if (bad) return bad;
     const pub = typeof body.publish_id === 'string' && state.publishes.get(body.publish_id);
     if (!pub) return invalid('publish_id does not exist');
+    if (pub.status === 'PROCESSING_UPLOAD' && pub.sha256 === null && pub.url_expires <= now()
+        && state.uploadExpiry.status === 'FAILED') {
+        // The upload link died before the last byte: this attempt is over and never publishes.
+        pub.status = 'FAILED';
+        pub.final = { result: 'FAILED', fail_reason: state.uploadExpiry.fail_reason };
+    }
     const data = { status: pub.status, uploaded_bytes: pub.received };
     if (pub.status === 'PROCESSING_UPLOAD' && pub.sha256 !== null) {
         if (pub.polls_left > 0) pub.polls_left -= 1;
@@ -369,6 +380,7 @@ async function control(req, res, name) {
         case 'clear-faults': state.faults = []; break;
         case 'processing': Object.assign(state.processing, body); break;
         case 'daily-cap': state.dailyCap = body.remaining ?? null; break;
+        case 'upload-expiry': Object.assign(state.uploadExpiry, body); break;
         case 'advance': state.offsetMs += Number(body.ms || 0); break;
         default: return sendJson(res, 404, { error: `no control route ${name}` });
     }

@@ -192,3 +192,39 @@ TEST_CASE("postern-uploader profile export writes a profile signed by the upload
     CHECK(p->created <= now);
     CHECK(p->created > now - 600);
 }
+
+TEST_CASE("profile export falls back to documented limits for a TikTok channel it cannot ask",
+          "[uploader][profile][cli]")
+{
+    // Live TikTok limits against the contract server are tested in tests/contract
+    // (TestTikTokContract.cpp, "profile export reads the creator's live limits"). Here the
+    // command's own wiring: one channel that cannot be asked does not stop the export.
+    test::UploaderFixture f;
+    const fs::path pass = f.dir / "pass";
+    REQUIRE(writeFileAtomic(pass, std::string(test::UploaderFixture::kPassphrase) + "\n", 0600).ok());
+    addAccounts(f);
+    {
+        AccountStore accounts(f.home->ledger(), f.home->layout().hostKey, f.clock);
+        AccountSecrets t;
+        t.accessToken = "act.token";
+        t.refreshToken = "rft.token";
+        t.clientId = "ck"; // no client secret: the adapter refuses before any request
+        REQUIRE(accounts.add("tiktok:press", "press", "http://127.0.0.1:9", t).ok());
+    }
+    const fs::path out = f.dir / "profile.postern";
+    auto exported = run("--home " + quote(f.homeDir().string()) + " --passphrase-file " + quote(pass.string())
+                        + " profile export " + quote(out.string()));
+    INFO(exported.output);
+    CHECK(exported.code == 5); // some channels could not be asked; the profile is still written
+    CHECK(exported.output.find("tiktok:press  documented limits") != std::string::npos);
+    CHECK(exported.output.find("note: tiktok:press: could not fetch live limits") != std::string::npos);
+    CHECK(exported.output.find("no client secret") != std::string::npos);
+    const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+    auto p = bundle::readProfile(test::UploaderFixture::slurp(out), f.home->signKey()->publicKey(), now);
+    REQUIRE(p.ok());
+    CHECK(p->channels.size() == 3);
+    const auto* tiktok = p->find(domain::ChannelId::parse("tiktok:press").value());
+    REQUIRE(tiktok);
+    CHECK_FALSE(tiktok->fetched);
+    CHECK(tiktok->limits == documentedLimits(domain::Platform::TikTok));
+}

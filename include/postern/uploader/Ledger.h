@@ -76,6 +76,18 @@ public:
     [[nodiscard]] Status markSent(const TargetRecord& target, std::string_view idempotencyKey, std::int64_t at);
     /** markUnknown records that a sent request got no usable answer (sent -> unknown). */
     [[nodiscard]] Status markUnknown(const TargetRecord& target, std::string_view reason, std::int64_t at);
+
+    // -- restarting a dead attempt (Ledger.cpp) ------------------------------------------------
+    /**
+     * restartSent returns a target from sent or unknown to claimed and forgets its key, but
+     * only while the key is still `deadKey` (invalid-state otherwise, changing nothing). For an
+     * adapter whose platform has proved that the attempt recorded under that key can never
+     * publish (TikTok: the publish FAILED before its last byte arrived), so the next attempt
+     * starts over and records its own key with markSent. One statement: a crash keeps the old
+     * key or none. The caller records the event in the same transaction.
+     */
+    [[nodiscard]] Status
+    restartSent(const TargetRecord& target, std::string_view deadKey, std::string_view reason, std::int64_t at);
     /** countPending counts pending targets plus bundles not yet complete: the work left for `resume`. */
     [[nodiscard]] Result<std::int64_t> countPending();
 

@@ -63,7 +63,9 @@ private:
     [[nodiscard]] Result<std::string> accountId(Account& a);
     [[nodiscard]] Result<std::optional<MastodonStatus>> findPublished(Account& a, const TargetContent& t);
     [[nodiscard]] std::string checkLimits(const Json& config, const TargetContent& t, std::string_view spoiler) const;
-    [[nodiscard]] Result<Uploaded> uploadMedia(Account& a, const TargetMedia& m, std::size_t index);
+    /** uploadMedia uploads one file and waits for its processing, calling `checkpoint` before each poll. */
+    [[nodiscard]] Result<Uploaded>
+    uploadMedia(Account& a, const TargetMedia& m, std::size_t index, const std::function<Status()>& checkpoint);
     [[nodiscard]] Result<TargetOutcome> createStatus(Account& a, const std::string& key, const std::string& body);
 
     AccountStore& m_accounts;

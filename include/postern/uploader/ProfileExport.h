@@ -3,6 +3,8 @@
 
 #include "postern/bundle/PlatformProfile.h"
 #include "postern/uploader/LedgerRecords.h"
+#include "postern/uploader/MastodonAdapter.h"
+#include "postern/uploader/TikTokAdapter.h"
 #include "postern/uploader/TikTokApi.h"
 #include "postern/util/Json.h"
 
@@ -35,6 +37,12 @@ namespace postern::uploader {
 
 /** LimitFetcher asks the platform for one account's live limits. */
 using LimitFetcher = std::function<Result<domain::ChannelLimits>(const AccountRecord&)>;
+
+/**
+ * liveFetchers are the fetchers `profile export` uses: Mastodon's instance configuration
+ * (mastodonLimits) and TikTok's creator_info (tiktokLimits). Both adapters must outlive them.
+ */
+[[nodiscard]] std::map<domain::Platform, LimitFetcher> liveFetchers(MastodonAdapter& mastodon, TikTokAdapter& tiktok);
 
 /** ProfileExport is a built profile plus one line per channel that was not fetched live. */
 struct ProfileExport

@@ -22,6 +22,13 @@ struct TikTokOptions
     std::chrono::milliseconds rateWindow{60000};    ///< TikTok's limits are per minute, without headers
     std::int64_t refreshMargin = 300;               ///< refresh an access token this many seconds early
     std::int64_t uploadUrlLifetime = 3600;          ///< an upload_url is valid for one hour
+    /**
+     * ledger (optional) is the ledger whose targets this adapter publishes. With it, a sent
+     * attempt that TikTok reports FAILED before its last byte arrived is replaced by a new one
+     * (Ledger::restartSent, then a new video/init); without it such a target fails ("export
+     * the post again").
+     */
+    Ledger* ledger = nullptr;
 };
 
 /**
@@ -44,7 +51,10 @@ struct TikTokOptions
  *     publish_id) or FAILED (the fail_reason in words).
  *
  * A target marked sent is reconciled with status/fetch first; an upload that stopped before
- * its last chunk is finished through the sealed upload_url while it is valid.
+ * its last chunk is finished through the sealed upload_url while it is valid, and one TikTok
+ * reports FAILED before its last byte is forgotten (TikTokOptions::ledger) and started over.
+ * TargetContent::checkpoint is called before every request up to the last chunk, never
+ * between `sent` and it, nor during the status polls after it.
  * `error.code == "ok"` is the only success. Daily caps (spam_risk_too_many_posts,
  * reached_active_user_cap) are rate-limited errors: the target stays pending, "retry tomorrow".
  */
@@ -54,6 +64,14 @@ public:
     TikTokAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, TikTokOptions options = {});
 
     [[nodiscard]] Result<TargetOutcome> publish(const TargetContent& target) override;
+
+    /**
+     * creatorInfo asks creator_info/query for the account of `channel` (refreshing its token
+     * if needed), as publish does before every post: privacy options, disabled interactions
+     * and the longest video the creator may post. For `profile export`. An answer other than
+     * ok is an error with TikTok's code and message and what to do.
+     */
+    [[nodiscard]] Result<TikTokCreator> creatorInfo(const std::string& channel);
 
     /** postUrl is https://www.tiktok.com/@<username>/video/<post id>. */
     [[nodiscard]] static std::string postUrl(std::string_view username, std::string_view postId);
@@ -76,12 +94,16 @@ private:
     [[nodiscard]] Result<HttpResponse> call(Account& a, const std::string& path, const std::string& body);
     [[nodiscard]] Result<TikTokAnswer> callSafe(Account& a, const std::string& path, const Json& body);
     [[nodiscard]] Result<TikTokStatus> status(Account& a, const std::string& publishId);
-    [[nodiscard]] Status putChunk(Account& a, const Upload& u, std::uint64_t index);
+    [[nodiscard]] Status
+    putChunk(Account& a, const Upload& u, std::uint64_t index, const std::function<Status()>& checkpoint);
     [[nodiscard]] Result<TargetOutcome>
     upload(Account& a, const TargetContent& t, const Upload& u, std::uint64_t from, bool marked);
     [[nodiscard]] Result<TargetOutcome> poll(Account& a, const Upload& u, bool alreadyPresent);
     // The above from putChunk on, and the sealing below, are in TikTokUpload.cpp.
-    [[nodiscard]] Result<TargetOutcome> reconcile(Account& a, const TargetContent& t);
+    /** reconcile settles a sent target; startOver: its attempt is dead and was forgotten, publish afresh. */
+    [[nodiscard]] Result<TargetOutcome> reconcile(Account& a, const TargetContent& t, bool& startOver);
+    /** abandon forgets a dead attempt in the ledger (restartSent plus the event, in one transaction). */
+    [[nodiscard]] Status abandon(const TargetContent& t, const TikTokStatus& st, std::uint64_t videoSize);
     /** refused turns a non-ok answer into a pending error (caps, auth, server) or a failed outcome. */
     [[nodiscard]] static Result<TargetOutcome>
     refused(const Account& a, const TikTokAnswer& answer, std::string_view what);

@@ -78,8 +78,12 @@ private:
     /** uploadMedia returns the media id, or "" with `refused` set when X refused the file for good. */
     [[nodiscard]] Result<std::string>
     uploadMedia(Account& a, const TargetContent& t, std::size_t index, std::string& refused);
-    [[nodiscard]] Status
-    awaitProcessing(Account& a, const std::string& id, XProcessing p, const std::string& what, std::string& refused);
+    [[nodiscard]] Status awaitProcessing(Account& a,
+                                         const std::string& id,
+                                         XProcessing p,
+                                         const std::string& what,
+                                         std::string& refused,
+                                         const std::function<Status()>& checkpoint);
     [[nodiscard]] Result<Created> createPost(Account& a, const std::string& body);
     [[nodiscard]] TargetOutcome
     afterCreate(Account& a, const TargetContent& t, std::int64_t since, const HttpResponse& r);
