@@ -47,6 +47,7 @@ constexpr OptionSpec kOptions[] = {
     {"out", true},
     {"lifetime", true},
     {"all-approved", false},
+    {"order", true},
 };
 
 constexpr std::string_view kGlobal[] =
@@ -99,7 +100,7 @@ const std::vector<CommandSpec>& commands()
         {"reject", {{"reason"}}},
         {"list", {{"state"}, {"channel"}, {"search"}, {"limit"}, {"json"}}},
         {"show", {{"json"}}},
-        {"export", {{"out"}, {"lifetime"}, {"all-approved"}}},
+        {"export", {{"out"}, {"lifetime"}, {"all-approved"}, {"order", true}}},
         {"receipt import", {}},
         {"audit verify", {}},
         {"audit list", {{"limit"}}},
@@ -108,6 +109,13 @@ const std::vector<CommandSpec>& commands()
         {"opsec set", {}},
         {"profile import", {}},
         {"profile show", {}},
+        {"order cancel", {{"channel", true}, {"reason"}}},
+        {"order retract", {{"channel", true}, {"reason"}}},
+        {"order approve", {}},
+        {"order decline", {{"reason"}}},
+        {"order withdraw", {}},
+        {"order list", {{"state"}}},
+        {"order show", {}},
     };
     return kCommands;
 }

@@ -34,9 +34,17 @@ posts:
   list                          posts as a table (or --json)
   show POST                     everything about one post (or --json)
   check POST                    platform limits and OPSEC flags of the current version
+orders (stop or delete a post that was already sent):
+  order cancel POST --reason T  ask to stop a post not yet published (author, approver)
+  order retract POST --reason T ask to delete it where published, and stop it elsewhere
+  order approve ORDER           sign an order (approver; not the requester)
+  order decline ORDER --reason T  refuse an order (approver)
+  order withdraw ORDER          take back your own order before it is exported
+  order list [POST]             orders as a table
+  order show ORDER              one order: approvals per channel, bundle, results
 transfer (operator):
-  export --out FILE POST...     seal approved posts into one bundle for the uploader
-  receipt import FILE           take in the uploader's receipt: published, failed
+  export --out FILE POST...     seal approved posts (and --order ORDER) into one bundle
+  receipt import FILE           take in the uploader's receipt: published, failed, orders
 audit:
   audit verify                  check the hash-chained, signed audit log
   audit list                    the newest audit entries
@@ -293,22 +301,29 @@ constexpr std::string_view kShowHelp = R"(usage: postern-cli show POST [--json]
 
 Prints everything about a post: state, version, author, schedule, who approved the current
 version and what is still missing, per channel the text and options, media (name, type,
-size, hash, alt text), rejections with reasons, and the publishing results the uploader
-reported, with URLs. --json prints one JSON object instead.
+size, hash, alt text), rejections with reasons, the publishing results the uploader
+reported, with URLs, and its cancel and retract orders. --json prints one JSON object
+instead (without the orders: `postern-cli order list POST`).
 )";
 
 constexpr std::string_view kExportHelp =
-    R"(usage: postern-cli export --as OPERATOR --out FILE [--lifetime 24h] (POST... | --all-approved)
+    R"(usage: postern-cli export --as OPERATOR --out FILE [--lifetime 24h]
+                          (POST... [--order ORDER]... | --all-approved)
 
-Seals approved posts, their media and approvals into one bundle, signed by the workstation
-and encrypted to the trusted uploader, and marks the posts exported: a version is exported
-once. The file is written atomically and read back before anything is marked.
+Seals approved posts, their media and approvals, and approved cancel and retract orders with
+theirs, into one bundle, signed by the workstation and encrypted to the trusted uploader, and
+marks them exported: a version or an order is exported once. The file is written atomically
+and read back before anything is marked. A bundle may carry orders only.
 
 options:
   --out FILE       where to write the bundle, e.g. on removable media; never overwritten
   --lifetime TIME  how long the uploader accepts the bundle: seconds or 90m, 24h, 7d
                    (default 24h; at most each channel's max_lifetime in the policy)
-  --all-approved   export every approved post instead of naming them
+  --order ORDER    also carry this approved order (id or a 6+ digit prefix); repeatable
+  --all-approved   export every approved post and every approved order instead of naming
+                   them (an order should not wait for another trip across the gap)
+
+A post and an order about it cannot travel in the same bundle.
 
 Prints the bundle id, sequence, size and fingerprint, and a checklist for carrying it.
 )";
@@ -317,8 +332,44 @@ constexpr std::string_view kReceiptHelp = R"(usage: postern-cli receipt import F
 
 Reads the signed receipt that `postern-uploader publish` wrote next to the bundle
 (BUNDLE.receipt), checks it was signed by the trusted uploader, and marks each post
-published (with its URL) or failed (with the reason). Prints the outcome per post and
-channel. Exit 5 when the receipt reports failures or a rejected bundle.
+published (with its URL) or failed (with the reason). Orders the bundle carried become done,
+partly_failed or failed, and their posts cancelled or retracted on each channel where the
+uploader carried them out. Prints the outcome per post and channel and per order and
+channel. Exit 5 when the receipt reports failures (posts or orders) or a rejected bundle.
+)";
+
+constexpr std::string_view kOrderHelp =
+    R"(usage: postern-cli order cancel  POST [--channel C]... --reason TEXT --as USER
+       postern-cli order retract POST [--channel C]... --reason TEXT --as USER
+       postern-cli order approve  ORDER --as APPROVER
+       postern-cli order decline  ORDER --reason TEXT --as APPROVER
+       postern-cli order withdraw ORDER --as REQUESTER
+       postern-cli order list [POST] [--state STATE]
+       postern-cli order show ORDER
+
+An order is a signed instruction about a post that already left in a bundle. cancel stops it
+where it is not published yet (scheduled, or still pending at the uploader); retract also
+deletes it where it was published and the platform allows deletion. Orders pass review like
+posts: every channel needs its policy's approvals, and the requester cannot approve their own.
+
+cancel, retract  need the author or approver role. Without --channel the order covers every
+                 channel the post was sent to that it can still change (for cancel: not yet
+                 published). A cancel of channels that are all published is refused: use
+                 retract. A post that was never exported needs no order.
+approve          signs the order; once every channel has its approvals it is approved and an
+                 operator sends it with `export --all-approved` or `export --order ORDER`.
+decline          ends it with a reason the requester sees (approvers of its channels).
+withdraw         the requester takes it back; not possible once exported.
+list, show       need no passphrase. STATE: pending, approved, declined, withdrawn, exported,
+                 done, partly_failed, failed.
+
+After the receipt of the bundle that carried it is imported, `order show` lists the result per
+channel (cancelled, retracted or failed with the uploader's reason).
+
+example:
+  postern-cli order retract 3f9a2c --channel mastodon:@press@social.example \
+      --reason "Wrong date in the text" --as alice
+  postern-cli order approve 8c41d0 --as bob
 )";
 
 constexpr std::string_view kAuditHelp = R"(usage: postern-cli audit verify
@@ -340,24 +391,13 @@ struct HelpEntry
 };
 
 constexpr HelpEntry kHelp[] = {
-    {"init", kInitHelp},
-    {"user", kUserHelp},
-    {"passphrase", kPassphraseHelp},
-    {"uploader", kUploaderHelp},
-    {"identity", kIdentityHelp},
-    {"policy", kPolicyHelp},
-    {"draft", kDraftHelp},
-    {"submit", kSubmitHelp},
-    {"approve", kApproveHelp},
-    {"reject", kRejectHelp},
-    {"list", kListHelp},
-    {"show", kShowHelp},
-    {"export", kExportHelp},
-    {"receipt", kReceiptHelp},
-    {"audit", kAuditHelp},
-    {"check", kCheckHelp},
-    {"opsec", kOpsecHelp},
-    {"profile", kProfileHelp},
+    {"init", kInitHelp},         {"user", kUserHelp},         {"passphrase", kPassphraseHelp},
+    {"uploader", kUploaderHelp}, {"identity", kIdentityHelp}, {"policy", kPolicyHelp},
+    {"draft", kDraftHelp},       {"submit", kSubmitHelp},     {"approve", kApproveHelp},
+    {"reject", kRejectHelp},     {"list", kListHelp},         {"show", kShowHelp},
+    {"export", kExportHelp},     {"receipt", kReceiptHelp},   {"audit", kAuditHelp},
+    {"check", kCheckHelp},       {"opsec", kOpsecHelp},       {"profile", kProfileHelp},
+    {"order", kOrderHelp},
 };
 
 } // namespace

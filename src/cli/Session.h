@@ -51,6 +51,13 @@ struct Context
 [[nodiscard]] ExitCode runOpsec(const Context& ctx);
 // The uploader's platform profile (ProfileCommands.cpp): `profile import FILE`, `profile show`.
 [[nodiscard]] ExitCode runProfile(const Context& ctx);
+// Cancel and retract orders (OrderCommands.cpp): `order cancel|retract|approve|decline|withdraw|list|show`.
+[[nodiscard]] ExitCode runOrder(const Context& ctx);
+/** resolveOrderId is resolvePostId for orders: a full id or a unique prefix of 6+ hex digits. */
+[[nodiscard]] std::optional<ExitCode>
+resolveOrderId(workflow::Workstation& ws, std::string_view given, std::string& out);
+/** printPostOrders lists a post's orders under `show POST` (nothing when it has none). */
+void printPostOrders(workflow::Workstation& ws, std::string_view postId);
 /** printViolations lists platform-limit violations, one per line, for check and a refused submit. */
 void printViolations(const std::vector<compose::Violation>& violations);
 

@@ -102,15 +102,17 @@ std::string receiptHint(Errc code)
 
 ExitCode runExport(const Context& ctx)
 {
-    constexpr std::string_view kSynopsis =
-        "postern-cli export --as OPERATOR --out FILE [--lifetime 24h] (POST... | --all-approved)";
+    constexpr std::string_view kSynopsis = "postern-cli export --as OPERATOR --out FILE [--lifetime 24h] "
+                                           "(POST... [--order ORDER]... | --all-approved)";
     const auto* out = ctx.args.value("out");
     if (!out || out->empty())
         return usageError("export needs --out FILE, where to write the bundle (e.g. on removable media)", kSynopsis);
     const bool all = ctx.args.has("all-approved");
-    if (all == !ctx.args.positionals.empty())
-        return usageError(all ? "give either POST ids or --all-approved, not both"
-                              : "export needs the POST ids to export, or --all-approved",
+    const std::vector<std::string> givenOrders = ctx.args.values("order");
+    const bool named = !ctx.args.positionals.empty() || !givenOrders.empty();
+    if (all == named)
+        return usageError(all ? "give either POST ids and --order ORDER, or --all-approved, not both"
+                              : "export needs the POST ids or --order ORDER ids to export, or --all-approved",
                           kSynopsis);
     std::int64_t lifetime = kDefaultLifetime;
     if (const auto* text = ctx.args.value("lifetime")) {
@@ -129,21 +131,35 @@ ExitCode runExport(const Context& ctx)
     if (auto code = openStore(ctx, ws))
         return *code;
     std::vector<std::string> postIds;
+    std::vector<std::string> orderIds;
     if (all) {
+        // Everything that is ready goes: approved posts and approved cancel/retract orders. An
+        // order waiting an extra trip across the gap would let the post it stops go out.
         auto ids = approvedPosts(*ws);
         if (!ids)
             return failWith(ids.error());
-        if (ids->empty())
-            return failWith(fail(Errc::NotApproved, "no post is approved and waiting for export"),
+        auto orders = ws->approvedOrders();
+        if (!orders)
+            return failWith(orders.error());
+        if (ids->empty() && orders->empty())
+            return failWith(fail(Errc::NotApproved, "no post or order is approved and waiting for export"),
                             ExitCode::Refused,
-                            "see what is waiting with `postern-cli list --state in_review`");
+                            "see what is waiting with `postern-cli list --state in_review` and "
+                            "`postern-cli order list --state pending`");
         postIds = std::move(ids).value();
+        orderIds = std::move(orders).value();
     } else {
         for (const auto& given : ctx.args.positionals) {
             std::string id;
             if (auto code = resolvePostId(*ws, given, id))
                 return *code;
             postIds.push_back(id);
+        }
+        for (const auto& given : givenOrders) {
+            std::string id;
+            if (auto code = resolveOrderId(*ws, given, id))
+                return *code;
+            orderIds.push_back(id);
         }
     }
     std::optional<workflow::UnlockedUser> op;
@@ -153,14 +169,15 @@ ExitCode runExport(const Context& ctx)
     ProgressLine progress;
     bundle::SealProgress sealProgress;
     sealProgress.onProgress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
-    auto result = ws->exportBundle(*op, postIds, file, lifetime, sealProgress);
+    auto result = ws->exportBundle(*op, postIds, orderIds, file, lifetime, sealProgress);
     progress.finish();
     if (!result) {
         if (result.code() == Errc::AlreadyExists)
             return failWith(result.error(), ExitCode::Usage);
         return failWith(result.error());
     }
-    std::cout << "exported " << result->postIds.size() << " post(s) to " << file.string() << "\n"
+    std::cout << "exported " << result->postIds.size() << " post(s) and " << result->orderIds.size() << " order(s) to "
+              << file.string() << "\n"
               << field("bundle") << result->bundleId << "\n"
               << field("sequence") << result->sequence << "\n"
               << field("size") << result->fileBytes << " bytes\n"
@@ -169,6 +186,8 @@ ExitCode runExport(const Context& ctx)
               << ")\n";
     for (const auto& id : result->postIds)
         std::cout << field("post") << id << "\n";
+    for (const auto& id : result->orderIds)
+        std::cout << field("order") << id << "\n";
     std::cout << "\ncarry checklist\n"
               << "  1. write-protect or safely eject the media\n"
               << "  2. carry it to the uploader host before it expires\n"
@@ -200,7 +219,7 @@ ExitCode runReceipt(const Context& ctx)
     std::cout << "imported the receipt for bundle " << summary->bundleId << "\n";
     if (!summary->error.empty()) {
         printError("the uploader rejected the whole bundle: " + printable(summary->error)
-                       + "; nothing in it was published and its posts are marked failed",
+                       + "; nothing in it was published or carried out, and its posts and orders are marked failed",
                    "fix the cause, then edit, submit, approve and export the posts again");
         return ExitCode::SomeFailed;
     }
@@ -216,13 +235,26 @@ ExitCode runReceipt(const Context& ctx)
         if (e.state == bundle::ReceiptState::Failed || e.state == bundle::ReceiptState::Rejected)
             ++failed;
     }
-    if (failed > 0) {
+    std::size_t ordersFailed = 0;
+    for (const auto& o : summary->orders) {
+        std::cout << "  order " << o.orderId.substr(0, 12) << "  " << domain::orderActionName(o.action) << "  post "
+                  << shortId(o.postId) << "  " << o.channel.str() << "  " << bundle::orderOutcomeName(o.outcome);
+        if (!o.reason.empty())
+            std::cout << "  reason: " << printable(o.reason);
+        std::cout << "\n";
+        if (o.outcome == bundle::OrderOutcome::Failed)
+            ++ordersFailed;
+    }
+    if (failed > 0)
         printError(std::to_string(failed) + " of " + std::to_string(summary->entries.size())
                        + " channel(s) failed on the uploader; the posts are marked failed",
                    "read the reasons above; the author can revise a failed post with `postern-cli draft edit`");
-        return ExitCode::SomeFailed;
-    }
-    return ExitCode::Ok;
+    if (ordersFailed > 0)
+        printError(std::to_string(ordersFailed) + " of " + std::to_string(summary->orders.size())
+                       + " order result(s) failed: those channels were not cancelled or retracted",
+                   "read the reasons above (`postern-cli order show ORDER`); request a new order if it is still "
+                   "needed, or remove the post on the platform by hand");
+    return failed + ordersFailed > 0 ? ExitCode::SomeFailed : ExitCode::Ok;
 }
 
 } // namespace postern::cli

@@ -251,7 +251,8 @@ ExitCode runList(const Context& ctx)
         auto parsed = store::parsePostState(name);
         if (!parsed)
             return usageError("--state \"" + *state + "\" is not a post state",
-                              "states are draft, in_review, approved, rejected, exported, published and failed");
+                              "states are draft, in_review, approved, rejected, exported, published, failed, "
+                              "cancelled and retracted");
         filter.state = *parsed;
     }
     if (const auto* channel = ctx.args.value("channel"))
@@ -326,10 +327,12 @@ ExitCode runShow(const Context& ctx)
     if (!view)
         return failWith(view.error());
     NameCache names(*ws);
-    if (ctx.args.has("json"))
+    if (ctx.args.has("json")) {
         std::cout << viewJson(*view, names).serialize() << "\n";
-    else
+    } else {
         printView(*view, names);
+        printPostOrders(*ws, postId);
+    }
     return ExitCode::Ok;
 }
 

@@ -66,6 +66,8 @@ ExitCode dispatch(const Context& ctx)
         return runOpsec(ctx);
     if (g == "profile")
         return runProfile(ctx);
+    if (g == "order")
+        return runOrder(ctx);
     return usageError("unknown command \"" + g + "\"", "run `postern-cli --help` for usage");
 }
 

@@ -23,6 +23,7 @@ namespace {
 
 constexpr int kIdRole = Qt::UserRole;
 constexpr int kChannelsRole = Qt::UserRole + 1;
+constexpr int kOrderRole = Qt::UserRole + 2; ///< true: the item is a cancel or retract order
 
 QString sizeText(std::uint64_t bytes)
 {
@@ -145,8 +146,34 @@ void ExportDialog::loadPosts(const QStringList& preselected)
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(0, preselected.isEmpty() || preselected.contains(id) ? Qt::Checked : Qt::Unchecked);
     }
-    if (posts->empty())
-        m_ui->postCountLabel->setText(tr("No post is approved and waiting for export."));
+    // Approved cancel and retract orders travel in the same bundle, listed after the posts.
+    store::OrderFilter orderFilter;
+    orderFilter.state = store::OrderState::Approved;
+    orderFilter.limit = 10000;
+    auto orders = m_session.workstation().listOrders(orderFilter);
+    std::size_t orderCount = 0;
+    if (orders) {
+        for (const auto& o : *orders) {
+            const QString id = QString::fromStdString(o.id);
+            auto post = m_session.workstation().store().posts().get(o.postId);
+            const QString title = post ? QString::fromStdString(post->title) : QString::fromStdString(o.postId);
+            auto* item = new QTreeWidgetItem(m_ui->postList);
+            item->setText(0,
+                          (o.action == "retract" ? tr("Retract order: %1") : tr("Cancel order: %1"))
+                              .arg(title.isEmpty() ? tr("(no text)") : title));
+            item->setToolTip(0, tr("Reason: %1").arg(QString::fromStdString(o.reason)));
+            item->setText(1, QString::fromStdString(o.channels).replace(',', ", "));
+            item->setText(2, tr("On arrival"));
+            item->setData(0, kIdRole, id);
+            item->setData(0, kChannelsRole, QString::fromStdString(o.channels));
+            item->setData(0, kOrderRole, true);
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+            item->setCheckState(0, preselected.isEmpty() || preselected.contains(id) ? Qt::Checked : Qt::Unchecked);
+            ++orderCount;
+        }
+    }
+    if (posts->empty() && orderCount == 0)
+        m_ui->postCountLabel->setText(tr("No post or order is approved and waiting for export."));
     updateLifetimeBound();
     updateExportButton();
 }
@@ -156,7 +183,18 @@ QStringList ExportDialog::checkedPostIds() const
     QStringList ids;
     for (int i = 0; i < m_ui->postList->topLevelItemCount(); ++i) {
         const auto* item = m_ui->postList->topLevelItem(i);
-        if (item->checkState(0) == Qt::Checked)
+        if (item->checkState(0) == Qt::Checked && !item->data(0, kOrderRole).toBool())
+            ids << item->data(0, kIdRole).toString();
+    }
+    return ids;
+}
+
+QStringList ExportDialog::checkedOrderIds() const
+{
+    QStringList ids;
+    for (int i = 0; i < m_ui->postList->topLevelItemCount(); ++i) {
+        const auto* item = m_ui->postList->topLevelItem(i);
+        if (item->checkState(0) == Qt::Checked && item->data(0, kOrderRole).toBool())
             ids << item->data(0, kIdRole).toString();
     }
     return ids;
@@ -187,7 +225,7 @@ void ExportDialog::updateLifetimeBound()
                                               : tr("(the approval policy allows at most %1 hours)").arg(maxHours));
     if (m_ui->postList->topLevelItemCount() > 0)
         m_ui->postCountLabel->setText(
-            tr("%1 of %2 approved posts selected.").arg(checked).arg(m_ui->postList->topLevelItemCount()));
+            tr("%1 of %2 approved posts and orders selected.").arg(checked).arg(m_ui->postList->topLevelItemCount()));
 }
 
 void ExportDialog::refreshDrives()
@@ -267,7 +305,8 @@ void ExportDialog::setDestination(const QString& folder, bool removable)
 
 void ExportDialog::updateExportButton()
 {
-    m_ui->exportButton->setEnabled(!isExporting() && !m_destination.isEmpty() && !checkedPostIds().isEmpty());
+    m_ui->exportButton->setEnabled(!isExporting() && !m_destination.isEmpty()
+                                   && (!checkedPostIds().isEmpty() || !checkedOrderIds().isEmpty()));
 }
 
 std::filesystem::path ExportDialog::bundlePath() const
@@ -285,7 +324,8 @@ std::filesystem::path ExportDialog::bundlePath() const
 void ExportDialog::startExport()
 {
     const QStringList ids = checkedPostIds();
-    if (ids.isEmpty() || m_destination.isEmpty() || isExporting())
+    const QStringList orderIdList = checkedOrderIds();
+    if ((ids.isEmpty() && orderIdList.isEmpty()) || m_destination.isEmpty() || isExporting())
         return;
     if (!QFileInfo(m_destination).isDir()) {
         Dialogs::error(this,
@@ -295,11 +335,12 @@ void ExportDialog::startExport()
         refreshDrives();
         return;
     }
-    const auto passphrase =
-        Dialogs::passphrase(this,
-                            tr("Sign the bundle"),
-                            tr("Enter your passphrase to sign and seal %1 for the uploader.")
-                                .arg(ids.size() == 1 ? tr("1 post") : tr("%1 posts").arg(ids.size())));
+    const auto passphrase = Dialogs::passphrase(
+        this,
+        tr("Sign the bundle"),
+        tr("Enter your passphrase to sign and seal %1 for the uploader.")
+            .arg(orderIdList.isEmpty() ? (ids.size() == 1 ? tr("1 post") : tr("%1 posts").arg(ids.size()))
+                                       : tr("%1 post(s) and %2 order(s)").arg(ids.size()).arg(orderIdList.size())));
     if (!passphrase)
         return;
     auto signer = m_session.confirmPassphrase(*passphrase);
@@ -311,6 +352,9 @@ void ExportDialog::startExport()
     std::vector<std::string> postIds;
     for (const auto& id : ids)
         postIds.push_back(id.toStdString());
+    std::vector<std::string> orderIds;
+    for (const auto& id : orderIdList)
+        orderIds.push_back(id.toStdString());
     const std::int64_t lifetime =
         std::min<std::int64_t>(static_cast<std::int64_t>(m_ui->lifetimeSpin->value()) * 3600, m_maxLifetime);
     const std::filesystem::path out = bundlePath();
@@ -322,7 +366,7 @@ void ExportDialog::startExport()
     m_ui->pages->setCurrentWidget(m_ui->progressPage);
     m_ui->cancelExportButton->setEnabled(true);
     onProgress(static_cast<int>(bundle::SealPhase::Sealing), 0, 0);
-    m_worker = QThread::create([this, postIds, out, lifetime] {
+    m_worker = QThread::create([this, postIds, orderIds, out, lifetime] {
         bundle::SealProgress progress;
         progress.cancel = &m_cancel;
         auto phase = std::make_shared<int>(0); // both callbacks run on this worker thread
@@ -346,7 +390,7 @@ void ExportDialog::startExport()
                 [this, p, done, total] { onProgress(p, done, total); },
                 Qt::QueuedConnection);
         };
-        m_result = m_session.workstation().exportBundle(*m_signer, postIds, out, lifetime, progress);
+        m_result = m_session.workstation().exportBundle(*m_signer, postIds, orderIds, out, lifetime, progress);
     });
     connect(m_worker, &QThread::finished, this, &ExportDialog::onFinished);
     // The store is used by one thread at a time: no idle lock while the worker holds it.
@@ -389,7 +433,7 @@ void ExportDialog::onFinished()
         return;
     }
     m_ui->pages->setCurrentWidget(m_ui->choosePage);
-    const QStringList keep = checkedPostIds();
+    const QStringList keep = checkedPostIds() + checkedOrderIds();
     loadPosts(keep);
     if (result.code() == Errc::Cancelled) {
         m_ui->statusLabel->setText(tr("Export cancelled. Nothing was left on the drive and no post was changed."));
@@ -406,9 +450,11 @@ void ExportDialog::showDone(const workflow::ExportResult& result)
     m_ui->pages->setCurrentWidget(m_ui->donePage);
     m_ui->fingerprintLabel->setText(twoRows(result.fingerprint));
     m_ui->sizeLabel->setText(tr("%1 (%2 bytes)").arg(sizeText(result.fileBytes)).arg(result.fileBytes));
-    m_ui->donePostsLabel->setText(result.postIds.size() == 1
-                                      ? tr("1 post marked exported")
-                                      : tr("%1 posts marked exported").arg(result.postIds.size()));
+    QString done = result.postIds.size() == 1 ? tr("1 post marked exported")
+                                              : tr("%1 posts marked exported").arg(result.postIds.size());
+    if (!result.orderIds.empty())
+        done += tr(", %1 order(s) sent").arg(result.orderIds.size());
+    m_ui->donePostsLabel->setText(done);
     updateChecklist();
 }
 

@@ -71,6 +71,8 @@ private:
     void showDone(const workflow::ExportResult& result);
     void updateChecklist();
     [[nodiscard]] QStringList checkedPostIds() const;
+    /** checkedOrderIds lists the approved cancel and retract orders ticked for the bundle. */
+    [[nodiscard]] QStringList checkedOrderIds() const;
     [[nodiscard]] std::filesystem::path bundlePath() const;
 
     std::unique_ptr<Ui::ExportDialog> m_ui;

@@ -30,7 +30,7 @@ struct Queue
     const char* icon;
 };
 
-const std::array<Queue, 8> kQueues = {{
+const std::array<Queue, 10> kQueues = {{
     {store::PostState::Draft, QT_TRANSLATE_NOOP("MainWindow", "Drafts"), ":/icons/edit.svg"},
     {store::PostState::InReview, QT_TRANSLATE_NOOP("MainWindow", "In review"), ":/icons/submit.svg"},
     {store::PostState::Approved, QT_TRANSLATE_NOOP("MainWindow", "Approved"), ":/icons/approve.svg"},
@@ -38,6 +38,8 @@ const std::array<Queue, 8> kQueues = {{
     {store::PostState::Published, QT_TRANSLATE_NOOP("MainWindow", "Published"), ":/icons/receipt.svg"},
     {store::PostState::Rejected, QT_TRANSLATE_NOOP("MainWindow", "Rejected"), ":/icons/reject.svg"},
     {store::PostState::Failed, QT_TRANSLATE_NOOP("MainWindow", "Failed"), ":/icons/reject.svg"},
+    {store::PostState::Cancelled, QT_TRANSLATE_NOOP("MainWindow", "Cancelled"), ":/icons/reject.svg"},
+    {store::PostState::Retracted, QT_TRANSLATE_NOOP("MainWindow", "Retracted"), ":/icons/reject.svg"},
     {std::nullopt, QT_TRANSLATE_NOOP("MainWindow", "All posts"), ":/icons/calendar.svg"},
 }};
 

@@ -25,6 +25,10 @@ QString stateTitle(store::PostState state)
         return QObject::tr("Published");
     case store::PostState::Failed:
         return QObject::tr("Failed");
+    case store::PostState::Cancelled:
+        return QObject::tr("Cancelled");
+    case store::PostState::Retracted:
+        return QObject::tr("Retracted");
     }
     return {};
 }
@@ -57,6 +61,7 @@ void PostListModel::reload()
     m_exhausted = true;
     if (m_session.isOpen()) {
         loadAuthors();
+        loadPendingOrders();
         auto total = m_session.workstation().store().posts().count(m_filter);
         if (total) {
             m_total = *total;
@@ -78,6 +83,19 @@ void PostListModel::loadAuthors()
         return;
     for (const auto& user : *users)
         m_authors.insert(user.id, QString::fromStdString(user.name));
+}
+
+void PostListModel::loadPendingOrders()
+{
+    m_pendingOrders.clear();
+    store::OrderFilter filter;
+    filter.state = store::OrderState::Pending;
+    filter.limit = 10000;
+    auto orders = m_session.workstation().listOrders(filter);
+    if (!orders)
+        return;
+    for (const auto& o : *orders)
+        m_pendingOrders.insert(QString::fromStdString(o.postId));
 }
 
 std::vector<store::PostRecord> PostListModel::nextPage()
@@ -133,7 +151,10 @@ QVariant PostListModel::data(const QModelIndex& index, int role) const
     case Schedule:
         return formatTime(row.schedule, tr("on arrival"));
     case State:
-        return stateTitle(row.state);
+        // A cancel or retract order waiting for approval is what approvers must notice.
+        return m_pendingOrders.contains(QString::fromStdString(row.id))
+                   ? tr("%1 · order pending").arg(stateTitle(row.state))
+                   : stateTitle(row.state);
     case Updated:
         return formatTime(row.updatedAt);
     default:

@@ -5,6 +5,7 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QSet>
 
 namespace postern::gui {
 
@@ -60,6 +61,8 @@ signals:
 
 private:
     void loadAuthors();
+    /** loadPendingOrders remembers which posts have a cancel or retract order awaiting approval. */
+    void loadPendingOrders();
     /** nextPage reads the page after the loaded rows; it marks the end and reports errors. */
     [[nodiscard]] std::vector<store::PostRecord> nextPage();
 
@@ -69,6 +72,7 @@ private:
     std::int64_t m_total = 0;
     bool m_exhausted = true;
     QHash<std::int64_t, QString> m_authors;
+    QSet<QString> m_pendingOrders;
 };
 
 /** stateTitle is a post state in the words the queues use ("In review"). */

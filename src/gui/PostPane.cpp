@@ -24,6 +24,23 @@ PostPane::PostPane(Session& session, QWidget* parent)
     connect(m_ui->rejectButton, &QPushButton::clicked, this, &PostPane::reject);
     connect(m_ui->reviseButton, &QPushButton::clicked, this, [this] { emit reviseRequested(m_postId); });
     connect(m_ui->submitButton, &QPushButton::clicked, this, [this] { emit submitRequested(m_postId); });
+    // Order buttons sit with the review buttons; PostPaneOrders.cpp decides when they show.
+    auto addButton = [this](const char* name, const QString& text, const char* icon) {
+        auto* b = new QPushButton(QIcon(icon), text, this);
+        b->setObjectName(name);
+        m_ui->headerLayout->addWidget(b);
+        return b;
+    };
+    m_cancelOrderButton = addButton("cancelOrderButton", tr("Cancel publishing…"), ":/icons/reject.svg");
+    m_retractOrderButton = addButton("retractOrderButton", tr("Retract…"), ":/icons/reject.svg");
+    m_withdrawOrderButton = addButton("withdrawOrderButton", tr("Withdraw order"), ":/icons/edit.svg");
+    m_declineOrderButton = addButton("declineOrderButton", tr("Decline order…"), ":/icons/reject.svg");
+    m_approveOrderButton = addButton("approveOrderButton", tr("Approve order…"), ":/icons/approve.svg");
+    connect(m_cancelOrderButton, &QPushButton::clicked, this, [this] { requestOrder(domain::OrderAction::Cancel); });
+    connect(m_retractOrderButton, &QPushButton::clicked, this, [this] { requestOrder(domain::OrderAction::Retract); });
+    connect(m_approveOrderButton, &QPushButton::clicked, this, &PostPane::approveOrder);
+    connect(m_declineOrderButton, &QPushButton::clicked, this, &PostPane::declineOrder);
+    connect(m_withdrawOrderButton, &QPushButton::clicked, this, &PostPane::withdrawOrder);
     showPost({});
 }
 
@@ -40,8 +57,17 @@ void PostPane::showPost(const QString& postId)
     m_ui->statusLabel->clear();
     m_ui->blockedLabel->clear();
     m_ui->blockedLabel->hide();
-    for (auto* button : {m_ui->approveButton, m_ui->rejectButton, m_ui->reviseButton, m_ui->submitButton})
+    for (auto* button : {m_ui->approveButton,
+                         m_ui->rejectButton,
+                         m_ui->reviseButton,
+                         m_ui->submitButton,
+                         m_cancelOrderButton,
+                         m_retractOrderButton,
+                         m_approveOrderButton,
+                         m_declineOrderButton,
+                         m_withdrawOrderButton})
         button->hide();
+    m_actionOrderId.clear();
     if (postId.isEmpty() || !m_session.isUnlocked()) {
         m_ui->titleLabel->setText(tr("<i>Select a post to see it as it will be published.</i>"));
         return;
@@ -90,9 +116,15 @@ void PostPane::render(const workflow::PostView& view)
         else if (result.outcome == store::PublishOutcome::Failed)
             html += "<p style='color:#a4262c'>✘ " + tr("Failed on %1: ").arg(channel)
                     + QString::fromStdString(result.reason).toHtmlEscaped() + "</p>";
+        else if (result.outcome == store::PublishOutcome::Cancelled)
+            html += "<p style='color:#6b5200'>⊘ " + tr("Cancelled on %1 before it was published").arg(channel) + "</p>";
+        else if (result.outcome == store::PublishOutcome::Retracted)
+            html +=
+                "<p style='color:#6b5200'>⊘ " + tr("Retracted on %1 (deleted from the platform)").arg(channel) + "</p>";
         else
             html += "<p>⏲ " + tr("Scheduled on %1").arg(channel) + "</p>";
     }
+    html += renderOrders(view);
     m_ui->contentView->setHtml(html);
     renderMedia(view);
     renderReview(view);
@@ -211,8 +243,9 @@ void PostPane::updateButtons(const workflow::PostView& view)
     const bool inReview = record.state == store::PostState::InReview;
 
     m_ui->submitButton->setVisible(mine && record.state == store::PostState::Draft);
-    m_ui->reviseButton->setVisible(author && record.state != store::PostState::Exported
-                                   && record.state != store::PostState::Published);
+    m_ui->reviseButton->setVisible(
+        author && record.state != store::PostState::Exported && record.state != store::PostState::Published
+        && record.state != store::PostState::Cancelled && record.state != store::PostState::Retracted);
     m_ui->approveButton->setVisible(approver && inReview);
     m_ui->rejectButton->setVisible(approver && inReview);
 

@@ -3,7 +3,11 @@
 
 #include "postern/workflow/Workstation.h"
 
+#include "gui/OrderDialog.h"
+
 #include <QWidget>
+
+class QPushButton;
 
 #include <memory>
 #include <optional>
@@ -40,6 +44,24 @@ public:
     /** reject asks for the reason the author will see, then rejects. */
     void reject();
 
+    // ---- Cancel and retract orders (PostPaneOrders.cpp) ----
+    /** requestOrder opens the OrderDialog for this post and, if accepted, submits the order. */
+    void requestOrder(domain::OrderAction action);
+    /** submitOrder requests an order as the logged-in user (the dialog's OK; tests call it). */
+    Status
+    submitOrder(domain::OrderAction action, const std::vector<domain::ChannelId>& channels, const QString& reason);
+    /** orderChoices lists the exported version's channels for the OrderDialog. */
+    [[nodiscard]] std::vector<OrderDialog::ChannelChoice> orderChoices(domain::OrderAction action) const;
+    /** approveOrder asks for the passphrase, then signs the pending order shown in the pane. */
+    void approveOrder();
+    /** declineOrder asks for the reason the requester will see. */
+    void declineOrder();
+    /** withdrawOrder takes back the user's own order before it is exported. */
+    void withdrawOrder();
+    /** actionOrderId is the order the approve/decline/withdraw buttons act on ("" if none). */
+    [[nodiscard]] QString actionOrderId() const { return m_actionOrderId; }
+    // ---- end of orders block ----
+
 signals:
     void reviseRequested(const QString& postId);
     void submitRequested(const QString& postId);
@@ -51,10 +73,18 @@ private:
     void renderDiff(const workflow::PostView& view);
     void renderOpsec();
     void updateButtons(const workflow::PostView& view);
+    /** renderOrders returns the Orders section's HTML and sets up the order buttons. */
+    QString renderOrders(const workflow::PostView& view);
 
     Session& m_session;
     std::unique_ptr<Ui::PostPane> m_ui;
     QString m_postId;
+    QPushButton* m_cancelOrderButton = nullptr;
+    QPushButton* m_retractOrderButton = nullptr;
+    QPushButton* m_approveOrderButton = nullptr;
+    QPushButton* m_declineOrderButton = nullptr;
+    QPushButton* m_withdrawOrderButton = nullptr;
+    QString m_actionOrderId;
 };
 
 } // namespace postern::gui

@@ -49,6 +49,23 @@ QString stateText(bundle::ReceiptState s)
         return QObject::tr("Scheduled (waiting on the uploader)");
     case bundle::ReceiptState::Rejected:
         return QObject::tr("Refused by the uploader");
+    case bundle::ReceiptState::Cancelled:
+        return QObject::tr("Cancelled by an order");
+    }
+    return {};
+}
+
+QString orderResultText(const bundle::OrderResult& o)
+{
+    const bool retract = o.action == domain::OrderAction::Retract;
+    switch (o.outcome) {
+    case bundle::OrderOutcome::Cancelled:
+        return retract ? QObject::tr("Retract order: stopped before publishing")
+                       : QObject::tr("Cancel order: cancelled");
+    case bundle::OrderOutcome::Retracted:
+        return QObject::tr("Retract order: deleted from the platform");
+    case bundle::OrderOutcome::Failed:
+        return retract ? QObject::tr("Retract order failed") : QObject::tr("Cancel order failed");
     }
     return {};
 }
@@ -197,7 +214,17 @@ QString ReceiptDialog::describe(const workflow::ReceiptSummary& summary)
     parts << tr("%n published", "", published) << tr("%n failed", "", failed);
     if (scheduled > 0)
         parts << tr("%n scheduled", "", scheduled);
+    int ordersFailed = 0;
+    for (const auto& o : summary.orders)
+        ordersFailed += o.outcome == bundle::OrderOutcome::Failed ? 1 : 0;
+    if (!summary.orders.empty())
+        parts << tr("%n order result(s)", "", static_cast<int>(summary.orders.size()))
+                     + (ordersFailed > 0 ? tr(" (%n failed)", "", ordersFailed) : QString());
     QString text = tr("Bundle %1: %2.").arg(bundle, parts.join(", "));
+    if (ordersFailed > 0)
+        text += " "
+                + tr("A failed order did not stop or delete the post there: read the reason, then request a "
+                     "new order or remove the post on the platform by hand.");
     if (failed > 0)
         text += " " + tr("Failed posts can be revised and sent again: select one and press Revise this post.");
     return text;
@@ -214,6 +241,7 @@ void ReceiptDialog::showResults()
         std::string url;
         QString details;
         bool failed = false;
+        bool order = false; ///< an order's result: Revise does not apply
     };
     std::vector<Row> rows;
     if (!m_summary->error.empty()) {
@@ -235,6 +263,16 @@ void ReceiptDialog::showResults()
             rows.push_back(
                 {e.postId, e.channel.str(), stateText(e.state), e.url, failed ? q(e.reason) : q(e.url), failed});
         }
+        for (const auto& o : m_summary->orders) {
+            const bool failed = o.outcome == bundle::OrderOutcome::Failed;
+            rows.push_back({o.postId,
+                            o.channel.str(),
+                            orderResultText(o),
+                            "",
+                            failed ? q(o.reason) : tr("order %1").arg(q(o.orderId.substr(0, 12))),
+                            failed,
+                            true});
+        }
     }
     m_ui->resultsTable->setRowCount(static_cast<int>(rows.size()));
     for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
@@ -245,7 +283,7 @@ void ReceiptDialog::showResults()
         auto* first = new QTableWidgetItem(post);
         first->setData(kPostIdRole, q(row.postId));
         first->setData(kUrlRole, q(row.url));
-        first->setData(kFailedRole, row.failed);
+        first->setData(kFailedRole, row.failed && !row.order);
         m_ui->resultsTable->setItem(r, kPost, first);
         m_ui->resultsTable->setItem(r, kChannel, new QTableWidgetItem(q(row.channel)));
         m_ui->resultsTable->setItem(r, kResult, new QTableWidgetItem(row.result));

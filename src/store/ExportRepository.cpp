@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "postern/store/ExportRepository.h"
 
+#include "OrderRows.h"
 #include "PostRows.h"
 #include "StoreConnection.h"
 
@@ -45,8 +46,17 @@ Status checkExport(const NewExport& e)
     POSTERN_TRY(checkText(e.bundleId, "bundle id", kMaxIdBytes));
     POSTERN_TRY(checkText(e.path, "bundle path", kMaxPathBytes));
     POSTERN_TRY(checkText(e.fileFingerprint, "bundle fingerprint", kMaxIdBytes));
-    if (e.items.empty())
-        return fail(Errc::InvalidArgument, "an export must carry at least one post");
+    if (e.items.empty() && e.orderIds.empty())
+        return fail(Errc::InvalidArgument, "an export must carry at least one post or order");
+    if (e.orderIds.size() > kMaxItems)
+        return fail(Errc::InvalidArgument, "an export carries at most " + std::to_string(kMaxItems) + " orders");
+    std::set<std::string> orders;
+    for (const auto& id : e.orderIds) {
+        if (!isLowerHex(id, 32))
+            return fail(Errc::InvalidArgument, "export order \"" + id + "\" is not a valid order id");
+        if (!orders.insert(id).second)
+            return fail(Errc::InvalidArgument, "order " + id + " appears twice in one export");
+    }
     if (e.items.size() > kMaxItems)
         return fail(Errc::InvalidArgument, "an export carries at most " + std::to_string(kMaxItems) + " posts");
     std::set<std::string> seen;
@@ -74,7 +84,11 @@ Status checkResult(const PostResult& r)
 
 Result<PublishOutcome> parseOutcome(std::string_view name)
 {
-    for (const PublishOutcome o : {PublishOutcome::Published, PublishOutcome::Failed, PublishOutcome::Scheduled}) {
+    for (const PublishOutcome o : {PublishOutcome::Published,
+                                   PublishOutcome::Failed,
+                                   PublishOutcome::Scheduled,
+                                   PublishOutcome::Cancelled,
+                                   PublishOutcome::Retracted}) {
         if (publishOutcomeName(o) == name)
             return o;
     }
@@ -86,6 +100,7 @@ struct PostOutcome
 {
     bool anyFailed = false;
     bool allPublished = true;
+    bool anyStopped = false; ///< a cancelled entry: an order stopped a channel of this post
     std::string reasons;
 };
 
@@ -163,6 +178,7 @@ Result<ExportRecord> ExportRepository::recordExport(const NewExport& e)
                         "post " + post.id + " is " + std::string(postStateName(post.state))
                             + ", not approved, so it cannot be exported");
     }
+    POSTERN_TRY(checkOrdersExportable(db, e.orderIds));
 
     ExportRecord out;
     {
@@ -191,6 +207,7 @@ Result<ExportRecord> ExportRepository::recordExport(const NewExport& e)
     }
     for (const auto& item : e.items)
         POSTERN_TRY(setPostState(db, item.postId, PostState::Exported, "", e.createdAt));
+    POSTERN_TRY(markOrdersExported(db, e.orderIds, e.bundleId, e.createdAt));
     POSTERN_TRY(tx.commit());
 
     out.sequence = e.sequence;
@@ -200,6 +217,8 @@ Result<ExportRecord> ExportRepository::recordExport(const NewExport& e)
     out.createdAt = e.createdAt;
     out.createdBy = e.createdBy;
     out.items = e.items;
+    out.orderIds = e.orderIds;
+    std::sort(out.orderIds.begin(), out.orderIds.end());
     return out;
 }
 
@@ -232,6 +251,8 @@ Result<ExportRecord> ExportRepository::byBundleId(std::string_view bundleId)
     }
     POSTERN_ASSIGN(items, itemsOf(e.id));
     e.items = std::move(items);
+    POSTERN_ASSIGN(orders, ordersOfBundle(m_connection.db(), e.bundleId));
+    e.orderIds = std::move(orders);
     return e;
 }
 
@@ -255,6 +276,8 @@ Result<std::vector<ExportRecord>> ExportRepository::list(std::int64_t offset, st
     for (auto& e : out) {
         POSTERN_ASSIGN(items, itemsOf(e.id));
         e.items = std::move(items);
+        POSTERN_ASSIGN(orders, ordersOfBundle(m_connection.db(), e.bundleId));
+        e.orderIds = std::move(orders);
     }
     return out;
 }
@@ -262,7 +285,9 @@ Result<std::vector<ExportRecord>> ExportRepository::list(std::int64_t offset, st
 Status ExportRepository::importReceipt(std::string_view bundleId,
                                        std::string_view text,
                                        const std::vector<PostResult>& results,
-                                       std::int64_t at)
+                                       std::int64_t at,
+                                       const std::vector<OrderResultRecord>& orderResults,
+                                       std::string_view rejected)
 {
     POSTERN_TRY(checkText(text, "receipt", kMaxReceiptBytes));
     std::set<std::pair<std::string, std::string>> seen;
@@ -299,7 +324,10 @@ Status ExportRepository::importReceipt(std::string_view bundleId,
                        "bundle_id, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
                        "ON CONFLICT(post_id, version, channel) DO UPDATE SET state = excluded.state, "
                        "platform_id = excluded.platform_id, url = excluded.url, reason = excluded.reason, "
-                       "bundle_id = excluded.bundle_id, updated_at = excluded.updated_at"));
+                       "bundle_id = excluded.bundle_id, updated_at = excluded.updated_at "
+                       // An order's result is final: a receipt read late must not bring back a
+                       // post that was cancelled or deleted since.
+                       "WHERE post_results.state NOT IN ('cancelled', 'retracted')"));
         for (const auto& r : results) {
             up.bind(1, r.postId).bind(2, r.version).bind(3, r.channel).bind(4, publishOutcomeName(r.outcome));
             up.bind(5, r.platformId).bind(6, r.url).bind(7, r.reason).bind(8, bundleId).bind(9, at);
@@ -309,6 +337,8 @@ Status ExportRepository::importReceipt(std::string_view bundleId,
             PostOutcome& o = outcomes[r.postId];
             if (r.outcome != PublishOutcome::Published)
                 o.allPublished = false;
+            if (r.outcome == PublishOutcome::Cancelled || r.outcome == PublishOutcome::Retracted)
+                o.anyStopped = true;
             if (r.outcome == PublishOutcome::Failed) {
                 o.anyFailed = true;
                 if (!o.reasons.empty())
@@ -324,11 +354,14 @@ Status ExportRepository::importReceipt(std::string_view bundleId,
         // the state is not touched.
         if (post.state != PostState::Exported)
             continue;
-        if (o.anyFailed)
+        if (o.anyStopped)
+            POSTERN_TRY(settlePost(db, postId, at));
+        else if (o.anyFailed)
             POSTERN_TRY(setPostState(db, postId, PostState::Failed, o.reasons, at));
         else if (o.allPublished)
             POSTERN_TRY(setPostState(db, postId, PostState::Published, "", at));
     }
+    POSTERN_TRY(applyOrderResults(db, bundleId, orderResults, rejected, at));
     return tx.commit();
 }
 

@@ -6,13 +6,15 @@
 namespace postern::store {
 
 namespace {
-constexpr std::array<PostState, 7> kAllStates{PostState::Draft,
+constexpr std::array<PostState, 9> kAllStates{PostState::Draft,
                                               PostState::InReview,
                                               PostState::Approved,
                                               PostState::Rejected,
                                               PostState::Exported,
                                               PostState::Published,
-                                              PostState::Failed};
+                                              PostState::Failed,
+                                              PostState::Cancelled,
+                                              PostState::Retracted};
 } // namespace
 
 std::string_view postStateName(PostState state) noexcept
@@ -32,6 +34,10 @@ std::string_view postStateName(PostState state) noexcept
         return "published";
     case PostState::Failed:
         return "failed";
+    case PostState::Cancelled:
+        return "cancelled";
+    case PostState::Retracted:
+        return "retracted";
     }
     return "unknown";
 }
@@ -45,6 +51,12 @@ Result<PostState> parsePostState(std::string_view name)
     return fail(Errc::BadValue, "unknown post state \"" + std::string(name) + "\"");
 }
 
+const std::vector<PostState>& allPostStates()
+{
+    static const std::vector<PostState> kStates(kAllStates.begin(), kAllStates.end());
+    return kStates;
+}
+
 std::string_view publishOutcomeName(PublishOutcome outcome) noexcept
 {
     switch (outcome) {
@@ -54,6 +66,10 @@ std::string_view publishOutcomeName(PublishOutcome outcome) noexcept
         return "failed";
     case PublishOutcome::Scheduled:
         return "scheduled";
+    case PublishOutcome::Cancelled:
+        return "cancelled";
+    case PublishOutcome::Retracted:
+        return "retracted";
     }
     return "unknown";
 }

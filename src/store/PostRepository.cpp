@@ -204,8 +204,10 @@ Result<PostRecord> PostRepository::addVersion(std::string_view postId, const New
     POSTERN_TRY(tx.begin());
     POSTERN_ASSIGN(post, loadPost(db, postId));
     // Once exported, the version is on its way to the uploader; changing it now would leave
-    // the workstation and the platform disagreeing about what was approved.
-    if (post.state == PostState::Exported || post.state == PostState::Published)
+    // the workstation and the platform disagreeing about what was approved. A cancelled or
+    // retracted post is closed too: the uploader already holds an order about this post id.
+    if (post.state == PostState::Exported || post.state == PostState::Published || post.state == PostState::Cancelled
+        || post.state == PostState::Retracted)
         return wrongState(post, "be edited any more");
     POSTERN_TRY(loadActiveUser(db, next.createdBy, kRoleAuthor, "edit posts"));
 
@@ -283,13 +285,7 @@ Result<std::int64_t> PostRepository::count(const PostFilter& filter)
 Result<std::vector<StateCount>> PostRepository::countByState()
 {
     std::vector<StateCount> out;
-    for (const PostState s : {PostState::Draft,
-                              PostState::InReview,
-                              PostState::Approved,
-                              PostState::Rejected,
-                              PostState::Exported,
-                              PostState::Published,
-                              PostState::Failed})
+    for (const PostState s : allPostStates())
         out.push_back({s, 0});
     POSTERN_ASSIGN(st, m_connection.db().prepare("SELECT state, count(*) FROM posts GROUP BY state"));
     while (true) {

@@ -197,6 +197,104 @@ CREATE TABLE settings (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Schema v4 (cancel and retract orders, docs/store.md "Orders"). Posts and per-channel results
+// gain the states an order leads to, which needs new CHECK lists, and SQLite can only change a
+// CHECK by rebuilding the table. posts is the parent of five tables, so it is rebuilt with the
+// foreign key checks deferred to the end of this migration's transaction: dropping it counts
+// every child row as orphaned, copying the rows back counts them as found again, and if one
+// row were lost the commit would fail and leave the store at v3.
+constexpr std::string_view kSchemaV4 = R"sql(
+PRAGMA defer_foreign_keys = ON;
+
+CREATE TABLE posts_v3 AS SELECT * FROM posts;
+DROP TABLE posts;
+CREATE TABLE posts (
+    id              TEXT    PRIMARY KEY CHECK (length(id) = 32 AND id NOT GLOB '*[^0-9a-f]*'),
+    author_id       INTEGER NOT NULL REFERENCES users(id),
+    state           TEXT    NOT NULL CHECK (state IN
+                        ('draft', 'in_review', 'approved', 'rejected', 'exported', 'published', 'failed',
+                         'cancelled', 'retracted')),
+    current_version INTEGER NOT NULL CHECK (current_version >= 1),
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    schedule        INTEGER,
+    channels        TEXT    NOT NULL DEFAULT '',
+    title           TEXT    NOT NULL DEFAULT '',
+    last_reason     TEXT    NOT NULL DEFAULT ''
+) STRICT;
+INSERT INTO posts(id, author_id, state, current_version, created_at, updated_at, schedule, channels, title,
+                  last_reason)
+    SELECT id, author_id, state, current_version, created_at, updated_at, schedule, channels, title, last_reason
+    FROM posts_v3;
+DROP TABLE posts_v3;
+CREATE INDEX posts_updated        ON posts(updated_at, id);
+CREATE INDEX posts_state_updated  ON posts(state, updated_at, id);
+CREATE INDEX posts_author_updated ON posts(author_id, updated_at, id);
+CREATE INDEX posts_schedule       ON posts(schedule, id);
+CREATE INDEX posts_state_schedule ON posts(state, schedule, id);
+CREATE INDEX posts_created        ON posts(created_at, id);
+
+CREATE TABLE post_results_v4 (
+    post_id     TEXT    NOT NULL,
+    version     INTEGER NOT NULL,
+    channel     TEXT    NOT NULL,
+    state       TEXT    NOT NULL CHECK (state IN ('published', 'failed', 'scheduled', 'cancelled', 'retracted')),
+    platform_id TEXT    NOT NULL DEFAULT '',
+    url         TEXT    NOT NULL DEFAULT '',
+    reason      TEXT    NOT NULL DEFAULT '',
+    bundle_id   TEXT    NOT NULL REFERENCES receipts(bundle_id),
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (post_id, version, channel),
+    FOREIGN KEY (post_id, version) REFERENCES post_versions(post_id, version)
+) STRICT, WITHOUT ROWID;
+INSERT INTO post_results_v4 SELECT post_id, version, channel, state, platform_id, url, reason, bundle_id, updated_at
+    FROM post_results;
+DROP TABLE post_results;
+ALTER TABLE post_results_v4 RENAME TO post_results;
+
+-- One row per order. `content` is the canonical order JSON exactly as signed: the digest and
+-- every approval are over these bytes, and the bundle carries them unchanged.
+CREATE TABLE orders (
+    id           TEXT    PRIMARY KEY CHECK (length(id) = 32 AND id NOT GLOB '*[^0-9a-f]*'),
+    post_id      TEXT    NOT NULL REFERENCES posts(id),
+    action       TEXT    NOT NULL CHECK (action IN ('cancel', 'retract')),
+    content      TEXT    NOT NULL,
+    digest       BLOB    NOT NULL CHECK (length(digest) = 32),
+    channels     TEXT    NOT NULL CHECK (length(channels) > 0),
+    reason       TEXT    NOT NULL CHECK (length(reason) > 0),
+    requested_by INTEGER NOT NULL REFERENCES users(id),
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    state        TEXT    NOT NULL CHECK (state IN ('pending', 'approved', 'declined', 'withdrawn', 'exported',
+                                                   'done', 'partly_failed', 'failed')),
+    bundle_id    TEXT    REFERENCES exports(bundle_id),
+    decided_by   INTEGER REFERENCES users(id),
+    last_reason  TEXT    NOT NULL DEFAULT '',
+    CHECK ((bundle_id IS NULL) = (state IN ('pending', 'approved', 'declined', 'withdrawn')))
+) STRICT;
+CREATE INDEX orders_post  ON orders(post_id, created_at, id);
+CREATE INDEX orders_state ON orders(state, created_at, id);
+
+CREATE TABLE order_approvals (
+    order_id   TEXT    NOT NULL REFERENCES orders(id),
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    digest     BLOB    NOT NULL CHECK (length(digest) = 32),
+    signature  BLOB    NOT NULL CHECK (length(signature) = 64),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (order_id, user_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE order_results (
+    order_id   TEXT    NOT NULL REFERENCES orders(id),
+    channel    TEXT    NOT NULL,
+    outcome    TEXT    NOT NULL CHECK (outcome IN ('cancelled', 'retracted', 'failed')),
+    reason     TEXT    NOT NULL DEFAULT '',
+    bundle_id  TEXT    NOT NULL REFERENCES receipts(bundle_id),
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (order_id, channel)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 } // namespace
 
 const std::vector<SqliteMigration>& storeMigrations()
@@ -205,6 +303,7 @@ const std::vector<SqliteMigration>& storeMigrations()
         {1, kSchemaV1},
         {2, kSchemaV2},
         {3, kSchemaV3},
+        {4, kSchemaV4},
     };
     return kMigrations;
 }

@@ -83,7 +83,8 @@ WorkstationStore::WorkstationStore(fs::path dir, std::unique_ptr<StoreConnection
       m_exports(*m_connection),
       m_media(*m_connection, m_dir / std::string(kMediaDirName)),
       m_audit(*m_connection),
-      m_settings(*m_connection)
+      m_settings(*m_connection),
+      m_orders(*m_connection)
 {
 }
 

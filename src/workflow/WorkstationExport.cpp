@@ -140,6 +140,7 @@ Status readBack(const fs::path& out,
 
 Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
                                                const std::vector<std::string>& postIds,
+                                               const std::vector<std::string>& orderIds,
                                                const std::filesystem::path& out,
                                                std::int64_t lifetime,
                                                const bundle::SealProgress& progress)
@@ -147,8 +148,8 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
     POSTERN_TRY(requireRole(operatorUser, domain::Role::Operator, "export bundles"));
     if (cancelRequested(progress))
         return cancelled(); // before anything is reserved: nothing at all is consumed
-    if (postIds.empty())
-        return fail(Errc::InvalidArgument, "choose at least one approved post to export");
+    if (postIds.empty() && orderIds.empty())
+        return fail(Errc::InvalidArgument, "choose at least one approved post or order to export");
     auto uploader = m_store->trust().activeUploader();
     if (!uploader)
         return fail(Errc::NoUploader, "no uploader is trusted yet; an admin must run `postern-cli uploader trust`");
@@ -198,6 +199,9 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
         manifest.posts.push_back(std::move(mp));
         items.push_back({record.id, record.currentVersion});
     }
+    // Cancel and retract orders: the same policy gate as posts (WorkstationOrders.cpp).
+    POSTERN_ASSIGN(orders, manifestOrders(orderIds, postIds, policy.policy, lifetime));
+    manifest.orders = std::move(orders);
     manifest.buildMediaTable();
 
     POSTERN_ASSIGN(ws, workstationKey(operatorUser));
@@ -234,20 +238,26 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
                                                      sealed.fingerprint,
                                                      now,
                                                      operatorUser.record.id,
-                                                     items}));
-        POSTERN_TRY(
-            m_store->audit().append(operatorUser.key,
-                                    "export",
-                                    bundleId,
-                                    std::to_string(items.size()) + " post(s), fingerprint " + sealed.fingerprint,
-                                    now));
+                                                     items,
+                                                     orderIds}));
+        POSTERN_TRY(m_store->audit().append(operatorUser.key,
+                                            "export",
+                                            bundleId,
+                                            std::to_string(items.size()) + " post(s), "
+                                                + std::to_string(orderIds.size()) + " order(s), fingerprint "
+                                                + sealed.fingerprint,
+                                            now));
         return {};
     });
     if (!status) {
         removeBundle(out); // nothing is marked exported, so nothing may be left to carry
         return status.error();
     }
-    spdlog::info("exported bundle {} ({} posts, sequence {})", bundleId, items.size(), sequence);
+    spdlog::info("exported bundle {} ({} posts, {} orders, sequence {})",
+                 bundleId,
+                 items.size(),
+                 orderIds.size(),
+                 sequence);
     ExportResult r;
     r.bundleId = bundleId;
     r.sequence = static_cast<std::uint64_t>(sequence);
@@ -255,6 +265,7 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
     r.fileBytes = sealed.fileBytes;
     for (const auto& i : items)
         r.postIds.push_back(i.postId);
+    r.orderIds = orderIds;
     return r;
 }
 
@@ -296,16 +307,28 @@ Result<ReceiptSummary> Workstation::importReceipt(const UnlockedUser& operatorUs
             outcome = store::PublishOutcome::Published;
         else if (e.state == bundle::ReceiptState::Scheduled)
             outcome = store::PublishOutcome::Scheduled;
+        else if (e.state == bundle::ReceiptState::Cancelled)
+            outcome = store::PublishOutcome::Cancelled;
         results.push_back({e.postId, e.version, e.channel.str(), outcome, e.platformId, e.url, e.reason, 0});
+    }
+    std::vector<store::OrderResultRecord> orderResults;
+    for (const auto& o : receipt.orders) {
+        store::OrderOutcome outcome = store::OrderOutcome::Failed;
+        if (o.outcome == bundle::OrderOutcome::Cancelled)
+            outcome = store::OrderOutcome::Cancelled;
+        else if (o.outcome == bundle::OrderOutcome::Retracted)
+            outcome = store::OrderOutcome::Retracted;
+        orderResults.push_back({o.orderId, o.channel.str(), outcome, o.reason, "", 0});
     }
     const std::int64_t now = m_clock.now();
     POSTERN_TRY(m_store->transaction([&]() -> Status {
-        POSTERN_TRY(m_store->exports().importReceipt(bundleId, receiptText, results, now));
+        POSTERN_TRY(m_store->exports().importReceipt(bundleId, receiptText, results, now, orderResults, receipt.error));
         POSTERN_TRY(m_store->audit().append(operatorUser.key,
                                             "receipt-import",
                                             bundleId,
                                             receipt.error.empty()
-                                                ? std::to_string(receipt.entries.size()) + " result(s)"
+                                                ? std::to_string(receipt.entries.size()) + " result(s), "
+                                                      + std::to_string(receipt.orders.size()) + " order result(s)"
                                                 : "rejected: " + receipt.error,
                                             now));
         return {};
@@ -314,6 +337,7 @@ Result<ReceiptSummary> Workstation::importReceipt(const UnlockedUser& operatorUs
     s.bundleId = bundleId;
     s.error = receipt.error;
     s.entries = receipt.entries;
+    s.orders = receipt.orders;
     return s;
 }
 

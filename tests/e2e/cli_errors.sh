@@ -108,6 +108,6 @@ touch "$WORK/taken.postern"
 expect 1 "$CLI" --store "$STORE" --passphrase-file "$P_OLGA" export --all-approved --as olga --out "$WORK/taken.postern"
 err_has "already exists"
 expect 3 "$CLI" --store "$STORE" --passphrase-file "$P_OLGA" export --all-approved --as olga --out "$WORK/new.postern"
-err_has "no post is approved"
+err_has "no post or order is approved"
 
 echo "OK: cli error handling passed ($STEP steps)"

@@ -180,11 +180,40 @@ out_has "\"id\":\"$POST\""
 expect 3 cli "$P_OLGA" receipt import "$RECEIPT" --as olga
 err_has "already"
 
+step "orders: a cancel of a published post is refused; a retract goes through review and export"
+expect 3 cli "$P_ALICE" order cancel "$POST" --reason "Wrong date" --as alice
+err_has "use retract"
+expect 0 cli "$P_ALICE" order retract "${POST:0:12}" --reason "Wrong date in the text" --as alice
+ORDER=$(awk '$1 == "order" { print $2; exit }' "$OUT")
+[[ ${#ORDER} -eq 32 ]] || die "order retract printed no order id"
+out_has "pending"
+expect 3 cli "$P_ALICE" order approve "$ORDER" --as alice
+err_has "self-approval"
+expect 0 cli "$P_BOB" order approve "${ORDER:0:8}" --as bob
+out_has "outbox:press 1 of 2"
+expect 3 cli "$P_OLGA" export --order "$ORDER" --as olga --out "$MEDIA/early-order.postern"
+err_has "not-approved"
+expect 0 cli "$P_CAROL" order approve "$ORDER" --as carol
+out_has "approved"
+ORDER_BUNDLE="$MEDIA/press-2.postern"
+expect 0 cli "$P_OLGA" export --all-approved --as olga --out "$ORDER_BUNDLE"
+out_has "exported 0 post(s) and 1 order(s)"
+out_has "$ORDER"
+expect 3 cli "$P_ALICE" order withdraw "$ORDER" --as alice
+err_has "invalid-state"
+expect 0 cli - order list "$POST"
+out_has "exported"
+expect 0 cli - show "$POST"
+out_has "retract  exported"
+expect 0 up verify "$ORDER_BUNDLE"
+out_has "OK: the bundle passed every check"
+
 step "audit verify passes"
 expect 0 cli - audit verify
 out_has "OK: the audit chain of"
-expect 0 cli - audit list --limit 5
+expect 0 cli - audit list --limit 30
 out_has "receipt-import"
+out_has "order-approve"
 
 step "tamper with the audit log: audit verify must fail"
 # The triggers only stop careless tools; dropping one is what an attacker would do first.

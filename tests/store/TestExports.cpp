@@ -36,7 +36,8 @@ struct ExportFixture : StoreFixture
                          "AAAA-BBBB-CCCC",
                          kT0 + 100,
                          olive.id(),
-                         std::move(items)};
+                         std::move(items),
+                         {}};
     }
 
     TestUser& alice;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/store/OrderRepository.h"
 #include "postern/store/PostRecords.h"
 #include "postern/util/Result.h"
 
@@ -34,7 +35,9 @@ public:
 
     /**
      * recordExport stores the export and its items and moves every item from approved to
-     * exported, all in one transaction: on any error nothing is written. Errors:
+     * exported, and every order from approved to exported in this bundle, all in one
+     * transaction: on any error nothing is written. Errors (orders: not-approved,
+     * already-exported as for posts):
      * already-exported (a version was exported before; the message names the bundle),
      * not-approved (a post is not approved), approval-wrong-version (not the current version),
      * invalid-state (sequence not reserved), already-exists (sequence or bundle id used),
@@ -52,14 +55,24 @@ public:
      * importReceipt stores a verified receipt and its results and moves each post it reports
      * on: to failed if any channel failed (the reasons become the post's last reason), to
      * published if every channel it reports is published, otherwise (scheduled) it stays
-     * exported. Importing the same bundle id again is already-exists with nothing changed.
+     * exported; a post with a cancelled channel is settled as an order's post is (below).
+     * Importing the same bundle id again is already-exists with nothing changed.
      * Errors: not-found (the bundle was not exported from here), invalid-argument (a result
      * names a version the bundle did not carry, or is malformed).
+     *
+     * Orders (schema v4): `orderResults` are the receipt's per-(order, channel) results; each
+     * must name an order the bundle carried and one of its channels (invalid-argument). Each
+     * carried order becomes done, partly_failed or failed (all of them failed when `rejected`,
+     * the uploader's whole-bundle error, is set); cancelled and retracted channels become the
+     * post's results there, and the post turns cancelled or retracted once every channel of
+     * its exported version is. A result already cancelled or retracted is never overwritten.
      */
     [[nodiscard]] Status importReceipt(std::string_view bundleId,
                                        std::string_view text,
                                        const std::vector<PostResult>& results,
-                                       std::int64_t at);
+                                       std::int64_t at,
+                                       const std::vector<OrderResultRecord>& orderResults = {},
+                                       std::string_view rejected = {});
 
     /** receipt returns an imported receipt; not-found otherwise. */
     [[nodiscard]] Result<ReceiptRecord> receipt(std::string_view bundleId);

@@ -23,13 +23,17 @@ enum class PostState {
     Rejected,
     Exported,
     Published,
-    Failed
+    Failed,
+    Cancelled, ///< an order stopped it on every channel before it was published (schema v4)
+    Retracted  ///< an order took it down (or stopped it) on every channel, at least one deleted (schema v4)
 };
 
 /** postStateName returns the column spelling: "draft", "in_review", "approved", ... */
 [[nodiscard]] std::string_view postStateName(PostState state) noexcept;
 /** parsePostState maps a column spelling back; anything else is bad-value. */
 [[nodiscard]] Result<PostState> parsePostState(std::string_view name);
+/** allPostStates lists every state in declaration order (queues, counts, filters). */
+[[nodiscard]] const std::vector<PostState>& allPostStates();
 
 /** splitChannels reads a comma-joined channel list (PostRecord::channels and
  *  PostVersionRecord::channels) back into channel ids; the store refuses ids with commas. */
@@ -151,6 +155,7 @@ struct NewExport
     std::int64_t createdAt = 0;
     std::int64_t createdBy = 0; ///< operator user id
     std::vector<ExportItem> items;
+    std::vector<std::string> orderIds; ///< approved orders the bundle carries (schema v4)
 };
 
 /** ExportRecord is a recorded export with its items. */
@@ -164,16 +169,19 @@ struct ExportRecord
     std::int64_t createdAt = 0;
     std::int64_t createdBy = 0;
     std::vector<ExportItem> items;
+    std::vector<std::string> orderIds; ///< sorted
 };
 
 /** PublishOutcome is a per-channel result reported by the uploader's receipt. */
 enum class PublishOutcome {
     Published,
     Failed,
-    Scheduled
+    Scheduled,
+    Cancelled, ///< an order stopped it before it was published (schema v4)
+    Retracted  ///< it was published, then deleted from the platform by a retract order (schema v4)
 };
 
-/** publishOutcomeName returns "published" | "failed" | "scheduled". */
+/** publishOutcomeName returns "published" | "failed" | "scheduled" | "cancelled" | "retracted". */
 [[nodiscard]] std::string_view publishOutcomeName(PublishOutcome outcome) noexcept;
 
 /** PostResult is one (post, version, channel) outcome from a receipt. */

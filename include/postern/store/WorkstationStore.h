@@ -4,6 +4,7 @@
 #include "postern/store/AuditLog.h"
 #include "postern/store/ExportRepository.h"
 #include "postern/store/MediaStore.h"
+#include "postern/store/OrderRepository.h"
 #include "postern/store/PostRepository.h"
 #include "postern/store/Records.h"
 #include "postern/store/ReviewRepository.h"
@@ -26,7 +27,7 @@ constexpr std::string_view kDatabaseFileName = "postern.db";
 /** kMediaDirName is the content-addressed media folder inside a store directory. */
 constexpr std::string_view kMediaDirName = "media";
 /** kSchemaVersion is the PRAGMA user_version this code creates and expects. */
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 /**
  * WorkstationStore is the offline workstation's persistent state: one private (0700)
@@ -93,6 +94,8 @@ public:
     [[nodiscard]] AuditLog& audit() noexcept { return m_audit; }
     /** settings: workstation-wide settings such as the OPSEC rule list. */
     [[nodiscard]] SettingsRepository& settings() noexcept { return m_settings; }
+    /** orders: cancel and retract orders, their approvals and results (schema v4). */
+    [[nodiscard]] OrderRepository& orders() noexcept { return m_orders; }
 
 private:
     WorkstationStore(std::filesystem::path dir, std::unique_ptr<StoreConnection> connection);
@@ -107,6 +110,7 @@ private:
     MediaStore m_media;
     AuditLog m_audit;
     SettingsRepository m_settings;
+    OrderRepository m_orders;
 };
 
 } // namespace postern::store

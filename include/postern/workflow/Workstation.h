@@ -9,6 +9,7 @@
 #include "postern/crypto/KeyFile.h"
 #include "postern/crypto/Passphrase.h"
 #include "postern/domain/Identity.h"
+#include "postern/domain/Order.h"
 #include "postern/media/Sanitize.h"
 #include "postern/store/WorkstationStore.h"
 #include "postern/util/Clock.h"
@@ -103,6 +104,7 @@ struct ExportResult
     std::string fingerprint;
     std::uint64_t fileBytes = 0;
     std::vector<std::string> postIds;
+    std::vector<std::string> orderIds; ///< cancel and retract orders the bundle carries
 };
 
 /** ReceiptSummary reports what a receipt changed. */
@@ -111,7 +113,32 @@ struct ReceiptSummary
     std::string bundleId;
     std::string error; ///< the uploader's rejection code, if any
     std::vector<bundle::ReceiptEntry> entries;
+    std::vector<bundle::OrderResult> orders; ///< what became of each order the bundle carried, per channel
 };
+
+// ---- Cancel and retract orders (src/workflow/WorkstationOrders.cpp, docs/store.md "Orders") ----
+/** OrderChannelProgress is how far one channel of an order is from its approval threshold. */
+struct OrderChannelProgress
+{
+    domain::ChannelId channel;
+    std::int64_t approvals = 0; ///< approvals that count under the policy in force
+    std::int64_t required = 0;  ///< the channel's threshold (0: the channel has no rule any more)
+};
+
+/** OrderView is everything `order show` and the post pane display about one order. */
+struct OrderView
+{
+    store::OrderRecord record;
+    domain::OrderContent content;
+    std::string requesterName;
+    std::string decidedByName;              ///< who declined or withdrew it, if anyone
+    std::vector<std::string> approverNames; ///< everyone who approved it, oldest first
+    std::vector<OrderChannelProgress> progress;
+    /** approvalStatus explains why the order does not meet the policy yet (empty when it does). */
+    std::string approvalStatus;
+    std::vector<store::OrderResultRecord> results;
+};
+// ---- end of orders block ----
 
 // ---- Platform profile (src/workflow/WorkstationProfile.cpp, docs/compose.md) ----
 /** ProfileSummary is the imported platform profile and whether the composer uses it. */
@@ -183,7 +210,10 @@ public:
                                                     const std::vector<std::string>& postIds,
                                                     const std::filesystem::path& out,
                                                     std::int64_t lifetime,
-                                                    const bundle::SealProgress& progress = {});
+                                                    const bundle::SealProgress& progress = {})
+    {
+        return exportBundle(operatorUser, postIds, {}, out, lifetime, progress);
+    }
     [[nodiscard]] Result<ReceiptSummary> importReceipt(const UnlockedUser& operatorUser, std::string_view receiptText);
 
     // ---- Users: roles, disable, key rotation, passphrase (src/workflow/WorkstationUsers.cpp) ----
@@ -270,6 +300,58 @@ public:
     [[nodiscard]] Result<std::map<std::string, domain::ChannelLimits>> channelLimits();
     // ---- end of platform profile block ----
 
+    // ---- Cancel and retract orders (src/workflow/WorkstationOrders.cpp, docs/store.md "Orders") ----
+    /**
+     * requestOrder asks the uploader, through the next bundle, to cancel (stop before it is
+     * published) or retract (also delete where published) a post that left in a bundle. The
+     * requester needs the author or approver role (not-authorised), like domain::
+     * checkOrderApprovals. `channels` empty means every channel of the exported version that
+     * the order can still change (not yet published ones for a cancel). Refused: a post never
+     * exported (invalid-state: there is nothing to stop), a channel the exported version did not
+     * go to (invalid-argument), a cancel of channels all already published (invalid-state: use
+     * retract), channels already cancelled or retracted (invalid-state), a channel without a
+     * policy rule (channel-not-in-policy), an open order covering a channel (invalid-state),
+     * a reason that is empty (invalid-argument) or not 1..500 bytes of plain text (bad-value).
+     * The order gets a random 16-byte id and waits for approvals like a post.
+     */
+    [[nodiscard]] Result<OrderView> requestOrder(const UnlockedUser& requester,
+                                                 std::string_view postId,
+                                                 domain::OrderAction action,
+                                                 const std::vector<domain::ChannelId>& channels,
+                                                 std::string_view reason);
+    /**
+     * approveOrder signs the order's digest (domain::approveOrder). Refused: not an approver
+     * (not-authorised), the requester (self-approval), not on the approver list of any of the
+     * order's channels (approver-not-authorised), not pending (invalid-state), twice
+     * (already-exists). Once every channel meets its threshold the order is approved.
+     */
+    [[nodiscard]] Result<OrderView> approveOrder(const UnlockedUser& approver, std::string_view orderId);
+    /** declineOrder ends a pending or approved order with a reason the requester sees (approvers only). */
+    [[nodiscard]] Status declineOrder(const UnlockedUser& approver, std::string_view orderId, std::string_view reason);
+    /** withdrawOrder lets the requester take back an order before it is exported (invalid-state after). */
+    [[nodiscard]] Status withdrawOrder(const UnlockedUser& requester, std::string_view orderId);
+    /** listOrders lists orders newest first. */
+    [[nodiscard]] Result<std::vector<store::OrderRecord>> listOrders(const store::OrderFilter& filter);
+    /** showOrder returns one order with names, approval progress per channel and results. */
+    [[nodiscard]] Result<OrderView> showOrder(std::string_view orderId);
+    /** approvedOrders lists the ids of approved orders waiting for export, oldest first. */
+    [[nodiscard]] Result<std::vector<std::string>> approvedOrders();
+    /**
+     * exportBundle with orders: as the overload above, and each order must be approved
+     * (not-approved; already-exported once it left), still meet the policy in force
+     * (domain::checkOrderApprovals: threshold-not-met, ...) and allow `lifetime` on each of its
+     * channels (lifetime-exceeds-policy); a post and an order about it cannot share a bundle
+     * (invalid-argument). A bundle may carry orders only. The orders are marked exported in the
+     * same transaction as the export record, and the audit entry counts them.
+     */
+    [[nodiscard]] Result<ExportResult> exportBundle(const UnlockedUser& operatorUser,
+                                                    const std::vector<std::string>& postIds,
+                                                    const std::vector<std::string>& orderIds,
+                                                    const std::filesystem::path& out,
+                                                    std::int64_t lifetime,
+                                                    const bundle::SealProgress& progress = {});
+    // ---- end of orders block ----
+
     /** auditVerify checks the whole audit chain (audit-chain-broken names the first bad entry). */
     [[nodiscard]] Status auditVerify();
 
@@ -308,6 +390,15 @@ private:
      */
     [[nodiscard]] Result<std::vector<domain::Approval>>
     approvalsOf(const store::PostRecord& record, const domain::PostContent& content, const domain::Policy& policy);
+
+    /**
+     * manifestOrders loads approved orders for export and checks each against `policy`, the
+     * bundle `lifetime` and the posts travelling with it (WorkstationOrders.cpp).
+     */
+    [[nodiscard]] Result<std::vector<bundle::ManifestOrder>> manifestOrders(const std::vector<std::string>& orderIds,
+                                                                            const std::vector<std::string>& postIds,
+                                                                            const domain::Policy& policy,
+                                                                            std::int64_t lifetime);
 
     std::unique_ptr<store::WorkstationStore> m_store;
     const Clock& m_clock;
