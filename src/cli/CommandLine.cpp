@@ -48,6 +48,7 @@ constexpr OptionSpec kOptions[] = {
     {"lifetime", true},
     {"all-approved", false},
     {"order", true},
+    {"bundle", true},
 };
 
 constexpr std::string_view kGlobal[] =
@@ -109,8 +110,8 @@ const std::vector<CommandSpec>& commands()
         {"opsec set", {}},
         {"profile import", {}},
         {"profile show", {}},
-        {"order cancel", {{"channel", true}, {"reason"}}},
-        {"order retract", {{"channel", true}, {"reason"}}},
+        {"order cancel", {{"channel", true}, {"reason"}, {"bundle"}}},
+        {"order retract", {{"channel", true}, {"reason"}, {"bundle"}}},
         {"order approve", {}},
         {"order decline", {{"reason"}}},
         {"order withdraw", {}},

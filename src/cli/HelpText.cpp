@@ -37,6 +37,7 @@ posts:
 orders (stop or delete a post that was already sent):
   order cancel POST --reason T  ask to stop a post not yet published (author, approver)
   order retract POST --reason T ask to delete it where published, and stop it elsewhere
+  order cancel --bundle B ...   one order per post of an exported bundle (a lost drive)
   order approve ORDER           sign an order (approver; not the requester)
   order decline ORDER --reason T  refuse an order (approver)
   order withdraw ORDER          take back your own order before it is exported
@@ -341,6 +342,7 @@ channel. Exit 5 when the receipt reports failures (posts or orders) or a rejecte
 constexpr std::string_view kOrderHelp =
     R"(usage: postern-cli order cancel  POST [--channel C]... --reason TEXT --as USER
        postern-cli order retract POST [--channel C]... --reason TEXT --as USER
+       postern-cli order cancel|retract --bundle BUNDLE --reason TEXT --as USER
        postern-cli order approve  ORDER --as APPROVER
        postern-cli order decline  ORDER --reason TEXT --as APPROVER
        postern-cli order withdraw ORDER --as REQUESTER
@@ -356,6 +358,11 @@ cancel, retract  need the author or approver role. Without --channel the order c
                  channel the post was sent to that it can still change (for cancel: not yet
                  published). A cancel of channels that are all published is refused: use
                  retract. A post that was never exported needs no order.
+--bundle BUNDLE  revokes a whole exported bundle (a lost drive, a bundle sent by mistake):
+                 one order per post it carried, each on every channel it can still change;
+                 a post the order cannot reach is listed as skipped. BUNDLE is the 32-digit
+                 id `export` printed. If the bundle reaches the uploader after the orders,
+                 its posts are not published there.
 approve          signs the order; once every channel has its approvals it is approved and an
                  operator sends it with `export --all-approved` or `export --order ORDER`.
 decline          ends it with a reason the requester sees (approvers of its channels).

@@ -105,17 +105,63 @@ std::optional<ExitCode> orderStep(const Context& ctx,
     return login(ctx, *ws, "order " + std::string(action), user);
 }
 
+/**
+ * runBundleRequest revokes a whole bundle (a lost drive, a bundle sent by mistake): one order
+ * per post it carried, each on every channel the order can still change. A post the order
+ * cannot reach (already cancelled, or published when cancelling) is reported and skipped.
+ */
+ExitCode runBundleRequest(const Context& ctx, domain::OrderAction action, const std::string& reason)
+{
+    const std::string verb(domain::orderActionName(action));
+    std::unique_ptr<workflow::Workstation> ws;
+    if (auto code = openStore(ctx, ws))
+        return *code;
+    auto posts = ws->postsOfBundle(*ctx.args.value("bundle"));
+    if (!posts)
+        return failWith(posts.error());
+    std::optional<workflow::UnlockedUser> user;
+    if (auto code = login(ctx, *ws, "order " + verb, user))
+        return *code;
+    std::size_t made = 0;
+    std::optional<Error> firstError;
+    for (const auto& postId : *posts) {
+        auto view = ws->requestOrder(*user, postId, action, {}, reason);
+        if (!view) {
+            std::cout << "post " << shortId(postId) << ": skipped: " << printable(view.error().message) << "\n";
+            if (!firstError)
+                firstError = view.error();
+            continue;
+        }
+        ++made;
+        std::cout << "post " << shortId(postId) << ": " << verb << " order " << view->record.id.substr(0, 12) << " on "
+                  << progressText(*view) << "\n";
+    }
+    std::cout << made << " of " << posts->size() << " post(s) of the bundle now have a " << verb
+              << " order waiting for approval\n";
+    if (made == 0 && firstError)
+        return failWith(*firstError);
+    return ExitCode::Ok;
+}
+
 ExitCode runRequest(const Context& ctx, domain::OrderAction action)
 {
     const std::string verb(domain::orderActionName(action));
-    const std::string synopsis = "postern-cli order " + verb + " POST [--channel C]... --reason TEXT --as USER";
-    if (ctx.args.positionals.size() != 1)
-        return usageError("order " + verb + " takes exactly one POST id", synopsis);
+    const std::string synopsis = "postern-cli order " + verb
+                                 + " POST [--channel C]... --reason TEXT --as USER\n       postern-cli order " + verb
+                                 + " --bundle BUNDLE --reason TEXT --as USER";
     const auto* reason = ctx.args.value("reason");
     if (!reason || reason->empty())
         return usageError("order " + verb
                               + " needs --reason TEXT: approvers decide on it, and the uploader's log shows it",
                           synopsis);
+    if (ctx.args.value("bundle")) {
+        if (!ctx.args.positionals.empty() || !ctx.args.values("channel").empty())
+            return usageError("--bundle orders every post of the bundle on every channel; give no POST or --channel",
+                              synopsis);
+        return runBundleRequest(ctx, action, *reason);
+    }
+    if (ctx.args.positionals.size() != 1)
+        return usageError("order " + verb + " takes exactly one POST id (or --bundle BUNDLE)", synopsis);
     std::vector<domain::ChannelId> channels;
     for (const auto& c : ctx.args.values("channel")) {
         auto id = domain::ChannelId::parse(c);

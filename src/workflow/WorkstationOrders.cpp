@@ -253,6 +253,22 @@ Status Workstation::withdrawOrder(const UnlockedUser& requester, std::string_vie
     });
 }
 
+Result<std::vector<std::string>> Workstation::postsOfBundle(std::string_view bundleId)
+{
+    if (bundleId.size() != 32 || !fromHex(bundleId, 16).ok())
+        return fail(Errc::InvalidArgument,
+                    "a bundle id is the 32 hex digits `postern-cli export` printed (and the receipt names)");
+    auto exported = m_store->exports().byBundleId(bundleId);
+    if (!exported)
+        return fail(Errc::NotFound,
+                    "this workstation never exported bundle " + std::string(bundleId)
+                        + "; check the id against the export's printout");
+    std::vector<std::string> posts;
+    for (const auto& item : exported->items)
+        posts.push_back(item.postId);
+    return posts;
+}
+
 Result<std::vector<store::OrderRecord>> Workstation::listOrders(const store::OrderFilter& filter)
 {
     return m_store->orders().list(filter);

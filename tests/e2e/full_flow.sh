@@ -208,6 +208,50 @@ out_has "retract  exported"
 expect 0 up verify "$ORDER_BUNDLE"
 out_has "OK: the bundle passed every check"
 
+step "the uploader carries out the retract; its receipt marks the post retracted"
+expect 0 up publish "$ORDER_BUNDLE"
+out_has "retracted"
+[[ ! -e $TARGET ]] || die "the retracted post's outbox folder is still there"
+expect 0 up status
+out_has "retracted 1"
+expect 0 cli "$P_OLGA" receipt import "$ORDER_BUNDLE.receipt" --as olga
+out_has "retracted"
+expect 0 cli - order show "$ORDER"
+out_has "done"
+expect 0 cli - show "$POST" --json
+out_has '"state":"retracted"'
+
+step "revoking a whole bundle: the post is cancelled even though its bundle arrives last"
+expect 0 cli "$P_ALICE" draft new --as alice --channel outbox:press --text "Embargoed statement" \
+    --schedule "$(date -u -d '+3 days' '+%Y-%m-%dT%H:%M:%SZ')"
+LATE=$(awk '/^created post /{print $3; exit}' "$OUT")
+expect 0 cli "$P_ALICE" submit "$LATE" --as alice
+expect 0 cli "$P_BOB" approve "$LATE" --as bob
+expect 0 cli "$P_CAROL" approve "$LATE" --as carol
+LOST="$MEDIA/lost.postern"
+expect 0 cli "$P_OLGA" export "$LATE" --as olga --out "$LOST"
+LOST_ID=$(awk '$1 == "bundle" { print $2; exit }' "$OUT")
+[[ $LOST_ID =~ ^[0-9a-f]{32}$ ]] || die "export printed no bundle id"
+expect 1 cli "$P_ALICE" order cancel --bundle "$LOST_ID" "$LATE" --reason "Drive lost" --as alice
+err_has "give no POST"
+expect 0 cli "$P_ALICE" order cancel --bundle "$LOST_ID" --reason "The drive with this bundle was lost" --as alice
+out_has "1 of 1 post(s) of the bundle"
+REVOKE=$(cli - order list "$LATE" | awk '$2 == "cancel" { print $1; exit }')
+expect 0 cli "$P_BOB" order approve "$REVOKE" --as bob
+expect 0 cli "$P_CAROL" order approve "$REVOKE" --as carol
+REVOKE_BUNDLE="$MEDIA/revoke.postern"
+expect 0 cli "$P_OLGA" export --all-approved --as olga --out "$REVOKE_BUNDLE"
+out_has "exported 0 post(s) and 1 order(s)"
+expect 0 up publish "$REVOKE_BUNDLE"
+out_has "has not received the post"
+expect 0 up publish "$LOST"
+out_has "cancelled"
+[[ -z $(find "$UHOME/outbox/$LOST_ID" -mindepth 1 2>/dev/null) ]] || die "a revoked bundle's post reached the outbox"
+expect 0 cli "$P_OLGA" receipt import "$REVOKE_BUNDLE.receipt" --as olga
+expect 0 cli "$P_OLGA" receipt import "$LOST.receipt" --as olga
+expect 0 cli - show "$LATE" --json
+out_has '"state":"cancelled"'
+
 step "audit verify passes"
 expect 0 cli - audit verify
 out_has "OK: the audit chain of"

@@ -337,6 +337,12 @@ public:
     /** approvedOrders lists the ids of approved orders waiting for export, oldest first. */
     [[nodiscard]] Result<std::vector<std::string>> approvedOrders();
     /**
+     * postsOfBundle lists the posts an exported bundle carried (32-hex bundle id, as `export`
+     * printed it), for revoking a whole bundle with one order per post. not-found if this
+     * workstation never exported it.
+     */
+    [[nodiscard]] Result<std::vector<std::string>> postsOfBundle(std::string_view bundleId);
+    /**
      * exportBundle with orders: as the overload above, and each order must be approved
      * (not-approved; already-exported once it left), still meet the policy in force
      * (domain::checkOrderApprovals: threshold-not-met, ...) and allow `lifetime` on each of its
