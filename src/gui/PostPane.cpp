@@ -270,19 +270,11 @@ void PostPane::approve()
 {
     if (m_postId.isEmpty())
         return;
-    const auto pass = Dialogs::passphrase(this,
-                                          tr("Approve post"),
-                                          tr("Your approval signs exactly this version. Enter your passphrase "
-                                             "to sign:"));
-    if (!pass)
+    const auto confirmed = signer(tr("Approve post"),
+                                  tr("Your approval signs exactly this version. Enter your passphrase to sign:"),
+                                  tr("Not approved"));
+    if (!confirmed)
         return;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    auto confirmed = m_session.confirmPassphrase(*pass);
-    QApplication::restoreOverrideCursor();
-    if (!confirmed) {
-        Dialogs::error(this, tr("Not approved"), confirmed.error());
-        return;
-    }
     auto result = m_session.workstation().approve(*confirmed, m_postId.toStdString());
     if (!result) {
         Dialogs::error(this, tr("Not approved"), result.error());
@@ -290,6 +282,22 @@ void PostPane::approve()
     }
     m_session.notifyChanged();
     showPost(m_postId);
+}
+
+std::optional<workflow::UnlockedUser>
+PostPane::signer(const QString& title, const QString& prompt, const QString& failTitle)
+{
+    const auto pass = Dialogs::passphrase(this, title, prompt);
+    if (!pass)
+        return std::nullopt;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    auto confirmed = m_session.confirmPassphrase(*pass);
+    QApplication::restoreOverrideCursor();
+    if (!confirmed) {
+        Dialogs::error(this, failTitle, confirmed.error());
+        return std::nullopt;
+    }
+    return std::move(confirmed).value();
 }
 
 void PostPane::reject()

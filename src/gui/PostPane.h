@@ -75,6 +75,12 @@ private:
     void updateButtons(const workflow::PostView& view);
     /** renderOrders returns the Orders section's HTML and sets up the order buttons. */
     QString renderOrders(const workflow::PostView& view);
+    /**
+     * signer asks for the passphrase before a signature (an approval is one) and re-checks
+     * it; nullopt (after telling the user, under `failTitle`) if they cancel or it is wrong.
+     */
+    [[nodiscard]] std::optional<workflow::UnlockedUser>
+    signer(const QString& title, const QString& prompt, const QString& failTitle);
 
     Session& m_session;
     std::unique_ptr<Ui::PostPane> m_ui;

@@ -5,7 +5,6 @@
 #include "gui/PostPane.h"
 #include "gui/Session.h"
 
-#include <QApplication>
 #include <QPushButton>
 
 #include <algorithm>
@@ -192,18 +191,11 @@ void PostPane::approveOrder()
 {
     if (m_actionOrderId.isEmpty())
         return;
-    const auto pass = Dialogs::passphrase(this,
-                                          tr("Approve order"),
-                                          tr("Your approval signs exactly this order. Enter your passphrase to sign:"));
-    if (!pass)
+    const auto confirmed = signer(tr("Approve order"),
+                                  tr("Your approval signs exactly this order. Enter your passphrase to sign:"),
+                                  tr("Order not approved"));
+    if (!confirmed)
         return;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    auto confirmed = m_session.confirmPassphrase(*pass);
-    QApplication::restoreOverrideCursor();
-    if (!confirmed) {
-        Dialogs::error(this, tr("Order not approved"), confirmed.error());
-        return;
-    }
     auto result = m_session.workstation().approveOrder(*confirmed, m_actionOrderId.toStdString());
     if (!result) {
         Dialogs::error(this, tr("Order not approved"), result.error());

@@ -173,12 +173,8 @@ Result<TargetRecord> readTargetRow(SqliteStatement& st)
     return r;
 }
 
-Result<std::vector<TargetRecord>> Ledger::targets(const bundle::BundleId& id)
+Result<std::vector<TargetRecord>> readTargetRows(SqliteStatement& st)
 {
-    POSTERN_ASSIGN(st,
-                   m_db.prepare("SELECT " + std::string(kTargetColumns)
-                                + " FROM targets t WHERE t.bundle_id = ? ORDER BY t.post_index, t.channel_index"));
-    st.bind(1, toHex(id));
     std::vector<TargetRecord> out;
     while (true) {
         POSTERN_ASSIGN(row, st.step());
@@ -188,6 +184,15 @@ Result<std::vector<TargetRecord>> Ledger::targets(const bundle::BundleId& id)
         out.push_back(std::move(r));
     }
     return out;
+}
+
+Result<std::vector<TargetRecord>> Ledger::targets(const bundle::BundleId& id)
+{
+    POSTERN_ASSIGN(st,
+                   m_db.prepare("SELECT " + std::string(kTargetColumns)
+                                + " FROM targets t WHERE t.bundle_id = ? ORDER BY t.post_index, t.channel_index"));
+    st.bind(1, toHex(id));
+    return readTargetRows(st);
 }
 
 Status Ledger::resolveTarget(const TargetRecord& r)

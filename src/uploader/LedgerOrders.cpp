@@ -118,15 +118,7 @@ Result<std::vector<TargetRecord>> Ledger::targetsAbout(std::string_view postId, 
                    m_db.prepare("SELECT " + std::string(kTargetColumns)
                                 + " FROM targets t WHERE t.post_id = ? AND t.channel = ? ORDER BY t.rowid"));
     st.bind(1, postId).bind(2, channel);
-    std::vector<TargetRecord> out;
-    while (true) {
-        POSTERN_ASSIGN(row, st.step());
-        if (!row)
-            break;
-        POSTERN_ASSIGN(r, readTargetRow(st));
-        out.push_back(std::move(r));
-    }
-    return out;
+    return readTargetRows(st);
 }
 
 Status Ledger::cancelTarget(const TargetRecord& t, std::string_view reason, std::int64_t at)

@@ -14,5 +14,7 @@ inline constexpr std::string_view kTargetColumns =
 
 /** readTargetRow reads the current row of a statement that selected kTargetColumns. */
 [[nodiscard]] Result<TargetRecord> readTargetRow(SqliteStatement& st);
+/** readTargetRows steps through every row of a statement that selected kTargetColumns. */
+[[nodiscard]] Result<std::vector<TargetRecord>> readTargetRows(SqliteStatement& st);
 
 } // namespace postern::uploader

@@ -41,15 +41,7 @@ Result<std::vector<TargetRecord>> Ledger::pendingTargets()
                                 + " FROM targets t JOIN bundles b ON b.bundle_id = t.bundle_id "
                                   "WHERE t.state IN ('claimed', 'sent', 'unknown') "
                                   "ORDER BY t.due_at, b.received_at, b.rowid, t.post_index, t.channel_index"));
-    std::vector<TargetRecord> out;
-    while (true) {
-        POSTERN_ASSIGN(row, st.step());
-        if (!row)
-            break;
-        POSTERN_ASSIGN(r, readTargetRow(st));
-        out.push_back(std::move(r));
-    }
-    return out;
+    return readTargetRows(st);
 }
 
 Result<std::optional<Suspension>> Ledger::suspension()
