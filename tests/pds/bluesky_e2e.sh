@@ -10,6 +10,8 @@
 # shellcheck source=tests/e2e/lib.sh
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../e2e/lib.sh"
+# shellcheck source=tests/pds/pds_lib.sh
+source "$here/pds_lib.sh"
 
 CLI=${1:?usage: bluesky_e2e.sh POSTERN-CLI POSTERN-UPLOADER NODE-DIR [TEST-BINARY]}
 UPLOADER=${2:?usage}
@@ -18,28 +20,7 @@ CRASH_TESTS=${4:-}
 e2e_setup
 command -v curl >/dev/null || true
 
-step "install the local PDS from the npm registry (cached in $PDS_DIR)"
-NODE=$("$here/install.sh" "$PDS_DIR" | tail -n 1) || die "tests/pds/install.sh failed"
-[[ -x $NODE ]] || die "no Node 22 at $NODE"
-
-step "start the PDS"
-# handle: "press" is reserved on the reference PDS.
-"$NODE" "$PDS_DIR/start-pds.mjs" newsroom.test >"$WORK/pds.json" 2>"$WORK/pds.log" &
-PDS_PID=$!
-trap 'kill "$PDS_PID" 2>/dev/null; wait "$PDS_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 120); do
-    [[ -s $WORK/pds.json ]] && break
-    kill -0 "$PDS_PID" 2>/dev/null || { cat "$WORK/pds.log" >&2; die "the PDS exited while starting"; }
-    sleep 0.5
-done
-[[ -s $WORK/pds.json ]] || die "the PDS did not start within 60 s"
-pds() { "$NODE" -e "process.stdout.write(String(JSON.parse(require('fs').readFileSync('$WORK/pds.json','utf8'))['$1']))"; }
-SERVICE=$(pds service)
-HANDLE=$(pds handle)
-DID=$(pds did)
-APP_PASSWORD_FILE="$WORK/app-password"
-(umask 077 && pds password >"$APP_PASSWORD_FILE" && echo >>"$APP_PASSWORD_FILE")
-echo "PDS at $SERVICE, account $HANDLE ($DID)"
+pds_start "$PDS_DIR"
 
 STORE="$WORK/store"
 UHOME="$WORK/uploader"
