@@ -30,7 +30,10 @@ Status initLogging(const std::string& programName, const LogOptions& options)
     auto logger = std::make_shared<spdlog::logger>(programName, sinks.begin(), sinks.end());
     logger->set_level(level);
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %n %l: %v", spdlog::pattern_time_type::utc);
-    logger->flush_on(spdlog::level::warn);
+    // Info and above reach the file at once: a process killed mid-run (power loss, SIGKILL,
+    // the OOM killer) keeps the lines that say how far it got. Info lines are few (one per
+    // bundle, target or order); trace and debug stay buffered.
+    logger->flush_on(spdlog::level::info);
     spdlog::set_default_logger(logger);
     return {};
 }
