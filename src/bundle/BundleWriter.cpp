@@ -15,6 +15,9 @@ namespace {
 /** MediaOpener opens the manifest's media entry with this index. It runs on the reader thread. */
 using MediaOpener = std::function<Result<std::unique_ptr<ByteSource>>(std::size_t)>;
 using Sink = std::function<Status(ByteView)>;
+/** Check sees every byte handed to the sink, in the same order, one call at a time, on the
+ *  writer thread or on the encrypting thread when that would otherwise wait. */
+using Check = ChunkPipeline::Check;
 
 /** PlaintextProducer yields the payload plaintext in order without holding media in memory. */
 class PlaintextProducer
@@ -74,8 +77,11 @@ private:
     std::size_t m_mediaIndex = 0;
 };
 
-Result<SealedBundle>
-seal(const SealRequest& req, const MediaOpener& opener, const Sink& sink, const SealProgress& progress)
+Result<SealedBundle> seal(const SealRequest& req,
+                          const MediaOpener& opener,
+                          const Sink& sink,
+                          const Check& check,
+                          const SealProgress& progress)
 {
     if (!req.workstation || !req.manifest)
         return fail(Errc::InvalidArgument, "seal request is missing the workstation key or manifest");
@@ -116,13 +122,17 @@ seal(const SealRequest& req, const MediaOpener& opener, const Sink& sink, const 
     prefix.insert(prefix.end(), manifestText.begin(), manifestText.end());
     prefix.insert(prefix.end(), manifestSig.begin(), manifestSig.end());
 
+    if (check)
+        check(headerBytes);
     POSTERN_TRY(sink(headerBytes));
     // Three stages, each on its own thread, so sealing runs at the speed of the encryption
     // alone: a reader fills plaintext chunk i+1 from the media files while this thread
     // encrypts chunk i and a writer writes chunk i-1 (docs/performance.md). Both rings hold
-    // four 1 MiB buffers, so memory stays bounded whatever the media sizes.
+    // four 1 MiB buffers, so memory stays bounded whatever the media sizes. Whenever this
+    // thread would wait for either of the others, it runs the write check of chunks it has
+    // already encrypted instead: on two cores, reading and writing are the busier core.
     PlaintextProducer producer(std::move(prefix), *req.manifest, opener);
-    ChunkPipeline writer(sink, 4, kChunkBytes + crypto::kStreamOverhead, WorkerPriority::Background);
+    ChunkPipeline writer(sink, 4, kChunkBytes + crypto::kStreamOverhead, WorkerPriority::Background, check);
     ChunkPrefetch reader([&](std::span<std::uint8_t> buf) { return producer.fill(buf); },
                          h.payloadBytes,
                          4,
@@ -135,7 +145,7 @@ seal(const SealRequest& req, const MediaOpener& opener, const Sink& sink, const 
             // One relaxed load and one callback per 1 MiB chunk: neither shows in the figures.
             if (progress.cancel && progress.cancel->load(std::memory_order_relaxed))
                 return fail(Errc::Cancelled, "export cancelled; no bundle was written");
-            POSTERN_ASSIGN(plain, reader.next());
+            POSTERN_ASSIGN(plain, reader.next([&] { return writer.helpCheck(); }));
             const std::span<std::uint8_t> cipher = writer.acquire();
             if (cipher.empty())
                 return fail(Errc::Internal, "writing stopped early"); // finish() says why
@@ -181,7 +191,7 @@ sealBundle(const SealRequest& request, const std::filesystem::path& out, const S
         POSTERN_TRY(src->open(paths.at(index)));
         return std::unique_ptr<ByteSource>(std::move(src));
     };
-    // Every byte handed to the file is authenticated from memory as it is written (the sink
+    // Every byte handed to the file is authenticated from memory as it is written (the check
     // runs on one thread at a time, in file order), under a key that never leaves memory, so
     // a read-back can prove the drive holds exactly those bytes. Poly1305, not BLAKE2b: at
     // twice the speed of the encryption, BLAKE2b would bound sealing (docs/performance.md).
@@ -195,10 +205,8 @@ sealBundle(const SealRequest& request, const std::filesystem::path& out, const S
                    seal(
                        request,
                        opener,
-                       [&](ByteView b) {
-                           check.update(b);
-                           return writer.write(b);
-                       },
+                       [&](ByteView b) { return writer.write(b); },
+                       [&](ByteView b) { check.update(b); },
                        progress));
     POSTERN_TRY(writer.commit());
     POSTERN_ASSIGN(tag, check.finish());
@@ -225,6 +233,7 @@ Result<Bytes> sealBundleToMemory(const SealRequest& request,
                          out.insert(out.end(), b.begin(), b.end());
                          return Status{};
                      },
+                     {},
                      {}));
     return out;
 }

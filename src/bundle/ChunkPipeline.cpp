@@ -3,6 +3,10 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
 
 namespace postern::bundle {
 
@@ -18,16 +22,64 @@ void applyPriority(WorkerPriority priority)
     (void)::pthread_setschedparam(::pthread_self(), SCHED_BATCH, &param);
 }
 
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+std::size_t roundUp(std::size_t n, std::size_t to)
+{
+    return (n + to - 1) / to * to;
+}
+
 } // namespace
+
+ChunkRing::ChunkRing(std::size_t slots, std::size_t slotBytes)
+    : m_slots(slots), m_slotBytes(slotBytes), m_stride(roundUp(slotBytes, 64))
+{
+    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t bytes = roundUp(m_slots * m_stride, page);
+    // Map a huge page more than needed, then trim both ends so the ring starts on a huge page
+    // boundary: only whole aligned 2 MiB ranges can be backed by huge pages.
+    void* raw = ::mmap(nullptr, bytes + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) {
+        m_fallback.resize(m_slots * m_stride); // throws std::bad_alloc like any other allocation
+        m_base = m_fallback.data();
+        return;
+    }
+    const auto start = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = roundUp(start, kHugePage);
+    if (aligned > start)
+        ::munmap(raw, aligned - start);
+    if (const std::size_t tail = start + bytes + kHugePage - (aligned + bytes); tail > 0)
+        ::munmap(reinterpret_cast<void*>(aligned + bytes), tail);
+    m_base = reinterpret_cast<std::uint8_t*>(aligned);
+    m_mapped = bytes;
+#ifdef MADV_HUGEPAGE
+    (void)::madvise(m_base, m_mapped, MADV_HUGEPAGE); // best effort, as documented above
+#endif
+}
+
+ChunkRing::~ChunkRing()
+{
+    if (m_mapped > 0)
+        ::munmap(m_base, m_mapped);
+}
+
+void ChunkRing::prefault() noexcept
+{
+    // One write per 4 KiB is enough: the first fault in a huge-page range maps all 2 MiB.
+    const std::size_t total = m_slots * m_stride;
+    for (std::size_t i = 0; i < total; i += 4096)
+        reinterpret_cast<volatile std::uint8_t*>(m_base)[i] = 0;
+}
 
 ChunkPipeline::ChunkPipeline(std::function<Status(ByteView)> consume,
                              std::size_t slots,
                              std::size_t slotBytes,
-                             WorkerPriority priority)
-    : m_consume(std::move(consume)), m_buffers(slots, Bytes(slotBytes))
+                             WorkerPriority priority,
+                             Check check)
+    : m_consume(std::move(consume)), m_check(std::move(check)), m_ring(slots, slotBytes)
 {
-    for (std::size_t i = 0; i < slots; ++i)
-        m_free.push_back(i);
+    // The worker faults the ring in and then hands out its slots (run), so the caller's
+    // first writes into them do not stop for page faults.
     m_worker = std::thread([this, priority] { run(priority); });
 }
 
@@ -39,25 +91,35 @@ ChunkPipeline::~ChunkPipeline()
 std::span<std::uint8_t> ChunkPipeline::acquire()
 {
     std::unique_lock lock(m_mutex);
+    // Rather than wait for the worker to free a buffer, do some of its work.
+    while (m_free.empty() && m_status.ok() && m_check) {
+        lock.unlock();
+        const bool helped = helpCheck();
+        lock.lock();
+        if (!helped)
+            break;
+    }
     m_changed.wait(lock, [this] { return !m_free.empty() || !m_status.ok(); });
     if (!m_status.ok())
         return {};
     m_acquired = m_free.front();
     m_free.pop_front();
-    return m_buffers[m_acquired];
+    return m_ring.slot(m_acquired);
 }
 
 void ChunkPipeline::submit(std::size_t size)
 {
     {
         std::lock_guard lock(m_mutex);
-        m_ready.emplace_back(m_acquired, size);
+        m_ready.push_back({m_acquired, size, m_submitted++});
     }
     m_changed.notify_all();
 }
 
 Status ChunkPipeline::finish()
 {
+    while (helpCheck()) {
+    }
     {
         std::lock_guard lock(m_mutex);
         m_done = true;
@@ -68,11 +130,43 @@ Status ChunkPipeline::finish()
     return m_status;
 }
 
+bool ChunkPipeline::helpCheck()
+{
+    ByteView chunk;
+    {
+        std::lock_guard lock(m_mutex);
+        // Only a chunk still waiting in m_ready: one the worker has taken, it checks itself.
+        if (!m_check || m_checking || m_ready.empty() || m_ready.front().seq > m_checked)
+            return false;
+        const auto it = m_ready.begin() + static_cast<std::ptrdiff_t>(m_checked - m_ready.front().seq);
+        if (it >= m_ready.end())
+            return false;
+        m_checking = true;
+        chunk = m_ring.slot(it->slot).first(it->size);
+    }
+    m_check(chunk);
+    {
+        std::lock_guard lock(m_mutex);
+        m_checking = false;
+        ++m_checked;
+    }
+    m_changed.notify_all();
+    return true;
+}
+
 void ChunkPipeline::run(WorkerPriority priority)
 {
     applyPriority(priority);
+    m_ring.prefault();
+    {
+        std::lock_guard lock(m_mutex);
+        for (std::size_t i = 0; i < m_ring.slots(); ++i)
+            m_free.push_back(i);
+    }
+    m_changed.notify_all();
     while (true) {
-        std::pair<std::size_t, std::size_t> item;
+        Item item{};
+        bool checkHere = false;
         {
             std::unique_lock lock(m_mutex);
             m_changed.wait(lock, [this] { return !m_ready.empty() || m_done; });
@@ -80,11 +174,25 @@ void ChunkPipeline::run(WorkerPriority priority)
                 return; // done and drained
             item = m_ready.front();
             m_ready.pop_front();
+            // Every earlier chunk was checked before it was consumed, so this one is either
+            // checked already, being checked by the caller, or ours to check.
+            checkHere = m_check && m_checked == item.seq && !m_checking;
+            m_checking = m_checking || checkHere;
         }
-        Status s = m_consume({m_buffers[item.first].data(), item.second});
-        {
+        const ByteView chunk = m_ring.slot(item.slot).first(item.size);
+        if (checkHere) {
+            m_check(chunk);
             std::lock_guard lock(m_mutex);
-            m_free.push_back(item.first);
+            m_checking = false;
+            ++m_checked;
+        }
+        Status s = m_consume(chunk);
+        {
+            std::unique_lock lock(m_mutex);
+            // The caller may still be checking this chunk: its buffer is not free until then.
+            if (m_check)
+                m_changed.wait(lock, [this, &item] { return m_checked > item.seq; });
+            m_free.push_back(item.slot);
             if (!s.ok()) {
                 m_status = std::move(s);
                 m_ready.clear();
@@ -101,7 +209,7 @@ ChunkPrefetch::ChunkPrefetch(Fill fill,
                              std::size_t slots,
                              std::size_t slotBytes,
                              WorkerPriority priority)
-    : m_fill(std::move(fill)), m_total(total), m_buffers(slots, Bytes(slotBytes))
+    : m_fill(std::move(fill)), m_total(total), m_ring(slots, slotBytes)
 {
     for (std::size_t i = 0; i < slots; ++i)
         m_free.push_back(i);
@@ -118,16 +226,26 @@ ChunkPrefetch::~ChunkPrefetch()
     m_worker.join();
 }
 
-Result<ByteView> ChunkPrefetch::next()
+Result<ByteView> ChunkPrefetch::next(const std::function<bool()>& idle)
 {
     std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return !m_ready.empty() || m_failed || m_filled; });
+    const auto available = [this] { return !m_ready.empty() || m_failed || m_filled; };
+    if (idle) {
+        while (!available()) {
+            lock.unlock();
+            const bool helped = idle();
+            lock.lock();
+            if (!helped)
+                break;
+        }
+    }
+    m_changed.wait(lock, available);
     if (m_ready.empty())
         return m_failed ? m_status.error() : fail(Errc::Internal, "read past the end of the payload");
     const auto [index, size] = m_ready.front();
     m_ready.pop_front();
     m_current = index;
-    return ByteView(m_buffers[index].data(), size);
+    return ByteView(m_ring.slot(index).first(size));
 }
 
 void ChunkPrefetch::release()
@@ -153,8 +271,9 @@ void ChunkPrefetch::run(WorkerPriority priority)
             index = m_free.front();
             m_free.pop_front();
         }
-        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(m_buffers[index].size(), m_total - filled));
-        Result<std::size_t> got = m_fill({m_buffers[index].data(), want});
+        const std::span<std::uint8_t> buf = m_ring.slot(index);
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), m_total - filled));
+        Result<std::size_t> got = m_fill(buf.first(want));
         if (got.ok() && *got != want)
             got = fail(Errc::Internal, "payload ended before its declared size");
         const bool ok = got.ok();

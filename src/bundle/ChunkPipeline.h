@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -26,38 +27,96 @@ enum class WorkerPriority {
 };
 
 /**
+ * ChunkRing is the fixed memory of one pipeline: `slots` buffers of `slotBytes` in a single
+ * anonymous mapping advised for transparent huge pages. Sealing a small bundle takes ~0.1 s,
+ * and faulting in two rings of 4 MiB page by page cost 3-4 ms of it, plus ~0.6 ms to unmap
+ * (a third of the gap to the raw cipher's speed); with huge pages it is ~0.3 ms
+ * (docs/performance.md). Best effort: where huge pages are off it behaves like malloc.
+ * Fresh memory reads as zeros.
+ */
+class ChunkRing
+{
+public:
+    ChunkRing(std::size_t slots, std::size_t slotBytes);
+    ~ChunkRing();
+    ChunkRing(const ChunkRing&) = delete;
+    ChunkRing& operator=(const ChunkRing&) = delete;
+
+    [[nodiscard]] std::span<std::uint8_t> slot(std::size_t index) const noexcept
+    {
+        return {m_base + index * m_stride, m_slotBytes};
+    }
+    [[nodiscard]] std::size_t slots() const noexcept { return m_slots; }
+    /** prefault writes every page once, so that later writes do not stop to fault pages in. */
+    void prefault() noexcept;
+
+private:
+    std::size_t m_slots;
+    std::size_t m_slotBytes;
+    std::size_t m_stride;
+    std::uint8_t* m_base = nullptr;
+    std::size_t m_mapped = 0; ///< bytes mapped at m_base; 0 when m_fallback holds the memory
+    Bytes m_fallback;
+};
+
+/**
  * ChunkPipeline overlaps decryption with what follows it (manifest parsing, media hashing,
  * spooling): the caller decrypts chunk i+1 while a worker thread consumes chunk i. A fixed
  * ring of buffers bounds memory; chunks are consumed strictly in order. If the consumer fails,
  * acquire() returns an empty span so the producer stops, and finish() returns that failure,
  * which comes before any later producer error in stream order.
+ *
+ * An optional `check` is a second in-order consumer of every chunk (sealing's write check)
+ * that either thread may run: the worker runs it before `consume` unless the caller, idle,
+ * has taken it with helpCheck(). On two cores with three sealing threads the worker's core is
+ * the busier one; letting the caller take that work when it would otherwise wait keeps both
+ * cores busy (docs/performance.md). A buffer is reused only when both consumers are done.
  */
 class ChunkPipeline
 {
 public:
+    using Check = std::function<void(ByteView)>;
+
     ChunkPipeline(std::function<Status(ByteView)> consume,
                   std::size_t slots,
                   std::size_t slotBytes,
-                  WorkerPriority priority = WorkerPriority::Normal);
+                  WorkerPriority priority = WorkerPriority::Normal,
+                  Check check = {});
     ~ChunkPipeline();
     ChunkPipeline(const ChunkPipeline&) = delete;
     ChunkPipeline& operator=(const ChunkPipeline&) = delete;
 
-    /** acquire waits for a free buffer; empty when the consumer has already failed. */
+    /** acquire waits for a free buffer, running `check` for the worker meanwhile if it can;
+     *  empty when the consumer has already failed. */
     [[nodiscard]] std::span<std::uint8_t> acquire();
     /** submit hands the acquired buffer, holding `size` bytes, to the consumer. */
     void submit(std::size_t size);
-    /** finish waits until everything submitted is consumed and returns the consumer's status. */
+    /** finish waits until everything submitted is consumed (helping with `check`) and
+     *  returns the consumer's status. */
     [[nodiscard]] Status finish();
+    /** helpCheck runs `check` on the next submitted chunk that needs it, on the caller's
+     *  thread, unless the worker has that chunk in hand; returns whether it ran. */
+    bool helpCheck();
 
 private:
+    struct Item
+    {
+        std::size_t slot;
+        std::size_t size;
+        std::uint64_t seq; ///< submission order
+    };
+
     void run(WorkerPriority priority);
 
     std::function<Status(ByteView)> m_consume;
-    std::vector<Bytes> m_buffers;
+    Check m_check;
+    ChunkRing m_ring;
     std::deque<std::size_t> m_free;
-    std::deque<std::pair<std::size_t, std::size_t>> m_ready; // buffer index, byte count
+    std::deque<Item> m_ready;
     std::size_t m_acquired = 0;
+    std::uint64_t m_submitted = 0;
+    std::uint64_t m_checked = 0; ///< chunks [0, m_checked) have been through `check`
+    bool m_checking = false;     ///< a thread is running `check` on chunk m_checked
     bool m_done = false;
     Status m_status;
     std::mutex m_mutex;
@@ -87,8 +146,9 @@ public:
     ChunkPrefetch(const ChunkPrefetch&) = delete;
     ChunkPrefetch& operator=(const ChunkPrefetch&) = delete;
 
-    /** next waits for the next chunk in order; valid until release(). */
-    [[nodiscard]] Result<ByteView> next();
+    /** next waits for the next chunk in order; valid until release(). While it would wait,
+     *  it first calls `idle` (without its lock held) as long as `idle` returns true. */
+    [[nodiscard]] Result<ByteView> next(const std::function<bool()>& idle = {});
     /** release gives the chunk returned by the last next() back to the worker. */
     void release();
 
@@ -97,7 +157,7 @@ private:
 
     Fill m_fill;
     std::uint64_t m_total;
-    std::vector<Bytes> m_buffers;
+    ChunkRing m_ring;
     std::deque<std::size_t> m_free;
     std::deque<std::pair<std::size_t, std::size_t>> m_ready; // buffer index, byte count
     std::size_t m_current = 0;
