@@ -3,6 +3,8 @@
 
 #include "postern/domain/Identity.h"
 
+#include "LedgerSchema.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -209,6 +211,16 @@ Result<StateCounts> countBy(SqliteDatabase& db, std::string_view sql, std::initi
 }
 
 } // namespace
+
+std::vector<SqliteMigration> ledgerMigrations(int upTo)
+{
+    std::vector<SqliteMigration> out;
+    for (const auto& m : migrations()) {
+        if (m.version <= upTo)
+            out.push_back(m);
+    }
+    return out;
+}
 
 std::string_view targetStateName(TargetState state) noexcept
 {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Crash tests of the Bluesky adapter against a real PDS. Not run by CTest directly: the driver
 // tests/pds/bluesky_e2e.sh starts the reference PDS and runs this binary with
-// POSTERN_TEST_PDS_SERVICE, _HANDLE, _DID and _PASSWORD set.
+// POSTERN_TEST_PDS_SERVICE, _HANDLE, _DID and _PASSWORD set. Also cancel and retract orders
+// (docs/uploader.md, "Cancel and retract orders") against the same server.
 #include "postern/uploader/BlueskyAdapter.h"
 #include "postern/uploader/BlueskyText.h"
 
@@ -49,6 +50,32 @@ struct Pds
         }
         return n;
     }
+
+    /** Record is what com.atproto.repo.getRecord answers for one post of the account. */
+    struct Record
+    {
+        int status = 0;
+        std::string error; ///< the XRPC error name of a non-200 answer
+        std::string text;  ///< the post's text of a 200 answer
+    };
+    Record record(const std::string& rkey) const
+    {
+        HttpClient http;
+        HttpRequest r;
+        r.url = service + "/xrpc/com.atproto.repo.getRecord?repo=" + percentEncode(did)
+                + "&collection=app.bsky.feed.post&rkey=" + percentEncode(rkey);
+        auto answer = http.send(r);
+        REQUIRE(answer);
+        auto doc = parseForeignJson(answer->body, JsonLimits{});
+        REQUIRE(doc);
+        Record out;
+        out.status = answer->status;
+        if (const Json* e = doc->find("error"))
+            out.error = e->asString();
+        if (const Json* v = doc->find("value"); v && v->find("text"))
+            out.text = v->find("text")->asString();
+        return out;
+    }
 };
 
 /** BlueskyRun is an uploader home with the PDS account added and the adapter installed. */
@@ -71,6 +98,11 @@ struct BlueskyRun
         accounts = std::make_unique<AccountStore>(f.home->ledger(), f.home->layout().hostKey, f.clock);
         adapter = std::make_unique<BlueskyAdapter>(*accounts, http, f.clock);
         f.service->setAdapter(domain::Platform::Bluesky, adapter.get());
+        // Retract orders, exactly as NetworkAdapters::install (PublishCommands.cpp) wires them:
+        // Bluesky deletes by the record key recorded with `sent`.
+        f.service->setRetractor(domain::Platform::Bluesky, [this](const RetractTarget& t) {
+            return adapter->deletePost(t.channel.str(), t.idempotencyKey);
+        });
     }
     void restart()
     {
@@ -101,6 +133,37 @@ std::string uniqueText(std::string_view what)
     Bytes r(6);
     crypto::randomBytes(r);
     return "Crash test " + std::string(what) + " " + toHex(r) + " #postern";
+}
+
+constexpr std::int64_t kDay = 86400;
+
+/** blueskyOrder is a cancel or retract order for one post on the Bluesky channel, approved by two. */
+bundle::ManifestOrder blueskyOrder(Ceremony& c, const std::string& postId, domain::OrderAction action, char id)
+{
+    domain::OrderContent o;
+    o.orderId = std::string(32, id);
+    o.action = action;
+    o.postId = postId;
+    o.channels = {Ceremony::bluesky()};
+    o.requester = c.author.publicKey();
+    o.created = Ceremony::kNow;
+    o.reason = "The venue changed";
+    bundle::ManifestOrder mo;
+    mo.order = o;
+    mo.digest = o.digest();
+    mo.approvals = {domain::approveOrder(c.approver1, mo.digest), domain::approveOrder(c.approver2, mo.digest)};
+    return mo;
+}
+
+/** ordersBundle writes a bundle that carries only orders, as sequence `sequence`, to dir/<name>. */
+std::filesystem::path ordersBundle(UploaderFixture& f,
+                                   std::vector<bundle::ManifestOrder> orders,
+                                   std::uint64_t sequence,
+                                   const std::string& name)
+{
+    bundle::Manifest m = f.ceremony.manifest({});
+    m.orders = std::move(orders);
+    return f.writeBundle(f.seal(m, sequence), name);
 }
 
 } // namespace
@@ -197,4 +260,127 @@ TEST_CASE("a record key already taken answers 500 on the reference PDS; getRecor
     CHECK(again->state == TargetState::Done);
     CHECK(again->alreadyPresent);
     CHECK(pds.postsWithText(text) == 1);
+}
+
+TEST_CASE("a retract order deletes the post from the PDS; a cancel of a published post fails", "[pds][order]")
+{
+    const Pds pds;
+    REQUIRE(!pds.service.empty());
+    BlueskyRun run(pds);
+    const std::string text1 = uniqueText("retract-me");
+    const std::string text2 = uniqueText("keep-me");
+    const auto post1 = run.f.ceremony.post(text1, {}, {Ceremony::bluesky()});
+    const auto post2 = run.f.ceremony.post(text2, {}, {Ceremony::bluesky()});
+    const auto first = run.f.publish(run.f.writeBundle(
+        run.f.seal(run.f.ceremony.manifest({run.f.ceremony.approved(post1), run.f.ceremony.approved(post2)}), 1),
+        "1"));
+    REQUIRE(first.progress.complete);
+    REQUIRE(first.progress.targets.size() == 2);
+    REQUIRE(first.progress.targets[0].record.state == TargetState::Done);
+    REQUIRE(first.progress.targets[1].record.state == TargetState::Done);
+    // The record keys the ledger recorded with `sent`: what the retractor deletes by.
+    const auto recorded =
+        run.f.home->ledger().targets(bundle::deriveBundleId(run.f.ceremony.workstation.publicKey(), 1)).value();
+    REQUIRE(recorded.size() == 2);
+    const std::string rkey1 = recorded[0].idempotencyKey;
+    const std::string rkey2 = recorded[1].idempotencyKey;
+    CHECK(recorded[0].platformId == "at://" + pds.did + "/app.bsky.feed.post/" + rkey1);
+    REQUIRE(isValidTid(rkey1));
+    REQUIRE(rkey1 != rkey2);
+    REQUIRE(pds.record(rkey1).text == text1);
+    REQUIRE(pds.record(rkey2).text == text2);
+
+    // One bundle: retract post 1 (order "aaaa…", handled first) and cancel post 2, too late.
+    const auto orders =
+        run.f.publish(ordersBundle(run.f,
+                                   {blueskyOrder(run.f.ceremony, post1.postId, domain::OrderAction::Retract, 'a'),
+                                    blueskyOrder(run.f.ceremony, post2.postId, domain::OrderAction::Cancel, 'b')},
+                                   2,
+                                   "2"));
+    REQUIRE_FALSE(orders.rejection);
+    REQUIRE(orders.progress.orders.size() == 2);
+    CHECK(orders.progress.orders[0].state == OrderState::Retracted);
+    CHECK_THAT(orders.progress.orders[0].reason,
+               Catch::Contains("deleted " + BlueskyAdapter::postUrl(pds.handle, rkey1)));
+    CHECK(orders.progress.orders[1].state == OrderState::Failed);
+    CHECK_THAT(orders.progress.orders[1].reason,
+               Catch::Contains("already published at " + BlueskyAdapter::postUrl(pds.handle, rkey2))
+                   && Catch::Contains("send a retract order to delete it"));
+    CHECK(orders.progress.complete);
+    CHECK(orders.exitCode() == ExitCode::SomeFailed);
+
+    // On the server: post 1's record is gone, post 2's is there. A missing record is HTTP 400
+    // with the error RecordNotFound, the one the com.atproto.repo.getRecord lexicon declares
+    // (and BlueskyAdapter::getRecord relies on).
+    const auto gone = pds.record(rkey1);
+    CHECK(gone.status == 400);
+    CHECK(gone.error == "RecordNotFound");
+    CHECK(pds.postsWithText(text1) == 0);
+    const auto kept = pds.record(rkey2);
+    CHECK(kept.status == 200);
+    CHECK(kept.text == text2);
+
+    auto receipt = run.f.receipt(run.f.dir / "2.receipt");
+    REQUIRE(receipt.ok());
+    REQUIRE(receipt->orders.size() == 2);
+    CHECK(receipt->orders[0].outcome == bundle::OrderOutcome::Retracted);
+    CHECK(receipt->orders[0].action == domain::OrderAction::Retract);
+    CHECK(receipt->orders[0].postId == post1.postId);
+    CHECK(receipt->orders[0].channel == Ceremony::bluesky());
+    CHECK(receipt->orders[1].outcome == bundle::OrderOutcome::Failed);
+    CHECK(receipt->orders[1].action == domain::OrderAction::Cancel);
+    CHECK(receipt->orders[1].postId == post2.postId);
+    CHECK_THAT(receipt->orders[1].reason, Catch::Contains("send a retract order"));
+
+    // Retracting again (another order, a third bundle) deletes a record that is already gone:
+    // deleteRecord answers 200 and the order reports retracted again; post 2 is untouched.
+    const auto again = run.f.publish(
+        ordersBundle(run.f, {blueskyOrder(run.f.ceremony, post1.postId, domain::OrderAction::Retract, 'c')}, 3, "3"));
+    REQUIRE(again.progress.orders.size() == 1);
+    CHECK(again.progress.orders[0].state == OrderState::Retracted);
+    CHECK(again.progress.complete);
+    CHECK(again.exitCode() == ExitCode::Ok);
+    auto againReceipt = run.f.receipt(run.f.dir / "3.receipt");
+    REQUIRE(againReceipt.ok());
+    REQUIRE(againReceipt->orders.size() == 1);
+    CHECK(againReceipt->orders[0].outcome == bundle::OrderOutcome::Retracted);
+    CHECK(pds.record(rkey1).error == "RecordNotFound");
+    CHECK(pds.record(rkey2).text == text2);
+    CHECK(run.f.home->ledger().orderCounts().value()
+          == StateCounts{{"pending", 0}, {"cancelled", 0}, {"retracted", 2}, {"failed", 1}});
+}
+
+TEST_CASE("a scheduled Bluesky post cancelled before its time never reaches the server", "[pds][order]")
+{
+    const Pds pds;
+    REQUIRE(!pds.service.empty());
+    BlueskyRun run(pds);
+    const std::string text = uniqueText("scheduled-cancelled");
+    auto post = run.f.ceremony.post(text, {}, {Ceremony::bluesky()});
+    post.schedule = Ceremony::kNow + kDay;
+    const auto first =
+        run.f.publish(run.f.writeBundle(run.f.seal(run.f.ceremony.manifest({run.f.ceremony.approved(post)}), 1), "1"));
+    REQUIRE(first.progress.targets.size() == 1);
+    REQUIRE(first.progress.targets[0].scheduledFor == post.schedule);
+    CHECK_FALSE(first.progress.complete);
+
+    const auto cancel = run.f.publish(
+        ordersBundle(run.f, {blueskyOrder(run.f.ceremony, post.postId, domain::OrderAction::Cancel, 'd')}, 2, "2"));
+    REQUIRE(cancel.progress.orders.size() == 1);
+    CHECK(cancel.progress.orders[0].state == OrderState::Cancelled);
+    CHECK(cancel.exitCode() == ExitCode::Ok);
+    REQUIRE(cancel.resumed.size() == 1);
+    CHECK(cancel.resumed[0].complete);
+    CHECK(cancel.resumed[0].targets.at(0).record.state == TargetState::Cancelled);
+
+    // Its time comes (and passes): resume has nothing to do and the PDS never sees the post.
+    run.f.clock.set(post.schedule + 60);
+    CHECK_FALSE(run.f.service->hasPendingWork().value());
+    auto resumed = run.f.service->resume();
+    REQUIRE(resumed.ok());
+    CHECK(resumed->bundles.empty());
+    CHECK(pds.postsWithText(text) == 0);
+    auto receipt = run.f.receipt(run.f.dir / "1.receipt");
+    REQUIRE(receipt.ok());
+    CHECK(receipt->entries.at(0).state == bundle::ReceiptState::Cancelled);
 }
