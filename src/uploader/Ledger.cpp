@@ -162,6 +162,7 @@ CREATE TABLE orders(
     channel TEXT NOT NULL,
     post_id TEXT NOT NULL CHECK(length(post_id) = 32),
     action TEXT NOT NULL CHECK(action IN ('cancel', 'retract')),
+    order_created INTEGER NOT NULL,
     state TEXT NOT NULL CHECK(state IN ('pending', 'cancelled', 'retracted', 'failed')),
     reason TEXT NOT NULL DEFAULT '',
     updated_at INTEGER NOT NULL,

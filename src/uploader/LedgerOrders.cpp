@@ -8,7 +8,8 @@ namespace postern::uploader {
 
 namespace {
 
-constexpr std::string_view kOrderColumns = "bundle_id, order_id, channel, post_id, action, state, reason, updated_at";
+constexpr std::string_view kOrderColumns =
+    "bundle_id, order_id, channel, post_id, action, order_created, state, reason, updated_at";
 
 Result<std::vector<OrderRecord>> readOrders(SqliteStatement& st)
 {
@@ -24,10 +25,11 @@ Result<std::vector<OrderRecord>> readOrders(SqliteStatement& st)
         r.channel = st.columnText(2);
         r.postId = st.columnText(3);
         r.action = st.columnText(4);
-        POSTERN_ASSIGN(state, parseOrderState(st.columnText(5)));
+        r.orderCreated = st.columnInt(5);
+        POSTERN_ASSIGN(state, parseOrderState(st.columnText(6)));
         r.state = state;
-        r.reason = st.columnText(6);
-        r.updatedAt = st.columnInt(7);
+        r.reason = st.columnText(7);
+        r.updatedAt = st.columnInt(8);
         out.push_back(std::move(r));
     }
     return out;
@@ -63,15 +65,16 @@ Status Ledger::addOrder(const OrderRecord& r)
 {
     POSTERN_ASSIGN(
         st,
-        m_db.prepare("INSERT INTO orders(" + std::string(kOrderColumns) + ") VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
+        m_db.prepare("INSERT INTO orders(" + std::string(kOrderColumns) + ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     st.bind(1, toHex(r.bundleId))
         .bind(2, r.orderId)
         .bind(3, r.channel)
         .bind(4, r.postId)
         .bind(5, r.action)
-        .bind(6, orderStateName(r.state))
-        .bind(7, r.reason)
-        .bind(8, r.updatedAt);
+        .bind(6, r.orderCreated)
+        .bind(7, orderStateName(r.state))
+        .bind(8, r.reason)
+        .bind(9, r.updatedAt);
     return st.run();
 }
 

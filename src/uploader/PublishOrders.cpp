@@ -28,13 +28,17 @@ void PublishService::setRetractor(domain::Platform platform, Retractor retractor
         m_retractors.erase(platform);
 }
 
-Result<std::string> PublishService::cancelledBefore(std::string_view postId, std::string_view channel)
+Result<std::string>
+PublishService::cancelledBefore(std::string_view postId, std::string_view channel, std::int64_t versionCreated)
 {
     POSTERN_ASSIGN(orders, m_home.ledger().ordersAbout(postId, channel));
-    if (orders.empty())
-        return std::string();
-    const OrderRecord& o = orders.front();
-    return o.action + " order " + o.orderId + " arrived before this post; it was not published";
+    for (const auto& o : orders) {
+        // An order covers the versions that existed when it was made. A version written after
+        // it (the post was edited and approved again) is a new decision the order never saw.
+        if (o.orderCreated >= versionCreated)
+            return o.action + " order " + o.orderId + " arrived before this version of the post; it was not published";
+    }
+    return std::string();
 }
 
 Status PublishService::claimOrders(const bundle::VerifiedBundle& vb, std::int64_t now)
@@ -48,6 +52,7 @@ Status PublishService::claimOrders(const bundle::VerifiedBundle& vb, std::int64_
             r.channel = channel.str();
             r.postId = mo.order.postId;
             r.action = std::string(domain::orderActionName(mo.order.action));
+            r.orderCreated = mo.order.created;
             r.state = OrderState::Pending;
             r.updatedAt = now;
             POSTERN_TRY(ledger.addOrder(r));

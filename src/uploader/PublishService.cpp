@@ -282,7 +282,7 @@ Status PublishService::claim(const bundle::VerifiedBundle& vb,
             t.dueAt = content.schedule; // 0, or a time in the past: due at once
             // An order about this post may have arrived first (bundles can be carried out of
             // order): then the target is born cancelled and never reaches a platform.
-            POSTERN_ASSIGN(cancelled, cancelledBefore(t.postId, t.channel));
+            POSTERN_ASSIGN(cancelled, cancelledBefore(t.postId, t.channel, content.created));
             if (!cancelled.empty()) {
                 t.state = TargetState::Cancelled;
                 t.reason = cancelled;

@@ -270,3 +270,32 @@ TEST_CASE("an order survives a crash after its claim", "[uploader][order][crash]
     CHECK(resumed->bundles[0].complete);
     CHECK_FALSE(outboxHasFolderFor(f.outbox(), bundle::deriveBundleId(f.ceremony.workstation.publicKey(), 1)));
 }
+
+TEST_CASE("an order does not stop a version of the post written after it", "[uploader][order]")
+{
+    UploaderFixture f;
+    const auto v1 = f.ceremony.post("Version one, published");
+    REQUIRE(f.publish(f.writeBundle(f.seal(f.ceremony.manifest({f.ceremony.approved(v1)}), 1), "1")).progress.complete);
+    // A cancel arrives too late for version 1 and fails ("send a retract order")...
+    const auto late = f.publish(
+        f.writeBundle(f.seal(ordersBundle(f.ceremony, {order(f.ceremony, v1.postId, domain::OrderAction::Cancel)}), 2),
+                      "2"));
+    REQUIRE(late.progress.orders.at(0).state == OrderState::Failed);
+    // ...and the post is edited and approved again afterwards: version 2 is a new decision
+    // the order never saw, so it is published.
+    auto v2 = v1;
+    v2.version = 2;
+    v2.created = Ceremony::kNow + 30; // after the order (kNow)
+    v2.channels[0].text = "Version two, corrected";
+    const auto second = f.publish(f.writeBundle(f.seal(f.ceremony.manifest({f.ceremony.approved(v2)}), 3), "3"));
+    REQUIRE(second.progress.targets.size() == 1);
+    CHECK(second.progress.targets[0].record.state == TargetState::Done);
+    // A version written before the order is still covered by it when it arrives late.
+    auto v0 = v1;
+    v0.version = 3;
+    v0.created = Ceremony::kNow - 60;
+    const auto stale = f.publish(f.writeBundle(f.seal(f.ceremony.manifest({f.ceremony.approved(v0)}), 4), "4"));
+    REQUIRE(stale.progress.targets.size() == 1);
+    CHECK(stale.progress.targets[0].record.state == TargetState::Cancelled);
+    CHECK_THAT(stale.progress.targets[0].record.reason, Catch::Contains("arrived before this version"));
+}

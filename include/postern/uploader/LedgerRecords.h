@@ -128,6 +128,9 @@ struct OrderRecord
     std::string channel;
     std::string postId;
     std::string action; ///< "cancel" | "retract"
+    /** orderCreated is when the workstation made the order: it covers the versions of the post
+     *  made before it, not a version written later. */
+    std::int64_t orderCreated = 0;
     OrderState state = OrderState::Pending;
     std::string reason; ///< the outcome, for people and receipts
     std::int64_t updatedAt = 0;

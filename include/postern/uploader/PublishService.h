@@ -194,8 +194,10 @@ private:
     /** claimOrders records a verified bundle's orders and applies what needs no network
      *  (cancelling waiting targets) inside the claim transaction. */
     [[nodiscard]] Status claimOrders(const bundle::VerifiedBundle& verified, std::int64_t now);
-    /** cancelledBefore: the reason a newly arriving target is born cancelled, or "" (an order about it came first). */
-    [[nodiscard]] Result<std::string> cancelledBefore(std::string_view postId, std::string_view channel);
+    /** cancelledBefore: the reason a newly arriving target is born cancelled, or "": an order
+     *  about it arrived first and was made after this version of the post was (`versionCreated`). */
+    [[nodiscard]] Result<std::string>
+    cancelledBefore(std::string_view postId, std::string_view channel, std::int64_t versionCreated);
     /** applyOrder decides one pending order; with `network`, retracts published posts. */
     [[nodiscard]] Status applyOrder(OrderRecord& order, bool network, std::int64_t now);
     /** processOrders settles a bundle's pending orders (after older bundles had their pass). */
