@@ -26,6 +26,12 @@ esac
 node_dir="$dest/node_modules/node-linux-$arch"
 marker="$dest/node_modules/.postern-installed"
 
+# One install at a time per DEST: two PDS tests starting together (ctest -j) must not run
+# `npm ci` into the same folder at once (they did, and better-sqlite3's build broke). The
+# second waits here, then finds the first one's install cached below.
+exec {lock}>"$dest/.install.lock"
+flock "$lock"
+
 if [[ -f $marker ]] && cmp -s "$src/package-lock.json" "$marker" && [[ -x $node_dir/bin/node ]] \
     && cmp -s "$src/start-pds.mjs" "$dest/start-pds.mjs"; then
     echo "$node_dir/bin/node"
