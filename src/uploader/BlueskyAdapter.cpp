@@ -428,13 +428,19 @@ Result<TargetOutcome> BlueskyAdapter::publish(const TargetContent& t)
     return o;
 }
 
-Status BlueskyAdapter::deletePost(const std::string& channel, const std::string& rkey)
+Status BlueskyAdapter::deletePost(const std::string& channel, const std::string& rkey, std::string_view uri)
 {
     if (!isValidTid(rkey))
         return fail(Errc::InvalidArgument, "\"" + rkey + "\" is not a Bluesky record key (TID)");
     POSTERN_ASSIGN(a, account(channel));
     if (a->secrets.did.empty() || a->secrets.accessToken.empty())
         POSTERN_TRY(createSession(*a));
+    const std::string here = "at://" + a->secrets.did + "/" + std::string(kCollection) + "/" + rkey;
+    if (!uri.empty() && uri != here)
+        return fail(Errc::InvalidArgument,
+                    "the post was published as " + std::string(uri) + ", but the account for " + channel
+                        + " now signs in to " + a->secrets.did
+                        + "; nothing was deleted there: delete the post by hand, or add the original account again");
     Json body(Json::Object{});
     body.set("collection", std::string(kCollection));
     body.set("repo", a->secrets.did);

@@ -243,7 +243,7 @@ struct NetworkAdapters
         // returned. TikTok's Content Posting API has no delete, so it has no retractor and
         // the order fails with "delete it by hand".
         service.setRetractor(domain::Platform::Bluesky, [this](const RetractTarget& t) {
-            return bluesky.deletePost(t.channel.str(), t.idempotencyKey);
+            return bluesky.deletePost(t.channel.str(), t.idempotencyKey, t.platformId);
         });
         service.setRetractor(domain::Platform::Mastodon, [this](const RetractTarget& t) {
             return mastodon.deletePost(t.channel.str(), t.platformId);

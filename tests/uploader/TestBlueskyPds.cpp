@@ -101,7 +101,7 @@ struct BlueskyRun
         // Retract orders, exactly as NetworkAdapters::install (PublishCommands.cpp) wires them:
         // Bluesky deletes by the record key recorded with `sent`.
         f.service->setRetractor(domain::Platform::Bluesky, [this](const RetractTarget& t) {
-            return adapter->deletePost(t.channel.str(), t.idempotencyKey);
+            return adapter->deletePost(t.channel.str(), t.idempotencyKey, t.platformId);
         });
     }
     void restart()
@@ -348,6 +348,12 @@ TEST_CASE("a retract order deletes the post from the PDS; a cancel of a publishe
     CHECK(pds.record(rkey2).text == text2);
     CHECK(run.f.home->ledger().orderCounts().value()
           == StateCounts{{"pending", 0}, {"cancelled", 0}, {"retracted", 2}, {"failed", 1}});
+
+    // A post recorded in another repository (the account was re-added for another DID) is
+    // never deleted through this one: invalid-argument, and post 2 stays on the server.
+    const std::string foreign = "at://did:plc:aaaaaaaaaaaaaaaaaaaaaaaa/app.bsky.feed.post/" + rkey2;
+    CHECK(run.adapter->deletePost(Ceremony::bluesky().str(), rkey2, foreign).code() == Errc::InvalidArgument);
+    CHECK(pds.record(rkey2).text == text2);
 }
 
 TEST_CASE("a scheduled Bluesky post cancelled before its time never reaches the server", "[pds][order]")

@@ -47,8 +47,13 @@ public:
 
     [[nodiscard]] Result<TargetOutcome> publish(const TargetContent& target) override;
 
-    /** deletePost removes a published post (retraction); deleting a missing record is not an error. */
-    [[nodiscard]] Status deletePost(const std::string& channel, const std::string& rkey);
+    /**
+     * deletePost removes a published post (retraction); deleting a missing record is not an
+     * error. With `uri` (the at:// URI recorded when it was published), it first checks that
+     * the record lives in the repository the account signs in to now, and refuses with
+     * invalid-argument otherwise: a re-added account must never delete in another repository.
+     */
+    [[nodiscard]] Status deletePost(const std::string& channel, const std::string& rkey, std::string_view uri = {});
 
     [[nodiscard]] static std::string postUrl(std::string_view handle, std::string_view rkey);
 
