@@ -87,9 +87,9 @@ Result<domain::Approval> parseApproval(const Json& node, const std::string& wher
     if (!node.isObject())
         return fail(Errc::WrongType, where + " must be an object");
     JsonFields f(node, where);
-    POSTERN_ASSIGN(digestHex, f.string("digest", 64));
-    POSTERN_ASSIGN(keyHex, f.string("key", 64));
-    POSTERN_ASSIGN(sigHex, f.string("sig", 128));
+    POSTERN_ASSIGN(digestHex, f.string("digest"));
+    POSTERN_ASSIGN(keyHex, f.string("key"));
+    POSTERN_ASSIGN(sigHex, f.string("sig"));
     POSTERN_TRY(f.finish());
     domain::Approval a;
     POSTERN_ASSIGN(digest, fromHex(digestHex, crypto::kDigestBytes));
@@ -198,7 +198,7 @@ Result<Manifest> parseManifest(std::string_view bytes)
     }
     POSTERN_ASSIGN(policies, f.array("policies", domain::kMaxPolicyChain));
     POSTERN_ASSIGN(posts, f.array("posts", kMaxPostsPerBundle));
-    POSTERN_ASSIGN(type, f.string("type", 32));
+    POSTERN_ASSIGN(type, f.string("type"));
     POSTERN_ASSIGN(version, f.integer("v", 1, 1));
     (void)version;
     POSTERN_TRY(f.finish());
@@ -215,6 +215,7 @@ Result<Manifest> parseManifest(std::string_view bytes)
         return fail(Errc::MissingField, "manifest lists no post and no order");
     std::set<std::string> postIds;
     std::map<crypto::Digest, std::uint64_t> referenced;
+    std::vector<crypto::Digest> firstReference; // the one table order writers use (§4)
     for (std::size_t i = 0; i < posts->asArray().size(); ++i) {
         POSTERN_ASSIGN(p, parsePost(posts->asArray()[i], bytes, "manifest.posts[" + std::to_string(i) + "]"));
         if (!postIds.insert(p.content.postId).second)
@@ -223,6 +224,8 @@ Result<Manifest> parseManifest(std::string_view bytes)
             auto [it, inserted] = referenced.emplace(ref.hash, ref.size);
             if (!inserted && it->second != ref.size)
                 return fail(Errc::BadValue, "two posts give different sizes for the same media");
+            if (inserted)
+                firstReference.push_back(ref.hash);
         }
         m.posts.push_back(std::move(p));
     }
@@ -233,7 +236,7 @@ Result<Manifest> parseManifest(std::string_view bytes)
         if (!n.isObject())
             return fail(Errc::WrongType, where + " must be an object");
         JsonFields mf(n, where);
-        POSTERN_ASSIGN(hashHex, mf.string("hash", 64));
+        POSTERN_ASSIGN(hashHex, mf.string("hash"));
         POSTERN_ASSIGN(size, mf.integer("size", 1, static_cast<std::int64_t>(domain::kMaxMediaBytes)));
         POSTERN_TRY(mf.finish());
         MediaEntry e;
@@ -251,6 +254,15 @@ Result<Manifest> parseManifest(std::string_view bytes)
     }
     if (listed.size() != referenced.size())
         return fail(Errc::BadValue, "a post refers to media that the manifest's media table does not carry");
+    // §4: the table is in first-reference order (posts in manifest order, media in each post's
+    // order). Any other permutation would be signed but unapproved freedom in the payload
+    // layout, so exactly one order is accepted.
+    for (std::size_t i = 0; i < m.media.size(); ++i) {
+        if (m.media[i].hash != firstReference[i])
+            return fail(Errc::NonCanonical,
+                        "manifest.media[" + std::to_string(i)
+                            + "] is out of order; the table lists media in the order posts first refer to them");
+    }
     POSTERN_TRY(parseOrders(orders, bytes, m));
     return m;
 }

@@ -62,8 +62,10 @@ Status validateList(const std::vector<std::string>& list, const std::string& whe
         } else if (!domain::mediaMimeAllowed(s)) {
             return fail(Errc::BadValue, where + " \"" + s + "\" is not a media type Postern carries");
         }
+        if (i > 0 && list[i - 1] == s)
+            return fail(Errc::DuplicateField, where + " lists \"" + s + "\" twice");
         if (i > 0 && !(list[i - 1] < s))
-            return fail(Errc::NonCanonical, where + " must be sorted with no item twice");
+            return fail(Errc::NonCanonical, where + " must be sorted");
     }
     return {};
 }
@@ -133,8 +135,10 @@ Result<std::vector<std::string>> readList(JsonFields& f, std::string_view key, s
     POSTERN_ASSIGN(arr, f.array(key, maxItems));
     std::vector<std::string> out;
     for (const Json& item : arr->asArray()) {
-        if (item.type() != Json::Type::String || item.asString().size() > 128)
-            return fail(Errc::WrongType, f.where() + "." + std::string(key) + " must hold strings of up to 128 bytes");
+        if (item.type() != Json::Type::String)
+            return fail(Errc::WrongType, f.where() + "." + std::string(key) + " must hold strings");
+        // Length is the list's own rule (a mime type or a privacy level), checked with its
+        // content by validateList: an over-long item is bad-value like any other wrong one.
         out.push_back(item.asString());
     }
     return out;
@@ -240,9 +244,9 @@ Result<PlatformProfile> readProfile(std::string_view text, const crypto::PublicK
     POSTERN_ASSIGN(created, f.integer("created", 0, INT64_MAX));
     POSTERN_ASSIGN(expires, f.integer("expires", 0, INT64_MAX));
     POSTERN_ASSIGN(version, f.integer("format_version", 0, INT64_MAX));
-    POSTERN_ASSIGN(type, f.string("type", 32));
+    POSTERN_ASSIGN(type, f.string("type"));
     (void)type;
-    POSTERN_ASSIGN(uploaderHex, f.string("uploader", 64));
+    POSTERN_ASSIGN(uploaderHex, f.string("uploader"));
     POSTERN_TRY(f.finish());
     POSTERN_ASSIGN(uploader, crypto::keyFromHex(uploaderHex));
     // Signature first: nothing an unknown signer wrote is interpreted any further.
@@ -267,11 +271,11 @@ Result<PlatformProfile> readProfile(std::string_view text, const crypto::PublicK
         if (!n.isObject())
             return fail(Errc::WrongType, where + " must be an object");
         JsonFields cf(n, where);
-        POSTERN_ASSIGN(channel, cf.string("channel", 160));
+        POSTERN_ASSIGN(channel, cf.string("channel"));
         POSTERN_ASSIGN(fetched, cf.boolean("fetched"));
         POSTERN_ASSIGN(fetchedAt, cf.integer("fetched_at", 0, INT64_MAX));
         POSTERN_ASSIGN(limitsNode, cf.object("limits"));
-        POSTERN_ASSIGN(platform, cf.string("platform", 16));
+        POSTERN_ASSIGN(platform, cf.string("platform"));
         POSTERN_TRY(cf.finish());
         ProfileChannel c;
         POSTERN_ASSIGN(id, domain::ChannelId::parse(channel));

@@ -30,10 +30,10 @@ Result<UploaderIdentity> readUploaderIdentity(std::string_view fileText)
 {
     POSTERN_ASSIGN(doc, readSignedFile(fileText, kUploaderIdentityType, 64u << 10, 1));
     JsonFields f(doc.body, "uploader-identity");
-    POSTERN_ASSIGN(boxHex, f.string("box_key", 64));
+    POSTERN_ASSIGN(boxHex, f.string("box_key"));
     POSTERN_ASSIGN(name, f.string("name", 64));
-    POSTERN_ASSIGN(signHex, f.string("sign_key", 64));
-    POSTERN_ASSIGN(type, f.string("type", 64));
+    POSTERN_ASSIGN(signHex, f.string("sign_key"));
+    POSTERN_ASSIGN(type, f.string("type"));
     (void)type;
     POSTERN_TRY(f.finish());
     UploaderIdentity id;
@@ -93,12 +93,14 @@ Result<WorkstationIdentity> readWorkstationIdentity(std::string_view fileText)
     JsonFields f(doc.body, "workstation-identity");
     POSTERN_ASSIGN(name, f.string("name", 64));
     POSTERN_ASSIGN(policies, f.array("policies", kMaxPolicyChain));
-    POSTERN_ASSIGN(type, f.string("type", 64));
+    POSTERN_ASSIGN(type, f.string("type"));
     (void)type;
-    POSTERN_ASSIGN(wsHex, f.string("workstation", 64));
+    POSTERN_ASSIGN(wsHex, f.string("workstation"));
     POSTERN_TRY(f.finish());
     WorkstationIdentity id;
     POSTERN_ASSIGN(ws, crypto::keyFromHex(wsHex));
+    if (name.empty() || !isValidUtf8(name))
+        return fail(Errc::BadValue, "workstation name must be 1 to 64 bytes of UTF-8");
     if (!doc.signedBy(ws))
         return fail(Errc::BadSignature, "the workstation identity is not signed by its workstation key");
     if (policies->asArray().empty())

@@ -53,14 +53,14 @@ Result<OrderContent> OrderContent::fromJson(const Json& node, const std::string&
     if (!node.isObject())
         return fail(Errc::WrongType, where + " must be an object");
     JsonFields f(node, where);
-    POSTERN_ASSIGN(actionName, f.string("action", 16));
+    POSTERN_ASSIGN(actionName, f.string("action"));
     POSTERN_ASSIGN(chans, f.array("channels", kMaxChannelsPerPost));
     POSTERN_ASSIGN(created, f.integer("created", 0, INT64_MAX));
-    POSTERN_ASSIGN(orderId, f.string("order_id", 32));
-    POSTERN_ASSIGN(postId, f.string("post_id", 32));
+    POSTERN_ASSIGN(orderId, f.string("order_id"));
+    POSTERN_ASSIGN(postId, f.string("post_id"));
     POSTERN_ASSIGN(reason, f.string("reason", kMaxOrderReasonBytes));
-    POSTERN_ASSIGN(requesterHex, f.string("requester", 64));
-    POSTERN_ASSIGN(type, f.string("type", 32));
+    POSTERN_ASSIGN(requesterHex, f.string("requester"));
+    POSTERN_ASSIGN(type, f.string("type"));
     POSTERN_TRY(f.finish());
     if (type != kOrderType)
         return fail(Errc::WrongDocumentType, where + " is not an order");
@@ -90,10 +90,11 @@ Result<OrderContent> OrderContent::fromJson(const Json& node, const std::string&
 
 Status OrderContent::validate() const
 {
+    // §7: a hex member that is not exactly its length of lowercase hex is bad-encoding.
     if (orderId.size() != 32 || !fromHex(orderId, 16).ok())
-        return fail(Errc::BadValue, "order id must be 32 lowercase hex digits");
+        return fail(Errc::BadEncoding, "order id must be 32 lowercase hex digits");
     if (postId.size() != 32 || !fromHex(postId, 16).ok())
-        return fail(Errc::BadValue, "order " + orderId + " must name a post id of 32 lowercase hex digits");
+        return fail(Errc::BadEncoding, "order " + orderId + " must name a post id of 32 lowercase hex digits");
     if (channels.empty())
         return fail(Errc::MissingField, "order " + orderId + " names no channel");
     if (channels.size() > kMaxChannelsPerPost)

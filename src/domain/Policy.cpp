@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "postern/domain/Policy.h"
 
+#include "postern/util/Checked.h"
+
 #include <algorithm>
 
 namespace postern::domain {
@@ -99,7 +101,7 @@ Result<PolicyUser> parseUser(const Json& node, const std::string& where)
         return fail(Errc::WrongType, where + " must be an object");
     JsonFields f(node, where);
     PolicyUser u;
-    POSTERN_ASSIGN(keyHex, f.string("key", 64));
+    POSTERN_ASSIGN(keyHex, f.string("key"));
     POSTERN_ASSIGN(name, f.string("name", 64));
     POSTERN_ASSIGN(roles, f.array("roles", 4));
     POSTERN_TRY(f.finish());
@@ -115,11 +117,17 @@ Result<PolicyUser> parseUser(const Json& node, const std::string& where)
         const Json& r = roles->asArray()[i];
         if (r.type() != Json::Type::String)
             return fail(Errc::WrongType, where + ".roles must be strings");
-        POSTERN_ASSIGN(role, parseRole(r.asString()));
-        if (i > 0 && static_cast<int>(role) <= static_cast<int>(previous))
-            return fail(Errc::NonCanonical, where + ".roles must be listed once each in canonical order");
-        previous = role;
-        u.roles |= static_cast<RoleSet>(role);
+        // parseRole answers invalid-argument for the command line; in a file an unknown role
+        // is a value outside its rule (§6).
+        auto role = parseRole(r.asString());
+        if (!role)
+            return fail(Errc::BadValue, where + ".roles: " + role.error().message);
+        if (i > 0 && *role == previous)
+            return fail(Errc::DuplicateField, where + ".roles lists " + r.asString() + " twice");
+        if (i > 0 && static_cast<int>(*role) < static_cast<int>(previous))
+            return fail(Errc::NonCanonical, where + ".roles must be in the order author, approver, operator, admin");
+        previous = *role;
+        u.roles |= static_cast<RoleSet>(*role);
     }
     if (u.roles == 0)
         return fail(Errc::BadValue, where + " has no role");
@@ -133,7 +141,7 @@ Result<ChannelRule> parseRule(const Json& node, const std::string& where)
     JsonFields f(node, where);
     ChannelRule r;
     POSTERN_ASSIGN(approvers, f.array("approvers", kMaxPolicyUsers));
-    POSTERN_ASSIGN(channel, f.string("channel", 160));
+    POSTERN_ASSIGN(channel, f.string("channel"));
     POSTERN_ASSIGN(lifetime, f.integer("max_lifetime", kMinLifetime, kMaxLifetime));
     POSTERN_ASSIGN(required, f.integer("required", 1, 64));
     POSTERN_TRY(f.finish());
@@ -168,10 +176,10 @@ Result<Policy> Policy::fromJson(const Json& body)
     POSTERN_ASSIGN(threshold, f.integer("admin_threshold", 1, 16));
     POSTERN_ASSIGN(channels, f.array("channels", kMaxPolicyChannels));
     POSTERN_ASSIGN(created, f.integer("created", 0, INT64_MAX));
-    POSTERN_ASSIGN(type, f.string("type", 32));
+    POSTERN_ASSIGN(type, f.string("type"));
     POSTERN_ASSIGN(users, f.array("users", kMaxPolicyUsers));
     POSTERN_ASSIGN(version, f.integer("version", 1, INT64_MAX));
-    POSTERN_ASSIGN(ws, f.string("workstation", 64));
+    POSTERN_ASSIGN(ws, f.string("workstation"));
     POSTERN_TRY(f.finish());
     if (type != kPolicyType)
         return fail(Errc::WrongDocumentType, "not a policy document");
@@ -288,19 +296,28 @@ Result<SignedPolicy> advancePolicy(const SignedPolicy& trusted,
 {
     if (chain.empty())
         return fail(Errc::MissingField, "no policy was carried");
+    // The whole chain, from the root the ceremony pinned: a chain that starts later would let a
+    // reader that trusts nothing yet, or trusts an older version, accept what another refuses.
+    if (chain.front().policy.version != 1)
+        return fail(Errc::PolicyVersionSkipped,
+                    "the carried policy chain starts at version " + std::to_string(chain.front().policy.version)
+                        + "; it must carry every version from 1");
     SignedPolicy current = trusted;
     for (std::size_t i = 0; i < chain.size(); ++i) {
         const auto& p = chain[i];
-        if (i > 0 && p.policy.version != chain[i - 1].policy.version + 1)
+        if (i > 0 && p.policy.version != saturatingAdd<std::int64_t>(chain[i - 1].policy.version, 1))
             return fail(Errc::PolicyVersionSkipped,
                         "the carried policy chain jumps from version " + std::to_string(chain[i - 1].policy.version)
                             + " to " + std::to_string(p.policy.version));
         if (p.policy.version <= current.policy.version) {
-            const auto stored = known(p.policy.version);
-            if (stored && *stored != p.fileText)
+            // Every version up to the trusted one was stored when it was accepted; one this
+            // uploader holds no copy of cannot be shown identical, so it is not taken on faith.
+            const auto stored = known ? known(p.policy.version) : std::nullopt;
+            if (!stored || *stored != p.fileText)
                 return fail(Errc::PolicyFork,
                             "policy version " + std::to_string(p.policy.version)
-                                + " differs from the one this uploader accepted before");
+                                + (stored ? " differs from the one this uploader accepted before"
+                                          : " is not one this uploader accepted before"));
             continue;
         }
         POSTERN_TRY(verifyPolicySuccessor(current, p));

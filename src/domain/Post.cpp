@@ -179,13 +179,13 @@ Result<PostContent> PostContent::fromJson(const Json& node, const std::string& w
         return fail(Errc::WrongType, where + " must be an object");
     JsonFields f(node, where);
     PostContent c;
-    POSTERN_ASSIGN(authorHex, f.string("author", 64));
+    POSTERN_ASSIGN(authorHex, f.string("author"));
     POSTERN_ASSIGN(chans, f.array("channels", kMaxChannelsPerPost));
     POSTERN_ASSIGN(created, f.integer("created", 0, INT64_MAX));
     POSTERN_ASSIGN(media, f.array("media", kMaxMediaPerPost));
-    POSTERN_ASSIGN(postId, f.string("post_id", 32));
+    POSTERN_ASSIGN(postId, f.string("post_id"));
     POSTERN_ASSIGN(schedule, f.integer("schedule", 0, INT64_MAX));
-    POSTERN_ASSIGN(type, f.string("type", 32));
+    POSTERN_ASSIGN(type, f.string("type"));
     POSTERN_ASSIGN(version, f.integer("version", 1, INT64_MAX));
     POSTERN_TRY(f.finish());
     if (type != kPostType)
@@ -202,12 +202,17 @@ Result<PostContent> PostContent::fromJson(const Json& node, const std::string& w
         if (!n.isObject())
             return fail(Errc::WrongType, w + " must be an object");
         JsonFields cf(n, w);
-        POSTERN_ASSIGN(channel, cf.string("channel", 160));
+        POSTERN_ASSIGN(channel, cf.string("channel"));
         POSTERN_ASSIGN(options, cf.object("options"));
         POSTERN_ASSIGN(text, cf.string("text", kMaxTextBytes));
         POSTERN_TRY(cf.finish());
         ChannelPost cp;
         POSTERN_ASSIGN(id, ChannelId::parse(channel));
+        // §4.1: sorted by channel string, none twice. The version digest is taken over the bytes
+        // as received, so an unsorted list would be a second byte form of the same post.
+        if (!c.channels.empty() && !(c.channels.back().channel < id))
+            return fail(c.channels.back().channel == id ? Errc::DuplicateField : Errc::NonCanonical,
+                        where + ".channels must be sorted by channel with no channel twice");
         cp.channel = id;
         cp.options = *options;
         cp.text = text;
@@ -221,9 +226,9 @@ Result<PostContent> PostContent::fromJson(const Json& node, const std::string& w
         JsonFields mf(n, w);
         MediaRef m;
         POSTERN_ASSIGN(alt, mf.string("alt", kMaxAltBytes));
-        POSTERN_ASSIGN(hashHex, mf.string("hash", 64));
-        POSTERN_ASSIGN(mime, mf.string("mime", 64));
-        POSTERN_ASSIGN(name, mf.string("name", 255));
+        POSTERN_ASSIGN(hashHex, mf.string("hash"));
+        POSTERN_ASSIGN(mime, mf.string("mime"));
+        POSTERN_ASSIGN(name, mf.string("name"));
         POSTERN_ASSIGN(size, mf.integer("size", 1, static_cast<std::int64_t>(kMaxMediaBytes)));
         POSTERN_TRY(mf.finish());
         POSTERN_ASSIGN(hash, fromHex(hashHex, crypto::kDigestBytes));
@@ -240,8 +245,9 @@ Result<PostContent> PostContent::fromJson(const Json& node, const std::string& w
 
 Status PostContent::validate() const
 {
+    // §7: a hex member that is not exactly its length of lowercase hex is bad-encoding.
     if (postId.size() != 32 || !fromHex(postId, 16).ok())
-        return fail(Errc::BadValue, "post id must be 32 lowercase hex digits");
+        return fail(Errc::BadEncoding, "post id must be 32 lowercase hex digits");
     if (channels.empty())
         return fail(Errc::MissingField, "post " + postId + " has no channel");
     std::set<std::string> seen;

@@ -56,8 +56,8 @@ Result<SignedDocument> parseSignedDocument(const Json& node,
         if (!s.isObject())
             return fail(Errc::WrongType, "sigs[" + std::to_string(i) + "] must be an object");
         JsonFields sf(s, doc.type + ".sigs[" + std::to_string(i) + "]");
-        POSTERN_ASSIGN(keyHex, sf.string("key", 64));
-        POSTERN_ASSIGN(sigHex, sf.string("sig", 128));
+        POSTERN_ASSIGN(keyHex, sf.string("key"));
+        POSTERN_ASSIGN(sigHex, sf.string("sig"));
         POSTERN_TRY(sf.finish());
         POSTERN_ASSIGN(key, crypto::keyFromHex(keyHex));
         POSTERN_ASSIGN(sig, crypto::signatureFromHex(sigHex));
@@ -77,6 +77,17 @@ Result<SignedDocument> readSignedFile(std::string_view fileText,
                                       std::size_t maxBytes,
                                       std::size_t maxSignatures)
 {
+    JsonLimits limits;
+    limits.maxBytes = maxBytes;
+    return readSignedFile(fileText, expectedType, limits, maxSignatures);
+}
+
+Result<SignedDocument> readSignedFile(std::string_view fileText,
+                                      std::string_view expectedType,
+                                      const JsonLimits& limits,
+                                      std::size_t maxSignatures)
+{
+    const std::size_t maxBytes = limits.maxBytes;
     if (fileText.size() > maxBytes)
         return fail(Errc::TooLarge,
                     "the " + std::string(expectedType) + " file is " + std::to_string(fileText.size())
@@ -85,8 +96,6 @@ Result<SignedDocument> readSignedFile(std::string_view fileText,
         return fail(Errc::Truncated,
                     "the " + std::string(expectedType) + " file must end with one newline; it may have been cut short");
     const std::string_view text = fileText.substr(0, fileText.size() - 1);
-    JsonLimits limits;
-    limits.maxBytes = maxBytes;
     POSTERN_ASSIGN(parsed, parseCanonicalJson(text, limits));
     return parseSignedDocument(parsed, text, expectedType, maxSignatures);
 }

@@ -138,8 +138,14 @@ std::string Json::serialize() const
 class JsonParser
 {
 public:
-    JsonParser(std::string_view text, const JsonLimits& limits, bool dropNullMembers = false)
-        : m_text(text), m_limits(limits), m_dropNullMembers(dropNullMembers)
+    /** endCode is what text that ends before its value is complete answers: `truncated` for
+     *  local and platform files, `syntax` in canonical documents (bundle-format.md §7, where
+     *  `truncated` means only an incomplete copy of a whole file). */
+    JsonParser(std::string_view text,
+               const JsonLimits& limits,
+               bool dropNullMembers = false,
+               Errc endCode = Errc::Truncated)
+        : m_text(text), m_limits(limits), m_dropNullMembers(dropNullMembers), m_endCode(endCode)
     {
     }
 
@@ -187,7 +193,7 @@ private:
         if (++m_values > m_limits.maxValues)
             return fail(Errc::TooLarge, "more than " + std::to_string(m_limits.maxValues) + " values");
         if (m_pos >= m_text.size())
-            return fail(Errc::Truncated, "document ends where a value was expected");
+            return fail(m_endCode, "document ends where a value was expected");
         const std::size_t start = m_pos;
         const char c = m_text[m_pos];
         Status st;
@@ -239,7 +245,7 @@ private:
         while (true) {
             skipSpace();
             if (m_pos >= m_text.size())
-                return fail(Errc::Truncated, "document ends inside an object");
+                return fail(m_endCode, "document ends inside an object");
             if (m_text[m_pos] != '"')
                 return syntax("expected a quoted member name");
             std::string key;
@@ -268,7 +274,7 @@ private:
             if (consume("}"))
                 break;
             if (m_pos >= m_text.size())
-                return fail(Errc::Truncated, "document ends inside an object");
+                return fail(m_endCode, "document ends inside an object");
             return syntax("expected ',' or '}' in object");
         }
         if (!ordered) {
@@ -302,7 +308,7 @@ private:
             if (consume("]"))
                 return {};
             if (m_pos >= m_text.size())
-                return fail(Errc::Truncated, "document ends inside an array");
+                return fail(m_endCode, "document ends inside an array");
             return syntax("expected ',' or ']' in array");
         }
     }
@@ -310,7 +316,7 @@ private:
     Status parseHex4(std::uint32_t& v)
     {
         if (m_pos + 4 > m_text.size())
-            return fail(Errc::Truncated, "document ends inside a \\u escape");
+            return fail(m_endCode, "document ends inside a \\u escape");
         v = 0;
         for (int i = 0; i < 4; ++i) {
             const char h = m_text[m_pos++];
@@ -352,7 +358,7 @@ private:
         const std::size_t start = m_pos;
         while (true) {
             if (m_pos >= m_text.size())
-                return fail(Errc::Truncated, "document ends inside a string");
+                return fail(m_endCode, "document ends inside a string");
             if (out.size() > m_limits.maxStringBytes)
                 return fail(Errc::TooLarge, "string longer than " + std::to_string(m_limits.maxStringBytes) + " bytes");
             const auto c = static_cast<unsigned char>(m_text[m_pos]);
@@ -369,7 +375,7 @@ private:
             }
             ++m_pos;
             if (m_pos >= m_text.size())
-                return fail(Errc::Truncated, "document ends inside an escape");
+                return fail(m_endCode, "document ends inside an escape");
             const char e = m_text[m_pos++];
             switch (e) {
             case '"':
@@ -463,6 +469,7 @@ private:
     bool m_dropNullMembers = false;
     bool m_inMember = false; ///< the value being parsed is an object member's (parseForeignJson)
     bool m_sawNull = false;
+    Errc m_endCode = Errc::Truncated;
 };
 
 Result<Json> parseJson(std::string_view text, const JsonLimits& limits)
@@ -477,7 +484,7 @@ Result<Json> parseForeignJson(std::string_view text, const JsonLimits& limits)
 
 Result<Json> parseCanonicalJson(std::string_view text, const JsonLimits& limits)
 {
-    POSTERN_ASSIGN(value, JsonParser(text, limits).parseDocument());
+    POSTERN_ASSIGN(value, JsonParser(text, limits, false, Errc::Syntax).parseDocument());
     // Canonical form is defined by the serialiser; comparing the bytes catches whitespace,
     // escapes, key order and number forms in one rule that cannot drift from the writer.
     const std::string again = value.serialize();
@@ -536,6 +543,12 @@ Result<std::string> JsonFields::string(std::string_view key, std::size_t maxByte
     if (v->asString().size() > maxBytes)
         return fail(Errc::TooLarge,
                     m_where + "." + std::string(key) + " is longer than " + std::to_string(maxBytes) + " bytes");
+    return v->asString();
+}
+
+Result<std::string> JsonFields::string(std::string_view key)
+{
+    POSTERN_ASSIGN(v, take(key, Json::Type::String));
     return v->asString();
 }
 

@@ -227,3 +227,76 @@ TEST_CASE("options outside the platform's table are refused", "[attack][manifest
     post.channels[0].options.set("visibility", "public"); // a Mastodon option on Bluesky
     CHECK(c.verify(c.seal(c.manifest({c.approved(post)}))).code() == Errc::UnknownField);
 }
+
+TEST_CASE("the carried policy chain starts at version 1", "[attack][policy]")
+{
+    // Found by a second implementation: each of these was accepted although the spec says the
+    // chain runs "from version 1 upwards" and every bundle carries the whole chain.
+    Ceremony c;
+    domain::Policy v2 = c.policy;
+    v2.version = 2;
+    const auto sp2 = domain::signPolicy(v2, {&c.admin}).value();
+    SECTION("a chain starting at v2 (root-signed v+1 only)")
+    {
+        Manifest m = c.manifest({c.approved(c.post("x"))});
+        m.policies = {sp2};
+        CHECK(c.verify(c.seal(m)).code() == Errc::PolicyVersionSkipped);
+    }
+    SECTION("a chain with only the newest trusted version")
+    {
+        c.trusted.policy = sp2;
+        Manifest m = c.manifest({c.approved(c.post("x"))});
+        m.policies = {sp2};
+        CHECK(c.verify(c.seal(m)).code() == Errc::PolicyVersionSkipped);
+    }
+    SECTION("the whole chain v1, v2 is accepted")
+    {
+        Manifest m = c.manifest({c.approved(c.post("x"))});
+        m.policies.push_back(sp2);
+        CHECK(c.verify(c.seal(m)).ok());
+    }
+}
+
+TEST_CASE("post channels out of canonical order are refused", "[attack][manifest]")
+{
+    Ceremony c;
+    const auto content = c.post("x", {}, {Ceremony::bluesky(), Ceremony::outbox()});
+    const Manifest m = c.manifest({c.approved(content)});
+    const std::string good = m.serialize();
+    REQUIRE(c.verify(c.seal(m)).ok());
+    const std::string blue = "{\"channel\":\"bluesky:press.example.org\",\"options\":{},\"text\":\"x\"}";
+    const std::string box = "{\"channel\":\"outbox:press\",\"options\":{},\"text\":\"x\"}";
+    const std::string swapped = replaceOnce(good, blue + "," + box, box + "," + blue);
+    CHECK(verifyRaw(c, m, swapped) == Errc::NonCanonical);
+    const std::string twice = replaceOnce(good, blue + "," + box, box + "," + box);
+    CHECK(verifyRaw(c, m, twice) == Errc::DuplicateField);
+}
+
+TEST_CASE("over-long fields answer their own code, not too-large", "[attack][manifest]")
+{
+    // §4.1: a 256-byte media name breaks a media-name rule (bad-media-name).
+    Ceremony c;
+    const auto ref = c.addMedia(Bytes(100, 1), std::string(252, 'n') + ".png");
+    CHECK(c.verify(c.seal(c.manifest({c.approved(c.post("x", {ref}))}))).code() == Errc::BadMediaName);
+    // §7: a hex id of any wrong length is bad-encoding; §4: type is wrong-document-type.
+    Ceremony d;
+    const Manifest m = d.manifest({d.approved(d.post("x"))});
+    const std::string raw = m.serialize();
+    const std::string id = m.posts[0].content.postId;
+    CHECK(verifyRaw(d, m, replaceOnce(raw, id, id + std::string(100, 'a'))) == Errc::BadEncoding);
+    CHECK(verifyRaw(d, m, replaceOnce(raw, "\"postern.manifest\"", "\"postern." + std::string(40, 'm') + "\""))
+          == Errc::WrongDocumentType);
+    // §7: a manifest whose JSON stops early is a syntax error (truncated is for the file).
+    CHECK(verifyRaw(d, m, raw.substr(0, raw.size() / 2)) == Errc::Syntax);
+}
+
+TEST_CASE("the media table must be in first-reference order", "[attack][manifest]")
+{
+    Ceremony c;
+    const auto a = c.addMedia(Bytes(100, 1), "a.png");
+    const auto b = c.addMedia(Bytes(50, 2), "b.png");
+    Manifest m = c.manifest({c.approved(c.post("x", {a, b}))});
+    REQUIRE(c.verify(c.seal(m)).ok());
+    std::swap(m.media[0], m.media[1]); // the writer seals media in table order, so only the order is wrong
+    CHECK(c.verify(c.seal(m)).code() == Errc::NonCanonical);
+}

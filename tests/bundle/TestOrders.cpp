@@ -103,8 +103,8 @@ TEST_CASE("order content rules", "[order]")
     o.channels.clear();
     CHECK(o.validate().code() == Errc::MissingField);
     o = order(c);
-    o.postId = "FEDCBA9876543210FEDCBA9876543210"; // hex is lowercase only
-    CHECK(o.validate().code() == Errc::BadValue);
+    o.postId = "FEDCBA9876543210FEDCBA9876543210"; // hex is lowercase only (§7: bad-encoding)
+    CHECK(o.validate().code() == Errc::BadEncoding);
     CHECK(domain::parseOrderAction("delete").code() == Errc::BadValue);
 }
 

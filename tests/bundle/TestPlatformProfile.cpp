@@ -301,3 +301,25 @@ TEST_CASE("writeProfile refuses what readProfile would refuse", "[profile]")
     p.channels.pop_back();
     CHECK(writeProfile(p, uploader).ok());
 }
+
+TEST_CASE("profile list items: a repeat is duplicate-field, an over-long item bad-value", "[profile]")
+{
+    const auto uploader = crypto::SigningKey::generate();
+    const std::string text = writeProfile(sample(), uploader).value();
+    const auto withMimes = [&](std::vector<std::string> items) {
+        return resign(text, uploader, [&](Json& b) {
+            editFirstChannel(b, [&](Json& c) {
+                Json l = *c.find("limits");
+                Json m(Json::Array{});
+                for (const auto& i : items)
+                    m.push(i);
+                l.set("mime_types", m);
+                c.set("limits", l);
+            });
+        });
+    };
+    // §8.1: duplicate code duplicate-field; a 129-byte item is not a mime type (bad-value).
+    CHECK(readProfile(withMimes({"image/png", "image/png"}), uploader.publicKey(), kNow).code() == Errc::DuplicateField);
+    CHECK(readProfile(withMimes({"image/" + std::string(123, 'x')}), uploader.publicKey(), kNow).code()
+          == Errc::BadValue);
+}

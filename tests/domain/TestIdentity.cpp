@@ -57,3 +57,19 @@ TEST_CASE("workstation identity carries a verified policy chain", "[identity]")
     const auto badRoot = signPolicy(p, {&stranger}).value();
     CHECK(makeWorkstationIdentity("comms-ws", ws, {badRoot.fileText}).code() == Errc::ThresholdNotMet);
 }
+
+TEST_CASE("a workstation identity with an empty name is refused", "[identity]")
+{
+    const auto ws = crypto::SigningKey::generate();
+    const auto admin = crypto::SigningKey::generate();
+    Policy p;
+    p.workstation = ws.publicKey();
+    p.users = {{"admin", admin.publicKey(), static_cast<RoleSet>(Role::Admin)}};
+    const auto v1 = signPolicy(p, {&admin}).value();
+    // §5: the name is 1 to 64 bytes, like the uploader's (bad-value when empty).
+    // The writer refuses it too, so edit the name into a valid file; the name is checked
+    // before the signature.
+    std::string text = makeWorkstationIdentity("w", ws, {v1.fileText}).value();
+    text.replace(text.find("\"name\":\"w\""), 10, "\"name\":\"\"");
+    CHECK(readWorkstationIdentity(text).code() == Errc::BadValue);
+}

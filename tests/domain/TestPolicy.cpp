@@ -118,6 +118,12 @@ TEST_CASE("advancePolicy walks a carried chain", "[policy]")
     CHECK(advancePolicy(v1, {v1, v3}, known).code() == Errc::PolicyVersionSkipped);
     CHECK(advancePolicy(v2, {v1}, known).code() == Errc::PolicyRollback);
     CHECK(advancePolicy(v1, {}, known).code() == Errc::MissingField);
+    // The chain starts at version 1, always (docs/bundle-format.md §6).
+    CHECK(advancePolicy(v1, {v2, v3}, known).code() == Errc::PolicyVersionSkipped);
+    CHECK(advancePolicy(v2, {v2}, known).code() == Errc::PolicyVersionSkipped);
+    // A version at or below the trusted one that the reader holds no copy of is not taken on faith.
+    const auto nothingKnown = [](std::int64_t) -> std::optional<std::string> { return std::nullopt; };
+    CHECK(advancePolicy(v2, {v1, v2}, nothingKnown).code() == Errc::PolicyFork);
 }
 
 TEST_CASE("policy documents are strictly validated", "[policy]")
@@ -151,4 +157,21 @@ TEST_CASE("policy documents are strictly validated", "[policy]")
     CHECK(readPolicyFile(std::string(kMaxPolicyBytes + 1, 'x')).code() == Errc::TooLarge);
     text.replace(text.find("\"admin_threshold\""), 17, "\"aaa\":0,\"admin_threshold\"");
     CHECK(readPolicyFile(text).code() == Errc::UnknownField);
+}
+
+TEST_CASE("policy roles: unknown is bad-value, repeated duplicate-field, reversed non-canonical", "[policy]")
+{
+    Keys keys;
+    const auto ws = crypto::SigningKey::generate().publicKey();
+    const auto good = sign(keys, makePolicy(keys, 1, {0}, 1, ws), {0});
+    const auto withRoles = [&](const std::string& roles) {
+        std::string text = good.fileText;
+        const auto at = text.find("\"roles\":[\"admin\"]");
+        REQUIRE(at != std::string::npos);
+        return text.replace(at, 17, "\"roles\":" + roles);
+    };
+    // The body no longer matches its signature, but roles are checked while parsing, first.
+    CHECK(readPolicyFile(withRoles("[\"editor\"]")).code() == Errc::BadValue);
+    CHECK(readPolicyFile(withRoles("[\"admin\",\"admin\"]")).code() == Errc::DuplicateField);
+    CHECK(readPolicyFile(withRoles("[\"admin\",\"author\"]")).code() == Errc::NonCanonical);
 }

@@ -107,7 +107,10 @@ TEST_CASE("invalid content is refused", "[post]")
 {
     PostContent c = sample();
     c.postId = "XYZ";
-    CHECK(c.validate().code() == Errc::BadValue);
+    CHECK(c.validate().code() == Errc::BadEncoding); // §7: hex of the wrong length
+    c = sample();
+    c.postId = std::string(300, 'a'); // the field's code at any length, not too-large
+    CHECK(c.validate().code() == Errc::BadEncoding);
     c = sample();
     c.channels.push_back(c.channels[0]);
     CHECK(c.validate().code() == Errc::DuplicateField);

@@ -47,7 +47,7 @@ TEST_CASE("broken JSON gets the named error", "[json]")
     CHECK(canonicalError(R"({"a":1,"a":2})") == Errc::DuplicateField);
     CHECK(canonicalError(R"({"b":1,"a":2,"b":3})") == Errc::DuplicateField);
     CHECK(canonicalError(R"({"a":1}x)") == Errc::TrailingData);
-    CHECK(canonicalError(R"({"a":1)") == Errc::Truncated);
+    CHECK(canonicalError(R"({"a":1)") == Errc::Syntax); // §7: a cut document is a syntax error
     CHECK(canonicalError(R"({"a":1.5})") == Errc::Syntax);
     CHECK(canonicalError(R"({"a":1e3})") == Errc::Syntax);
     CHECK(canonicalError(R"({"a":null})") == Errc::Syntax);
@@ -55,7 +55,7 @@ TEST_CASE("broken JSON gets the named error", "[json]")
     CHECK(canonicalError("{\"a\":\"\xff\"}") == Errc::BadEncoding);
     CHECK(canonicalError(R"({"a":"\ud800"})") == Errc::BadEncoding);
     CHECK(canonicalError("{\"a\":\"\x01\"}") == Errc::Syntax); // raw control char
-    CHECK(canonicalError("") == Errc::Truncated);
+    CHECK(canonicalError("") == Errc::Syntax);
 }
 
 TEST_CASE("limits bound depth, size, count and string length", "[json]")

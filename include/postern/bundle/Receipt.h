@@ -72,6 +72,10 @@ struct Receipt
     std::vector<OrderResult> orders; ///< serialised only when not empty
 };
 
+/** receiptErrorCode is true for the codes a rejection receipt may name (§9.1 "receipt" column):
+ *  failures after the header signature verified that are not carrying or host problems. */
+[[nodiscard]] bool receiptErrorCode(std::string_view code) noexcept;
+
 /** makeReceipt signs a receipt with the uploader's key; returns the file text. */
 [[nodiscard]] std::string makeReceipt(const Receipt& receipt, const crypto::SigningKey& uploaderKey);
 

@@ -60,6 +60,12 @@ struct SignedDocument
                                                     std::string_view expectedType,
                                                     std::size_t maxBytes,
                                                     std::size_t maxSignatures);
+/** readSignedFile with the document's own JSON caps (§7 table); `limits.maxBytes` is the file's
+ *  byte cap, LF included. Receipts need it: a legal receipt holds more values than the default. */
+[[nodiscard]] Result<SignedDocument> readSignedFile(std::string_view fileText,
+                                                    std::string_view expectedType,
+                                                    const JsonLimits& limits,
+                                                    std::size_t maxSignatures);
 
 /** makeSignedDocument serialises `body` and signs it with each key; returns the envelope
  *  object (embed it) — use signedFileText() for the file form. */

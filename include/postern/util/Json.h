@@ -107,11 +107,13 @@ struct JsonLimits
 [[nodiscard]] Result<Json> parseJson(std::string_view text, const JsonLimits& limits);
 
 /**
- * parseForeignJson reads answers from platform servers (the uploader's HTTP APIs), which use
- * ordinary JSON and send `null` for absent values. It is parseJson plus one rule: an object
- * member whose value is null is dropped, as if it were absent. A null anywhere else (an array
- * item, the whole document) is still a syntax error, and fractions, duplicates, invalid UTF-8
- * and trailing data are still refused. Never used for data that crossed the gap.
+ * parseForeignJson reads local JSON written by other tools, such as the operator's OAuth
+ * credentials files (which send `null` for absent values). It is parseJson plus one rule: an
+ * object member whose value is null is dropped, as if it were absent. A null anywhere else (an
+ * array item, the whole document) is still a syntax error, and fractions, duplicates, invalid
+ * UTF-8 and trailing data are still refused. Platform answers are not read with it: they carry
+ * floats, so the uploader reads them with its tolerant uploader::PlatformJson. Never used for
+ * data that crossed the gap.
  */
 [[nodiscard]] Result<Json> parseForeignJson(std::string_view text, const JsonLimits& limits);
 
@@ -126,6 +128,9 @@ public:
     JsonFields(const Json& object, std::string where);
 
     [[nodiscard]] Result<std::string> string(std::string_view key, std::size_t maxBytes);
+    /** string without a field cap, for fields whose own rule (hex, id, channel, type, mime,
+     *  media name) bounds the length and names the code; the document's string cap applies. */
+    [[nodiscard]] Result<std::string> string(std::string_view key);
     [[nodiscard]] Result<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max);
     [[nodiscard]] Result<bool> boolean(std::string_view key);
     [[nodiscard]] Result<const Json*> array(std::string_view key, std::size_t maxItems);
