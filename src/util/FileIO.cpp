@@ -196,7 +196,10 @@ Status FileReader::open(const fs::path& path)
 {
     if (m_fd >= 0)
         ::close(m_fd);
-    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO (or a device) given as a bundle or secret file would otherwise block
+    // this open() until a writer comes, with the home lock held. It is refused just below, and
+    // regular files ignore the flag, which is cleared again before any read.
+    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (m_fd < 0) {
         if (errno == ENOENT)
             return fail(Errc::NotFound, "no such file: " + path.string());
@@ -207,8 +210,15 @@ Status FileReader::open(const fs::path& path)
     };
     if (::fstat(m_fd, &st) != 0)
         return ioError("cannot stat", path);
-    if (!S_ISREG(st.st_mode))
-        return fail(Errc::Io, path.string() + " is not a regular file");
+    if (!S_ISREG(st.st_mode)) {
+        ::close(m_fd);
+        m_fd = -1;
+        return fail(Errc::Io,
+                    path.string() + " is not a regular file (a pipe, device or folder); give the path of a file");
+    }
+    const int flags = ::fcntl(m_fd, F_GETFL);
+    if (flags < 0 || ::fcntl(m_fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+        return ioError("cannot read", path);
     m_size = static_cast<std::uint64_t>(st.st_size);
 #ifdef POSIX_FADV_SEQUENTIAL
     ::posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);

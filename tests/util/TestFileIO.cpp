@@ -72,3 +72,18 @@ TEST_CASE("FileReader reports truncation", "[fileio]")
     std::uint8_t buf[4];
     CHECK(r.readExact(buf).code() == Errc::Truncated);
 }
+
+TEST_CASE("a FIFO is refused at once, never waited on", "[fileio]")
+{
+    // A FIFO given as a bundle, --credentials-file or --app-password-file once blocked open()
+    // forever with the uploader's home lock held. This test would hang before the fix.
+    test::TempDir dir;
+    const auto fifo = dir / "pipe";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    FileReader reader;
+    const auto s = reader.open(fifo);
+    CHECK(s.code() == Errc::Io);
+    CHECK(s.error().message.find("not a regular file") != std::string::npos);
+    CHECK(readFileCapped(fifo, 100).code() == Errc::Io);
+    CHECK(reader.open(dir.path()).code() == Errc::Io); // a folder too
+}

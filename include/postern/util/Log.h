@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace postern {
 
@@ -24,5 +25,12 @@ struct LogOptions
  * docs/threat-model.md, "What is logged").
  */
 [[nodiscard]] Status initLogging(const std::string& programName, const LogOptions& options);
+
+/**
+ * escapeForLog makes an outside string safe for one log line: control characters (C0, DEL,
+ * C1), line and paragraph separators, bidirectional controls and malformed UTF-8 bytes become
+ * visible escapes (\x0a, \u202e). initLogging's formatter applies it to every message.
+ */
+[[nodiscard]] std::string escapeForLog(std::string_view text);
 
 } // namespace postern
