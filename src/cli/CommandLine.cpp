@@ -105,6 +105,8 @@ const std::vector<CommandSpec>& commands()
         {"receipt import", {}},
         {"audit verify", {}},
         {"audit list", {{"limit"}}},
+        {"backup", {}},
+        {"restore", {}},
         {"check", {}},
         {"opsec list", {}},
         {"opsec set", {}},

@@ -49,6 +49,8 @@ transfer (operator):
 audit:
   audit verify                  check the hash-chained, signed audit log
   audit list                    the newest audit entries
+  backup DIR                    copy the store (database and media) into a new folder
+  restore BACKUP --store NEWDIR make a new store from a backup
   opsec list                    the OPSEC rules in force (JSON, also a valid input file)
   opsec set FILE                replace the OPSEC rules from a JSON file (admin)
   profile import FILE           take in the uploader's signed platform profile (admin)
@@ -391,6 +393,25 @@ and exits 3.
 audit list prints the newest N entries (default 20): sequence, time, who, action, subject.
 )";
 
+constexpr std::string_view kBackupHelp = R"(usage: postern-cli backup DIR
+
+Copies the store into DIR, a new folder: postern.db through SQLite's online backup (a
+consistent copy even while the GUI has the store open) and every media file, each checked
+against its hash as it is copied. The copy is then opened and checked like a store. Nothing
+in the store changes and no passphrase is needed: keys stay sealed as they are in the store.
+The store is the team's record of what was approved and published: back it up after every
+export, onto a medium kept apart from the workstation.
+)";
+
+constexpr std::string_view kRestoreHelp = R"(usage: postern-cli restore BACKUP --store NEWDIR
+
+Makes a new store in NEWDIR (which must not exist) from a backup made by `backup`: checks the
+backup's database (SQLite quick_check, a workstation record), copies it, and copies every
+media file it names, checking each against its hash. The backup is only read. Then run
+`postern-cli audit verify --store NEWDIR`. A damaged store is never written over: restore into
+a new folder, keep the damaged one for inspection, and point the GUI or --store at the new one.
+)";
+
 struct HelpEntry
 {
     std::string_view group;
@@ -404,7 +425,7 @@ constexpr HelpEntry kHelp[] = {
     {"reject", kRejectHelp},     {"list", kListHelp},         {"show", kShowHelp},
     {"export", kExportHelp},     {"receipt", kReceiptHelp},   {"audit", kAuditHelp},
     {"check", kCheckHelp},       {"opsec", kOpsecHelp},       {"profile", kProfileHelp},
-    {"order", kOrderHelp},
+    {"order", kOrderHelp},       {"backup", kBackupHelp},     {"restore", kRestoreHelp},
 };
 
 } // namespace

@@ -48,6 +48,7 @@ ExitCode exitCodeFor(Errc code) noexcept
     case Errc::CryptoInit:
     case Errc::SelfTestFailed:
     case Errc::UnsupportedVersion:
+    case Errc::Damaged:
         return ExitCode::Environment;
     case Errc::WrongPassphrase:
     case Errc::BadKeyFile:
@@ -131,11 +132,6 @@ std::optional<ExitCode> openStore(const Context& ctx, std::unique_ptr<workflow::
             return failWith(ws.error(),
                             ExitCode::NotReady,
                             "run `postern-cli init --name WORKSTATION --admin NAME`, or pass --store DIR");
-        if (ws.code() == Errc::InvalidState)
-            return failWith(ws.error(),
-                            ExitCode::NotReady,
-                            "the store's creation never finished; remove " + ctx.store.string()
-                                + " and run init again");
         return failWith(ws.error());
     }
     out = std::move(ws).value();

@@ -46,6 +46,9 @@ struct Context
 [[nodiscard]] ExitCode runExport(const Context& ctx);
 [[nodiscard]] ExitCode runReceipt(const Context& ctx);
 [[nodiscard]] ExitCode runAudit(const Context& ctx);
+/** runBackup and runRestore copy the store to a new folder and back (BackupCommands.cpp). */
+[[nodiscard]] ExitCode runBackup(const Context& ctx);
+[[nodiscard]] ExitCode runRestore(const Context& ctx);
 // Composer rules (ComposeCommands.cpp): `check POST`, `opsec list`, `opsec set FILE`.
 [[nodiscard]] ExitCode runCheck(const Context& ctx);
 [[nodiscard]] ExitCode runOpsec(const Context& ctx);

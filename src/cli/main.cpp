@@ -60,6 +60,10 @@ ExitCode dispatch(const Context& ctx)
         return runReceipt(ctx);
     if (g == "audit")
         return runAudit(ctx);
+    if (g == "backup")
+        return runBackup(ctx);
+    if (g == "restore")
+        return runRestore(ctx);
     if (g == "check")
         return runCheck(ctx);
     if (g == "opsec")

@@ -59,15 +59,25 @@ void removeDatabaseFiles(const fs::path& path) noexcept
     }
 }
 
+/** damagedStore says what a damaged store means for people: nothing was changed, and the
+ *  way back is the backup. It never suggests removing anything (media/ holds the team's files). */
+Error damagedStore(const fs::path& dir, const std::string& what)
+{
+    return fail(Errc::Damaged,
+                "the store in " + dir.string() + " is damaged: " + what
+                    + ". Nothing was written to it. Restore the latest backup into a new folder with "
+                      "`postern-cli restore BACKUP --store NEWDIR` and keep this folder unchanged for inspection");
+}
+
 Status checkComplete(SqliteDatabase& db, const fs::path& dir)
 {
     POSTERN_ASSIGN(st, db.prepare("SELECT count(*) FROM workstation"));
     POSTERN_ASSIGN(row, st.step());
     if (!row || st.columnInt(0) != 1)
-        return fail(Errc::InvalidState,
-                    "the store in " + dir.string()
-                        + " was never fully created; move it aside and run `postern-cli init` "
-                          "again");
+        return damagedStore(dir,
+                            "it has no workstation record (it was never fully created, or it lost its data). If "
+                            "`postern-cli init` was interrupted a moment ago, move postern.db aside and run init "
+                            "again: media/ is not touched");
     return {};
 }
 
@@ -136,9 +146,23 @@ Result<std::unique_ptr<WorkstationStore>> WorkstationStore::open(const fs::path&
     if (!fs::is_regular_file(dbPath, ec))
         return fail(Errc::NotFound,
                     "there is no Postern store in " + dir.string() + "; run `postern-cli init` to create one");
+    // Before SQLite sees it: SQLite takes an empty file for a new database and would write a
+    // schema into it, so a read-only `list` once "repaired" a store that had lost everything.
+    if (fs::file_size(dbPath, ec) == 0 && !ec)
+        return damagedStore(dir,
+                            "postern.db is empty (if `postern-cli init` was interrupted a moment ago, move postern.db "
+                            "aside and run init again: media/ is not touched)");
     auto connection = std::make_unique<StoreConnection>();
-    POSTERN_TRY(connection->db().open(dbPath));
-    POSTERN_TRY(connection->db().migrate(storeMigrations()));
+    const auto orDamaged = [&dir](Status s) -> Status {
+        if (!s && s.code() == Errc::Damaged)
+            return damagedStore(dir, s.error().message);
+        return s;
+    };
+    POSTERN_TRY(orDamaged(connection->db().open(dbPath)));
+    // A cheap full read of the file (docs/store.md, "Damage"): a damaged store is reported
+    // before any command reads half of it or writes to it.
+    POSTERN_TRY(orDamaged(connection->db().quickCheck()));
+    POSTERN_TRY(orDamaged(connection->db().migrate(storeMigrations())));
     POSTERN_TRY(checkComplete(connection->db(), dir));
     POSTERN_TRY(ensurePrivateDirectory(dir / std::string(kMediaDirName)));
     return std::unique_ptr<WorkstationStore>(new WorkstationStore(dir, std::move(connection)));
@@ -159,6 +183,24 @@ Result<WorkstationRecord> WorkstationStore::workstation()
     w.createdAt = st.columnInt(2);
     w.nextSequence = st.columnInt(3);
     return w;
+}
+
+Status WorkstationStore::copyDatabaseTo(const fs::path& path)
+{
+    return m_connection->db().backupTo(path);
+}
+
+Result<std::vector<std::string>> WorkstationStore::mediaHashes()
+{
+    POSTERN_ASSIGN(st, m_connection->db().prepare("SELECT hash FROM media ORDER BY hash"));
+    std::vector<std::string> out;
+    while (true) {
+        POSTERN_ASSIGN(row, st.step());
+        if (!row)
+            break;
+        out.push_back(st.columnText(0));
+    }
+    return out;
 }
 
 Result<int> WorkstationStore::schemaVersion()

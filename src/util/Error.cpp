@@ -138,6 +138,8 @@ std::string_view errcName(Errc code) noexcept
         return "suspended";
     case Errc::RateLimited:
         return "rate-limited";
+    case Errc::Damaged:
+        return "damaged";
     }
     return "unknown";
 }
@@ -150,6 +152,46 @@ std::string Error::what() const
         out += message;
     }
     return out;
+}
+
+} // namespace postern
+
+namespace postern {
+
+std::string refusalInWords(std::string_view code)
+{
+    struct Words
+    {
+        std::string_view codes;
+        std::string_view words;
+    };
+    // Grouped by what the person at the workstation does next; the code stays at the end for
+    // whoever compares it with the uploader's log.
+    static constexpr Words kWords[] = {
+        {" expired ", "the bundle expired before it was published; export the post again"},
+        {" future-dated ", "the bundle looked older than the uploader's clock allows; check both clocks, then export again"},
+        {" lifetime-exceeds-policy ",
+         "the bundle was set to stay valid longer than the policy allows; export again with a shorter lifetime"},
+        {" wrong-recipient ", "the bundle was sealed for a different uploader; export it again for this one"},
+        {" sequence-rollback sequence-jump ",
+         "the bundle's number is too far from the ones the uploader has seen; export the post again"},
+        {" chunk-auth-failed bad-key-seal bad-manifest-signature media-hash-mismatch bad-bundle-id ",
+         "the bundle was damaged or altered on the way; export it again and carry a fresh copy"},
+        {" threshold-not-met self-approval approver-not-authorised approval-wrong-version bad-approval-signature "
+         "duplicate-approver unknown-signer not-authorised channel-not-in-policy ",
+         "the approvals did not satisfy the policy the uploader holds; check the approvals and the policy, then "
+         "export again"},
+        {" policy-rollback policy-version-skipped policy-fork ",
+         "the uploader holds a different policy history than this workstation; ask the administrator"},
+        {" schedule-in-past ", "the post was scheduled before the bundle was made; set a new time and export again"},
+    };
+    const std::string padded = " " + std::string(code) + " ";
+    for (const auto& w : kWords) {
+        if (w.codes.find(padded) != std::string_view::npos)
+            return "refused by the uploader: " + std::string(w.words) + " (" + std::string(code) + ")";
+    }
+    return "refused by the uploader: it could not accept the bundle as it is; export the post again ("
+           + std::string(code) + ")";
 }
 
 } // namespace postern

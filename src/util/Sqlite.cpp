@@ -8,6 +8,11 @@ namespace postern {
 namespace {
 Error sqlError(sqlite3* db, const std::string& what)
 {
+    // A corrupt file is not an I/O hiccup to retry: it is named, so no caller turns "database
+    // disk image is malformed" into an unrelated hint (and nothing writes to it further).
+    const int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_OK;
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        return fail(Errc::Damaged, what + ": the database file is damaged (" + sqlite3_errmsg(db) + ")");
     return fail(Errc::Io, what + ": " + (db ? sqlite3_errmsg(db) : "no database"));
 }
 } // namespace
@@ -160,12 +165,57 @@ Status SqliteDatabase::exec(std::string_view sql)
 {
     char* err = nullptr;
     const std::string s(sql);
-    if (sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (const int rc = sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
         std::string msg = err ? err : "unknown error";
         sqlite3_free(err);
+        if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+            return fail(Errc::Damaged, "the database file is damaged (" + msg + ")");
         return fail(Errc::Io, "database error: " + msg);
     }
     return {};
+}
+
+Status SqliteDatabase::backupTo(const std::filesystem::path& path)
+{
+    // SQLite's online backup: a consistent copy of every page while this connection stays
+    // open; writers wait for the one step, readers never do.
+    sqlite3* out = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        Error e = sqlError(out, "cannot create the backup database " + path.string());
+        sqlite3_close(out);
+        return e;
+    }
+    sqlite3_backup* b = sqlite3_backup_init(out, "main", m_db, "main");
+    if (!b) {
+        Error e = sqlError(out, "cannot start the backup to " + path.string());
+        sqlite3_close(out);
+        return e;
+    }
+    const int step = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    Error e = step == SQLITE_DONE ? Error{Errc::Ok, {}} : sqlError(out, "the backup to " + path.string() + " failed");
+    sqlite3_close(out);
+    if (e.code != Errc::Ok)
+        return e;
+    return {};
+}
+
+Status SqliteDatabase::quickCheck()
+{
+    // quick_check reads every page and checks the b-tree structure, without the slower index
+    // cross-checks of integrity_check: the cost is one sequential read of the file.
+    POSTERN_ASSIGN(st, prepare("PRAGMA quick_check(5)"));
+    std::string problems;
+    while (true) {
+        POSTERN_ASSIGN(row, st.step());
+        if (!row)
+            break;
+        const std::string line = st.columnText(0);
+        if (line == "ok")
+            return {};
+        problems += (problems.empty() ? "" : "; ") + line;
+    }
+    return fail(Errc::Damaged, "the database file is damaged (" + problems + ")");
 }
 
 Result<SqliteStatement> SqliteDatabase::prepare(std::string_view sql)

@@ -25,6 +25,8 @@ Result<std::optional<ProfileSummary>> Workstation::currentProfile()
     ProfileSummary s;
     s.importedAt = stored->updatedAt;
     auto uploader = m_store->trust().activeUploader();
+    if (!uploader && uploader.code() != Errc::NoUploader)
+        return std::move(uploader).error();
     if (!uploader) {
         s.warning = "no uploader is trusted, so the platform profile cannot be checked and is ignored";
         return std::optional<ProfileSummary>(std::move(s));
@@ -60,6 +62,8 @@ Result<ProfileSummary> Workstation::importProfile(const UnlockedUser& admin, std
 {
     POSTERN_TRY(requireRole(admin, domain::Role::Admin, "import a platform profile"));
     auto uploader = m_store->trust().activeUploader();
+    if (!uploader && uploader.code() != Errc::NoUploader)
+        return std::move(uploader).error();
     if (!uploader)
         return fail(Errc::NoUploader,
                     "no uploader is trusted, so no platform profile can be checked; trust the uploader first "

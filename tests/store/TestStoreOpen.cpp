@@ -131,14 +131,51 @@ TEST_CASE("a store made by a newer Postern is refused", "[store]")
     CHECK(WorkstationStore::open(dir / "ws").code() == Errc::UnsupportedVersion);
 }
 
-TEST_CASE("a store whose creation never finished is invalid-state", "[store]")
+TEST_CASE("an empty store file is reported as damaged and left as it is", "[store][damage]")
 {
     test::TempDir dir;
     std::filesystem::create_directory(dir / "ws");
     std::ofstream(dir / "ws" / "postern.db").close(); // empty file: a crash right after creating it
     auto r = WorkstationStore::open(dir / "ws");
-    REQUIRE(r.code() == Errc::InvalidState);
-    CHECK_THAT(r.error().message, Catch::Contains("never fully created"));
+    REQUIRE(r.code() == Errc::Damaged);
+    CHECK_THAT(r.error().message, Catch::Contains("postern.db is empty"));
+    CHECK_THAT(r.error().message, Catch::Contains("postern-cli restore"));
+    CHECK_THAT(r.error().message, !Catch::Contains("remove"));
+    // Opening wrote nothing: SQLite would have put a schema into the empty file.
+    CHECK(std::filesystem::file_size(dir / "ws" / "postern.db") == 0);
+}
+
+namespace {
+std::string fileBytes(const std::filesystem::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+} // namespace
+
+TEST_CASE("random bytes over a few pages are reported as damaged, never as something else", "[store][damage]")
+{
+    test::StoreFixture f;
+    for (int i = 0; i < 40; ++i) // enough rows for a dozen pages
+        must(f.store->settings().put("filler_" + std::to_string(i), std::string(1000, 'x'), kT0));
+    const auto dir = f.dir.path() / "store";
+    f.store.reset();
+    const auto db = dir / "postern.db";
+    {
+        // dd if=/dev/urandom of=postern.db bs=4096 seek=5 count=3 conv=notrunc
+        std::fstream io(db, std::ios::in | std::ios::out | std::ios::binary);
+        io.seekp(5 * 4096);
+        std::string noise(3 * 4096, '\0');
+        for (std::size_t k = 0; k < noise.size(); ++k)
+            noise[k] = static_cast<char>((k * 2654435761u) >> 13);
+        io.write(noise.data(), static_cast<std::streamsize>(noise.size()));
+    }
+    const std::string before = fileBytes(db);
+    auto r = WorkstationStore::open(dir);
+    REQUIRE(r.code() == Errc::Damaged);
+    CHECK_THAT(r.error().message, Catch::Contains("is damaged"));
+    CHECK_THAT(r.error().message, !Catch::Contains("remove"));
+    CHECK(fileBytes(db) == before);
 }
 
 TEST_CASE("transaction commits all or nothing and nests", "[store]")

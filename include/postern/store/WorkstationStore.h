@@ -16,7 +16,9 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace postern::store {
 
@@ -52,9 +54,11 @@ public:
                                                                           std::int64_t now);
 
     /**
-     * open opens an existing store and applies any newer migrations. Errors: not-found (no
-     * store there: run `postern-cli init`), unsupported-version (made by a newer Postern),
-     * invalid-state (a store whose creation never finished), io.
+     * open opens an existing store, checks it (SQLite quick_check, a workstation record) and
+     * applies any newer migrations. Errors: not-found (no store there: run `postern-cli init`),
+     * unsupported-version (made by a newer Postern), damaged (an empty or corrupt database, or
+     * one whose creation never finished: nothing is written to it and the message points at
+     * `postern-cli restore`), io.
      */
     [[nodiscard]] static Result<std::unique_ptr<WorkstationStore>> open(const std::filesystem::path& dir);
 
@@ -96,6 +100,11 @@ public:
     [[nodiscard]] SettingsRepository& settings() noexcept { return m_settings; }
     /** orders: cancel and retract orders, their approvals and results (schema v4). */
     [[nodiscard]] OrderRepository& orders() noexcept { return m_orders; }
+
+    /** copyDatabaseTo writes a consistent copy of postern.db to a new file (online backup). */
+    [[nodiscard]] Status copyDatabaseTo(const std::filesystem::path& path);
+    /** mediaHashes lists the hash of every media file the database names. */
+    [[nodiscard]] Result<std::vector<std::string>> mediaHashes();
 
 private:
     WorkstationStore(std::filesystem::path dir, std::unique_ptr<StoreConnection> connection);

@@ -85,10 +85,18 @@ enum class Errc {
     PublishFailed,
     Suspended,
     RateLimited,
+    // Storage
+    Damaged, ///< a database or file is corrupt: report it, write nothing, point at the backup
 };
 
 /** errcName returns the stable kebab-case name of a code, e.g. "threshold-not-met". */
 [[nodiscard]] std::string_view errcName(Errc code) noexcept;
+
+/**
+ * refusalInWords says, for the people at the workstation, what an uploader's signed rejection
+ * (a receipt naming `code`) means and what to do: "refused by the uploader: ... (expired)".
+ */
+[[nodiscard]] std::string refusalInWords(std::string_view code);
 
 /** Error is a code plus a sentence for people: what happened and, where useful, what to do. */
 struct Error

@@ -76,6 +76,10 @@ public:
     [[nodiscard]] bool isOpen() const noexcept { return m_db != nullptr; }
 
     [[nodiscard]] Status exec(std::string_view sql);
+    /** backupTo writes a consistent copy of the open database to a new file (online backup API). */
+    [[nodiscard]] Status backupTo(const std::filesystem::path& path);
+    /** quickCheck runs PRAGMA quick_check: damaged (with SQLite's findings) unless it says ok. */
+    [[nodiscard]] Status quickCheck();
     [[nodiscard]] Result<SqliteStatement> prepare(std::string_view sql);
 
     /**
