@@ -97,7 +97,7 @@ Status applyOrderResults(SqliteDatabase& db,
         for (const auto& [id, o] : orders) {
             for (const auto& c : splitChannels(o.channels))
                 byChannel[{id, c}] =
-                    {id, c, OrderOutcome::Failed, "the uploader rejected the bundle: " + std::string(rejected), "", 0};
+                    {id, c, OrderOutcome::Failed, refusalInWords(rejected), "", 0};
         }
     }
     POSTERN_ASSIGN(ins,

@@ -151,8 +151,10 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
     if (postIds.empty() && orderIds.empty())
         return fail(Errc::InvalidArgument, "choose at least one approved post or order to export");
     auto uploader = m_store->trust().activeUploader();
-    if (!uploader)
+    if (!uploader && uploader.code() == Errc::NoUploader)
         return fail(Errc::NoUploader, "no uploader is trusted yet; an admin must run `postern-cli uploader trust`");
+    if (!uploader)
+        return std::move(uploader).error(); // a damaged store says so, not "no uploader"
     std::error_code ec;
     if (std::filesystem::exists(out, ec))
         return fail(Errc::AlreadyExists, out.string() + " already exists; choose a new file name");
@@ -273,8 +275,10 @@ Result<ReceiptSummary> Workstation::importReceipt(const UnlockedUser& operatorUs
 {
     POSTERN_TRY(requireRole(operatorUser, domain::Role::Operator, "import receipts"));
     auto uploader = m_store->trust().activeUploader();
-    if (!uploader)
+    if (!uploader && uploader.code() == Errc::NoUploader)
         return fail(Errc::NoUploader, "no uploader is trusted, so no receipt can be checked");
+    if (!uploader)
+        return std::move(uploader).error(); // a damaged store says so, not "no uploader"
     POSTERN_ASSIGN(receipt, bundle::readReceipt(receiptText, uploader->signKey));
     POSTERN_ASSIGN(ws, m_store->workstation());
     if (!crypto::equalConstantTime(receipt.workstation, ws.publicKey))
@@ -286,7 +290,9 @@ Result<ReceiptSummary> Workstation::importReceipt(const UnlockedUser& operatorUs
 
     std::vector<store::PostResult> results;
     if (!receipt.error.empty()) {
-        // The uploader refused the whole bundle: every channel of every post failed.
+        // The uploader refused the whole bundle, and a signed refusal is final (it never
+        // publishes that bundle id): every channel of every post is refused, and the author
+        // can revise and submit again.
         for (const auto& item : exported->items) {
             POSTERN_ASSIGN(version, m_store->posts().getVersion(item.postId, item.version));
             for (const auto& ch : store::splitChannels(version.channels)) {
@@ -296,7 +302,7 @@ Result<ReceiptSummary> Workstation::importReceipt(const UnlockedUser& operatorUs
                                    store::PublishOutcome::Failed,
                                    "",
                                    "",
-                                   "the uploader rejected the bundle: " + receipt.error,
+                                   refusalInWords(receipt.error),
                                    0});
             }
         }
