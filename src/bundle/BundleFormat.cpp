@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "postern/bundle/BundleFormat.h"
 
+#include "postern/util/Checked.h"
+
 #include <algorithm>
+#include <limits>
 #include <cstring>
 
 namespace postern::bundle {
@@ -99,12 +102,22 @@ crypto::Digest BundleHeader::hash() const
 
 std::uint64_t BundleHeader::chunkCount() const
 {
-    return payloadBytes == 0 ? 1 : (payloadBytes + kChunkBytes - 1) / kChunkBytes;
+    // ceilDiv, not (payload + chunk - 1) / chunk: a hostile payload_bytes near 2^64 wrapped
+    // that sum to a handful of chunks.
+    return payloadBytes == 0 ? 1 : ceilDiv<std::uint64_t>(payloadBytes, kChunkBytes);
 }
 
 std::uint64_t BundleHeader::fileBytes() const
 {
-    return kHeaderBytes + payloadBytes + chunkCount() * crypto::kStreamOverhead;
+    const auto overhead = checkedMul<std::uint64_t>(chunkCount(), crypto::kStreamOverhead);
+    const auto withPayload = overhead ? checkedAdd<std::uint64_t>(*overhead, payloadBytes) : std::nullopt;
+    const auto total = withPayload ? checkedAdd<std::uint64_t>(*withPayload, kHeaderBytes) : std::nullopt;
+    return total.value_or(std::numeric_limits<std::uint64_t>::max());
+}
+
+std::optional<std::int64_t> BundleHeader::lifetime() const
+{
+    return checkedSub(expires, created);
 }
 
 BundleId deriveBundleId(const crypto::PublicKey& workstation, std::uint64_t sequence)

@@ -3,6 +3,7 @@
 
 #include "postern/crypto/SecretStream.h"
 #include "postern/domain/Identity.h"
+#include "postern/util/Checked.h"
 #include "postern/util/Clock.h"
 
 #include "ChunkPipeline.h"
@@ -81,7 +82,7 @@ public:
     Status finish()
     {
         if (m_phase != Phase::Done)
-            return fail(Errc::Truncated, "payload ended before the manifest and media were complete");
+            return fail(Errc::BadValue, "payload_bytes ends before the manifest and media are complete");
         return {};
     }
 
@@ -181,23 +182,28 @@ Status checkHeader(const BundleHeader& h,
                     "the bundle was sealed for another uploader (" + domain::keyFingerprint(h.recipient) + ")");
     if (!crypto::equalConstantTime(h.bundleId, deriveBundleId(h.workstation, h.sequence)))
         return fail(Errc::BadBundleId, "the bundle id does not match its sequence number");
-    if (h.created > opt.now + opt.maxClockSkew)
+    if (h.created > saturatingAdd(opt.now, opt.maxClockSkew))
         return fail(Errc::FutureDated,
                     "the bundle was created at " + formatUtc(h.created)
                         + ", in the future; check the workstation and uploader clocks");
     if (h.expires <= opt.now)
         return fail(Errc::Expired, "the bundle expired at " + formatUtc(h.expires) + "; export the posts again");
-    if (h.expires <= h.created || h.expires - h.created > domain::kMaxLifetime)
-        return fail(Errc::LifetimeExceedsPolicy, "the bundle lifetime is not between 0 and 30 days");
+    // Checked: created = -2^63 with expires = 2^63 - 1 overflowed to a negative lifetime once.
+    const std::optional<std::int64_t> lifetime = h.lifetime();
+    if (!lifetime || *lifetime <= 0 || *lifetime > domain::kMaxLifetime)
+        return fail(Errc::LifetimeExceedsPolicy,
+                    "the bundle lifetime (" + formatUtc(h.created) + " to " + formatUtc(h.expires)
+                        + ") is not between 0 and 30 days");
     POSTERN_ASSIGN(seen, env.seen(h.bundleId));
     if (seen)
         return fail(Errc::Replay, "bundle " + toHex(h.bundleId) + " was already processed; a bundle is used once");
     const std::uint64_t high = trusted->highWater.value_or(0);
-    if (trusted->highWater && h.sequence + opt.replayWindow <= high)
+    // sequence > high - window, written so that neither side can wrap around.
+    if (trusted->highWater && high >= opt.replayWindow && h.sequence <= high - opt.replayWindow)
         return fail(Errc::SequenceRollback,
                     "bundle sequence " + std::to_string(h.sequence) + " is far older than " + std::to_string(high)
                         + ", the newest processed");
-    if (h.sequence > high + opt.maxSequenceJump)
+    if (h.sequence > saturatingAdd(high, opt.maxSequenceJump))
         return fail(Errc::SequenceJump,
                     "bundle sequence " + std::to_string(h.sequence)
                         + " jumps too far ahead; it would block future bundles");
@@ -240,8 +246,11 @@ Status decryptPayload(ByteSource& source,
                 return fail(Errc::Internal, "the payload check stopped early"); // finish() says why
             bool final = false;
             POSTERN_TRY(dec.pull(c, ad, plain.first(plainSize), final));
+            // The tags are authenticated: a misplaced FINAL was written so, not cut by a copy.
             if (final != (i + 1 == chunks))
-                return fail(Errc::Truncated, "the stream's final marker is not on its last chunk");
+                return fail(Errc::ChunkAuthFailed,
+                            "the stream's final marker is not on its last chunk (chunk " + std::to_string(i + 1)
+                                + " of " + std::to_string(chunks) + ")");
             pipeline.submit(plainSize);
             done += plainSize;
             if (opt.onProgress)
@@ -260,6 +269,14 @@ Status decryptPayload(ByteSource& source,
     return consumer.finish();
 }
 
+/** exceedsLifetime is the per-channel `max_lifetime` rule; an unrepresentable lifetime exceeds
+ *  every limit (checkHeader already refused it, this keeps the rule true on its own). */
+bool exceedsLifetime(const BundleHeader& h, std::int64_t maxLifetime)
+{
+    const std::optional<std::int64_t> lifetime = h.lifetime();
+    return !lifetime || *lifetime > maxLifetime;
+}
+
 Status checkPosts(const VerifiedBundle& vb)
 {
     const auto& policy = vb.policy.policy;
@@ -273,12 +290,12 @@ Status checkPosts(const VerifiedBundle& vb)
         POSTERN_TRY(domain::checkApprovals(post.content, post.digest, post.approvals, policy));
         for (const auto& c : post.content.channels) {
             const domain::ChannelRule* rule = policy.rule(c.channel);
-            if (rule && vb.header.expires - vb.header.created > rule->maxLifetime)
+            if (rule && exceedsLifetime(vb.header, rule->maxLifetime))
                 return fail(Errc::LifetimeExceedsPolicy,
                             "the bundle lives longer than " + std::to_string(rule->maxLifetime)
                                 + " seconds, the maximum for " + c.channel.str());
         }
-        if (post.content.schedule != 0 && post.content.schedule + 60 < vb.header.created)
+        if (post.content.schedule != 0 && saturatingAdd<std::int64_t>(post.content.schedule, 60) < vb.header.created)
             return fail(Errc::ScheduleInPast,
                         "post " + post.content.postId + " was scheduled before the bundle was made");
     }
@@ -293,12 +310,12 @@ Status checkOrders(const VerifiedBundle& vb)
         POSTERN_TRY(domain::checkOrderApprovals(o.order, o.digest, o.approvals, policy));
         for (const auto& c : o.order.channels) {
             const domain::ChannelRule* rule = policy.rule(c);
-            if (rule && vb.header.expires - vb.header.created > rule->maxLifetime)
+            if (rule && exceedsLifetime(vb.header, rule->maxLifetime))
                 return fail(Errc::LifetimeExceedsPolicy,
                             "the bundle lives longer than " + std::to_string(rule->maxLifetime)
                                 + " seconds, the maximum for " + c.str());
         }
-        if (o.order.created > vb.header.created + 60)
+        if (o.order.created > saturatingAdd<std::int64_t>(vb.header.created, 60))
             return fail(Errc::FutureDated, "order " + o.order.orderId + " was made after the bundle that carries it");
     }
     return {};
@@ -314,6 +331,15 @@ verifyBundle(ByteSource& source, const VerifyEnvironment& env, const VerifyOptio
     POSTERN_ASSIGN(header, readBundleHeader(source, options.maxBundleBytes));
     const TrustedWorkstation* trusted = nullptr;
     POSTERN_TRY(checkHeader(header, env, options, trusted));
+    // §9 step 9: the signed header fixes the exact file size. Comparing it first makes
+    // truncated and trailing-data mean "this copy is incomplete or padded" and nothing else,
+    // which the uploader answers locally (the bundle stays eligible) rather than with a signed
+    // rejection.
+    if (const std::uint64_t expected = header.fileBytes(); source.size() != expected)
+        return fail(source.size() < expected ? Errc::Truncated : Errc::TrailingData,
+                    "the file is " + std::to_string(source.size()) + " bytes but its header describes "
+                        + std::to_string(expected) + (source.size() < expected ? "; the copy is incomplete"
+                                                                               : "; something was added after its end"));
     const crypto::Digest headerHash = header.hash();
     PayloadConsumer consumer(header, headerHash, spool);
     if (auto s = decryptPayload(source, header, headerHash, *env.uploaderKey, consumer, options); !s) {

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace postern::bundle {
@@ -53,8 +54,12 @@ struct BundleHeader
     [[nodiscard]] crypto::Digest hash() const;
     /** chunkCount is the number of stream chunks that payloadBytes implies. */
     [[nodiscard]] std::uint64_t chunkCount() const;
-    /** fileBytes is the exact size of a well-formed bundle with this header. */
+    /** fileBytes is the exact size of a well-formed bundle with this header, or the largest
+     *  uint64 when payloadBytes is so large that the size does not fit (no file is that big). */
     [[nodiscard]] std::uint64_t fileBytes() const;
+    /** lifetime is expires - created in seconds, or nullopt when the difference does not fit
+     *  in 64 bits (created = -2^63 with expires = 2^63 - 1 once lived forever). */
+    [[nodiscard]] std::optional<std::int64_t> lifetime() const;
 };
 
 /** deriveBundleId is BLAKE2b-256("postern/v1/bundle-id" || workstation || sequence)[0..16]:
