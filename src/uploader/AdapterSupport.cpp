@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Pieces every platform adapter shares: strict answer parsing and the retry loop for requests
+// Pieces every platform adapter shares: answer parsing (tolerant reader, strict fields) and the retry loop for requests
 // that are safe to repeat (docs/uploader.md, "Retries and rate limits").
 #include "postern/uploader/AdapterSupport.h"
 
@@ -12,20 +12,14 @@
 
 namespace postern::uploader {
 
-Result<Json> answerJson(const HttpResponse& r, std::string_view what)
+Result<PlatformJson> answerJson(const HttpResponse& r, std::string_view what)
 {
-    auto doc = parseForeignJson(r.body, kAnswerLimits);
-    if (!doc || !doc->isObject())
-        return fail(Errc::PublishFailed, std::string(what) + ": the server's answer is not a JSON object");
-    return std::move(doc).value();
+    return PlatformJson::parseObject(r.body, what, kAnswerLimits);
 }
 
-Result<std::string> stringField(const Json& doc, std::string_view key, std::string_view what)
+Result<std::string> stringField(const PlatformJson& doc, std::string_view key)
 {
-    const Json* v = doc.find(key);
-    if (!v || v->type() != Json::Type::String || v->asString().empty())
-        return fail(Errc::PublishFailed, std::string(what) + ": the answer has no \"" + std::string(key) + "\"");
-    return v->asString();
+    return doc.nonEmptyString(key);
 }
 
 std::optional<std::int64_t> headerNumber(const HttpResponse& r, std::string_view name)

@@ -27,11 +27,11 @@ struct PlatformError
 PlatformError platformError(const HttpResponse& r)
 {
     PlatformError e;
-    auto doc = parseForeignJson(r.body, kAnswerLimits);
-    if (doc && doc->isObject()) {
-        if (const Json* n = doc->find("error"); n && n->type() == Json::Type::String)
+    auto doc = PlatformJson::parseObject(r.body, "error answer", kAnswerLimits);
+    if (doc) {
+        if (const PlatformJson* n = doc->find("error"); n && n->isString())
             e.name = n->asString().substr(0, 100);
-        if (const Json* m = doc->find("message"); m && m->type() == Json::Type::String)
+        if (const PlatformJson* m = doc->find("message"); m && m->isString())
             e.message = m->asString().substr(0, 300);
     }
     return e;
@@ -142,9 +142,9 @@ Status BlueskyAdapter::createSession(Account& a)
                         + "); create a new app password, then `postern-uploader account remove " + a.channel
                         + "` and `account add` it again");
     POSTERN_ASSIGN(doc, answerJson(*answer, "createSession"));
-    POSTERN_ASSIGN(did, stringField(doc, "did", "createSession"));
-    POSTERN_ASSIGN(access, stringField(doc, "accessJwt", "createSession"));
-    POSTERN_ASSIGN(refresh, stringField(doc, "refreshJwt", "createSession"));
+    POSTERN_ASSIGN(did, stringField(doc, "did"));
+    POSTERN_ASSIGN(access, stringField(doc, "accessJwt"));
+    POSTERN_ASSIGN(refresh, stringField(doc, "refreshJwt"));
     a.secrets.did = std::move(did);
     a.secrets.accessToken = std::move(access);
     a.secrets.refreshToken = std::move(refresh);
@@ -167,8 +167,8 @@ Status BlueskyAdapter::refreshSession(Account& a)
         return createSession(a);
     }
     POSTERN_ASSIGN(doc, answerJson(answer, "refreshSession"));
-    POSTERN_ASSIGN(access, stringField(doc, "accessJwt", "refreshSession"));
-    POSTERN_ASSIGN(refresh, stringField(doc, "refreshJwt", "refreshSession"));
+    POSTERN_ASSIGN(access, stringField(doc, "accessJwt"));
+    POSTERN_ASSIGN(refresh, stringField(doc, "refreshJwt"));
     a.secrets.accessToken = std::move(access);
     a.secrets.refreshToken = std::move(refresh);
     spdlog::info("bluesky {}: session refreshed", a.channel);
@@ -212,7 +212,7 @@ Result<HttpResponse> BlueskyAdapter::callSafe(Account& a, const Call& c)
     return sendSafe([&]() { return call(a, c); }, retry, rateLimit(m_clock), "bluesky " + c.nsid);
 }
 
-Result<std::optional<Json>> BlueskyAdapter::getRecord(Account& a, const std::string& rkey)
+Result<std::optional<PlatformJson>> BlueskyAdapter::getRecord(Account& a, const std::string& rkey)
 {
     Call c;
     c.nsid = "com.atproto.repo.getRecord";
@@ -221,10 +221,10 @@ Result<std::optional<Json>> BlueskyAdapter::getRecord(Account& a, const std::str
     POSTERN_ASSIGN(answer, callSafe(a, c));
     if (answer.status == 200) {
         POSTERN_ASSIGN(doc, answerJson(answer, "getRecord"));
-        return std::optional<Json>(std::move(doc));
+        return std::optional<PlatformJson>(std::move(doc));
     }
     if (answer.status == 400 && platformError(answer).name == "RecordNotFound")
-        return std::optional<Json>();
+        return std::optional<PlatformJson>();
     return fail(Errc::PublishFailed, "cannot ask Bluesky whether the post exists: " + describe(answer));
 }
 
@@ -239,10 +239,10 @@ Result<Json> BlueskyAdapter::uploadBlob(Account& a, const TargetMedia& m)
     if (answer.status != 200)
         return fail(Errc::PublishFailed, "uploadBlob failed: " + describe(answer));
     POSTERN_ASSIGN(doc, answerJson(answer, "uploadBlob"));
-    const Json* blob = doc.find("blob");
-    if (!blob || !blob->isObject() || !blob->find("ref"))
-        return fail(Errc::PublishFailed, "uploadBlob: the answer has no blob");
-    return *blob;
+    POSTERN_ASSIGN(blob, doc.object("blob"));
+    POSTERN_TRY(blob->object("ref"));
+    // The blob reference goes into the record unchanged; it holds only strings and integers.
+    return blob->toCanonical();
 }
 
 Result<Json> BlueskyAdapter::facets(Account& a, const std::string& text)
@@ -264,7 +264,7 @@ Result<Json> BlueskyAdapter::facets(Account& a, const std::string& text)
             if (answer.status != 200)
                 continue; // unresolvable: the mention stays plain text
             POSTERN_ASSIGN(doc, answerJson(answer, "resolveHandle"));
-            POSTERN_ASSIGN(did, stringField(doc, "did", "resolveHandle"));
+            POSTERN_ASSIGN(did, stringField(doc, "did"));
             feature.set("$type", "app.bsky.richtext.facet#mention");
             feature.set("did", did);
         }
@@ -279,20 +279,22 @@ Result<Json> BlueskyAdapter::facets(Account& a, const std::string& text)
     return out;
 }
 
-TargetOutcome
-BlueskyAdapter::existing(const Account& a, const TargetContent& t, const std::string& rkey, const Json& record) const
+TargetOutcome BlueskyAdapter::existing(const Account& a,
+                                       const TargetContent& t,
+                                       const std::string& rkey,
+                                       const PlatformJson& record) const
 {
     TargetOutcome o;
-    const Json* value = record.find("value");
-    const Json* text = value ? value->find("text") : nullptr;
-    if (!text || text->type() != Json::Type::String || text->asString() != t.text) {
+    const PlatformJson* value = record.find("value");
+    const PlatformJson* text = value ? value->find("text") : nullptr;
+    if (!text || !text->isString() || text->asString() != t.text) {
         o.state = TargetState::Failed;
         o.reason = "the record key " + rkey + " of this post already holds a different post on " + a.handle;
         return o;
     }
     o.state = TargetState::Done;
-    const Json* uri = record.find("uri");
-    o.platformId = uri && uri->type() == Json::Type::String ? uri->asString() : std::string();
+    const PlatformJson* uri = record.find("uri");
+    o.platformId = uri && uri->isString() ? uri->asString() : std::string();
     o.url = postUrl(a.handle, rkey);
     o.alreadyPresent = true;
     return o;
@@ -405,7 +407,7 @@ Result<TargetOutcome> BlueskyAdapter::publish(const TargetContent& t)
     auto answer = call(*a, c); // never callSafe: createRecord is not repeated blindly
     if (answer && answer->status == 200) {
         auto doc = answerJson(*answer, "createRecord");
-        auto uri = doc ? stringField(*doc, "uri", "createRecord") : Result<std::string>(doc.error());
+        auto uri = doc ? stringField(*doc, "uri") : Result<std::string>(doc.error());
         if (uri) {
             outcome.state = TargetState::Done;
             outcome.platformId = *uri;

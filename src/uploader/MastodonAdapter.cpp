@@ -29,11 +29,12 @@ bool optionTrue(const Json& options, std::string_view key)
 }
 
 /** configInt reads configuration.<section>.<key>, or the documented default. */
-std::int64_t configInt(const Json& config, std::string_view section, std::string_view key, std::int64_t fallback)
+std::int64_t
+configInt(const PlatformJson& config, std::string_view section, std::string_view key, std::int64_t fallback)
 {
-    const Json* s = config.find(section);
-    const Json* v = s && s->isObject() ? s->find(key) : nullptr;
-    return v && v->type() == Json::Type::Int && v->asInt() > 0 ? v->asInt() : fallback;
+    const PlatformJson* s = config.find(section);
+    const PlatformJson* v = s ? s->find(key) : nullptr;
+    return v && v->isInt() && v->asInt() > 0 ? v->asInt() : fallback;
 }
 
 std::int64_t codePoints(std::string_view utf8)
@@ -136,23 +137,30 @@ Status MastodonAdapter::authProblem(const Account& a, const HttpResponse& r) con
 
 Result<std::string> MastodonAdapter::accountId(Account& a)
 {
-    if (!a.secrets.userId.empty())
-        return a.secrets.userId;
+    if (a.secrets.userId.empty())
+        POSTERN_TRY(verifyCredentials(a));
+    return a.secrets.userId;
+}
+
+Status MastodonAdapter::verifyCredentials(Account& a)
+{
     POSTERN_ASSIGN(answer,
                    callSafe(request(a, "GET", "/api/v1/accounts/verify_credentials"), "mastodon verify_credentials"));
     if (answer.status == 401 || answer.status == 403)
-        return authProblem(a, answer).error();
+        return authProblem(a, answer);
     if (answer.status != 200)
         return fail(Errc::PublishFailed,
-                    "cannot learn the account id of " + a.channel + ": " + describeAnswer(answer)
+                    "cannot check the access token of " + a.channel + ": " + describeAnswer(answer)
                         + "; `postern-uploader resume` tries again");
     POSTERN_ASSIGN(doc, answerJson(answer, "verify_credentials"));
-    POSTERN_ASSIGN(id, stringField(doc, "id", "verify_credentials"));
+    POSTERN_ASSIGN(id, stringField(doc, "id"));
     if (!isStatusId(id))
-        return fail(Errc::PublishFailed, "verify_credentials: the account id is not alphanumeric");
-    a.secrets.userId = id;
-    POSTERN_TRY(m_accounts.saveSecrets(a.channel, a.secrets)); // learnt once, kept sealed
-    return id;
+        return doc.error("id", "expected an alphanumeric account id, got \"" + id.substr(0, 64) + "\"");
+    if (a.secrets.userId != id) {
+        a.secrets.userId = id;
+        POSTERN_TRY(m_accounts.saveSecrets(a.channel, a.secrets)); // learnt once, kept sealed
+    }
+    return {};
 }
 
 Result<std::optional<MastodonStatus>> MastodonAdapter::findPublished(Account& a, const TargetContent& t)
@@ -176,14 +184,15 @@ Result<std::optional<MastodonStatus>> MastodonAdapter::findPublished(Account& a,
             return fail(Errc::PublishFailed,
                         "cannot list the recent posts of " + a.channel + " to check whether this post exists: "
                             + describeAnswer(answer) + "; `postern-uploader resume` asks again before sending");
-        auto doc = parseForeignJson(answer.body, kAnswerLimits);
-        if (!doc || doc->type() != Json::Type::Array)
-            return fail(Errc::PublishFailed, "account statuses: the answer is not a JSON array");
-        if (doc->asArray().empty())
+        // Recent posts carry media attachments (with float meta) and nulls: the tolerant reader
+        // takes them, and parseStatus reads only what the match needs.
+        POSTERN_ASSIGN(doc, PlatformJson::parse(answer.body, "account statuses", kAnswerLimits));
+        POSTERN_TRY(doc.expect(PlatformJson::Type::Array));
+        if (doc.asArray().empty())
             return std::optional<MastodonStatus>(); // the whole history was searched
         bool pastCutoff = false;
-        for (const Json& item : doc->asArray()) {
-            POSTERN_ASSIGN(status, parseStatus(item, "account statuses"));
+        for (const PlatformJson& item : doc.asArray()) {
+            POSTERN_ASSIGN(status, parseStatus(item));
             maxId = status.id;
             if (status.createdAt < cutoff) {
                 pastCutoff = true; // newest first: everything after is older still
@@ -202,9 +211,9 @@ Result<std::optional<MastodonStatus>> MastodonAdapter::findPublished(Account& a,
                             "cannot read back post " + status.id + " of " + a.channel + ": " + describeAnswer(src)
                                 + "; `postern-uploader resume` asks again before sending");
             POSTERN_ASSIGN(source, answerJson(src, "status source"));
-            const Json* text = source.find("text");
+            const PlatformJson* text = source.find("text");
             const std::string_view got =
-                text && text->type() == Json::Type::String ? std::string_view(text->asString()) : std::string_view();
+                text && text->isString() ? std::string_view(text->asString()) : std::string_view();
             if (stripRuby(got) == wantText)
                 return std::optional<MastodonStatus>(std::move(status));
         }
@@ -218,7 +227,8 @@ Result<std::optional<MastodonStatus>> MastodonAdapter::findPublished(Account& a,
                       "bundle's target by hand, or `postern-uploader resume` keeps asking");
 }
 
-std::string MastodonAdapter::checkLimits(const Json& config, const TargetContent& t, std::string_view spoiler) const
+std::string
+MastodonAdapter::checkLimits(const PlatformJson& config, const TargetContent& t, std::string_view spoiler) const
 {
     const std::int64_t maxChars = configInt(config, "statuses", "max_characters", 500);
     const std::int64_t urlWeight = configInt(config, "statuses", "characters_reserved_per_url", 23);
@@ -237,15 +247,15 @@ std::string MastodonAdapter::checkLimits(const Json& config, const TargetContent
     if (large && t.media.size() > 1)
         return "Mastodon takes one video or GIF per post, not mixed with other media; this post has "
                + std::to_string(t.media.size()) + " media files: split it into several posts";
-    const Json* section = config.find("media_attachments");
-    const Json* types = section && section->isObject() ? section->find("supported_mime_types") : nullptr;
+    const PlatformJson* section = config.find("media_attachments");
+    const PlatformJson* types = section ? section->find("supported_mime_types") : nullptr;
     for (std::size_t i = 0; i < t.media.size(); ++i) {
         const TargetMedia& m = t.media[i];
         const std::string which = "media file " + std::to_string(i + 1) + " (" + m.mime + ")";
-        if (types && types->type() == Json::Type::Array) {
+        if (types && types->isArray()) {
             const auto& list = types->asArray();
-            if (std::none_of(list.begin(), list.end(), [&](const Json& v) {
-                    return v.type() == Json::Type::String && v.asString() == m.mime;
+            if (std::none_of(list.begin(), list.end(), [&](const PlatformJson& v) {
+                    return v.isString() && v.asString() == m.mime;
                 }))
                 return which + " is of a type this instance does not take";
         }
@@ -291,9 +301,9 @@ Result<MastodonAdapter::Uploaded> MastodonAdapter::uploadMedia(Account& a,
                     "uploading " + which + " failed: " + describeAnswer(answer)
                         + "; `postern-uploader resume` tries again");
     POSTERN_ASSIGN(doc, answerJson(answer, "media upload"));
-    POSTERN_ASSIGN(id, stringField(doc, "id", "media upload"));
+    POSTERN_ASSIGN(id, stringField(doc, "id"));
     if (!isStatusId(id))
-        return fail(Errc::PublishFailed, "media upload: the media id is not alphanumeric");
+        return doc.error("id", "expected an alphanumeric media id, got \"" + id.substr(0, 64) + "\"");
     if (answer.status == 200)
         return Uploaded{id, {}};
     // 202: the file is processed in the background (video, gifv, audio); 206 while it lasts.
@@ -353,7 +363,7 @@ Result<TargetOutcome> MastodonAdapter::createStatus(Account& a, const std::strin
         }
         if (answer->status == 200) {
             auto doc = answerJson(*answer, "post status");
-            auto status = doc ? parseStatus(*doc, "post status") : Result<MastodonStatus>(doc.error());
+            auto status = doc ? parseStatus(*doc) : Result<MastodonStatus>(doc.error());
             if (!status) {
                 TargetOutcome o;
                 o.state = TargetState::Unknown;
@@ -468,18 +478,16 @@ Status MastodonAdapter::deletePost(const std::string& channel, const std::string
                     + "; try again later");
 }
 
-Result<Json> MastodonAdapter::instanceConfiguration(const std::string& channel)
+Result<PlatformJson> MastodonAdapter::instanceConfiguration(const std::string& channel)
 {
     if (auto it = m_configs.find(channel); it != m_configs.end())
         return it->second;
     POSTERN_ASSIGN(a, account(channel));
     POSTERN_ASSIGN(answer, callSafe(request(*a, "GET", "/api/v2/instance"), "mastodon instance"));
-    Json config(Json::Object{});
+    PlatformJson config; // null: every limit falls back to its documented default
     if (answer.status == 200) {
         POSTERN_ASSIGN(doc, answerJson(answer, "instance"));
-        const Json* c = doc.find("configuration");
-        if (!c || !c->isObject())
-            return fail(Errc::PublishFailed, "instance: the answer has no \"configuration\" object");
+        POSTERN_ASSIGN(c, doc.object("configuration"));
         config = *c;
     } else if (answer.status != 404) {
         // 404: an instance older than 4.0 has no v2 endpoint; the documented defaults apply.

@@ -149,13 +149,13 @@ mastodonRateLimitWait(const HttpResponse& r, std::int64_t now, std::chrono::seco
 
 std::string mastodonErrorText(std::string_view body)
 {
-    auto doc = parseForeignJson(body, kAnswerLimits);
-    if (!doc || !doc->isObject())
+    auto doc = PlatformJson::parseObject(body, "error answer", kAnswerLimits);
+    if (!doc)
         return {};
     std::string out;
-    if (const Json* e = doc->find("error"); e && e->type() == Json::Type::String)
+    if (const PlatformJson* e = doc->find("error"); e && e->isString())
         out = e->asString().substr(0, 300);
-    if (const Json* e = doc->find("error_description"); e && e->type() == Json::Type::String && !e->asString().empty())
+    if (const PlatformJson* e = doc->find("error_description"); e && e->isString() && !e->asString().empty())
         out += (out.empty() ? "" : " (") + e->asString().substr(0, 300) + (out.empty() ? "" : ")");
     return out;
 }
@@ -214,39 +214,33 @@ std::string_view stripRuby(std::string_view text) noexcept
     return text;
 }
 
-Result<MastodonStatus> parseStatus(const Json& status, std::string_view what)
+Result<MastodonStatus> parseStatus(const PlatformJson& status)
 {
-    if (!status.isObject())
-        return fail(Errc::PublishFailed, std::string(what) + ": a status is not a JSON object");
+    POSTERN_TRY(status.expect(PlatformJson::Type::Object));
     MastodonStatus out;
-    POSTERN_ASSIGN(id, stringField(status, "id", what));
+    POSTERN_ASSIGN(id, stringField(status, "id"));
     if (id.size() > 64)
-        return fail(Errc::PublishFailed, std::string(what) + ": a status id is longer than 64 bytes");
+        return status.error("id", "expected a status id of at most 64 bytes, got " + std::to_string(id.size()));
     for (char c : id) {
         if (!isAsciiWord(c) || c == '_')
-            return fail(Errc::PublishFailed, std::string(what) + ": a status id is not alphanumeric");
+            return status.error("id", "expected an alphanumeric status id, got \"" + id.substr(0, 64) + "\"");
     }
     out.id = std::move(id);
-    POSTERN_ASSIGN(created, stringField(status, "created_at", what));
+    POSTERN_ASSIGN(created, stringField(status, "created_at"));
     const auto at = parseIso8601(created);
     if (!at)
-        return fail(Errc::PublishFailed, std::string(what) + ": the status's created_at is not an ISO 8601 time");
+        return status.error("created_at", "expected an ISO 8601 time, got \"" + created.substr(0, 64) + "\"");
     out.createdAt = *at;
     for (const char* key : {"url", "uri"}) {
-        if (const Json* u = status.find(key); out.url.empty() && u && u->type() == Json::Type::String)
+        if (const PlatformJson* u = status.find(key); out.url.empty() && u && u->isString())
             out.url = u->asString().substr(0, 2048);
     }
-    if (const Json* cw = status.find("spoiler_text"); cw) {
-        if (cw->type() != Json::Type::String)
-            return fail(Errc::PublishFailed, std::string(what) + ": spoiler_text is not a string");
-        out.spoilerText = cw->asString();
-    }
-    if (const Json* media = status.find("media_attachments"); media) {
-        if (media->type() != Json::Type::Array)
-            return fail(Errc::PublishFailed, std::string(what) + ": media_attachments is not an array");
-        out.mediaCount = media->asArray().size();
-    }
-    const Json* reblog = status.find("reblog"); // null (absent here) for an original post
+    POSTERN_ASSIGN(cw, status.optionalString("spoiler_text"));
+    out.spoilerText = cw.value_or(std::string());
+    // Only the count is read: each attachment's meta (floats, nulls) is none of our business.
+    POSTERN_ASSIGN(media, status.optionalArray("media_attachments"));
+    out.mediaCount = media ? media->asArray().size() : 0;
+    const PlatformJson* reblog = status.find("reblog"); // null (absent here) for an original post
     out.reblog = reblog != nullptr;
     return out;
 }

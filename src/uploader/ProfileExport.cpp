@@ -14,10 +14,10 @@ namespace postern::uploader {
 namespace {
 
 /** intIn reads `key` of `object` when it is an integer within [min, max]. */
-std::optional<std::int64_t> intIn(const Json* object, std::string_view key, std::int64_t min, std::int64_t max)
+std::optional<std::int64_t> intIn(const PlatformJson* object, std::string_view key, std::int64_t min, std::int64_t max)
 {
-    const Json* v = object && object->isObject() ? object->find(key) : nullptr;
-    if (!v || v->type() != Json::Type::Int || v->asInt() < min || v->asInt() > max)
+    const PlatformJson* v = object ? object->find(key) : nullptr;
+    if (!v || !v->isInt() || v->asInt() < min || v->asInt() > max)
         return std::nullopt;
     return v->asInt();
 }
@@ -58,23 +58,23 @@ domain::ChannelLimits documentedLimits(domain::Platform platform)
     return l;
 }
 
-domain::ChannelLimits mastodonLimits(const Json& configuration)
+domain::ChannelLimits mastodonLimits(const PlatformJson& configuration)
 {
     domain::ChannelLimits l;
-    const Json* statuses = configuration.isObject() ? configuration.find("statuses") : nullptr;
-    const Json* media = configuration.isObject() ? configuration.find("media_attachments") : nullptr;
+    const PlatformJson* statuses = configuration.find("statuses");
+    const PlatformJson* media = configuration.find("media_attachments");
     l.maxCharacters = intIn(statuses, "max_characters", 1, 1000000);
     l.maxMedia = intIn(statuses, "max_media_attachments", 0, 100);
     l.charactersReservedPerUrl = intIn(statuses, "characters_reserved_per_url", 0, 10000);
     // Mastodon's image_size_limit covers GIFs too: it takes them as images (and converts them).
     l.maxImageBytes = l.maxGifBytes = intIn(media, "image_size_limit", 1, kMaxBytes);
     l.maxVideoBytes = intIn(media, "video_size_limit", 1, kMaxBytes);
-    const Json* types = media && media->isObject() ? media->find("supported_mime_types") : nullptr;
-    if (types && types->type() == Json::Type::Array) {
+    const PlatformJson* types = media ? media->find("supported_mime_types") : nullptr;
+    if (types && types->isArray()) {
         // An instance lists dozens (audio, HEIC, ...); only what a Postern post can carry matters.
         std::set<std::string> kept;
-        for (const Json& t : types->asArray()) {
-            if (t.type() == Json::Type::String && domain::mediaMimeAllowed(t.asString()))
+        for (const PlatformJson& t : types->asArray()) {
+            if (t.isString() && domain::mediaMimeAllowed(t.asString()))
                 kept.insert(t.asString());
         }
         l.mimeTypes = std::vector<std::string>(kept.begin(), kept.end());

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace postern::uploader {
 
@@ -15,36 +16,25 @@ namespace {
 
 constexpr std::size_t kMaxReasonBytes = 300;
 
-/** optionalString reads a string member if present (a non-string is an error). */
-Result<std::string> optionalString(const Json& doc, std::string_view key, std::string_view what, std::size_t cap)
+/** optionalString reads a string member if present (a non-string is an error naming its path). */
+Result<std::string> optionalString(const PlatformJson& doc, std::string_view key, std::size_t cap)
 {
-    const Json* v = doc.find(key);
-    if (!v)
-        return std::string();
-    if (v->type() != Json::Type::String)
-        return fail(Errc::PublishFailed, std::string(what) + ": \"" + std::string(key) + "\" is not a string");
-    return v->asString().substr(0, cap);
+    POSTERN_ASSIGN(v, doc.optionalString(key));
+    return v ? v->substr(0, cap) : std::string();
 }
 
-Result<bool> optionalBool(const Json& doc, std::string_view key, std::string_view what)
+Result<bool> optionalBool(const PlatformJson& doc, std::string_view key)
 {
-    const Json* v = doc.find(key);
-    if (!v)
+    if (!doc.find(key))
         return false;
-    if (v->type() != Json::Type::Bool)
-        return fail(Errc::PublishFailed, std::string(what) + ": \"" + std::string(key) + "\" is not true or false");
-    return v->asBool();
+    return doc.boolean(key);
 }
 
-Result<std::int64_t> optionalCount(const Json& doc, std::string_view key, std::string_view what)
+/** optionalCount reads a non-negative integer member; -1 if absent. */
+Result<std::int64_t> optionalCount(const PlatformJson& doc, std::string_view key)
 {
-    const Json* v = doc.find(key);
-    if (!v)
-        return std::int64_t{-1};
-    if (v->type() != Json::Type::Int || v->asInt() < 0)
-        return fail(Errc::PublishFailed,
-                    std::string(what) + ": \"" + std::string(key) + "\" is not a non-negative integer");
-    return v->asInt();
+    POSTERN_ASSIGN(v, doc.optionalInteger(key, 0, std::numeric_limits<std::int64_t>::max()));
+    return v.value_or(-1);
 }
 
 } // namespace
@@ -126,49 +116,43 @@ std::string TikTokAnswer::describe() const
 
 Result<TikTokAnswer> parseTikTokAnswer(std::string_view body)
 {
-    auto doc = parseForeignJson(body, kAnswerLimits);
-    if (!doc || !doc->isObject())
-        return fail(Errc::PublishFailed, "TikTok's answer is not a JSON object");
-    const Json* error = doc->find("error");
-    if (!error || !error->isObject())
-        return fail(Errc::PublishFailed, "TikTok's answer has no \"error\" object");
+    POSTERN_ASSIGN(doc, PlatformJson::parseObject(body, "TikTok's answer", kAnswerLimits));
+    POSTERN_ASSIGN(error, doc.object("error"));
     TikTokAnswer a;
-    POSTERN_ASSIGN(code, optionalString(*error, "code", "TikTok's answer", 100));
+    POSTERN_ASSIGN(code, optionalString(*error, "code", 100));
     if (code.empty())
-        return fail(Errc::PublishFailed, "TikTok's answer has no error.code");
+        return error->error("code", "expected a non-empty string, got nothing");
     a.code = std::move(code);
-    POSTERN_ASSIGN(message, optionalString(*error, "message", "TikTok's answer", 1000));
-    POSTERN_ASSIGN(logId, optionalString(*error, "log_id", "TikTok's answer", 100));
+    POSTERN_ASSIGN(message, optionalString(*error, "message", 1000));
+    POSTERN_ASSIGN(logId, optionalString(*error, "log_id", 100));
     a.message = std::move(message);
     a.logId = std::move(logId);
-    if (const Json* data = doc->find("data")) {
-        if (!data->isObject())
-            return fail(Errc::PublishFailed, "TikTok's answer has a \"data\" that is not an object");
+    POSTERN_ASSIGN(data, doc.optionalObject("data"));
+    if (data)
         a.data = *data;
-    }
     return a;
 }
 
-Result<TikTokCreator> parseTikTokCreator(const Json& data)
+Result<TikTokCreator> parseTikTokCreator(const PlatformJson& data)
 {
-    constexpr std::string_view what = "creator_info";
     TikTokCreator c;
-    POSTERN_ASSIGN(username, optionalString(data, "creator_username", what, 100));
-    POSTERN_ASSIGN(nickname, optionalString(data, "creator_nickname", what, 200));
+    POSTERN_ASSIGN(username, optionalString(data, "creator_username", 100));
+    POSTERN_ASSIGN(nickname, optionalString(data, "creator_nickname", 200));
     c.username = std::move(username);
     c.nickname = std::move(nickname);
-    const Json* options = data.find("privacy_level_options");
-    if (!options || options->type() != Json::Type::Array || options->asArray().size() > 16)
-        return fail(Errc::PublishFailed, "creator_info: the answer has no privacy_level_options list");
+    POSTERN_ASSIGN(options, data.array("privacy_level_options"));
+    if (options->asArray().size() > 16)
+        return data.error("privacy_level_options", "expected at most 16 options, got more");
     for (const auto& o : options->asArray()) {
-        if (o.type() != Json::Type::String || o.asString().empty() || o.asString().size() > 64)
-            return fail(Errc::PublishFailed, "creator_info: a privacy level option is not a name");
+        POSTERN_TRY(o.expect(PlatformJson::Type::String));
+        if (o.asString().empty() || o.asString().size() > 64)
+            return o.error({}, "expected a privacy level name of 1 to 64 bytes");
         c.privacyOptions.push_back(o.asString());
     }
-    POSTERN_ASSIGN(comment, optionalBool(data, "comment_disabled", what));
-    POSTERN_ASSIGN(duet, optionalBool(data, "duet_disabled", what));
-    POSTERN_ASSIGN(stitch, optionalBool(data, "stitch_disabled", what));
-    POSTERN_ASSIGN(duration, optionalCount(data, "max_video_post_duration_sec", what));
+    POSTERN_ASSIGN(comment, optionalBool(data, "comment_disabled"));
+    POSTERN_ASSIGN(duet, optionalBool(data, "duet_disabled"));
+    POSTERN_ASSIGN(stitch, optionalBool(data, "stitch_disabled"));
+    POSTERN_ASSIGN(duration, optionalCount(data, "max_video_post_duration_sec"));
     c.commentDisabled = comment;
     c.duetDisabled = duet;
     c.stitchDisabled = stitch;
@@ -176,31 +160,34 @@ Result<TikTokCreator> parseTikTokCreator(const Json& data)
     return c;
 }
 
-Result<TikTokStatus> parseTikTokStatus(const Json& data)
+Result<TikTokStatus> parseTikTokStatus(const PlatformJson& data)
 {
-    constexpr std::string_view what = "status/fetch";
     TikTokStatus s;
-    POSTERN_ASSIGN(status, stringField(data, "status", what));
+    POSTERN_ASSIGN(status, stringField(data, "status"));
     if (status.size() > 64)
-        return fail(Errc::PublishFailed, "status/fetch: the status name is too long");
+        return data.error("status", "expected a status name of at most 64 bytes");
     s.status = std::move(status);
-    POSTERN_ASSIGN(reason, optionalString(data, "fail_reason", what, 100));
+    POSTERN_ASSIGN(reason, optionalString(data, "fail_reason", 100));
     s.failReason = std::move(reason);
-    if (const Json* ids = data.find("publicaly_available_post_id")) {
-        if (ids->type() != Json::Type::Array || ids->asArray().size() > 16)
-            return fail(Errc::PublishFailed, "status/fetch: publicaly_available_post_id is not a list");
+    POSTERN_ASSIGN(ids, data.optionalArray("publicaly_available_post_id"));
+    if (ids) {
+        if (ids->asArray().size() > 16)
+            return data.error("publicaly_available_post_id", "expected at most 16 post ids, got more");
         for (const auto& id : ids->asArray()) {
-            // Documented as int64; a string of digits is accepted too.
-            if (id.type() == Json::Type::Int && id.asInt() > 0)
+            // Documented as int64: the tolerant reader keeps 64-bit integers exact, and a
+            // number beyond that (a double) is refused rather than rounded to a wrong id.
+            if (id.isInt() && id.asInt() > 0)
                 s.postIds.push_back(std::to_string(id.asInt()));
-            else if (id.type() == Json::Type::String && !id.asString().empty() && id.asString().size() <= 32
+            else if (id.isString() && !id.asString().empty() && id.asString().size() <= 32
                      && id.asString().find_first_not_of("0123456789") == std::string::npos)
                 s.postIds.push_back(id.asString());
             else
-                return fail(Errc::PublishFailed, "status/fetch: a post id is not a number");
+                return id.error({},
+                                "expected a post id (a positive 64-bit integer or a string of digits), got "
+                                    + std::string(PlatformJson::typeName(id.type())));
         }
     }
-    POSTERN_ASSIGN(uploaded, optionalCount(data, "uploaded_bytes", what));
+    POSTERN_ASSIGN(uploaded, optionalCount(data, "uploaded_bytes"));
     if (uploaded >= 0)
         s.uploadedBytes = static_cast<std::uint64_t>(uploaded);
     return s;
@@ -217,15 +204,15 @@ bool isPublishId(std::string_view id)
     return true;
 }
 
-Result<TikTokInit> parseTikTokInit(const Json& data)
+Result<TikTokInit> parseTikTokInit(const PlatformJson& data)
 {
     TikTokInit init;
-    POSTERN_ASSIGN(id, stringField(data, "publish_id", "video/init"));
-    POSTERN_ASSIGN(url, stringField(data, "upload_url", "video/init"));
+    POSTERN_ASSIGN(id, stringField(data, "publish_id"));
+    POSTERN_ASSIGN(url, stringField(data, "upload_url"));
     if (!isPublishId(id))
-        return fail(Errc::PublishFailed, "video/init: the publish_id is not 1 to 64 printable characters");
+        return data.error("publish_id", "expected 1 to 64 printable characters");
     if (url.size() > 2048)
-        return fail(Errc::PublishFailed, "video/init: the upload_url is longer than 2048 bytes");
+        return data.error("upload_url", "expected at most 2048 bytes");
     init.publishId = std::move(id);
     init.uploadUrl = std::move(url);
     return init;
@@ -233,22 +220,20 @@ Result<TikTokInit> parseTikTokInit(const Json& data)
 
 Result<TikTokToken> parseTikTokToken(std::string_view body)
 {
-    auto doc = parseForeignJson(body, kAnswerLimits);
-    if (!doc || !doc->isObject())
-        return fail(Errc::PublishFailed, "TikTok's token answer is not a JSON object");
-    if (const Json* error = doc->find("error"); error && error->type() == Json::Type::String) {
-        POSTERN_ASSIGN(description, optionalString(*doc, "error_description", "TikTok's token answer", 300));
+    POSTERN_ASSIGN(parsed, PlatformJson::parseObject(body, "TikTok's token answer", kAnswerLimits));
+    const PlatformJson* doc = &parsed;
+    if (const PlatformJson* error = doc->find("error"); error && error->isString()) {
+        POSTERN_ASSIGN(description, optionalString(*doc, "error_description", 300));
         return fail(Errc::PermissionDenied,
                     error->asString().substr(0, 100) + (description.empty() ? "" : ": " + description));
     }
-    constexpr std::string_view what = "TikTok's token answer";
     TikTokToken t;
-    POSTERN_ASSIGN(access, stringField(*doc, "access_token", what));
-    POSTERN_ASSIGN(refresh, stringField(*doc, "refresh_token", what));
-    POSTERN_ASSIGN(openId, optionalString(*doc, "open_id", what, 200));
-    POSTERN_ASSIGN(scope, optionalString(*doc, "scope", what, 1000));
-    POSTERN_ASSIGN(expires, optionalCount(*doc, "expires_in", what));
-    POSTERN_ASSIGN(refreshExpires, optionalCount(*doc, "refresh_expires_in", what));
+    POSTERN_ASSIGN(access, stringField(*doc, "access_token"));
+    POSTERN_ASSIGN(refresh, stringField(*doc, "refresh_token"));
+    POSTERN_ASSIGN(openId, optionalString(*doc, "open_id", 200));
+    POSTERN_ASSIGN(scope, optionalString(*doc, "scope", 1000));
+    POSTERN_ASSIGN(expires, optionalCount(*doc, "expires_in"));
+    POSTERN_ASSIGN(refreshExpires, optionalCount(*doc, "refresh_expires_in"));
     if (access.size() > 4096 || refresh.size() > 4096)
         return fail(Errc::PublishFailed, "TikTok's token answer holds a token longer than 4096 bytes");
     // Ten years at most: an absurd lifetime is a broken answer, not a reason to overflow.

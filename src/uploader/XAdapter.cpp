@@ -164,18 +164,15 @@ Status XAdapter::refresh(Account& a)
                     "X refused to refresh the access token of " + a.channel + " (" + describe(*answer) + "); "
                         + reauthorise);
     POSTERN_ASSIGN(doc, answerJson(*answer, "x token refresh"));
-    POSTERN_ASSIGN(access, stringField(doc, "access_token", "x token refresh"));
-    const Json* expires = doc.find("expires_in");
-    if (!expires || expires->type() != Json::Type::Int || expires->asInt() <= 0 || expires->asInt() > 10 * 365 * 86400)
-        return fail(Errc::PublishFailed, "x token refresh: the answer has no valid \"expires_in\"");
+    POSTERN_ASSIGN(access, stringField(doc, "access_token"));
+    POSTERN_ASSIGN(expires, doc.integer("expires_in", 1, 10 * 365 * 86400));
     a.secrets.accessToken = std::move(access);
-    a.secrets.accessExpires = m_clock.now() + expires->asInt();
+    a.secrets.accessExpires = m_clock.now() + expires;
     // X rotates refresh tokens: the old one is dead now, so the new one is stored before the
     // new access token is used (a crash here keeps either the old pair or the new one).
-    if (const Json* rotated = doc.find("refresh_token")) {
-        if (rotated->type() != Json::Type::String || rotated->asString().empty())
-            return fail(Errc::PublishFailed, "x token refresh: \"refresh_token\" is not a token");
-        a.secrets.refreshToken = rotated->asString();
+    if (doc.find("refresh_token")) {
+        POSTERN_ASSIGN(rotated, stringField(doc, "refresh_token"));
+        a.secrets.refreshToken = std::move(rotated);
     }
     POSTERN_TRY(m_accounts.saveSecrets(a.channel, a.secrets));
     spdlog::info("x {}: access token refreshed", a.channel);
@@ -227,11 +224,11 @@ Status XAdapter::userId(Account& a)
     if (answer.status != 200)
         return fail(Errc::PublishFailed, "cannot read the X account of " + a.channel + ": " + describe(answer));
     POSTERN_ASSIGN(doc, answerJson(answer, "x users/me"));
-    const Json* data = doc.find("data");
-    const Json* id = data && data->isObject() ? data->find("id") : nullptr;
-    if (!id || id->type() != Json::Type::String || !isXId(id->asString()))
-        return fail(Errc::PublishFailed, "x users/me: the answer has no valid user id");
-    a.secrets.userId = id->asString();
+    POSTERN_ASSIGN(data, doc.object("data"));
+    POSTERN_ASSIGN(id, data->string("id"));
+    if (!isXId(id))
+        return data->error("id", "expected an X user id (1 to 19 digits), got \"" + id.substr(0, 40) + "\"");
+    a.secrets.userId = std::move(id);
     return m_accounts.saveSecrets(a.channel, a.secrets);
 }
 
@@ -310,18 +307,23 @@ TargetOutcome XAdapter::afterCreate(Account& a, const TargetContent& t, std::int
     const std::string lookAgain = "; `postern-uploader resume` looks for it among the account's posts before "
                                   "anything is re-sent";
     if (r.status == 201 || r.status == 200) {
-        auto doc = answerJson(r, "POST /2/tweets");
-        const Json* data = doc ? doc->find("data") : nullptr;
-        const Json* id = data && data->isObject() ? data->find("id") : nullptr;
-        if (id && id->type() == Json::Type::String && isXId(id->asString())) {
+        auto id = [&]() -> Result<std::string> {
+            POSTERN_ASSIGN(doc, answerJson(r, "POST /2/tweets"));
+            POSTERN_ASSIGN(data, doc.object("data"));
+            POSTERN_ASSIGN(text, data->string("id"));
+            if (!isXId(text))
+                return data->error("id", "expected an X post id (1 to 19 digits)");
+            return text;
+        }();
+        if (id) {
             o.state = TargetState::Done;
-            o.platformId = id->asString();
+            o.platformId = std::move(id).value();
             o.url = postUrl(handleOf(a), o.platformId);
             return o;
         }
         o.state = TargetState::Unknown;
-        o.reason =
-            "X accepted the post (HTTP " + std::to_string(r.status) + ") but its answer could not be read" + lookAgain;
+        o.reason = "X accepted the post (HTTP " + std::to_string(r.status) + ") but its answer could not be read ("
+                   + id.error().message + ")" + lookAgain;
         return o;
     }
     const XProblem problem = parseXProblem(r.body);

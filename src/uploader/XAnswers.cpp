@@ -6,6 +6,8 @@
 
 #include "postern/uploader/AdapterSupport.h"
 
+#include <limits>
+
 namespace postern::uploader {
 
 namespace {
@@ -14,22 +16,23 @@ constexpr std::size_t kMaxText = 300;
 constexpr std::size_t kMaxItems = 4;
 constexpr std::size_t kMaxPagePosts = 100; // max_results caps a page at 100
 
-std::string capped(const Json* v, std::size_t max = kMaxText)
+std::string capped(const PlatformJson* v, std::size_t max = kMaxText)
 {
-    if (!v || v->type() != Json::Type::String)
+    if (!v || !v->isString())
         return {};
     return v->asString().substr(0, max);
 }
 
-Result<std::string> idField(const Json& doc, std::string_view key, std::string_view what)
+Result<std::string> idField(const PlatformJson& doc, std::string_view key)
 {
-    const Json* v = doc.find(key);
-    if (!v || v->type() != Json::Type::String || !isXId(v->asString()))
-        return fail(Errc::PublishFailed, std::string(what) + ": the answer has no valid \"" + std::string(key) + "\"");
-    return v->asString();
+    // X sends ids as strings (they exceed 2^53); a number here is refused, not rounded.
+    POSTERN_ASSIGN(id, doc.string(key));
+    if (!isXId(id))
+        return doc.error(key, "expected an X id (1 to 19 digits), got \"" + id.substr(0, 40) + "\"");
+    return id;
 }
 
-Result<XProcessing> processing(const Json& info, std::string_view what)
+Result<XProcessing> processing(const PlatformJson& info)
 {
     XProcessing p;
     const std::string state = capped(info.find("state"));
@@ -42,13 +45,11 @@ Result<XProcessing> processing(const Json& info, std::string_view what)
     else if (state == "failed")
         p.state = XProcessing::State::Failed;
     else
-        return fail(Errc::PublishFailed, std::string(what) + ": unknown media processing state \"" + state + "\"");
-    if (const Json* after = info.find("check_after_secs")) {
-        if (after->type() != Json::Type::Int || after->asInt() < 0)
-            return fail(Errc::PublishFailed, std::string(what) + ": check_after_secs is not a non-negative integer");
-        p.checkAfterSecs = after->asInt();
-    }
-    if (const Json* error = info.find("error"); error && error->isObject()) {
+        return info.error("state", "expected pending, in_progress, succeeded or failed, got \"" + state + "\"");
+    POSTERN_ASSIGN(after, info.optionalInteger("check_after_secs", 0, std::numeric_limits<std::int64_t>::max()));
+    if (after)
+        p.checkAfterSecs = *after;
+    if (const PlatformJson* error = info.find("error"); error && error->isObject()) {
         const std::string name = capped(error->find("name"), 100);
         const std::string message = capped(error->find("message"));
         p.error = name.empty() ? message : (message.empty() ? name : name + ": " + message);
@@ -126,8 +127,8 @@ bool XProblem::duplicate() const
 XProblem parseXProblem(std::string_view body)
 {
     XProblem p;
-    auto doc = parseForeignJson(body, kAnswerLimits);
-    if (!doc || !doc->isObject())
+    auto doc = PlatformJson::parseObject(body, "X's error answer", kAnswerLimits);
+    if (!doc)
         return p;
     p.type = capped(doc->find("type"), 200);
     p.title = capped(doc->find("title"), 200);
@@ -136,7 +137,7 @@ XProblem parseXProblem(std::string_view body)
         p.title = capped(doc->find("error"), 100);
         p.detail = capped(doc->find("error_description"));
     }
-    if (const Json* errors = doc->find("errors"); errors && errors->type() == Json::Type::Array) {
+    if (const PlatformJson* errors = doc->find("errors"); errors && errors->isArray()) {
         for (const auto& e : errors->asArray()) {
             if (!e.isObject() || p.messages.size() >= kMaxItems)
                 continue;
@@ -145,7 +146,7 @@ XProblem parseXProblem(std::string_view body)
                 m = capped(e.find("detail"));
             if (!m.empty())
                 p.messages.push_back(std::move(m));
-            if (const Json* c = e.find("code"); c && c->type() == Json::Type::Int && p.codes.size() < kMaxItems)
+            if (const PlatformJson* c = e.find("code"); c && c->isInt() && p.codes.size() < kMaxItems)
                 p.codes.push_back(c->asInt());
         }
     }
@@ -154,19 +155,14 @@ XProblem parseXProblem(std::string_view body)
 
 Result<XMediaAnswer> parseXMediaAnswer(std::string_view body, std::string_view what)
 {
-    auto doc = parseForeignJson(body, kAnswerLimits);
-    if (!doc || !doc->isObject())
-        return fail(Errc::PublishFailed, std::string(what) + ": the server's answer is not a JSON object");
-    const Json* data = doc->find("data");
-    if (!data || !data->isObject())
-        return fail(Errc::PublishFailed, std::string(what) + ": the answer has no \"data\" object");
+    POSTERN_ASSIGN(doc, PlatformJson::parseObject(body, what, kAnswerLimits));
+    POSTERN_ASSIGN(data, doc.object("data"));
     XMediaAnswer a;
-    POSTERN_ASSIGN(id, idField(*data, "id", what));
+    POSTERN_ASSIGN(id, idField(*data, "id"));
     a.id = std::move(id);
-    if (const Json* info = data->find("processing_info")) {
-        if (!info->isObject())
-            return fail(Errc::PublishFailed, std::string(what) + ": processing_info is not an object");
-        POSTERN_ASSIGN(p, processing(*info, what));
+    POSTERN_ASSIGN(info, data->optionalObject("processing_info"));
+    if (info) {
+        POSTERN_ASSIGN(p, processing(*info));
         a.processing = p;
     }
     return a;
@@ -175,48 +171,41 @@ Result<XMediaAnswer> parseXMediaAnswer(std::string_view body, std::string_view w
 Result<XTimelinePage> parseXTimeline(std::string_view body)
 {
     constexpr std::string_view what = "the list of recent posts";
-    auto doc = parseForeignJson(body, kAnswerLimits);
-    if (!doc || !doc->isObject())
-        return fail(Errc::PublishFailed, std::string(what) + ": the server's answer is not a JSON object");
+    POSTERN_ASSIGN(doc, PlatformJson::parseObject(body, what, kAnswerLimits));
     // An answer with errors and no data is a refusal (e.g. resource-not-found), not "no posts".
-    const Json* data = doc->find("data");
-    const Json* errors = doc->find("errors");
+    const PlatformJson* data = doc.find("data");
+    const PlatformJson* errors = doc.find("errors");
     if (!data && errors)
         return fail(Errc::PublishFailed,
                     std::string(what) + ": X answered with errors: " + parseXProblem(body).words());
-    const Json* meta = doc->find("meta");
-    if (!meta || !meta->isObject())
-        return fail(Errc::PublishFailed, std::string(what) + ": the answer has no \"meta\" object");
-    const Json* count = meta->find("result_count");
-    if (!count || count->type() != Json::Type::Int || count->asInt() < 0)
-        return fail(Errc::PublishFailed, std::string(what) + ": meta.result_count is missing");
+    POSTERN_ASSIGN(meta, doc.object("meta"));
+    POSTERN_ASSIGN(count, meta->integer("result_count", 0, std::numeric_limits<std::int64_t>::max()));
     XTimelinePage page;
-    if (const Json* next = meta->find("next_token")) {
-        if (next->type() != Json::Type::String || next->asString().empty() || next->asString().size() > 200)
-            return fail(Errc::PublishFailed, std::string(what) + ": meta.next_token is not a token");
-        page.nextToken = next->asString();
+    POSTERN_ASSIGN(next, meta->optionalString("next_token"));
+    if (next) {
+        if (next->empty() || next->size() > 200)
+            return meta->error("next_token", "expected a token of 1 to 200 bytes");
+        page.nextToken = *next;
     }
     if (data) {
-        if (data->type() != Json::Type::Array || data->asArray().size() > kMaxPagePosts)
-            return fail(Errc::PublishFailed, std::string(what) + ": \"data\" is not a list of at most 100 posts");
+        POSTERN_TRY(data->expect(PlatformJson::Type::Array));
+        if (data->asArray().size() > kMaxPagePosts)
+            return doc.error("data", "expected a list of at most 100 posts");
         for (const auto& item : data->asArray()) {
-            if (!item.isObject())
-                return fail(Errc::PublishFailed, std::string(what) + ": a post is not an object");
+            POSTERN_TRY(item.expect(PlatformJson::Type::Object));
             XListedPost post;
-            POSTERN_ASSIGN(id, idField(item, "id", what));
+            POSTERN_ASSIGN(id, idField(item, "id"));
             post.id = std::move(id);
-            const Json* text = item.find("text");
-            if (!text || text->type() != Json::Type::String)
-                return fail(Errc::PublishFailed, std::string(what) + ": post " + post.id + " has no text");
-            post.text = text->asString();
-            if (const Json* att = item.find("attachments"); att && att->isObject())
-                if (const Json* keys = att->find("media_keys"); keys && keys->type() == Json::Type::Array)
+            POSTERN_ASSIGN(text, item.string("text"));
+            post.text = std::move(text);
+            if (const PlatformJson* att = item.find("attachments"))
+                if (const PlatformJson* keys = att->find("media_keys"); keys && keys->isArray())
                     post.mediaCount = keys->asArray().size();
             page.posts.push_back(std::move(post));
         }
     }
-    if (static_cast<std::size_t>(count->asInt()) != page.posts.size())
-        return fail(Errc::PublishFailed, std::string(what) + ": meta.result_count does not match the posts listed");
+    if (static_cast<std::size_t>(count) != page.posts.size())
+        return meta->error("result_count", "does not match the " + std::to_string(page.posts.size()) + " posts listed");
     return page;
 }
 

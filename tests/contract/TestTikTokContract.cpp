@@ -337,8 +337,8 @@ TEST_CASE("TikTok answers are read strictly", "[tiktok]")
     CHECK(parseTikTokAnswer("<html>").code() == Errc::PublishFailed);
     // int64 post ids beyond 2^53 survive as text.
     auto st = parseTikTokStatus(
-        parseForeignJson(R"({"status":"PUBLISH_COMPLETE","publicaly_available_post_id":[7264896578939652354]})",
-                         kAnswerLimits)
+        PlatformJson::parse(R"({"status":"PUBLISH_COMPLETE","publicaly_available_post_id":[7264896578939652354]})",
+                            "status/fetch")
             .value());
     REQUIRE(st);
     CHECK(st->postIds == std::vector<std::string>{"7264896578939652354"});

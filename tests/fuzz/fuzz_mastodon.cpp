@@ -28,8 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (mastodonErrorText(text).size() > 700)
         std::abort();
 
-    if (auto doc = parseForeignJson(text, kAnswerLimits)) {
-        if (auto status = parseStatus(*doc, "fuzz"); status && (status->id.empty() || status->id.size() > 64))
+    if (auto doc = PlatformJson::parse(text, "fuzz", kAnswerLimits)) {
+        if (auto status = parseStatus(*doc); status && (status->id.empty() || status->id.size() > 64))
             std::abort();
     }
 

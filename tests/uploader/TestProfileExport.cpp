@@ -69,7 +69,7 @@ TEST_CASE("a Mastodon instance configuration maps to profile limits", "[uploader
 {
     // The `configuration` of GET /api/v2/instance as documented for mastodon.social
     // (docs.joinmastodon.org/methods/instance/#v2, example response), abridged.
-    const auto config = parseForeignJson(R"({
+    const auto config = PlatformJson::parse(R"({
       "urls": {"streaming": "wss://mastodon.social"},
       "statuses": {"max_characters": 500, "max_media_attachments": 4, "characters_reserved_per_url": 23},
       "media_attachments": {
@@ -78,7 +78,7 @@ TEST_CASE("a Mastodon instance configuration maps to profile limits", "[uploader
         "image_size_limit": 10485760, "image_matrix_limit": 16777216,
         "video_size_limit": 41943040, "video_frame_rate_limit": 60, "video_matrix_limit": 2304000},
       "polls": {"max_options": 4}})",
-                                         JsonLimits{});
+                                            "instance");
     REQUIRE(config.ok());
     const auto l = mastodonLimits(*config);
     CHECK(l.maxCharacters == 500);
@@ -99,10 +99,10 @@ TEST_CASE("a Mastodon instance configuration maps to profile limits", "[uploader
 
     // Missing, mistyped or absurd values are left out rather than failing the export.
     const auto odd =
-        parseForeignJson(R"({"statuses": {"max_characters": "lots", "max_media_attachments": 100000}})", JsonLimits{});
+        PlatformJson::parse(R"({"statuses": {"max_characters": "lots", "max_media_attachments": 100000}})", "instance");
     REQUIRE(odd.ok());
     CHECK(mastodonLimits(*odd) == domain::ChannelLimits{});
-    CHECK(mastodonLimits(Json(Json::Object{})) == domain::ChannelLimits{});
+    CHECK(mastodonLimits(PlatformJson{}) == domain::ChannelLimits{});
 }
 
 TEST_CASE("TikTok creator info maps to privacy options and disabled interactions", "[uploader][profile]")

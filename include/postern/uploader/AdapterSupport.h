@@ -2,7 +2,7 @@
 #pragma once
 
 #include "postern/uploader/HttpClient.h"
-#include "postern/util/Json.h"
+#include "postern/uploader/PlatformJson.h"
 
 #include <chrono>
 #include <functional>
@@ -26,14 +26,18 @@ struct RetryOptions
     std::function<void(std::chrono::milliseconds)> sleep; ///< default: std::this_thread::sleep_for
 };
 
-/** kAnswerLimits caps every platform answer an adapter parses. */
-inline const JsonLimits kAnswerLimits{1u << 20, 32, 100000, 1u << 16};
+/** kAnswerLimits caps every platform answer an adapter parses (size checked before parsing). */
+inline const PlatformLimits kAnswerLimits{};
 
-/** answerJson parses a platform answer that must be a JSON object (publish-failed otherwise). */
-[[nodiscard]] Result<Json> answerJson(const HttpResponse& r, std::string_view what);
+/**
+ * answerJson parses a platform answer that must be a JSON object with the tolerant reader
+ * (PlatformJson): publish-failed otherwise, with the parser's own reason and where, never a
+ * generic "not a JSON object" that hides it from the operator.
+ */
+[[nodiscard]] Result<PlatformJson> answerJson(const HttpResponse& r, std::string_view what);
 
-/** stringField returns a non-empty string member (publish-failed naming it otherwise). */
-[[nodiscard]] Result<std::string> stringField(const Json& doc, std::string_view key, std::string_view what);
+/** stringField returns a non-empty string member (publish-failed naming its path and what was found). */
+[[nodiscard]] Result<std::string> stringField(const PlatformJson& doc, std::string_view key);
 
 /** headerNumber reads a header holding a non-negative decimal integer; nullopt if absent or malformed. */
 [[nodiscard]] std::optional<std::int64_t> headerNumber(const HttpResponse& r, std::string_view name);

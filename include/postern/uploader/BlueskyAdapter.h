@@ -3,6 +3,7 @@
 
 #include "postern/uploader/AccountStore.h"
 #include "postern/uploader/HttpClient.h"
+#include "postern/uploader/PlatformJson.h"
 #include "postern/uploader/PublishTarget.h"
 
 #include <chrono>
@@ -64,11 +65,11 @@ private:
     [[nodiscard]] Status refreshSession(Account& a);
     [[nodiscard]] Result<HttpResponse> call(Account& a, const Call& c);
     [[nodiscard]] Result<HttpResponse> callSafe(Account& a, const Call& c);
-    [[nodiscard]] Result<std::optional<Json>> getRecord(Account& a, const std::string& rkey);
+    [[nodiscard]] Result<std::optional<PlatformJson>> getRecord(Account& a, const std::string& rkey);
     [[nodiscard]] Result<Json> uploadBlob(Account& a, const TargetMedia& media);
     [[nodiscard]] Result<Json> facets(Account& a, const std::string& text);
     [[nodiscard]] TargetOutcome
-    existing(const Account& a, const TargetContent& target, const std::string& rkey, const Json& record) const;
+    existing(const Account& a, const TargetContent& target, const std::string& rkey, const PlatformJson& record) const;
     [[nodiscard]] TargetOutcome reconciled(Account& a,
                                            const TargetContent& target,
                                            const std::string& rkey,

@@ -52,7 +52,7 @@ public:
      * instanceConfiguration returns the instance's `configuration` object (GET /api/v2/instance),
      * cached for the adapter's lifetime; documented defaults if the instance has no v2 endpoint.
      */
-    [[nodiscard]] Result<Json> instanceConfiguration(const std::string& channel);
+    [[nodiscard]] Result<PlatformJson> instanceConfiguration(const std::string& channel);
 
 private:
     struct Uploaded;
@@ -61,8 +61,11 @@ private:
     [[nodiscard]] Result<HttpResponse> callSafe(const HttpRequest& r, const std::string& what);
     [[nodiscard]] Status authProblem(const Account& a, const HttpResponse& r) const;
     [[nodiscard]] Result<std::string> accountId(Account& a);
+    /** verifyCredentials asks GET /api/v1/accounts/verify_credentials: token accepted, account id learnt. */
+    [[nodiscard]] Status verifyCredentials(Account& a);
     [[nodiscard]] Result<std::optional<MastodonStatus>> findPublished(Account& a, const TargetContent& t);
-    [[nodiscard]] std::string checkLimits(const Json& config, const TargetContent& t, std::string_view spoiler) const;
+    [[nodiscard]] std::string
+    checkLimits(const PlatformJson& config, const TargetContent& t, std::string_view spoiler) const;
     /** uploadMedia uploads one file and waits for its processing, calling `checkpoint` before each poll. */
     [[nodiscard]] Result<Uploaded>
     uploadMedia(Account& a, const TargetMedia& m, std::size_t index, const std::function<Status()>& checkpoint);
@@ -72,8 +75,8 @@ private:
     HttpClient& m_http;
     const Clock& m_clock;
     MastodonOptions m_options;
-    std::map<std::string, Account> m_open; ///< accounts opened in this run
-    std::map<std::string, Json> m_configs; ///< instance configuration per channel
+    std::map<std::string, Account> m_open;         ///< accounts opened in this run
+    std::map<std::string, PlatformJson> m_configs; ///< instance configuration per channel
 };
 
 } // namespace postern::uploader

@@ -3,7 +3,7 @@
 
 #include "postern/bundle/BundleFormat.h"
 #include "postern/uploader/HttpClient.h"
-#include "postern/util/Json.h"
+#include "postern/uploader/PlatformJson.h"
 
 #include <chrono>
 #include <cstdint>
@@ -83,7 +83,10 @@ struct MastodonStatus
     bool reblog = false;        ///< a boost of someone else's post, never ours
 };
 
-/** parseStatus reads a Status entity strictly enough: id, created_at and media_attachments must be sane. */
-[[nodiscard]] Result<MastodonStatus> parseStatus(const Json& status, std::string_view what);
+/**
+ * parseStatus reads a Status entity strictly enough: id, created_at and media_attachments must be
+ * sane; every other member (media meta with floats, nulls, cards) is ignored. Errors name the path.
+ */
+[[nodiscard]] Result<MastodonStatus> parseStatus(const PlatformJson& status);
 
 } // namespace postern::uploader

@@ -4,9 +4,9 @@
 #include "postern/bundle/PlatformProfile.h"
 #include "postern/uploader/LedgerRecords.h"
 #include "postern/uploader/MastodonAdapter.h"
+#include "postern/uploader/PlatformJson.h"
 #include "postern/uploader/TikTokAdapter.h"
 #include "postern/uploader/TikTokApi.h"
-#include "postern/util/Json.h"
 
 #include <functional>
 #include <map>
@@ -30,7 +30,7 @@ namespace postern::uploader {
  * is missing, of the wrong type or out of the profile's range is left out (the built-in rule
  * then applies), so a strange instance cannot make the export fail.
  */
-[[nodiscard]] domain::ChannelLimits mastodonLimits(const Json& configuration);
+[[nodiscard]] domain::ChannelLimits mastodonLimits(const PlatformJson& configuration);
 
 /** tiktokLimits maps a creator_info answer: privacy options, disabled interactions, maximum duration. */
 [[nodiscard]] domain::ChannelLimits tiktokLimits(const TikTokCreator& creator);

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "postern/uploader/AdapterSupport.h"
+#include "postern/uploader/PlatformJson.h"
 #include "postern/util/Bytes.h"
-#include "postern/util/Json.h"
 
 #include <cstdint>
 #include <optional>
@@ -65,8 +65,8 @@ struct TikTokAnswer
     std::string code; ///< error.code; "ok" is the only success, whatever the HTTP status
     std::string message;
     std::string logId;
-    Json data{Json::Object{}}; ///< the data object (empty if absent)
-    int httpStatus = 0;        ///< set by the caller that received the answer
+    PlatformJson data;  ///< the data object (null if absent)
+    int httpStatus = 0; ///< set by the caller that received the answer
 
     [[nodiscard]] bool ok() const { return code == "ok"; }
     /** describe is "code: message" for failure reasons (message cut to 300 bytes). */
@@ -74,7 +74,7 @@ struct TikTokAnswer
 };
 
 /**
- * parseTikTokAnswer reads an answer body: a JSON object (parseForeignJson, kAnswerLimits)
+ * parseTikTokAnswer reads an answer body: a JSON object (PlatformJson, kAnswerLimits)
  * with an "error" object holding a non-empty string "code" and optional string "message" and
  * "log_id", and an optional "data" object. Anything else is publish-failed.
  */
@@ -100,7 +100,7 @@ struct TikTokCreator
     bool stitchDisabled = false;
     std::int64_t maxDurationSec = 0; ///< 0: not given
 };
-[[nodiscard]] Result<TikTokCreator> parseTikTokCreator(const Json& data);
+[[nodiscard]] Result<TikTokCreator> parseTikTokCreator(const PlatformJson& data);
 
 /** TikTokStatus is data of /v2/post/publish/status/fetch/. */
 struct TikTokStatus
@@ -112,7 +112,7 @@ struct TikTokStatus
 
     [[nodiscard]] bool processing() const { return status.rfind("PROCESSING_", 0) == 0; }
 };
-[[nodiscard]] Result<TikTokStatus> parseTikTokStatus(const Json& data);
+[[nodiscard]] Result<TikTokStatus> parseTikTokStatus(const PlatformJson& data);
 
 /** TikTokInit is data of /v2/post/publish/video/init/ (publish_id ≤ 64, upload_url). */
 struct TikTokInit
@@ -120,7 +120,7 @@ struct TikTokInit
     std::string publishId;
     std::string uploadUrl;
 };
-[[nodiscard]] Result<TikTokInit> parseTikTokInit(const Json& data);
+[[nodiscard]] Result<TikTokInit> parseTikTokInit(const PlatformJson& data);
 
 /**
  * TikTokToken is the answer of POST /v2/oauth/token/ (a flat object, not the v2 envelope):
