@@ -35,6 +35,7 @@ commands:
   account add|list|remove platform accounts (credentials stay on this host, sealed)
   verify BUNDLE           check a bundle completely without consuming it
   publish BUNDLE          verify, publish and write the signed receipt
+  receipt BUNDLE --out F  write the receipt already given for a bundle again, unchanged
   resume                  lift a suspension, publish what is pending and due, write receipts
   suspend [--reason TEXT] stop all publishing until `resume`
   watch DIR               service mode: publish bundles arriving in DIR, scheduled posts
@@ -153,12 +154,16 @@ the ledger so it can never be used again, and publishes every post on every chan
                     text.txt, media-<k>.<ext> and media-<k>.alt.txt
   bluesky channels  a post (text, link/tag/mention facets, up to 4 images with alt
                     text) through the account added with `account add`
-  other platforms   recorded as failed: no adapter yet, nothing is published
+  mastodon, tiktok, x through the account added with `account add`
 Then it writes a signed receipt for the workstation and overwrites and removes BUNDLE.
 
+A bundle this uploader already answered (published or refused) is answered from the ledger
+before any other check, and its receipt is never written over (`receipt` writes it again).
 If the bundle is rejected nothing is published and BUNDLE is kept; when the workstation's
-signature on it was valid a receipt naming the error is written, so the workstation learns
-why.
+signature on it was valid a receipt naming the error is written and the refusal is final:
+this uploader never publishes that bundle. A copy that is incomplete, padded, or larger than
+--max-size is not refused: no receipt is written and a good copy can still be published.
+A file already at the receipt's path is never overwritten: move it away or use --receipt.
 
 options:
   --keep            keep the bundle file after publishing
@@ -201,6 +206,17 @@ run `postern-cli profile import FILE` there.
 
 options:
   --days N          how long the workstation uses it (1-365, default 30)
+)";
+
+constexpr std::string_view kReceiptHelp = R"(usage: postern-uploader receipt BUNDLE|BUNDLE-ID --out FILE
+
+Writes the receipt this uploader already gave for a bundle (published or refused) to FILE
+again, byte for byte, as kept in the ledger. For when the first receipt file was lost: a
+receipt is never written over, and a bundle is never answered twice with different words.
+BUNDLE is the bundle file (only its header is read) or its 32-digit id. FILE must not exist.
+
+options:
+  --out FILE        where to write the receipt (a new file)
 )";
 
 constexpr std::string_view kSuspendHelp = R"(usage: postern-uploader suspend [--reason TEXT]
@@ -254,6 +270,7 @@ const std::vector<CommandSpec>& commands()
          kAccountHelp},
         {"verify", {{"max-size", true}}, kVerifyHelp},
         {"publish", {{"keep", false}, {"receipt", true}, {"max-size", true}}, kPublishHelp},
+        {"receipt", {{"out", true}}, kReceiptHelp},
         {"resume", {}, kResumeHelp},
         {"suspend", {{"reason", true}}, kSuspendHelp},
         {"watch",

@@ -49,8 +49,10 @@ std::string hintFor(Errc code)
     case Errc::TooLarge:
         return "raise the limit with --max-size BYTES if the bundle is expected to be this big";
     case Errc::Truncated:
-    case Errc::ChunkAuthFailed:
     case Errc::TrailingData:
+        return "the copy is incomplete or still being written; wait for the copy to finish, or copy it again "
+               "from the workstation's media, then run the same command";
+    case Errc::ChunkAuthFailed:
     case Errc::BadHeaderSignature:
         return "the file was damaged or altered in transit; copy it again from the workstation's media";
     default:

@@ -32,6 +32,8 @@ struct Context
 [[nodiscard]] ExitCode runAccount(const Context& ctx);
 [[nodiscard]] ExitCode runVerify(const Context& ctx);
 [[nodiscard]] ExitCode runPublish(const Context& ctx);
+/** runReceipt writes a processed bundle's stored receipt again, to a new file. */
+[[nodiscard]] ExitCode runReceipt(const Context& ctx);
 [[nodiscard]] ExitCode runResume(const Context& ctx);
 [[nodiscard]] ExitCode runStatus(const Context& ctx);
 [[nodiscard]] ExitCode runSuspend(const Context& ctx);

@@ -22,6 +22,7 @@ bool isBundleRejection(Errc code) noexcept
     case Errc::BadKeyFile:
     case Errc::InvalidState:
     case Errc::Suspended:
+    case Errc::Damaged:
         return false;
     default:
         return true;

@@ -171,12 +171,34 @@ CREATE TABLE orders(
 CREATE INDEX orders_by_post ON orders(post_id, channel);
 )sql";
 
+// v5: a signed rejection is final (docs/uploader.md, "Receipts"): the refusal is remembered so
+// that a later copy of the same bundle is answered from the ledger, never published; and the
+// exact receipt text of every answered bundle is kept so it can be written again, byte for
+// byte, instead of a new one over the old.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE refusals (
+    bundle_id TEXT PRIMARY KEY CHECK(length(bundle_id) = 32),
+    workstation BLOB NOT NULL,
+    sequence INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    receipt_path TEXT NOT NULL,
+    refused_at INTEGER NOT NULL
+);
+CREATE TABLE receipts (
+    bundle_id TEXT PRIMARY KEY CHECK(length(bundle_id) = 32),
+    text TEXT NOT NULL,
+    written_at INTEGER NOT NULL
+);
+)sql";
+
 const std::vector<SqliteMigration>& migrations()
 {
     static const std::vector<SqliteMigration> kMigrations = {{1, kSchemaV1},
                                                              {2, kSchemaV2},
                                                              {3, kSchemaV3},
-                                                             {4, kSchemaV4}};
+                                                             {4, kSchemaV4},
+                                                             {5, kSchemaV5}};
     return kMigrations;
 }
 
@@ -270,19 +292,40 @@ Result<BundleState> parseBundleState(std::string_view name)
     return fail(Errc::BadValue, "the ledger holds an unknown bundle state \"" + std::string(name) + "\"");
 }
 
-Status Ledger::open(const std::filesystem::path& path)
+Status Ledger::open(const std::filesystem::path& path, bool create)
 {
     // The ledger holds manifests (post texts) and the trust anchors: owner-only whatever the
     // umask. The file is made 0600 before SQLite opens it because SQLite gives the -wal and
     // -shm files the database file's mode.
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
     if (fd < 0)
         return fail(Errc::Io, "cannot open the ledger " + path.string() + ": " + std::strerror(errno));
+    struct stat st
+    {
+    };
+    const bool empty = ::fstat(fd, &st) == 0 && st.st_size == 0;
     const int rc = ::fchmod(fd, 0600);
     ::close(fd);
     if (rc != 0)
         return fail(Errc::Io, "cannot make the ledger " + path.string() + " private: " + std::strerror(errno));
-    POSTERN_TRY(m_db.open(path));
+    // An existing ledger that is empty or corrupt is reported, never rebuilt: a fresh ledger
+    // would forget every bundle id it answered and publish replayed bundles again.
+    const auto damaged = [&path](const Error& e) {
+        return fail(Errc::Damaged,
+                    "the ledger " + path.string() + " is damaged: " + e.message
+                        + ". Nothing was published or written. Restore the uploader home from its backup before "
+                          "publishing anything (a new ledger would not know which bundles were already published)");
+    };
+    if (!create && empty)
+        return damaged(fail(Errc::Damaged, "the file is empty"));
+    if (auto s = m_db.open(path); !s)
+        return s.code() == Errc::Damaged ? damaged(s.error()) : s;
+    if (!empty) {
+        if (auto s = m_db.quickCheck(); !s) {
+            m_db.close();
+            return s.code() == Errc::Damaged ? damaged(s.error()) : s;
+        }
+    }
     return m_db.migrate(migrations());
 }
 

@@ -6,12 +6,15 @@
 #include "postern/uploader/TikTokAdapter.h"
 #include "postern/uploader/XAdapter.h"
 
+#include "postern/util/FileIO.h"
+
 #include "Commands.h"
 
 #include <algorithm>
 #include <charconv>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 
 namespace postern::uploader::cli {
 
@@ -170,14 +173,26 @@ namespace {
 ExitCode printRejection(const PublishReport& r)
 {
     const Error& e = *r.rejection;
-    if (e.code == Errc::Replay && r.previous) {
+    if (e.code == Errc::Replay && (r.previous || r.previousRefusal)) {
+        const std::string& receipt = r.previous ? r.previous->receiptPath : r.previousRefusal->receiptPath;
+        std::error_code ec;
+        const bool present = !receipt.empty() && fs::exists(receipt, ec);
         printError("bundle rejected: " + e.what(),
-                   "it was received on " + formatUtc(r.previous->receivedAt) + " and its receipt is "
-                       + r.previous->receiptPath + "; this copy of the bundle can be deleted");
+                   "its receipt " + (present ? "is " + receipt : "was written to " + receipt + ", which is gone")
+                       + "; nothing was written over it. `postern-uploader receipt BUNDLE --out FILE` writes the "
+                         "stored receipt again. This copy of the bundle can be deleted");
+        return r.exitCode();
+    }
+    if (r.localOnly) {
+        printError("bundle not taken: " + e.what(),
+                   hintFor(e.code) + (hintFor(e.code).empty() ? "" : "; ")
+                       + "nothing was published, no receipt was written and nothing was recorded, so the bundle "
+                         "can still be published");
         return r.exitCode();
     }
     printError("bundle rejected: " + e.what());
-    std::string status = "nothing was published and the bundle file was kept";
+    std::string status = "nothing was published and the bundle file was kept; this uploader will never publish "
+                         "this bundle";
     std::string hint = hintFor(e.code);
     if (!r.rejectionReceipt.empty()) {
         status += "; a signed receipt naming the error was written to " + r.rejectionReceipt.string();
@@ -300,6 +315,49 @@ ExitCode runPublish(const Context& ctx)
     if (!report)
         return failWith(report.error());
     return printPublishReport(*report, request.keep);
+}
+
+ExitCode runReceipt(const Context& ctx)
+{
+    const auto* out = ctx.args.value("out");
+    if (ctx.args.positionals.size() != 1 || !out) {
+        printError("usage: postern-uploader receipt BUNDLE|BUNDLE-ID --out FILE");
+        return ExitCode::Usage;
+    }
+    UploaderHome home;
+    if (auto code = openHome(ctx, home, false))
+        return *code;
+    const std::string& which = ctx.args.positionals[0];
+    bundle::BundleId id{};
+    if (auto raw = fromHex(which, id.size()); raw && which.size() == 2 * id.size()) {
+        std::copy(raw->begin(), raw->end(), id.begin());
+    } else {
+        bundle::FileSource source;
+        if (auto s = source.open(which); !s)
+            return failWith(s.error(), std::nullopt, "give a bundle file or its 32-digit bundle id");
+        auto header = bundle::readBundleHeader(source, std::numeric_limits<std::uint64_t>::max());
+        if (!header)
+            return failWith(header.error());
+        id = header->bundleId;
+    }
+    auto text = home.ledger().storedReceipt(id);
+    if (!text)
+        return failWith(text.error());
+    if (!*text) {
+        printError("this uploader holds no receipt for bundle " + toHex(id),
+                   "a bundle that is still publishing gets its receipt when it completes (see `status`); one "
+                   "answered before receipts were kept in the ledger has its receipt only where it was written");
+        return ExitCode::Environment;
+    }
+    if (std::error_code ec; fs::exists(fs::symlink_status(*out, ec))) {
+        printError(std::string(*out) + " already exists; receipts are never written over a file",
+                   "choose a new file name");
+        return ExitCode::Environment;
+    }
+    if (auto s = writeFileAtomic(*out, **text, 0644); !s)
+        return failWith(s.error());
+    std::cout << row("receipt") << *out << " (the stored receipt of bundle " << toHex(id) << ", unchanged)\n";
+    return ExitCode::Ok;
 }
 
 ExitCode printPublishReport(const PublishReport& report, bool keep)

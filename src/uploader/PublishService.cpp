@@ -34,8 +34,29 @@ bundle::VerifyEnvironment makeEnvironment(UploaderHome& home, const TrustedSet& 
     bundle::VerifyEnvironment env;
     env.uploaderKey = home.boxKey();
     env.findWorkstation = [&trusted](const crypto::PublicKey& key) { return trusted.find(key); };
-    env.seen = [&home](const bundle::BundleId& id) { return home.ledger().hasBundle(id); };
+    env.seen = [&home](const bundle::BundleId& id) { return home.ledger().knowsBundle(id); };
     return env;
+}
+
+/**
+ * isCopyFailure tells a failure of the carrying or of this host from a verdict about the bundle
+ * (docs/bundle-format.md §9, "Signed rejections"). The verifier compares the file's size with
+ * the size its signed header implies before it decrypts anything, so truncated and
+ * trailing-data only ever mean an incomplete or padded copy; an authenticated stream that is
+ * malformed inside gets chunk-auth-failed or bad-value instead.
+ */
+bool isCopyFailure(Errc code)
+{
+    return code == Errc::Truncated || code == Errc::TrailingData || code == Errc::Io || code == Errc::NotFound;
+}
+
+Status writeNewFile(const fs::path& path, std::string_view text)
+{
+    if (std::error_code ec; fs::exists(fs::symlink_status(path, ec)))
+        return fail(Errc::AlreadyExists,
+                    path.string() + " already exists and receipts are never overwritten; write the stored receipt "
+                                    "elsewhere with `postern-uploader receipt`");
+    return writeFileAtomic(path, text, 0644);
 }
 
 std::string randomName()
@@ -105,10 +126,43 @@ Status PublishService::checkpoint()
     return {};
 }
 
+Result<bool> PublishService::answerFromLedger(const fs::path& bundlePath, PublishReport& report)
+{
+    bundle::FileSource source;
+    if (!source.open(bundlePath))
+        return false;
+    auto header = bundle::readBundleHeader(source, std::numeric_limits<std::uint64_t>::max());
+    if (!header)
+        return false;
+    const std::string idHex = toHex(header->bundleId);
+    POSTERN_ASSIGN(accepted, m_home.ledger().bundle(header->bundleId));
+    if (accepted) {
+        report.previous = std::move(accepted);
+        report.rejection = fail(Errc::Replay,
+                                "bundle " + idHex + " was already processed on " + formatUtc(report.previous->receivedAt)
+                                    + "; a bundle is used once");
+        return true;
+    }
+    POSTERN_ASSIGN(refused, m_home.ledger().refusal(header->bundleId));
+    if (refused) {
+        report.previousRefusal = std::move(refused);
+        report.rejection = fail(Errc::Replay,
+                                "bundle " + idHex + " was refused on " + formatUtc(report.previousRefusal->refusedAt)
+                                    + " (" + report.previousRefusal->code
+                                    + "); this uploader never publishes a bundle it refused");
+        return true;
+    }
+    return false;
+}
+
 Result<BundleSummary> PublishService::verify(const fs::path& bundlePath, std::uint64_t maxBundleBytes)
 {
     if (!m_home.boxKey() || !m_options.clock)
         return fail(Errc::Internal, "verify needs the unlocked box key and a clock");
+    PublishReport known;
+    POSTERN_ASSIGN(answered, answerFromLedger(bundlePath, known));
+    if (answered)
+        return *known.rejection;
     TrustedSet trusted;
     POSTERN_TRY(trusted.load(m_home.ledger()));
     bundle::FileSource source;
@@ -135,6 +189,13 @@ Result<PublishReport> PublishService::publish(const PublishRequest& request)
     if (receiptPath == bundlePath)
         return fail(Errc::InvalidArgument,
                     "the receipt cannot be written over the bundle itself; choose another --receipt");
+    POSTERN_ASSIGN(answered, answerFromLedger(bundlePath, report));
+    if (answered) {
+        spdlog::info("bundle {}", report.rejection->what());
+        POSTERN_ASSIGN(resumed, resume()); // older work still gets its pass
+        report.resumed = std::move(resumed.bundles);
+        return report;
+    }
     TrustedSet trusted;
     POSTERN_TRY(trusted.load(m_home.ledger()));
     bundle::FileSource source;
@@ -142,6 +203,22 @@ Result<PublishReport> PublishService::publish(const PublishRequest& request)
     bundle::VerifyOptions options;
     options.now = m_options.clock->now();
     options.maxBundleBytes = request.maxBundleBytes;
+    // An answer is never written over another: a receipt already at the path belongs to some
+    // other bundle (or an earlier uploader), and the operator decides what happens to it.
+    if (std::error_code ec; fs::exists(fs::symlink_status(receiptPath, ec)))
+        return fail(Errc::AlreadyExists,
+                    "a file already exists at " + receiptPath.string()
+                        + ", where this bundle's receipt would go; receipts are never overwritten. Move that file "
+                          "away, or choose another place with --receipt");
+    if (source.size() > request.maxBundleBytes) {
+        // This host's own cap: a verdict about this uploader, not about the bundle.
+        report.rejection = fail(Errc::TooLarge,
+                                "the bundle is " + std::to_string(source.size()) + " bytes; this uploader accepts at most "
+                                    + std::to_string(request.maxBundleBytes) + " (see --max-size)");
+        report.localOnly = true;
+        spdlog::info("bundle not taken: {}", report.rejection->what());
+        return report;
+    }
 
     // Media are spooled, sealed under the at-rest key as they stream out of the verifier,
     // under a temporary name; SealedSpool discards them on any failure.
@@ -161,10 +238,15 @@ Result<PublishReport> PublishService::publish(const PublishRequest& request)
         Error error = std::move(verified).error();
         if (!isBundleRejection(error.code))
             return error;
+        report.rejection = error;
+        if (isCopyFailure(error.code)) {
+            report.localOnly = true;
+            spdlog::info("bundle not taken (the copy, not the bundle): {}", error.what());
+            return report;
+        }
         // info, not warn: the caller reports the rejection to the person; the log keeps the record.
         spdlog::info("bundle rejected: {}", error.what());
-        report.rejection = error;
-        writeRejectionReceipt(request, receiptPath, trusted, options.now, report);
+        POSTERN_TRY(writeRejectionReceipt(request, receiptPath, trusted, options.now, report));
         POSTERN_ASSIGN(resumed, resume()); // older work still gets its pass
         report.resumed = std::move(resumed.bundles);
         return report;
@@ -302,27 +384,27 @@ Status PublishService::claim(const bundle::VerifiedBundle& vb,
     return {};
 }
 
-void PublishService::writeRejectionReceipt(const PublishRequest& request,
-                                           const fs::path& receiptPath,
-                                           const TrustedSet& trusted,
-                                           std::int64_t now,
-                                           PublishReport& report)
+Status PublishService::writeRejectionReceipt(const PublishRequest& request,
+                                             const fs::path& receiptPath,
+                                             const TrustedSet& trusted,
+                                             std::int64_t now,
+                                             PublishReport& report)
 {
     const Errc code = report.rejection->code;
     // Only a header the trusted workstation really signed earns an answer: anything else may
     // not come from it at all, and signing receipts for arbitrary files helps nobody.
     bundle::FileSource source;
     if (!source.open(request.bundlePath))
-        return;
+        return {};
     auto header = bundle::readBundleHeader(source, std::numeric_limits<std::uint64_t>::max());
     if (!header || !trusted.find(header->workstation) || !header->verifySignature())
-        return;
+        return {};
     if (code == Errc::Replay) {
-        // The first processing already wrote the receipt; overwriting it with "replay" would
-        // destroy the answer the workstation is waiting for.
+        // Reached only if another process claimed the id between answerFromLedger and the claim:
+        // the first answer stands, and nothing is written over it.
         if (auto previous = m_home.ledger().bundle(header->bundleId); previous && *previous)
             report.previous = **previous;
-        return;
+        return {};
     }
     bundle::Receipt receipt;
     receipt.bundleId = header->bundleId;
@@ -330,12 +412,35 @@ void PublishService::writeRejectionReceipt(const PublishRequest& request,
     receipt.workstation = header->workstation;
     receipt.processedAt = now;
     receipt.error = std::string(errcName(code));
-    if (auto s = writeFileAtomic(receiptPath, bundle::makeReceipt(receipt, *m_home.signKey()), 0644); s) {
+    const std::string text = bundle::makeReceipt(receipt, *m_home.signKey());
+    const std::string idHex = toHex(header->bundleId);
+
+    // A signed rejection is final: recorded (with its exact text) before the file is written,
+    // so no crash can leave a rejection receipt in the workstation's hands for a bundle this
+    // uploader might still publish from another copy.
+    Ledger& ledger = m_home.ledger();
+    SqliteTransaction tx(ledger.db());
+    POSTERN_TRY(tx.begin());
+    RefusalRecord refusal;
+    refusal.id = header->bundleId;
+    refusal.workstation = header->workstation;
+    refusal.sequence = header->sequence;
+    refusal.code = receipt.error;
+    refusal.reason = report.rejection->message;
+    refusal.receiptPath = receiptPath.string();
+    refusal.refusedAt = now;
+    POSTERN_TRY(ledger.addRefusal(refusal));
+    POSTERN_TRY(ledger.storeReceipt(header->bundleId, text, now));
+    POSTERN_TRY(ledger.addEvent(now, "bundle-refused", idHex, receipt.error + ": " + report.rejection->message));
+    POSTERN_TRY(tx.commit());
+
+    if (auto s = writeNewFile(receiptPath, text); s) {
         report.rejectionReceipt = receiptPath;
-        spdlog::info("bundle {}: rejection receipt ({}) written", toHex(header->bundleId), errcName(code));
+        spdlog::info("bundle {}: rejection receipt ({}) written", idHex, errcName(code));
     } else {
         report.rejectionReceiptError = s.error().what();
     }
+    return {};
 }
 
 } // namespace postern::uploader

@@ -361,15 +361,21 @@ Status PublishService::finishBundle(const BundleRecord& record, BundleProgress& 
         r.reason = o.reason;
         receipt.orders.push_back(std::move(r));
     }
-    // The receipt is rewritten whole on a resume, so a crash between this write and the
-    // ledger update below only means the same answer is written twice.
-    if (auto s = writeFileAtomic(record.receiptPath, bundle::makeReceipt(receipt, key), 0644); !s)
+    // The first receipt text is stored before the file is written and is the answer from then
+    // on: a resume after a crash in between writes the same bytes again, never a second,
+    // different receipt (ledger v5).
+    Ledger& ledger = m_home.ledger();
+    POSTERN_ASSIGN(stored, ledger.storedReceipt(record.id));
+    if (!stored) {
+        stored = bundle::makeReceipt(receipt, key);
+        POSTERN_TRY(ledger.storeReceipt(record.id, *stored, receipt.processedAt));
+    }
+    if (auto s = writeFileAtomic(record.receiptPath, *stored, 0644); !s)
         return fail(s.code(),
                     "cannot write the receipt: " + s.error().message
                         + "; make the folder writable (re-insert the removable media) and run "
                           "`postern-uploader resume`");
     POSTERN_TRY(crash(CrashPoint::AfterReceipt));
-    Ledger& ledger = m_home.ledger();
     SqliteTransaction tx(ledger.db());
     POSTERN_TRY(tx.begin());
     POSTERN_TRY(ledger.completeBundle(record.id, record.receiptPath, receipt.processedAt));

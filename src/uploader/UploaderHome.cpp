@@ -118,7 +118,7 @@ Result<InitResult> UploaderHome::initialise(const fs::path& rootIn,
     // "Initialised" is the last thing init writes, so a crash part-way leaves a home that init
     // completes over (no identity has been handed out yet) rather than one that locks its owner out.
     if (fs::exists(l.ledger)) {
-        POSTERN_TRY(home.m_ledger.open(l.ledger));
+        POSTERN_TRY(home.m_ledger.open(l.ledger, true));
         POSTERN_ASSIGN(done, home.m_ledger.config(kInitialisedKey));
         if (done)
             return fail(Errc::AlreadyExists,
@@ -154,7 +154,7 @@ Result<InitResult> UploaderHome::initialise(const fs::path& rootIn,
     POSTERN_TRY(writeFileAtomic(l.identity, identityText, 0644));
 
     if (!home.m_ledger.isOpen())
-        POSTERN_TRY(home.m_ledger.open(l.ledger));
+        POSTERN_TRY(home.m_ledger.open(l.ledger, true));
     SqliteTransaction tx(home.m_ledger.db());
     POSTERN_TRY(tx.begin());
     POSTERN_TRY(home.m_ledger.setConfig(kNameKey, options.name));

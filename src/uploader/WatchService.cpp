@@ -168,19 +168,32 @@ Result<WatchPass> WatchService::runPass()
         }
         if (const auto refused = m_refused.find(path); refused != m_refused.end() && refused->second == now)
             continue;
-        std::error_code ec;
-        if (fs::exists(receiptFor(path), ec))
-            continue; // answered already (published, or rejected with a receipt)
         Candidate c{path, std::nullopt};
         bundle::FileSource source;
+        bool known = false;
         if (source.open(path)) {
             if (auto header = bundle::readBundleHeader(source, m_options.maxBundleBytes); header) {
-                POSTERN_ASSIGN(seen, m_home.ledger().hasBundle(header->bundleId));
-                if (seen)
-                    continue; // claimed earlier; its scheduled targets wait in the ledger
+                POSTERN_ASSIGN(seen, m_home.ledger().knowsBundle(header->bundleId));
+                known = seen; // claimed earlier (scheduled targets wait in the ledger) or refused
                 c.header = *header;
             }
         }
+        std::error_code ec;
+        const fs::path receipt = receiptFor(path);
+        if (fs::exists(fs::symlink_status(receipt, ec))) {
+            // A receipt is never written over. One the ledger can account for is this bundle's
+            // answer; anything else is in the way, and the operator is told once, not silently.
+            if (!known && m_blocked.insert(path).second)
+                spdlog::warn("watch: {} is not taken: {} already exists{} and receipts are never overwritten; "
+                             "move it away if it does not belong to this bundle",
+                             path.string(),
+                             receipt.string(),
+                             fs::is_symlink(fs::symlink_status(receipt, ec)) ? " (a symbolic link)" : "");
+            continue;
+        }
+        m_blocked.erase(path);
+        if (known)
+            continue;
         candidates.push_back(std::move(c));
     }
     m_previous = std::move(latest);
@@ -214,7 +227,11 @@ Result<WatchPass> WatchService::runPass()
         } else {
             if (report->rejection && report->rejectionReceipt.empty() && m_previous.count(c.path) == 1)
                 m_refused[c.path] = m_previous[c.path];
-            if (report->rejection)
+            if (report->rejection && report->localOnly)
+                spdlog::warn("watch: {} not taken (the copy, not the bundle; tried again once it changes): {}",
+                             c.path.string(),
+                             report->rejection->what());
+            else if (report->rejection)
                 spdlog::warn("watch: {} rejected: {}", c.path.string(), report->rejection->what());
             watched.report = std::move(report).value();
         }

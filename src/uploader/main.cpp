@@ -113,6 +113,8 @@ int main(int argc, char* argv[])
         code = cli::runVerify(ctx);
     else if (c == "publish")
         code = cli::runPublish(ctx);
+    else if (c == "receipt")
+        code = cli::runReceipt(ctx);
     else if (c == "resume")
         code = cli::runResume(ctx);
     else if (c == "status")

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <map>
 
 using namespace postern;
@@ -108,7 +109,7 @@ bundle::BundleId bundleId(const std::string& hex)
 
 } // namespace
 
-TEST_CASE("ledger v3 -> v4 keeps every row and column and adds cancelled targets and orders", "[uploader][ledger]")
+TEST_CASE("ledger v3 -> v5 keeps every row and column and adds orders, refusals and receipts", "[uploader][ledger]")
 {
     TempDir dir;
     const auto path = dir / "ledger.db";
@@ -129,7 +130,7 @@ TEST_CASE("ledger v3 -> v4 keeps every row and column and adds cancelled targets
 
     Ledger ledger;
     REQUIRE(ledger.open(path).ok());
-    CHECK(ledger.db().userVersion().value() == 4);
+    CHECK(ledger.db().userVersion().value() == 5);
 
     // Every v3 table has the same columns in the same order and the same rows, value for value.
     auto after = dump(ledger.db());
@@ -139,8 +140,10 @@ TEST_CASE("ledger v3 -> v4 keeps every row and column and adds cancelled targets
         CHECK(after.at(name).columns == table.columns);
         CHECK(after.at(name).rows == table.rows);
     }
-    CHECK(after.size() == before.size() + 1);
+    CHECK(after.size() == before.size() + 3);
     CHECK(after.count("orders") == 1);
+    CHECK(after.count("refusals") == 1); // v5
+    CHECK(after.count("receipts") == 1); // v5
 
     // The v3 indexes are back on the rebuilt table (targets_by_due keeps its partial WHERE: the
     // scheduler's query depends on it), plus the v4 ones.
@@ -223,4 +226,30 @@ TEST_CASE("ledger v3 -> v4 keeps every row and column and adds cancelled targets
     Ledger again;
     REQUIRE(again.open(path).ok());
     CHECK(dump(again.db()) == migrated);
+}
+
+TEST_CASE("an empty or corrupt ledger is reported damaged and never rebuilt", "[uploader][ledger][damage]")
+{
+    TempDir dir;
+    const auto path = dir / "ledger.db";
+    {
+        std::ofstream(path).close(); // a ledger that lost everything
+        Ledger ledger;
+        const auto s = ledger.open(path);
+        CHECK(s.code() == Errc::Damaged);
+        CHECK_THAT(s.error().message, Catch::Contains("would not know which bundles were already published"));
+        CHECK(std::filesystem::file_size(path) == 0); // nothing was written into it
+    }
+    {
+        Ledger ledger;
+        REQUIRE(ledger.open(path, true).ok()); // init may create it
+        REQUIRE(ledger.setConfig("filler", std::string(20000, 'x')).ok());
+        ledger.close();
+        std::fstream io(path, std::ios::in | std::ios::out | std::ios::binary);
+        io.seekp(4096);
+        const std::string noise(3 * 4096, '\x5a');
+        io.write(noise.data(), static_cast<std::streamsize>(noise.size()));
+    }
+    Ledger again;
+    CHECK(again.open(path).code() == Errc::Damaged);
 }

@@ -39,8 +39,10 @@ void requireNoTrace(UploaderFixture& f)
         CHECK(n == 0);
     for (const auto& [state, n] : *targets)
         CHECK(n == 0);
+    // A signed rejection is recorded (and so may leave its "bundle-refused" event): it is
+    // the uploader's promise never to publish that bundle. Nothing else may be left.
     for (const auto& e : *events)
-        CHECK((e.kind == "init" || e.kind == "trust"));
+        CHECK((e.kind == "init" || e.kind == "trust" || e.kind == "bundle-refused"));
     CHECK_FALSE(ledger.workstation(f.ceremony.workstation.publicKey()).value().value_or(WorkstationRecord{}).highWater);
     CHECK(UploaderFixture::countEntries(f.outbox()) == 0);
     CHECK(UploaderFixture::countEntries(f.home->layout().spool) == 0);

@@ -23,8 +23,11 @@ namespace postern::uploader {
 class Ledger
 {
 public:
-    /** open creates or opens the ledger file and applies the numbered migrations. */
-    [[nodiscard]] Status open(const std::filesystem::path& path);
+    /**
+     * open opens the ledger file (creating it only with `create`), checks it with SQLite's
+     * quick_check (damaged: reported, never rebuilt) and applies the numbered migrations.
+     */
+    [[nodiscard]] Status open(const std::filesystem::path& path, bool create = false);
     void close() noexcept { m_db.close(); }
     [[nodiscard]] bool isOpen() const noexcept { return m_db.isOpen(); }
     [[nodiscard]] SqliteDatabase& db() noexcept { return m_db; }
@@ -58,6 +61,20 @@ public:
     [[nodiscard]] Result<std::vector<BundleRecord>> recentBundles(std::size_t limit);
     /** completeBundle marks a bundle complete once its receipt is on disk. */
     [[nodiscard]] Status completeBundle(const bundle::BundleId& id, std::string_view receiptPath, std::int64_t at);
+
+    // -- refusals and stored receipts (LedgerRefusals.cpp) ----------------------------------------
+    /** addRefusal records a signed rejection; already-exists if the bundle id is known. */
+    [[nodiscard]] Status addRefusal(const RefusalRecord& record);
+    [[nodiscard]] Result<std::optional<RefusalRecord>> refusal(const bundle::BundleId& id);
+    /** knowsBundle is the replay guard: accepted or refused, a bundle id is answered once. */
+    [[nodiscard]] Result<bool> knowsBundle(const bundle::BundleId& id);
+    /**
+     * storeReceipt keeps the exact text of a bundle's receipt. The first text stored for an id
+     * is the answer: storing again changes nothing (already-exists), so a resumed run writes
+     * the same bytes rather than a second, different receipt.
+     */
+    [[nodiscard]] Status storeReceipt(const bundle::BundleId& id, std::string_view text, std::int64_t at);
+    [[nodiscard]] Result<std::optional<std::string>> storedReceipt(const bundle::BundleId& id);
 
     // -- targets ---------------------------------------------------------------------------------
     [[nodiscard]] Status addTarget(const TargetRecord& record);

@@ -88,6 +88,21 @@ struct BundleRecord
     Bytes manifestSealed;
 };
 
+/**
+ * RefusalRecord is a bundle this uploader refused with a signed rejection receipt (ledger v5).
+ * It is final: a later copy of the same bundle id is answered from here and never published.
+ */
+struct RefusalRecord
+{
+    bundle::BundleId id{};
+    crypto::PublicKey workstation{};
+    std::uint64_t sequence = 0;
+    std::string code;   ///< the error code the receipt names (docs/bundle-format.md §9)
+    std::string reason; ///< what the operator was told
+    std::string receiptPath;
+    std::int64_t refusedAt = 0;
+};
+
 /** TargetRecord is one (post, channel) of an accepted bundle. */
 struct TargetRecord
 {

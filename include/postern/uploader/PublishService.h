@@ -95,6 +95,13 @@ struct PublishReport
     std::vector<BundleProgress> resumed;    ///< older interrupted bundles finished first
     std::optional<Error> rejection;         ///< verification failed: nothing was published
     std::optional<BundleRecord> previous;   ///< on replay: when the bundle was processed before
+    std::optional<RefusalRecord> previousRefusal; ///< on replay of a bundle refused before
+    /**
+     * localOnly: the failure belongs to the copy or to this host (too large for --max-size,
+     * truncated or still growing, bytes after the end, I/O), not to the bundle. No signed
+     * receipt was written and nothing was recorded: a complete copy can still be published.
+     */
+    bool localOnly = false;
     std::filesystem::path rejectionReceipt; ///< written when the workstation signature was valid
     std::string rejectionReceiptError;
     std::optional<BundleSummary> summary; ///< the accepted bundle
@@ -129,6 +136,15 @@ class PublishService
 {
 public:
     PublishService(UploaderHome& home, ServiceOptions options);
+
+    /**
+     * answerFromLedger is step 0 of verification (docs/bundle-format.md §9): a bundle id the
+     * ledger knows, accepted or refused, is answered from the ledger before any other check,
+     * so no later verdict (expired, too large) can replace the receipt already given. Fills
+     * report.rejection (replay) and previous/previousRefusal; false when the id is new or the
+     * file has no readable header (the full verification then says why).
+     */
+    [[nodiscard]] Result<bool> answerFromLedger(const std::filesystem::path& bundlePath, PublishReport& report);
 
     /**
      * verify runs every check of capability 7 with one captured now, spooling nothing and
@@ -203,7 +219,7 @@ private:
     /** processOrders settles a bundle's pending orders (after older bundles had their pass). */
     [[nodiscard]] Status processOrders(const BundleRecord& record, BundleProgress& progress);
 
-    void writeRejectionReceipt(const PublishRequest& request,
+    [[nodiscard]] Status writeRejectionReceipt(const PublishRequest& request,
                                const std::filesystem::path& receiptPath,
                                const TrustedSet& trusted,
                                std::int64_t now,

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace postern::uploader {
@@ -89,6 +90,7 @@ private:
     WatchOptions m_options;
     Looks m_previous;
     Looks m_refused;
+    std::set<std::filesystem::path> m_blocked; ///< told once: a foreign file holds its receipt name
 };
 
 } // namespace postern::uploader
