@@ -310,6 +310,107 @@ TEST_CASE("images upload with alt text byte for byte; a video is polled until pr
     CHECK(run.requestsTo("GET", "/api/v1/media/" + str(clip, "id")) == 4);
 }
 
+TEST_CASE("documented media answers with float meta publish each file once", "[mastodon][documented]")
+{
+    // Regression (issue 12): Mastodon's media answers carry "meta" with floats; a reader that
+    // refused them uploaded the file again on every pass and recorded the post `unknown`.
+    MastodonRun run;
+    auto png = run.f.ceremony.addMedia(kPng, "harbour.png", "image/png", "A harbour at dawn");
+    auto png2 = run.f.ceremony.addMedia(toBytes("\x89PNG\r\n\x1a\n another"), "b.png", "image/png", "Boats");
+    auto mp4 = run.f.ceremony.addMedia(kMp4, "clip.mp4", "video/mp4", "Waves");
+    run.server.control("processing", obj({{"polls", std::int64_t{1}}}));
+    const auto report =
+        run.f.publish(run.bundleWith({{"Photo one", {png}}, {"Photo two", {png2}}, {"A clip", {mp4}}}), true);
+    CHECK(report.exitCode() == ExitCode::Ok);
+    for (const auto& t : report.progress.targets) {
+        INFO(t.pendingError << " " << t.record.reason);
+        CHECK(t.record.state == TargetState::Done);
+    }
+    CHECK(run.requestsTo("POST", "/api/v2/media") == 3);
+    CHECK(run.requestsTo("POST", "/api/v1/statuses") == 3);
+
+    // What the server answered is the documented body: floats in meta, in the media answer and
+    // in the status answer with its attachment.
+    const auto photo = run.statusesWithText("Photo one");
+    REQUIRE(photo.size() == 1);
+    HttpRequest r;
+    r.method = "GET";
+    r.url = run.server.url() + "/api/v1/media/" + member(photo[0], "media_ids").asArray().at(0).asString();
+    r.headers = {{"Authorization", "Bearer press-token"}};
+    auto media = run.http.send(r);
+    REQUIRE(media);
+    CHECK(media->body.find("\"aspect\":1.3333333333333333") != std::string::npos);
+    CHECK(media->body.find("\"focus\":{\"x\":-0.42,\"y\":0.69}") != std::string::npos);
+    r.url = run.server.url() + "/api/v1/accounts/110000000000000001/statuses";
+    auto statuses = run.http.send(r);
+    REQUIRE(statuses);
+    CHECK(statuses->body.find("\"aspect\":1.3333333333333333") != std::string::npos);
+}
+
+TEST_CASE("a media post whose answer was lost is found in a timeline full of media posts", "[mastodon][documented]")
+{
+    // Regression (issue 12): the timeline lookup that settles `unknown` read every recent post,
+    // and a post with media (floats in its attachments' meta) made the whole page unreadable.
+    MastodonRun run;
+    std::vector<MastodonRun::Item> earlier;
+    for (int i = 0; i < 3; ++i)
+        earlier.push_back({"Earlier photo " + std::to_string(i),
+                           {run.f.ceremony.addMedia(toBytes("\x89PNG\r\n\x1a\n earlier " + std::to_string(i)),
+                                                    "e.png",
+                                                    "image/png",
+                                                    "An earlier photo")}});
+    REQUIRE(run.f.publish(run.bundleWith(earlier, 1), true).exitCode() == ExitCode::Ok);
+
+    auto png = run.f.ceremony.addMedia(kPng, "harbour.png", "image/png", "A harbour at dawn");
+    run.server.control("fault", obj({{"op", "POST /api/v1/statuses"}, {"fault", "drop-after-commit"}}));
+    const auto report = run.f.publish(run.bundleWith({{"Lost answer with a photo", {png}}}, 2), true);
+    REQUIRE(report.progress.targets.size() == 1);
+    CHECK(report.progress.targets[0].record.state == TargetState::Unknown);
+    REQUIRE(run.statusesWithText("Lost answer with a photo").size() == 1);
+
+    // Beyond the one-hour Idempotency-Key window: only the timeline can tell.
+    run.server.control("clock", obj({{"advance", std::int64_t{2 * 3600}}}));
+    run.restart();
+    auto resumed = run.f.service->resume();
+    REQUIRE(resumed);
+    REQUIRE(resumed->bundles.size() == 1);
+    CHECK(resumed->bundles[0].complete);
+    CHECK(resumed->bundles[0].targets.at(0).alreadyPresent);
+    const auto statuses = run.statusesWithText("Lost answer with a photo");
+    REQUIRE(statuses.size() == 1);
+    CHECK(run.targets(2)[0].state == TargetState::Done);
+    CHECK(run.targets(2)[0].platformId == str(statuses[0], "id"));
+    CHECK(run.requestsTo("POST", "/api/v1/statuses") == 4); // three earlier posts, this one once
+    CHECK(run.requestsTo("POST", "/api/v2/media") == 4);    // every file uploaded once
+}
+
+TEST_CASE("option table: every Mastodon option reaches the create request", "[mastodon][options]")
+{
+    // docs/bundle-format.md 4.1: visibility (required), spoiler_text, language, sensitive.
+    MastodonRun run;
+    std::vector<MastodonRun::Item> items;
+    for (const char* visibility : {"public", "unlisted", "private", "direct"}) {
+        Json o = mastodonOptions(visibility);
+        o.set("language", std::string(visibility) == "private" ? "fr" : "de");
+        if (std::string(visibility) == "unlisted")
+            o.set("spoiler_text", "Content warning");
+        if (std::string(visibility) == "direct")
+            o.set("sensitive", true);
+        items.push_back({std::string("Options ") + visibility, {}, o});
+    }
+    REQUIRE(run.f.publish(run.bundleWith(items), true).exitCode() == ExitCode::Ok);
+    for (const char* visibility : {"public", "unlisted", "private", "direct"}) {
+        INFO(visibility);
+        const auto s = run.statusesWithText(std::string("Options ") + visibility);
+        REQUIRE(s.size() == 1);
+        CHECK(str(s[0], "visibility") == visibility);
+        CHECK(str(s[0], "language") == (std::string(visibility) == "private" ? "fr" : "de"));
+        CHECK(str(s[0], "spoiler_text") == (std::string(visibility) == "unlisted" ? "Content warning" : ""));
+        const bool sensitive = std::string(visibility) == "unlisted" || std::string(visibility) == "direct";
+        CHECK(member(s[0], "sensitive").asBool() == sensitive);
+    }
+}
+
 TEST_CASE("a video Mastodon cannot process fails the target with the reason", "[mastodon]")
 {
     MastodonRun run;

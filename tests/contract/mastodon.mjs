@@ -15,6 +15,12 @@
 //   mastodon/mastodon app/models/status.rb                   text and spoiler_text stripped; CW implies sensitive
 //   mastodon/mastodon config/initializers/rack_attack.rb     429 body {"error":"Too many requests"}, iso8601(6) reset
 //
+// Media and Status entities are the documented example answers in answers/mastodon/ (see
+// answers/SOURCES.md), read at start and served with only ids, URLs, times and what the request
+// itself set (text, content warning, visibility, language, alt text) substituted. So every media
+// answer carries Mastodon's real `meta`, floats included ("aspect": 1.3333333333333333,
+// "focus": {"x": -0.42, "y": 0.69}), and so does every status with an attachment.
+//
 // Test-only routes (never called by the uploader):
 //   GET  /__control/state          {statuses, media, requests, idempotency}
 //   POST /__control/reset          forget everything (tokens and configuration back to defaults)
@@ -25,7 +31,16 @@
 //   POST /__control/processing     {"polls": n, "fail": bool}: the next async upload answers 206 n times, then 200 or 422
 //   POST /__control/configuration  {"statuses": {...}, "media_attachments": {...}}: merged into the configuration
 //   POST /__control/status         {"token": ..., "text", "spoiler_text", "created_at"}: a status made elsewhere
+import { readFileSync } from 'node:fs';
 import { serve, readBody, sendJson, dropConnection, bearer, parseMultipart } from './lib.mjs';
+
+/** documented reads a documented answer from answers/mastodon/ (parsed afresh for each use). */
+const documentedText = new Map();
+function documented(name) {
+    if (!documentedText.has(name))
+        documentedText.set(name, readFileSync(new URL(`./answers/mastodon/${name}`, import.meta.url), 'utf8'));
+    return JSON.parse(documentedText.get(name));
+}
 
 const HOUR = 3600;
 
@@ -131,19 +146,33 @@ function authenticate(req, res) {
 const base = (req) => `http://${req.headers.host}`;
 
 function accountEntity(req, a) {
+    // The documented Status example's account, with ours substituted.
+    const e = documented('entity-status.json').account;
     return {
-        id: a.id, username: a.username, acct: a.username, display_name: a.username,
-        url: `${base(req)}/@${a.username}`, locked: false, bot: false, created_at: iso(now() - 86400 * 100),
+        ...e, id: a.id, username: a.username, acct: a.username, display_name: a.username,
+        url: `${base(req)}/@${a.username}`, created_at: iso(now() - 86400 * 100), fields: [],
+        avatar: `${base(req)}/avatars/original/missing.png`, avatar_static: `${base(req)}/avatars/original/missing.png`,
+        header: `${base(req)}/headers/original/missing.png`, header_static: `${base(req)}/headers/original/missing.png`,
     };
 }
 
-function mediaEntity(req, m) {
+/**
+ * mediaEntity is the documented MediaAttachment for the attachment's state: POST /api/v2/media's
+ * 200 (a processed image), its 202 (still processing, `url` null) or GET /api/v1/media/:id's
+ * 200, and the documented video and gifv entities for those types. `meta` stays as documented.
+ */
+function mediaEntity(req, m, answer) {
     const done = m.pollsLeft === 0 && !m.failed;
+    let e;
+    if (m.type === 'video') e = documented('entity-media-video.json');
+    else if (m.type === 'gifv') e = documented('entity-media-gifv.json');
+    else if (!done) e = documented('media-v2-202.json');
+    else e = documented(answer === 'upload' ? 'media-v2-200.json' : 'media-get-200.json');
     return {
-        id: m.id, type: m.type,
+        ...e, id: m.id, type: m.type,
         url: done ? `${base(req)}/system/media/${m.id}/original.${m.ext}` : null,
         preview_url: `${base(req)}/system/media/${m.id}/small.png`,
-        remote_url: null, text_url: null, meta: {}, description: m.description, blurhash: 'UFBWY:8_0Jxv4mx]t8t64.%M-:IUWGWAt6M}',
+        remote_url: null, text_url: `${base(req)}/media/${m.id}`, description: m.description,
     };
 }
 
@@ -151,13 +180,16 @@ function escapeHtml(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** statusEntity is the documented Status example with this status's values. */
 function statusEntity(req, s) {
     const a = Object.values(ACCOUNTS).find((x) => x.id === s.account);
+    const e = documented('entity-status.json');
     return {
+        ...e,
         id: s.id, created_at: iso(s.createdAt), in_reply_to_id: null, in_reply_to_account_id: null,
         sensitive: s.sensitive, spoiler_text: s.spoilerText, visibility: s.visibility, language: s.language,
         uri: `${base(req)}/users/${a.username}/statuses/${s.id}`, url: `${base(req)}/@${a.username}/${s.id}`,
-        replies_count: 0, reblogs_count: 0, favourites_count: 0,
+        replies_count: 0, reblogs_count: 0, favourites_count: 0, quotes_count: 0,
         content: '<p>' + escapeHtml(s.text).replace(/\n\n+/g, '</p><p>').replace(/\n/g, '<br />') + '</p>',
         reblog: null, account: accountEntity(req, a),
         media_attachments: s.mediaIds.map((id) => mediaEntity(req, state.media.get(id))),
@@ -294,7 +326,7 @@ async function uploadMedia(req, res, a) {
     };
     state.media.set(m.id, m);
     if (fault?.fault === 'drop-after-commit') return dropConnection(res);
-    sendJson(res, async ? 202 : 200, mediaEntity(req, m), rateHeaders(a.token));
+    sendJson(res, async ? 202 : 200, mediaEntity(req, m, 'upload'), rateHeaders(a.token));
 }
 
 function showMedia(req, res, a, id) {
