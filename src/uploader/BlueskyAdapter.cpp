@@ -376,6 +376,11 @@ Result<TargetOutcome> BlueskyAdapter::publish(const TargetContent& t)
     record.set("$type", std::string(kCollection));
     record.set("text", t.text);
     record.set("createdAt", nowIso(m_clock.now()));
+    // The approved language (option `lang`) is the record's `langs`, as the Bluesky app sets it;
+    // an approved option that is not sent would publish something other than what was signed.
+    if (const Json* lang = t.options.isObject() ? t.options.find("lang") : nullptr;
+        lang && lang->type() == Json::Type::String && !lang->asString().empty())
+        record.set("langs", Json(Json::Array{Json(lang->asString())}));
     POSTERN_ASSIGN(spans, facets(*a, t.text));
     if (!spans.asArray().empty())
         record.set("facets", std::move(spans));

@@ -408,6 +408,44 @@ TEST_CASE("a TikTok video post publishes once, byte for byte, with its options",
     CHECK(requestsTo(run.server, "video/init/") == 1);
 }
 
+TEST_CASE("option table: every TikTok option reaches video/init's post_info", "[tiktok][options]")
+{
+    // docs/bundle-format.md 4.1: privacy_level and the three disable_* (required), is_aigc and
+    // the two brand toggles (optional). Each value is flipped between the two posts.
+    TikTokRun run;
+    Json first(Json::Object{});
+    first.set("privacy_level", "MUTUAL_FOLLOW_FRIENDS");
+    first.set("disable_comment", true);
+    first.set("disable_duet", false);
+    first.set("disable_stitch", true);
+    first.set("is_aigc", false);
+    first.set("brand_content_toggle", true);
+    first.set("brand_organic_toggle", false);
+    Json second(Json::Object{});
+    second.set("privacy_level", "SELF_ONLY"); // branded content may not be private
+    second.set("disable_comment", false);
+    second.set("disable_duet", true);
+    second.set("disable_stitch", false);
+    second.set("is_aigc", true);
+    second.set("brand_content_toggle", false);
+    second.set("brand_organic_toggle", true);
+    const auto report = run.f.publish(
+        run.bundleWith({{"Options one", videoBytes(2000, 11), first}, {"Options two", videoBytes(2000, 12), second}}),
+        true);
+    REQUIRE(report.progress.complete);
+    for (const auto& [title, options] : {std::pair{"Options one", &first}, std::pair{"Options two", &second}}) {
+        INFO(title);
+        const auto posts = postsTitled(run.server, title);
+        REQUIRE(posts.size() == 1);
+        const Json& info = member(posts[0], "post_info");
+        for (const auto& [key, value] : options->asObject()) {
+            INFO(key);
+            REQUIRE(info.find(key) != nullptr);
+            CHECK(info.find(key)->serialize() == value.serialize());
+        }
+    }
+}
+
 TEST_CASE("a multi-chunk video at the real limits is uploaded in order with exact ranges", "[tiktok]")
 {
     TikTokRun run;

@@ -191,6 +191,37 @@ TEST_CASE("X: a text post is published as sent, and the same bundle again publis
     CHECK(run.tweets().size() == 1);
 }
 
+TEST_CASE("option table: every X option reaches POST /2/tweets", "[x][options]")
+{
+    // docs/bundle-format.md 4.1: reply_settings, one of four values; absent means X's default.
+    XRun run;
+    std::vector<domain::PostContent> posts;
+    const std::vector<std::string> values = {"following", "mentionedUsers", "subscribers", "verified", ""};
+    for (const auto& v : values) {
+        auto content = run.post("reply settings " + (v.empty() ? std::string("default") : v));
+        if (!v.empty())
+            content.channels[0].options.set("reply_settings", v);
+        posts.push_back(std::move(content));
+    }
+    const auto report = run.f.publish(run.bundle(posts), true);
+    REQUIRE(report.progress.complete);
+    const auto tweets = run.tweets();
+    REQUIRE(tweets.size() == values.size());
+    for (const auto& v : values) {
+        const std::string text = "reply settings " + (v.empty() ? std::string("default") : v);
+        const auto it = std::find_if(tweets.begin(), tweets.end(), [&](const Json& t) {
+            return t.find("source_text")->asString() == text;
+        });
+        REQUIRE(it != tweets.end());
+        const Json* sent = it->find("reply_settings");
+        INFO(text);
+        if (v.empty())
+            CHECK(sent == nullptr); // null in the server's record: not sent
+        else
+            CHECK((sent && sent->asString() == v));
+    }
+}
+
 TEST_CASE("X: images with alt text and a video (chunked, processed asynchronously) match byte for byte", "[x]")
 {
     XRun run;

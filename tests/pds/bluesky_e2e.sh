@@ -79,7 +79,7 @@ TEXT="Open day — Saturday ✓ details: https://example.org/open-day?ref=poster
 ALT1='A red square: the poster'
 ALT2='A blue rectangle — the map ✓'
 expect 0 cli "$P_ALICE" draft new --as alice --channel "$CHANNEL" --text "$TEXT" \
-    --media "$WORK/red.png" --alt "$ALT1" --media "$WORK/blue.png" --alt "$ALT2"
+    --media "$WORK/red.png" --alt "$ALT1" --media "$WORK/blue.png" --alt "$ALT2" --option "$CHANNEL.lang=de"
 POST=$(awk '/^created post /{print $3; exit}' "$OUT")
 expect 0 cli "$P_ALICE" submit "$POST" --as alice
 expect 0 cli "$P_BOB" approve "$POST" --as bob
@@ -112,7 +112,7 @@ step "read the post and its blobs back from the PDS and compare byte for byte"
 cat >"$WORK/expected.json" <<JSON
 {"service": "$SERVICE", "did": "$DID", "handle": "$HANDLE", "count": 1,
  "text": $("$NODE" -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$TEXT"),
- "links": ["https://example.org/open-day?ref=postern"], "tags": ["OpenDay"],
+ "links": ["https://example.org/open-day?ref=postern"], "tags": ["OpenDay"], "langs": ["de"],
  "mentions": [{"handle": "$HANDLE", "did": "$DID"}],
  "images": [{"file": "$WORK/red.png", "alt": "$ALT1", "width": 1, "height": 1},
             {"file": "$WORK/blue.png", "alt": "$ALT2", "width": 3, "height": 2}]}

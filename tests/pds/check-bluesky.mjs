@@ -2,7 +2,7 @@
 // Reads back what postern-uploader published on the local PDS and compares it with what the
 // bundle held, byte for byte. Usage: node check-bluesky.mjs EXPECTED.json
 // EXPECTED: {"service","did","handle","text","images":[{"file","alt","width","height"}],
-//            "links":[URI], "tags":[TAG], "mentions":[{"handle","did"}], "count": N}
+//            "links":[URI], "tags":[TAG], "mentions":[{"handle","did"}], "count": N, "langs":[LANG]}
 // Exits 1 with a message on the first difference.
 import fs from 'node:fs'
 
@@ -27,6 +27,10 @@ const rkey = post.uri.split('/').pop()
 if (!/^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/.test(rkey)) fail(`rkey ${rkey} is not a TID`)
 const again = await get('com.atproto.repo.getRecord', { repo: want.did, collection: 'app.bsky.feed.post', rkey })
 if (again.cid !== post.cid) fail('getRecord and listRecords disagree')
+
+// The approved option lang=de is the record's langs, as read back with getRecord.
+if (want.langs !== undefined && JSON.stringify(again.value.langs ?? null) !== JSON.stringify(want.langs))
+  fail(`the record has langs ${JSON.stringify(again.value.langs)}, expected ${JSON.stringify(want.langs)}`)
 
 // Facets: UTF-8 byte offsets must select exactly the linked / tagged / mentioned text.
 const bytes = Buffer.from(want.text, 'utf8')
