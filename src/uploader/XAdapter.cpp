@@ -459,9 +459,11 @@ Status XAdapter::deletePost(const std::string& channel, const std::string& postI
     if (!isXId(postId))
         return fail(Errc::InvalidArgument, "\"" + postId + "\" is not an X post id");
     POSTERN_ASSIGN(a, account(channel));
-    // Deleting is idempotent ("deleted" or already gone), so it may be repeated.
+    // Deleting is idempotent ("deleted" or already gone), so it may be repeated. X documents
+    // 200 {"data":{"deleted":true}} for this endpoint, and 204 (no body) for some of its other
+    // DELETE endpoints; a 204 here means the same, so it is taken too.
     POSTERN_ASSIGN(answer, callSafe(*a, request(*a, "DELETE", "/2/tweets/" + postId), "x delete post"));
-    if (answer.status == 200 || answer.status == 404)
+    if (answer.status == 200 || answer.status == 204 || answer.status == 404)
         return {};
     return fail(Errc::PublishFailed,
                 "X did not delete post " + postId + " of " + channel + ": " + describe(answer)

@@ -756,6 +756,19 @@ TEST_CASE("X: deletePost removes a post; deleting it again is not an error", "[x
     CHECK(run.adapter->deletePost(xChannel().str(), "not-an-id").code() == Errc::InvalidArgument);
 }
 
+TEST_CASE("X: a DELETE answered 204 No Content counts as deleted", "[x]")
+{
+    XRun run;
+    run.server.control("delete-answer", obj({{"status", 204}}));
+    const auto report = run.f.publish(run.bundle({run.post(uniqueText("retract me with 204"))}));
+    const std::string id = report.progress.targets.at(0).record.platformId;
+    REQUIRE_FALSE(id.empty());
+    const auto deleted = run.adapter->deletePost(xChannel().str(), id);
+    INFO((deleted ? std::string() : deleted.error().message));
+    CHECK(deleted);
+    CHECK(run.tweets().empty());
+}
+
 TEST_CASE("X answers: text matching survives X's rendering, strict listing, lenient problems", "[x]")
 {
     // X shows URLs as t.co links, & < > as entities and media as one trailing t.co link.

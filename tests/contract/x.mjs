@@ -442,6 +442,9 @@ async function control(req, res, name) {
         case 'listing':
             s.listing = { ...s.listing, ...c };
             break;
+        case 'delete-answer':
+            s.deleteAnswer = c.status;
+            break;
         case 'seed-posts':
             for (let i = 0; i < (c.count ?? 1); i++) {
                 const text = c.exact ? c.text : `${c.text ?? 'seeded'} ${i}`;
@@ -547,6 +550,11 @@ serve(async (req, res, url) => {
             const i = s.tweets.findIndex((t) => t.id === id && t.author_id === USER.id);
             if (i < 0) return reply(res, 200, { data: { deleted: false } });
             s.deleted.push(s.tweets.splice(i, 1)[0].id);
+            // X documents 204 No Content for some DELETE endpoints (control `delete-answer`).
+            if (s.deleteAnswer === 204) {
+                res.writeHead(204);
+                return res.end();
+            }
             return reply(res, 200, { data: { deleted: true } });
         }
         default:
