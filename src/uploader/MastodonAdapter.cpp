@@ -152,6 +152,7 @@ Status MastodonAdapter::verifyCredentials(Account& a)
         return fail(Errc::PublishFailed,
                     "cannot check the access token of " + a.channel + ": " + describeAnswer(answer)
                         + "; `postern-uploader resume` tries again");
+    m_tokenAccepted.insert(a.channel);
     POSTERN_ASSIGN(doc, answerJson(answer, "verify_credentials"));
     POSTERN_ASSIGN(id, stringField(doc, "id"));
     if (!isStatusId(id))
@@ -161,6 +162,13 @@ Status MastodonAdapter::verifyCredentials(Account& a)
         POSTERN_TRY(m_accounts.saveSecrets(a.channel, a.secrets)); // learnt once, kept sealed
     }
     return {};
+}
+
+Status MastodonAdapter::checkToken(Account& a)
+{
+    if (m_tokenAccepted.count(a.channel) != 0)
+        return {};
+    return verifyCredentials(a);
 }
 
 Result<std::optional<MastodonStatus>> MastodonAdapter::findPublished(Account& a, const TargetContent& t)
@@ -206,6 +214,8 @@ Result<std::optional<MastodonStatus>> MastodonAdapter::findPublished(Account& a,
                 callSafe(request(a, "GET", "/api/v1/statuses/" + status.id + "/source"), "mastodon status source"));
             if (src.status == 404)
                 continue; // deleted in the meantime
+            if (src.status == 200)
+                m_tokenAccepted.insert(a.channel); // /source needs the token
             if (src.status != 200)
                 return fail(Errc::PublishFailed,
                             "cannot read back post " + status.id + " of " + a.channel + ": " + describeAnswer(src)
@@ -304,6 +314,7 @@ Result<MastodonAdapter::Uploaded> MastodonAdapter::uploadMedia(Account& a,
     POSTERN_ASSIGN(id, stringField(doc, "id"));
     if (!isStatusId(id))
         return doc.error("id", "expected an alphanumeric media id, got \"" + id.substr(0, 64) + "\"");
+    m_tokenAccepted.insert(a.channel); // the upload was authorised: no need to ask before the create
     if (answer.status == 200)
         return Uploaded{id, {}};
     // 202: the file is processed in the background (video, gifv, audio); 206 while it lasts.
@@ -449,6 +460,8 @@ Result<TargetOutcome> MastodonAdapter::publish(const TargetContent& t)
     if (const std::string lang = optionString(t.options, "language"); !lang.empty())
         body.set("language", lang);
 
+    // A refused token is found out while nothing can exist yet: the target stays claimed.
+    POSTERN_TRY(checkToken(*a));
     if (t.checkpoint)
         POSTERN_TRY(t.checkpoint());
     // From here on the post may exist: the key is on disk before the request leaves.

@@ -463,7 +463,10 @@ TEST_CASE("a rate limit longer than the adapter waits leaves the post pending fo
     REQUIRE(run.f.service->resume());
     CHECK(run.targets()[0].state == TargetState::Done);
     CHECK(run.statusesWithText("Posting budget exhausted").size() == 1);
-    CHECK(run.requestsTo("GET", "/api/v1/accounts/verify_credentials") == 1); // looked first
+    // Looked first (the account's statuses), and the token was checked once per run before the
+    // sent step: by publish, and by resume, whose look needed no authenticated request.
+    CHECK(run.requestsTo("GET", "/api/v1/accounts/110000000000000001/statuses") == 1);
+    CHECK(run.requestsTo("GET", "/api/v1/accounts/verify_credentials") == 2);
 }
 
 TEST_CASE("5xx answers to safe requests are retried with growing backoff", "[mastodon]")
@@ -504,6 +507,17 @@ TEST_CASE("a refused token keeps the post pending with what to do; a new token p
                               "(HTTP 401: The access token expired)")
           == 0);
     CHECK(t.pendingError.find("account add") != std::string::npos);
+    // The refusal is found out before the sent step: what publish printed is what the ledger
+    // holds, so `resume` shows the same `claimed` (it used to say `sent`), and nothing was posted.
+    CHECK(run.targets()[0].state == TargetState::Claimed);
+    CHECK(run.targets()[0].idempotencyKey.empty());
+    CHECK(run.requestsTo("POST", "/api/v1/statuses") == 0);
+    run.restart();
+    auto still = run.f.service->resume();
+    REQUIRE(still);
+    REQUIRE(still->bundles.size() == 1);
+    CHECK(still->bundles[0].targets.at(0).record.state == TargetState::Claimed);
+    CHECK(run.targets()[0].state == TargetState::Claimed);
 
     run.server.control("token", obj({{"token", "press-token"}, {"state", "valid"}}));
     run.restart();

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace postern::uploader {
 
@@ -61,6 +62,13 @@ private:
     [[nodiscard]] Result<HttpResponse> callSafe(const HttpRequest& r, const std::string& what);
     [[nodiscard]] Status authProblem(const Account& a, const HttpResponse& r) const;
     [[nodiscard]] Result<std::string> accountId(Account& a);
+    /**
+     * checkToken asks verify_credentials once per run whether the token is still accepted, unless
+     * an authenticated request (a media upload) already succeeded. Called before the sent step,
+     * so an expired token leaves the target `claimed` rather than `sent` (a 401 to the create
+     * itself is certain to have made nothing, but the ledger would already say "may exist").
+     */
+    [[nodiscard]] Status checkToken(Account& a);
     /** verifyCredentials asks GET /api/v1/accounts/verify_credentials: token accepted, account id learnt. */
     [[nodiscard]] Status verifyCredentials(Account& a);
     [[nodiscard]] Result<std::optional<MastodonStatus>> findPublished(Account& a, const TargetContent& t);
@@ -77,6 +85,7 @@ private:
     MastodonOptions m_options;
     std::map<std::string, Account> m_open;         ///< accounts opened in this run
     std::map<std::string, PlatformJson> m_configs; ///< instance configuration per channel
+    std::set<std::string> m_tokenAccepted;         ///< channels whose token was accepted in this run
 };
 
 } // namespace postern::uploader
