@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -27,7 +28,9 @@ Result<SecureBuffer> readLine(int fd, bool stopAtNewline)
         const ssize_t r = ::read(fd, &c, 1);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0)
+        if (r < 0)
+            return fail(Errc::Io, std::string("cannot read the passphrase: ") + std::strerror(errno));
+        if (r == 0)
             break;
         if (stopAtNewline && c == '\n')
             break;
@@ -67,11 +70,35 @@ Result<SecureBuffer> readPassphraseFromTerminal(std::string_view prompt)
 
 Result<SecureBuffer> readPassphraseFile(const std::filesystem::path& path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Non-blocking open: a FIFO given here would otherwise wait forever for a writer (with the
+    // uploader's home lock held). Only a regular file is read.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return fail(Errc::NotFound, "cannot open passphrase file " + path.string() + ": " + std::strerror(errno));
+        return fail(errno == ENOENT ? Errc::NotFound : Errc::Io,
+                    "cannot open the file " + path.string() + ": " + std::strerror(errno));
+    struct stat st
+    {
+    };
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        ::close(fd);
+        return fail(Errc::Io, path.string() + " is not a regular file (a pipe, device or folder); give a file");
+    }
     auto line = readLine(fd, true);
     ::close(fd);
+    if (!line)
+        return fail(line.code(), path.string() + ": " + line.error().message);
+    // Said apart from a wrong passphrase: an empty first line is a mistake in the file, and
+    // a NUL would be cut off silently by whatever reads the secret as a C string.
+    if (line->empty())
+        return fail(Errc::BadValue,
+                    "the first line of " + path.string()
+                        + " is empty; put the passphrase (or secret) on the first line, followed by a newline");
+    for (std::size_t i = 0; i < line->size(); ++i) {
+        if (line->data()[i] == 0)
+            return fail(Errc::BadValue, path.string() + " holds a NUL byte in its first line; a passphrase or secret "
+                                                        "is text");
+    }
     return line;
 }
 

@@ -371,6 +371,8 @@ ExitCode printPublishReport(const PublishReport& report, bool keep)
         std::cout << row("bundle file") << "overwritten and removed\n";
     else if (keep)
         std::cout << row("bundle file") << "kept (--keep)\n";
+    else if (!report.removeError.empty())
+        std::cout << row("bundle file") << "not wiped (see below)\n";
     else
         std::cout << row("bundle file") << "kept until the bundle is complete\n";
     std::cout << row("result") << countState(report.progress, TargetState::Done) << " published, "

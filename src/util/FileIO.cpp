@@ -143,6 +143,10 @@ void AtomicFileWriter::abandon() noexcept
 Status overwriteAndRemove(const fs::path& path)
 {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ELOOP)
+        return fail(Errc::Io,
+                    path.string() + " is a symbolic link; only a file named directly is wiped, never what a link "
+                                    "points to: delete the bundle file it points to by hand");
     if (fd < 0)
         return ioError("cannot open for wiping", path);
     struct stat st

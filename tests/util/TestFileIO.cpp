@@ -87,3 +87,17 @@ TEST_CASE("a FIFO is refused at once, never waited on", "[fileio]")
     CHECK(readFileCapped(fifo, 100).code() == Errc::Io);
     CHECK(reader.open(dir.path()).code() == Errc::Io); // a folder too
 }
+
+TEST_CASE("wiping through a symbolic link is refused with a reason and touches nothing", "[fileio]")
+{
+    test::TempDir dir;
+    const auto target = dir / "bundle.postern";
+    REQUIRE(writeFileAtomic(target, "sealed bytes", 0600).ok());
+    const auto link = dir / "link.postern";
+    std::filesystem::create_symlink(target, link);
+    const auto s = overwriteAndRemove(link);
+    CHECK(s.code() == Errc::Io);
+    CHECK(s.error().message.find("symbolic link") != std::string::npos);
+    CHECK(readFileCapped(target, 100).value() == "sealed bytes");
+    CHECK(std::filesystem::is_symlink(link));
+}
