@@ -277,8 +277,36 @@ void explain(const fs::path& dir, const char* what, const std::string& sql)
     std::printf("  plan %-28s %s\n", what, detail.c_str());
 }
 
+/** timeQuickCheck times the integrity check every store open runs (docs/store.md, "Damage"). */
+void timeQuickCheck(const fs::path& dir)
+{
+    const fs::path path = dir / std::string(store::kDatabaseFileName);
+    double best = 1e30;
+    double first = 0;
+    for (int i = 0; i < 5; ++i) {
+        SqliteDatabase db;
+        if (!db.open(path))
+            return;
+        const double t0 = now();
+        if (!db.quickCheck()) {
+            std::printf("  quick_check failed: the store is damaged\n");
+            return;
+        }
+        const double dt = now() - t0;
+        first = i == 0 ? dt : first;
+        best = std::min(best, dt);
+    }
+    std::error_code ec;
+    std::printf("\nintegrity check on open (PRAGMA quick_check, %.1f MiB database):\n  first %7.2f ms, best of 5 "
+                "%7.2f ms\n",
+                static_cast<double>(fs::file_size(path, ec)) / (1024.0 * 1024.0),
+                ms(first),
+                ms(best));
+}
+
 int measure(const Options& o)
 {
+    timeQuickCheck(o.dir);
     std::printf("\nqueries (postern-cli list calls Workstation::list with limit 100; time includes opening "
                 "the store):\n");
     struct Case

@@ -184,6 +184,11 @@ ExitCode runAuditVerify(const Context& ctx, workflow::Workstation& ws)
 {
     if (!ctx.args.positionals.empty())
         return usageError("audit verify takes no argument", "postern-cli audit verify");
+    // The whole database first (the open only checks its structure): a damaged page is named
+    // as damage, not as a broken chain.
+    if (auto s = ws.store().checkIntegrity(); !s)
+        return failWith(s.error());
+    std::cout << "OK: the store's database reads back whole (SQLite quick_check)\n";
     if (auto s = ws.auditVerify(); !s)
         return failWith(s.error(), ExitCode::Refused);
     auto count = ws.store().audit().count();

@@ -86,6 +86,8 @@ std::uint64_t fileSize(const fs::path& p)
 
 Result<BackupSummary> backupStore(WorkstationStore& store, const fs::path& dest)
 {
+    // A damaged store is not copied into something that looks like a good backup.
+    POSTERN_TRY(store.checkIntegrity());
     POSTERN_TRY(requireNew(dest, "a backup"));
     auto backup = [&]() -> Result<BackupSummary> {
         BackupSummary s;
@@ -101,7 +103,7 @@ Result<BackupSummary> backupStore(WorkstationStore& store, const fs::path& dest)
         POSTERN_TRY(fsyncDirectory(dest));
         // The copy is opened and checked like a store before it is called a backup.
         POSTERN_ASSIGN(check, WorkstationStore::open(dest));
-        (void)check;
+        POSTERN_TRY(check->checkIntegrity());
         return s;
     };
     auto s = backup();
@@ -127,6 +129,7 @@ Result<BackupSummary> restoreStore(const fs::path& backup, const fs::path& dest)
         POSTERN_ASSIGN(dbBytes, copyChecked(from, dest / std::string(kDatabase), {}));
         s.databaseBytes = dbBytes;
         POSTERN_ASSIGN(store, WorkstationStore::open(dest));
+        POSTERN_TRY(store->checkIntegrity());
         POSTERN_ASSIGN(hashes, store->mediaHashes());
         POSTERN_ASSIGN(bytes, copyMedia(hashes, backup, dest));
         s.mediaFiles = hashes.size();

@@ -159,9 +159,9 @@ Result<std::unique_ptr<WorkstationStore>> WorkstationStore::open(const fs::path&
         return s;
     };
     POSTERN_TRY(orDamaged(connection->db().open(dbPath)));
-    // A cheap full read of the file (docs/store.md, "Damage"): a damaged store is reported
-    // before any command reads half of it or writes to it.
-    POSTERN_TRY(orDamaged(connection->db().quickCheck()));
+    // The cheap check (docs/store.md, "Damage"): schema and table roots, before any command
+    // reads half of the store or writes to it. The full quick_check is checkIntegrity().
+    POSTERN_TRY(orDamaged(connection->db().structureCheck()));
     POSTERN_TRY(orDamaged(connection->db().migrate(storeMigrations())));
     POSTERN_TRY(checkComplete(connection->db(), dir));
     POSTERN_TRY(ensurePrivateDirectory(dir / std::string(kMediaDirName)));
@@ -183,6 +183,13 @@ Result<WorkstationRecord> WorkstationStore::workstation()
     w.createdAt = st.columnInt(2);
     w.nextSequence = st.columnInt(3);
     return w;
+}
+
+Status WorkstationStore::checkIntegrity()
+{
+    if (auto s = m_connection->db().quickCheck(); !s)
+        return s.code() == Errc::Damaged ? damagedStore(m_dir, s.error().message) : s;
+    return {};
 }
 
 Status WorkstationStore::copyDatabaseTo(const fs::path& path)

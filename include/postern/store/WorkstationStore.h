@@ -54,7 +54,7 @@ public:
                                                                           std::int64_t now);
 
     /**
-     * open opens an existing store, checks it (SQLite quick_check, a workstation record) and
+     * open opens an existing store, checks it (schema and table roots, a workstation record) and
      * applies any newer migrations. Errors: not-found (no store there: run `postern-cli init`),
      * unsupported-version (made by a newer Postern), damaged (an empty or corrupt database, or
      * one whose creation never finished: nothing is written to it and the message points at
@@ -101,6 +101,10 @@ public:
     /** orders: cancel and retract orders, their approvals and results (schema v4). */
     [[nodiscard]] OrderRepository& orders() noexcept { return m_orders; }
 
+    /** checkIntegrity reads the whole database once (SQLite quick_check): damaged, with what to
+     *  do, if any page is wrong. `audit verify`, backup and restore run it; open runs only the
+     *  cheap structure check. */
+    [[nodiscard]] Status checkIntegrity();
     /** copyDatabaseTo writes a consistent copy of postern.db to a new file (online backup). */
     [[nodiscard]] Status copyDatabaseTo(const std::filesystem::path& path);
     /** mediaHashes lists the hash of every media file the database names. */

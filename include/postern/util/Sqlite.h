@@ -78,7 +78,11 @@ public:
     [[nodiscard]] Status exec(std::string_view sql);
     /** backupTo writes a consistent copy of the open database to a new file (online backup API). */
     [[nodiscard]] Status backupTo(const std::filesystem::path& path);
-    /** quickCheck runs PRAGMA quick_check: damaged (with SQLite's findings) unless it says ok. */
+    /** structureCheck reads the schema and every table's root page: a few page reads, done at
+     *  every open; damaged if SQLite finds the file corrupt. */
+    [[nodiscard]] Status structureCheck();
+    /** quickCheck runs PRAGMA quick_check (one full read of the file): damaged (with SQLite's
+     *  findings) unless it says ok. */
     [[nodiscard]] Status quickCheck();
     [[nodiscard]] Result<SqliteStatement> prepare(std::string_view sql);
 
