@@ -88,6 +88,7 @@ struct BlueskyAdapter::Call
     std::string body;  ///< JSON for procedures
     std::optional<std::filesystem::path> file;
     std::string contentType = "application/json";
+    bool freshConnection = false; ///< createRecord: never on a pooled connection the PDS may be closing
 };
 
 BlueskyAdapter::BlueskyAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, BlueskyOptions options)
@@ -190,6 +191,7 @@ Result<HttpResponse> BlueskyAdapter::call(Account& a, const Call& c)
         if (c.file)
             r.bodyFile = FileRange{*c.file, 0, std::nullopt};
         r.timeout = m_options.timeout;
+        r.freshConnection = c.freshConnection;
         POSTERN_ASSIGN(answer, m_http.send(r));
         // An expired token is refused before the request does anything, so one retry after a
         // refresh is safe even for createRecord.
@@ -409,6 +411,7 @@ Result<TargetOutcome> BlueskyAdapter::publish(const TargetContent& t)
     c.method = "POST";
     c.nsid = "com.atproto.repo.createRecord";
     c.body = body.serialize();
+    c.freshConnection = true;
     auto answer = call(*a, c); // never callSafe: createRecord is not repeated blindly
     if (answer && answer->status == 200) {
         auto doc = answerJson(*answer, "createRecord");

@@ -257,6 +257,10 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& r)
     std::unique_ptr<FileSlice> slice;
     std::unique_ptr<OnceBody> once;
     QNetworkReply* reply = nullptr;
+    // Dropping the pool costs one handshake; it is only asked for the one request per post
+    // that must not race a server closing an idle connection (HttpRequest::freshConnection).
+    if (r.freshConnection)
+        m_impl->manager.clearConnectionCache();
     if (!r.form.empty()) {
         POSTERN_ASSIGN(made, buildForm(r.form));
         form.reset(made);

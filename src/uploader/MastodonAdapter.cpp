@@ -350,6 +350,7 @@ Result<TargetOutcome> MastodonAdapter::createStatus(Account& a, const std::strin
     r.headers.emplace_back("Content-Type", "application/json");
     r.headers.emplace_back("Idempotency-Key", key);
     r.body = body;
+    r.freshConnection = true; // never meet a pooled connection the instance is closing
     for (int attempt = 1;; ++attempt) {
         auto answer = m_http.send(r); // never sendSafe: only a 429 is known to have done nothing
         if (!answer) {

@@ -272,6 +272,7 @@ Result<XAdapter::Created> XAdapter::createPost(Account& a, const std::string& bo
         HttpRequest r = request(a, "POST", "/2/tweets");
         r.headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + a.secrets.accessToken}};
         r.body = body;
+        r.freshConnection = true; // never meet a pooled connection X is closing (lost answer)
         auto answer = m_http.send(r);
         if (!answer) {
             out.noAnswer = answer.error().message;

@@ -19,11 +19,19 @@ async function handle(req, res, url) {
     if (url.pathname === '/__control/state') return sendJson(res, 200, { https_url: httpsUrl, https_requests: httpsRequests });
     if (url.pathname === '/__control/reset') {
         httpsRequests = 0;
+        server.keepAliveTimeout = 1000;
         return sendJson(res, 200, {});
+    }
+    if (url.pathname === '/__control/keepalive') {
+        // How long an idle keep-alive connection stays open before the server closes it.
+        const body = await readBody(req);
+        server.keepAliveTimeout = body.length ? JSON.parse(body.toString('utf8')).ms : 1000;
+        return sendJson(res, 200, { keep_alive_ms: server.keepAliveTimeout });
     }
     if (url.pathname === '/echo') {
         const body = await readBody(req);
-        const out = { method: req.method, headers: req.headers, length: body.length, sha256: sha256(body) };
+        const out = { method: req.method, headers: req.headers, length: body.length, sha256: sha256(body),
+            remote_port: req.socket.remotePort };
         if ((req.headers['content-type'] || '').startsWith('multipart/form-data')) {
             out.parts = parseMultipart(req, body).map((p) => ({
                 name: p.name,
@@ -53,7 +61,7 @@ async function handle(req, res, url) {
     return sendJson(res, 404, { error: 'no such test route' });
 }
 
-serve(handle);
+const server = serve(handle);
 
 const tls = https.createServer(
     {

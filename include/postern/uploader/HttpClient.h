@@ -47,6 +47,13 @@ struct HttpRequest
     std::vector<FormPart> form;               ///< non-empty: a multipart/form-data body
     std::chrono::milliseconds timeout{60000}; ///< for the whole exchange
     std::size_t maxResponseBytes = 1u << 20;  ///< a larger answer is abandoned (too-large)
+    /**
+     * freshConnection opens a new connection instead of reusing an idle pooled one. For a
+     * request that creates a post: a server closes idle keep-alive connections (Node after 5 s,
+     * nginx after 75 s), and a request written as it does so is lost without an answer; Qt may
+     * not re-send a POST, so the post would end `unknown` though the server never saw it.
+     */
+    bool freshConnection = false;
 };
 
 /** HttpResponse is a complete answer (any status). Header names are lower case. */
