@@ -22,6 +22,7 @@ BundleSummary summarise(const bundle::VerifiedBundle& v, std::string workstation
 {
     BundleSummary s;
     s.id = v.header.bundleId;
+    s.fingerprint = crypto::fingerprint(v.header.encode());
     s.workstationName = std::move(workstationName);
     s.workstationFingerprint = domain::keyFingerprint(v.header.workstation);
     s.sequence = v.header.sequence;

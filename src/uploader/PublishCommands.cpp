@@ -50,6 +50,7 @@ std::string row(std::string_view label)
 void printSummary(const BundleSummary& s)
 {
     std::cout << row("bundle") << toHex(s.id) << "\n"
+              << row("fingerprint") << s.fingerprint << "  (compare with the transfer form)\n"
               << row("workstation") << (s.workstationName.empty() ? "?" : s.workstationName) << " ("
               << s.workstationFingerprint << ")\n"
               << row("sequence") << s.sequence << "\n"

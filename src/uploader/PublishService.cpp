@@ -172,8 +172,9 @@ Result<BundleSummary> PublishService::verify(const fs::path& bundlePath, std::ui
     options.maxBundleBytes = maxBundleBytes;
     POSTERN_ASSIGN(verified, bundle::verifyBundle(source, makeEnvironment(m_home, trusted), options, nullptr));
     const WorkstationRecord* ws = trusted.record(verified.header.workstation);
-    spdlog::info("bundle {} verified (not consumed): workstation {}, sequence {}",
+    spdlog::info("bundle {} (fingerprint {}) verified (not consumed): workstation {}, sequence {}",
                  toHex(verified.header.bundleId),
+                 crypto::fingerprint(verified.header.encode()),
                  domain::keyFingerprint(verified.header.workstation),
                  verified.header.sequence);
     return summarise(verified, ws ? ws->name : std::string());
@@ -374,7 +375,8 @@ Status PublishService::claim(const bundle::VerifiedBundle& vb,
         }
     }
     POSTERN_TRY(claimOrders(vb, now));
-    const std::string details = "workstation " + domain::keyFingerprint(vb.header.workstation) + " sequence "
+    const std::string details = "fingerprint " + crypto::fingerprint(vb.header.encode()) + ", workstation "
+                                + domain::keyFingerprint(vb.header.workstation) + " sequence "
                                 + std::to_string(vb.header.sequence) + ", " + std::to_string(vb.manifest.posts.size())
                                 + " post(s), " + std::to_string(targets) + " target(s) claimed, "
                                 + std::to_string(vb.manifest.orders.size()) + " order(s)";

@@ -54,11 +54,16 @@ TEST_CASE("verify checks everything and consumes nothing", "[uploader][verify]")
 {
     UploaderFixture f;
     const auto post = onePost(f.ceremony, {Ceremony::outbox(), Ceremony::bluesky()});
-    const auto path = f.writeBundle(f.seal(post.manifest, 7));
+    const Bytes sealed = f.seal(post.manifest, 7);
+    const auto path = f.writeBundle(sealed);
+    // The fingerprint the export dialog shows, over the 296 header bytes, read back here.
+    const std::string fingerprint = crypto::fingerprint(ByteView(sealed.data(), bundle::kHeaderBytes));
 
     for (int i = 0; i < 2; ++i) {
         auto summary = f.service->verify(path, 1u << 30);
         REQUIRE(summary.ok());
+        CHECK(summary->fingerprint == fingerprint);
+        CHECK(summary->fingerprint.size() == 39); // eight groups of four, dashed
         CHECK(summary->sequence == 7);
         CHECK(summary->id == bundle::deriveBundleId(f.ceremony.workstation.publicKey(), 7));
         CHECK(summary->workstationName == "Press office workstation");

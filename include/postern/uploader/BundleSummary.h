@@ -23,6 +23,9 @@ struct PostSummary
 struct BundleSummary
 {
     bundle::BundleId id{};
+    /** fingerprint of the 296 header bytes, grouped as the workstation's export dialog shows it:
+     *  the operator reads it back against the transfer form (docs/export.md). */
+    std::string fingerprint;
     std::string workstationName;
     std::string workstationFingerprint;
     std::uint64_t sequence = 0;
