@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "postern/uploader/BundleSummary.h"
 
+#include "postern/compose/TextCounter.h"
 #include "postern/domain/Identity.h"
 
 #include <algorithm>
@@ -35,8 +36,19 @@ BundleSummary summarise(const bundle::VerifiedBundle& v, std::string workstation
         p.postId = post.content.postId;
         p.version = post.content.version;
         p.schedule = post.content.schedule;
-        for (const auto& c : post.content.channels)
+        for (const auto& c : post.content.channels) {
             p.channels.push_back(c.channel.str());
+            if (c.channel.platform != domain::Platform::X)
+                continue;
+            // X bills a post with a link at the "with URL" price; its counter finds URLs the
+            // same way (bare domains included), so the estimate errs towards the dearer price.
+            if (compose::findUrls(c.text, true).empty())
+                ++s.xCost.posts;
+            else
+                ++s.xCost.postsWithUrl;
+            for (const auto& m : post.content.media)
+                s.xCost.altTexts += m.alt.empty() ? 0 : 1;
+        }
         p.approvers = approverNames(post, v.policy.policy);
         p.mediaCount = post.content.media.size();
         s.posts.push_back(std::move(p));
@@ -44,6 +56,13 @@ BundleSummary summarise(const bundle::VerifiedBundle& v, std::string workstation
     s.mediaCount = v.manifest.media.size();
     s.mediaBytes = v.manifest.mediaBytes();
     return s;
+}
+
+std::string XCost::dollars(std::int64_t mills)
+{
+    std::string frac = std::to_string(mills % 1000);
+    frac.insert(0, 3 - frac.size(), '0');
+    return "$" + std::to_string(mills / 1000) + "." + frac;
 }
 
 } // namespace postern::uploader

@@ -74,6 +74,12 @@ void printSummary(const BundleSummary& s)
                   << "    media        " << p.mediaCount << "\n";
     }
     std::cout << row("media") << s.mediaCount << " file(s), " << s.mediaBytes << " bytes\n";
+    if (const auto& x = s.xCost; x.posts + x.postsWithUrl > 0)
+        std::cout << row("X cost") << XCost::dollars(x.mills()) << " estimated: " << x.posts << " post(s) at "
+                  << XCost::dollars(XCost::kPost) << ", " << x.postsWithUrl << " with a link at "
+                  << XCost::dollars(XCost::kPostWithUrl) << ", " << x.altTexts << " alt text(s) at "
+                  << XCost::dollars(XCost::kAltText) << " (X's pay-per-request prices; reconciling a lost answer "
+                  << "reads posts at " << XCost::dollars(XCost::kRead) << " each)\n";
 }
 
 void printProgress(const BundleProgress& p)
@@ -181,7 +187,7 @@ ExitCode printRejection(const PublishReport& r)
         printError("bundle rejected: " + e.what(),
                    "its receipt " + (present ? "is " + receipt : "was written to " + receipt + ", which is gone")
                        + "; nothing was written over it. `postern-uploader receipt BUNDLE --out FILE` writes the "
-                         "stored receipt again. This copy of the bundle can be deleted");
+                         "stored receipt again; this copy of the bundle can be deleted");
         return r.exitCode();
     }
     if (r.localOnly) {

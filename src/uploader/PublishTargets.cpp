@@ -241,9 +241,14 @@ Status PublishService::publishTarget(const BundleRecord& record,
         std::vector<bundle::MediaEntry> entries;
         POSTERN_ASSIGN(content, targetContent(record, manifest, policy, t, entries));
         bool sentStep = false; // AfterResponse exists only for adapters that used the sent step
-        content.markSent = [&sentStep, inner = content.markSent](const std::string& key) {
+        content.markSent = [&sentStep, &report, inner = content.markSent](const std::string& key) -> Status {
             sentStep = true;
-            return inner(key);
+            POSTERN_TRY(inner(key));
+            // The report shows what the ledger now holds: a publish that stops after this
+            // step prints `sent`, as the next resume does, not a stale `claimed`.
+            report.record.state = TargetState::Sent;
+            report.record.idempotencyKey = key;
+            return {};
         };
         content.checkpoint = [this]() { return checkpoint(); };
         // Sealed media are opened into a private folder for this one call and wiped when it

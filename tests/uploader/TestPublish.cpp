@@ -302,3 +302,23 @@ TEST_CASE("the ledger keeps the uploader's own log of each bundle", "[uploader][
             CHECK(e.bundleId == toHex(report.summary->id));
     }
 }
+
+TEST_CASE("verify estimates what a bundle's X posts will cost", "[uploader][verify][x]")
+{
+    Ceremony c;
+    const auto ref = c.addMedia(kImage, "p.png", "image/png", "Alt text billed as media metadata");
+    const auto x1 = domain::ChannelId::parse("x:press").value();
+    const auto x2 = domain::ChannelId::parse("x:news").value();
+    auto plain = c.post("No link here", {ref}, {x1});
+    auto linked = c.post("Read more at https://example.org/report", {}, {x2, Ceremony::outbox()});
+    bundle::VerifiedBundle vb;
+    vb.manifest = c.manifest({c.approved(plain), c.approved(linked)});
+    vb.policy = c.signedPolicy;
+    const auto s = summarise(vb, "ws");
+    CHECK(s.xCost.posts == 1);
+    CHECK(s.xCost.postsWithUrl == 1);
+    CHECK(s.xCost.altTexts == 1);
+    CHECK(XCost::dollars(s.xCost.mills()) == "$0.220"); // 0.015 + 0.200 + 0.005
+    CHECK(XCost::dollars(5) == "$0.005");
+    CHECK(XCost::dollars(123456) == "$123.456");
+}

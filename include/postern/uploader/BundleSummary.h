@@ -19,6 +19,31 @@ struct PostSummary
     std::size_t mediaCount = 0;
 };
 
+/**
+ * XCost estimates what X bills for a bundle's X posts, per its documented pay-per-request
+ * prices (docs.x.com/x-api/getting-started/pricing, checked 2026-12-07): a post $0.015, a post
+ * whose text holds a URL $0.200, an alt text (media metadata) $0.005. In mills ($0.001), so
+ * no rounding happens before the total. Reconciling reads after a lost answer are extra.
+ */
+struct XCost
+{
+    static constexpr std::int64_t kPost = 15;        ///< $0.015
+    static constexpr std::int64_t kPostWithUrl = 200; ///< $0.200
+    static constexpr std::int64_t kAltText = 5;      ///< $0.005 (POST /2/media/metadata)
+    static constexpr std::int64_t kRead = 5;         ///< $0.005 per post read while reconciling
+
+    std::size_t posts = 0;
+    std::size_t postsWithUrl = 0;
+    std::size_t altTexts = 0;
+    [[nodiscard]] std::int64_t mills() const
+    {
+        return static_cast<std::int64_t>(posts) * kPost + static_cast<std::int64_t>(postsWithUrl) * kPostWithUrl
+               + static_cast<std::int64_t>(altTexts) * kAltText;
+    }
+    /** dollars formats mills as "$0.245". */
+    [[nodiscard]] static std::string dollars(std::int64_t mills);
+};
+
 /** BundleSummary is what `verify` and `publish` print about a bundle that passed every check. */
 struct BundleSummary
 {
@@ -36,6 +61,7 @@ struct BundleSummary
     std::vector<PostSummary> posts;
     std::size_t mediaCount = 0;
     std::uint64_t mediaBytes = 0;
+    XCost xCost; ///< what the bundle's X channels will cost (all zero without X)
 };
 
 /** summarise builds the summary; approver names come from the policy the bundle was checked under. */
