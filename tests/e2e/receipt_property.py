@@ -480,7 +480,7 @@ class Run:
         if killed:
             self.kills += 1
         self.codes[("uploader " + argv[5] + " (bg)", rc)] += 1
-        self.note("  ... & %s%s -> %s%s" % (self.show_argv(argv), " killed " + kill_note if kill_note else "",
+        self.note("  ... & %s%s -> %s%s" % (self.show_argv(argv), " (SIGKILL %s)" % kill_note if kill_note else "",
                                         "killed" if killed else "exit %d" % rc,
                                         "" if rc in (0, KILLED) else "  " + first_line(err)))
         if not killed and rc not in DOCUMENTED:
