@@ -7,6 +7,7 @@
 
 #include "gui/Dialogs.h"
 #include "gui/FirstRunWizard.h"
+#include "gui/InstanceLock.h"
 #include "gui/MainWindow.h"
 #include "gui/Session.h"
 
@@ -89,6 +90,14 @@ int main(int argc, char* argv[])
     if (store.isEmpty())
         return fatal(QObject::tr("Neither $POSTERN_STORE nor $HOME is set, so there is no default store."),
                      QObject::tr("Start Postern with --store DIR."));
+
+    // One window per store, taken before the wizard so two first runs cannot race either.
+    auto instance = gui::InstanceLock::acquire(store.toStdString());
+    if (!instance)
+        return fatal(QString::fromStdString(instance.error().message),
+                     instance.code() == Errc::AlreadyExists
+                         ? QObject::tr("The command line (postern-cli) can still be used meanwhile.")
+                         : gui::errorHint(instance.code()));
 
     const SystemClock clock;
     gui::Session session(store.toStdString(), clock);

@@ -103,6 +103,7 @@ private:
     bool m_policyDirty = false;
 
     std::string m_uploaderText;       ///< the identity file chosen, not yet trusted
+    QString m_uploaderFingerprint;    ///< its fingerprint, compared with the typed one, never shown
     QLabel* m_profileLabel = nullptr; ///< the imported platform profile's dates, or why it is ignored
 
     std::vector<compose::OpsecRule> m_opsec; ///< the OPSEC rules being edited

@@ -46,6 +46,7 @@ void AdminDialog::setupTrustTabs()
     m_ui->trustUploaderButton->setEnabled(false);
     connect(m_ui->chooseUploaderButton, &QPushButton::clicked, this, [this] { chooseUploader(); });
     connect(m_ui->trustUploaderButton, &QPushButton::clicked, this, [this] { trustUploader(); });
+    connect(m_ui->fingerprintEdit, &QLineEdit::returnPressed, this, [this] { trustUploader(); });
     connect(m_ui->exportIdentityButton, &QPushButton::clicked, this, [this] { exportIdentity(); });
     setupProfileBox();
     m_ui->idleSpin->setValue(m_session.idleMinutes());
@@ -78,6 +79,7 @@ void AdminDialog::chooseUploader()
 {
     m_ui->uploaderErrorLabel->clear();
     m_uploaderText.clear();
+    m_uploaderFingerprint.clear();
     m_ui->trustUploaderButton->setEnabled(false);
     m_ui->uploaderFileLabel->clear();
     const QString file = Dialogs::openFile(this, tr("Uploader identity file"), tr("Uploader identity (*)"));
@@ -96,10 +98,14 @@ void AdminDialog::chooseUploader()
         return;
     }
     m_uploaderText = std::move(text).value();
-    // Deliberately not pre-filled: the admin types what the uploader admin reads aloud.
-    m_ui->uploaderFileLabel->setText(
-        tr("Uploader \"%1\"\nFingerprint of this file: %2").arg(q(id->name), q(id->fingerprint())));
+    m_uploaderFingerprint = q(id->fingerprint());
+    // Nothing of the expected fingerprint is shown: with it on screen the admin would copy it
+    // instead of typing what the uploader admin reads aloud, and the ceremony proves nothing.
+    m_ui->uploaderFileLabel->setText(tr("Uploader \"%1\" chosen. Now type the fingerprint the uploader admin reads "
+                                        "aloud from the uploader host, then press Enter.")
+                                         .arg(q(id->name)));
     m_ui->fingerprintEdit->clear();
+    m_ui->fingerprintEdit->setFocus();
     m_ui->trustUploaderButton->setEnabled(true);
 }
 
@@ -111,6 +117,16 @@ void AdminDialog::trustUploader()
     const QString confirmed = groupFingerprint(m_ui->fingerprintEdit->text());
     if (confirmed.isEmpty()) {
         m_ui->uploaderErrorLabel->setText(tr("Type the fingerprint the uploader admin reads aloud."));
+        return;
+    }
+    // Compared here, before the passphrase is asked, and answered without either value: a
+    // wrong entry must not teach the right one.
+    if (confirmed != m_uploaderFingerprint) {
+        m_ui->fingerprintEdit->clear();
+        m_ui->uploaderErrorLabel->setText(
+            tr("That is not the fingerprint of the file you chose, so nothing was trusted. Compare it again with "
+               "the uploader host and type it once more. If it still differs, the file is not the uploader's: do "
+               "not use it."));
         return;
     }
     auto admin = confirmAdmin(tr("Trust this uploader"));
@@ -128,6 +144,7 @@ void AdminDialog::trustUploader()
         return;
     }
     m_uploaderText.clear();
+    m_uploaderFingerprint.clear();
     m_ui->uploaderFileLabel->clear();
     m_ui->fingerprintEdit->clear();
     m_ui->trustUploaderButton->setEnabled(false);
@@ -144,10 +161,9 @@ void AdminDialog::exportIdentity()
     const QString file = Dialogs::saveFile(this, tr("Export workstation identity"), "workstation.identity");
     if (file.isEmpty())
         return;
-    auto admin = confirmAdmin(tr("Export the workstation identity"));
-    if (!admin)
-        return;
-    auto text = m_session.workstation().exportIdentity(*admin);
+    // No passphrase: the file holds public keys and policies already signed, so nothing is
+    // changed or newly signed, and the admin is already logged in.
+    auto text = m_session.workstation().exportIdentity(m_session.user());
     if (!text) {
         showError(tr("The identity was not exported"), text.error());
         return;
@@ -157,11 +173,9 @@ void AdminDialog::exportIdentity()
         showError(tr("The identity was not written"), s.error());
         return;
     }
-    Dialogs::information(this,
-                         tr("Identity exported"),
-                         tr("Wrote %1. Carry it to the uploader host, run “postern-uploader trust” there and read "
-                            "this fingerprint aloud to the uploader admin: %2")
-                             .arg(file, m_ui->workstationFingerprintLabel->text()));
+    m_ui->exportHintLabel->setText(tr("Wrote %1. Carry it to the uploader host, run “postern-uploader trust FILE” "
+                                      "there and read this fingerprint aloud to the uploader admin: %2")
+                                       .arg(file, m_ui->workstationFingerprintLabel->text()));
     changed();
 }
 

@@ -217,6 +217,13 @@ void Dialogs::queueFiles(const QStringList& files)
     seams().files.enqueue(files);
 }
 
+void Dialogs::clearQueues()
+{
+    seams().answers.clear();
+    seams().texts.clear();
+    seams().files.clear();
+}
+
 QStringList Dialogs::recorded()
 {
     return seams().recorded;

@@ -54,6 +54,8 @@ public:
     static void queueText(const QString& text);       ///< for passphrase() and text()
     static void queueCancelText();                    ///< the next passphrase()/text() is cancelled
     static void queueFiles(const QStringList& files); ///< for openFiles/openFile/saveFile/directory
+    /** clearQueues drops answers a test queued but the code under test never asked for. */
+    static void clearQueues();
     /** recorded returns "title: text" of every message shown or skipped since the last clear. */
     [[nodiscard]] static QStringList recorded();
     static void clearRecorded();

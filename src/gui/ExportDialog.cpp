@@ -296,6 +296,7 @@ void ExportDialog::chooseFolder()
 void ExportDialog::setDestination(const QString& folder, bool removable)
 {
     m_destination = folder;
+    m_removable = removable;
     QString text = tr("The bundle will be written to <b>%1</b>.").arg(folder.toHtmlEscaped());
     if (!removable)
         text += " <span style='color:#b00020'>" + tr("This folder is not on a removable drive.") + "</span>";
@@ -455,13 +456,20 @@ void ExportDialog::showDone(const workflow::ExportResult& result)
     if (!result.orderIds.empty())
         done += tr(", %1 order(s) sent").arg(result.orderIds.size());
     m_ui->donePostsLabel->setText(done);
+    // Ask only what is true for the medium: a folder is neither ejected nor sealed in a bag.
+    m_ui->checkEjected->setHidden(!m_removable);
+    m_ui->checkSealed->setHidden(!m_removable);
+    for (auto* box : m_ui->checklistBox->findChildren<QCheckBox*>())
+        if (box->isHidden())
+            box->setChecked(false);
     updateChecklist();
 }
 
 void ExportDialog::updateChecklist()
 {
     const auto boxes = m_ui->checklistBox->findChildren<QCheckBox*>();
-    const bool all = std::all_of(boxes.begin(), boxes.end(), [](const QCheckBox* b) { return b->isChecked(); });
+    const bool all =
+        std::all_of(boxes.begin(), boxes.end(), [](const QCheckBox* b) { return b->isHidden() || b->isChecked(); });
     m_ui->closeButton->setEnabled(all);
     m_ui->closeHint->setText(all ? tr("All done. You can close this window.")
                                  : tr("Tick each step as it is done; Close is enabled when all are ticked. The "

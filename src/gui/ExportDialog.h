@@ -79,6 +79,7 @@ private:
     Session& m_session;
     workflow::SystemPaths m_paths;
     QString m_destination;
+    bool m_removable = false; ///< the destination is on a removable drive (decides the checklist)
     std::filesystem::path m_bundleFile;
     std::int64_t m_maxLifetime = 86400;
     std::atomic<bool> m_cancel{false};

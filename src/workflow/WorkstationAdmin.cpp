@@ -201,8 +201,8 @@ Result<domain::UploaderIdentity> Workstation::trustUploader(const UnlockedUser& 
     POSTERN_ASSIGN(id, domain::readUploaderIdentity(identityText));
     if (confirmedFingerprint != id.fingerprint())
         return fail(Errc::BadValue,
-                    "the fingerprint you confirmed (" + std::string(confirmedFingerprint) + ") is not this uploader's ("
-                        + id.fingerprint() + "); compare it again with the uploader host");
+                    "the fingerprint you confirmed (" + std::string(confirmedFingerprint)
+                        + ") is not this uploader's; compare it again with the uploader host");
     const std::int64_t now = m_clock.now();
     POSTERN_TRY(m_store->transaction([&]() -> Status {
         POSTERN_TRY(m_store->trust().trustUploader({id.name, id.boxKey, id.signKey, id.fileText, now}));

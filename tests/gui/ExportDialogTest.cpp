@@ -286,3 +286,28 @@ TEST_CASE("export dialog: a wrong passphrase exports nothing", "[gui][export]")
     CHECK(s.stickListing().empty());
     CHECK(s.stateOf(0) == store::PostState::Approved);
 }
+
+TEST_CASE("export dialog: a folder export asks only what is true for a folder", "[gui][export]")
+{
+    ExportStore s;
+    gui::ExportDialog dialog(s.session, {});
+    dialog.setSystemPaths(s.paths);
+    const fs::path folder = s.dir / "outgoing";
+    fs::create_directories(folder);
+    Dialogs::queueFiles({QString::fromStdString(folder.string())});
+    Dialogs::queueAnswer(Dialogs::Answer::Yes); // export to a folder that is not removable
+    QTest::mouseClick(child<QPushButton>(&dialog, "chooseFolderButton"), Qt::LeftButton);
+    REQUIRE(dialog.destination() == QString::fromStdString(folder.string()));
+    Dialogs::queueText(QString::fromStdString(passOf("olga")));
+    QTest::mouseClick(child<QPushButton>(&dialog, "exportButton"), Qt::LeftButton);
+    REQUIRE(waitUntil([&] { return page(dialog) == child<QWidget>(&dialog, "donePage"); }, 30000));
+
+    // No drive was used, so nothing asks about ejecting or sealing one.
+    CHECK(child<QCheckBox>(&dialog, "checkEjected")->isHidden());
+    CHECK(child<QCheckBox>(&dialog, "checkSealed")->isHidden());
+    auto* close = child<QPushButton>(&dialog, "closeButton");
+    CHECK_FALSE(close->isEnabled());
+    child<QCheckBox>(&dialog, "checkFingerprint")->setChecked(true);
+    child<QCheckBox>(&dialog, "checkLog")->setChecked(true);
+    CHECK(close->isEnabled());
+}
