@@ -116,13 +116,13 @@ std::optional<workflow::UnlockedUser> AdminDialog::confirmAdmin(const QString& a
 void AdminDialog::showError(const QString& title, const Error& error, const QString& todo)
 {
     if (!todo.isEmpty()) {
-        Dialogs::error(this, title, q(error.what()), todo);
+        Dialogs::error(this, title, errorText(error), todo);
         return;
     }
     // The workflow's own sentence already says what to do for these; the generic hint
     // (written for posts) would only confuse.
     if (error.code == Errc::InvalidState || error.code == Errc::BadValue)
-        Dialogs::error(this, title, q(error.what()), tr("Nothing was changed."));
+        Dialogs::error(this, title, errorText(error), tr("Nothing was changed."));
     else
         Dialogs::error(this, title, error);
 }
@@ -264,11 +264,22 @@ void AdminDialog::saveRoles()
         roles |= static_cast<domain::RoleSet>(domain::Role::Operator);
     if (m_ui->editRoleAdmin->isChecked())
         roles |= static_cast<domain::RoleSet>(domain::Role::Admin);
+    m_ui->usersStatusLabel->clear();
     auto admin = confirmAdmin(tr("Change the roles of %1").arg(name));
     if (!admin)
         return;
-    if (auto s = m_session.workstation().setUserRoles(*admin, name.toStdString(), roles); !s)
+    if (auto s = m_session.workstation().setUserRoles(*admin, name.toStdString(), roles); !s) {
         showError(tr("The roles of %1 were not changed").arg(name), s.error());
+    } else {
+        // Said on the tab, not in a box to click away: the change is signed and in force.
+        const auto policy = m_session.workstation().currentPolicy();
+        m_ui->usersStatusLabel->setText(
+            tr("Saved: %1 is now %2. Approval policy version %3 is in force; the uploader takes it in with the "
+               "next bundle.")
+                .arg(name,
+                     roles ? q(domain::formatRoles(roles)) : tr("without any role"),
+                     policy ? QString::number(policy->policy.version) : QStringLiteral("?")));
+    }
     changed();
     reload();
 }

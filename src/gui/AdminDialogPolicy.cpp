@@ -3,6 +3,7 @@
 // as the next policy version in one Workstation::setPolicy call.
 #include "gui/AdminDialog.h"
 #include "gui/Dialogs.h"
+#include "gui/PlatformPreview.h"
 #include "gui/Session.h"
 #include "ui_AdminDialog.h"
 
@@ -49,7 +50,9 @@ QString hours(std::int64_t seconds)
 void AdminDialog::setupPolicyTab()
 {
     for (const auto platform : kPlatforms)
-        m_ui->platformCombo->addItem(q(domain::platformName(platform)));
+        m_ui->platformCombo->addItem(platformTitle(platform), q(domain::platformName(platform)));
+    m_ui->platformCombo->setToolTip(tr("Outbox is a folder on the uploader where approved posts are left for "
+                                       "someone to post by hand, for platforms Postern cannot reach itself."));
     m_ui->rulesTable->setColumnCount(kRuleColumns);
     m_ui->rulesTable->setHorizontalHeaderLabels(
         {tr("Channel"), tr("Approvals needed"), tr("Who may approve"), tr("Bundle valid for at most")});
@@ -158,7 +161,7 @@ void AdminDialog::ruleSelected()
     if (rows.isEmpty())
         return;
     const auto& r = m_rules[static_cast<std::size_t>(rows.first().row())];
-    m_ui->platformCombo->setCurrentText(q(domain::platformName(r.channel.platform)));
+    m_ui->platformCombo->setCurrentIndex(m_ui->platformCombo->findData(q(domain::platformName(r.channel.platform))));
     m_ui->accountEdit->setText(QString::fromStdString(r.channel.account));
     m_ui->requiredSpin->setValue(static_cast<int>(r.required));
     m_ui->lifetimeSpin->setValue(static_cast<int>(std::max<std::int64_t>(1, r.maxLifetime / 3600)));
@@ -179,7 +182,8 @@ void AdminDialog::applyRule()
         m_ui->ruleErrorLabel->setText(tr("Type the account on that platform."));
         return;
     }
-    auto channel = domain::ChannelId::parse((m_ui->platformCombo->currentText() + ":" + account).toStdString());
+    auto channel =
+        domain::ChannelId::parse((m_ui->platformCombo->currentData().toString() + ":" + account).toStdString());
     if (!channel) {
         m_ui->ruleErrorLabel->setText(QString::fromStdString(channel.error().message));
         return;

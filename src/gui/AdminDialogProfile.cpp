@@ -50,7 +50,7 @@ void AdminDialog::loadProfile()
 {
     auto current = m_session.workstation().currentProfile();
     if (!current) {
-        m_profileLabel->setText(QString::fromStdString(current.error().what()));
+        m_profileLabel->setText(errorText(current.error()));
         return;
     }
     if (!current->has_value()) {

@@ -16,7 +16,10 @@
 #include <QFileInfo>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QShortcut>
 #include <QTextBlock>
+
+#include <algorithm>
 
 namespace postern::gui {
 
@@ -126,12 +129,50 @@ ComposeDialog::ComposeDialog(Session& session, const QString& postId, QWidget* p
             accept();
     });
 
+    setupKeyboard();
     showSelectedMedia();
     updateOptionBoxes();
     refreshChecks();
 }
 
 ComposeDialog::~ComposeDialog() = default;
+
+void ComposeDialog::setupKeyboard()
+{
+    // Tab leaves the text (a post has no use for tab characters) instead of trapping the user.
+    m_ui->sharedTextEdit->setTabChangesFocus(true);
+    // Shortcuts besides the buttons' Alt mnemonics (setShortcut would replace those).
+    auto* submit = new QShortcut(QKeySequence(tr("Ctrl+Return")), this);
+    connect(submit, &QShortcut::activated, this, [this] {
+        if (m_ui->submitButton->isEnabled())
+            m_ui->submitButton->click();
+    });
+    auto* save = new QShortcut(QKeySequence(tr("Ctrl+S")), this);
+    connect(save, &QShortcut::activated, this, [this] {
+        if (m_ui->saveButton->isEnabled())
+            m_ui->saveButton->click();
+    });
+    m_ui->channelList->setAccessibleName(tr("Publish to"));
+    m_ui->channelList->setAccessibleDescription(tr("Tick each channel with Space"));
+    m_ui->sharedTextEdit->setAccessibleName(tr("Post text"));
+    m_ui->textTabs->setAccessibleName(tr("Text for all channels or for each"));
+    m_ui->countersLabel->setAccessibleName(tr("Length per channel"));
+    m_ui->mediaList->setAccessibleName(tr("Media"));
+    m_ui->altTextEdit->setAccessibleName(tr("Alt text for the selected image"));
+    m_ui->violationList->setAccessibleName(tr("Checks"));
+    m_ui->violationList->setAccessibleDescription(tr("Press Enter on a problem to go to it"));
+    m_ui->previewView->setAccessibleName(tr("Preview"));
+    m_ui->previewView->setTabChangesFocus(true);
+    m_ui->scheduleEdit->setAccessibleName(tr("Publish at"));
+    m_ui->tiktokPrivacyCombo->setAccessibleName(tr("TikTok: who can watch"));
+    m_ui->mastodonVisibilityCombo->setAccessibleName(tr("Mastodon visibility"));
+    m_ui->mastodonSpoilerEdit->setAccessibleName(tr("Mastodon content warning"));
+    m_ui->mastodonLanguageEdit->setAccessibleName(tr("Mastodon language"));
+    // The focus starts in the channel list on the first channel, ready for Space.
+    if (m_ui->channelList->count() > 0 && !m_ui->channelList->currentItem())
+        m_ui->channelList->setCurrentRow(0);
+    m_ui->channelList->setFocus();
+}
 
 void ComposeDialog::loadChannels()
 {
@@ -157,8 +198,7 @@ void ComposeDialog::loadPost()
 {
     auto view = m_session.workstation().show(m_postId.toStdString());
     if (!view) {
-        m_ui->footerLabel->setText(
-            tr("This post cannot be loaded: %1").arg(QString::fromStdString(view.error().what())));
+        m_ui->footerLabel->setText(tr("This post cannot be loaded: %1").arg(errorText(view.error())));
         return;
     }
     m_loading = true;
@@ -250,6 +290,8 @@ void ComposeDialog::setPerChannel(bool on)
         auto* layout = new QVBoxLayout(page);
         auto* edit = new QPlainTextEdit(page);
         edit->setObjectName("text_" + id);
+        edit->setTabChangesFocus(true);
+        edit->setAccessibleName(tr("Text for %1").arg(id));
         edit->setPlainText(m_ui->sharedTextEdit->toPlainText());
         layout->addWidget(edit);
         m_ui->textTabs->addTab(page, id);
@@ -361,11 +403,11 @@ void ComposeDialog::refreshChecks()
         for (const auto& counter : counters) {
             const QString unit = QString::fromUtf8(compose::countUnitName(counter.unit).data(),
                                                    static_cast<int>(compose::countUnitName(counter.unit).size()));
-            const QString value = QString("%1 / %2 %3").arg(counter.used).arg(counter.max).arg(unit);
+            const QString value = tr("%1 of %2 %3").arg(counter.used).arg(counter.max).arg(unit);
             counts << (counter.over() ? "<b style='color:#a4262c'>" + value + "</b>" : value);
         }
         lines << "<span style='color:" + platformColor(channel.channel.platform) + "'>"
-                     + QString::fromStdString(channel.channel.str()).toHtmlEscaped() + "</span>: " + counts.join(", ");
+                     + channelTitle(channel.channel).toHtmlEscaped() + "</span>: " + counts.join(", ");
     }
     m_ui->countersLabel->setText(lines.isEmpty() ? tr("Tick at least one channel.") : lines.join("<br>"));
 
@@ -382,9 +424,15 @@ void ComposeDialog::refreshChecks()
             highlightOverflow(textEditFor(QString::fromStdString(v.channel)), v.offsetUtf8);
     }
     const bool empty = input.channels.empty();
+    const bool blank = std::all_of(input.channels.begin(),
+                                   input.channels.end(),
+                                   [](const auto& c) { return QString::fromStdString(c.text).trimmed().isEmpty(); })
+                       && m_media.empty();
     if (m_violations.empty())
         new QListWidgetItem(QIcon(":/icons/approve.svg"),
-                            empty ? tr("Choose the channels to publish to.") : tr("Within every platform's limits."),
+                            empty   ? tr("Choose the channels to publish to.")
+                            : blank ? tr("Nothing written yet.")
+                                    : tr("Within every platform's limits."),
                             m_ui->violationList);
     m_ui->submitButton->setEnabled(m_violations.empty() && !empty);
     m_ui->submitButton->setToolTip(m_violations.empty() ? tr("Save this version and send it to the approvers")

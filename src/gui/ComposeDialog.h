@@ -55,6 +55,7 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    void setupKeyboard();
     struct Attached
     {
         std::string hash;

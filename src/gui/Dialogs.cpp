@@ -7,6 +7,8 @@
 #include <QMessageBox>
 #include <QQueue>
 
+#include <spdlog/spdlog.h>
+
 namespace postern::gui {
 
 namespace {
@@ -31,6 +33,30 @@ void record(const QString& title, const QString& text)
 }
 
 } // namespace
+
+QString sentence(const QString& message)
+{
+    QString text = message.trimmed();
+    if (text.isEmpty())
+        return text;
+    text[0] = text[0].toUpper();
+    if (!text.endsWith('.') && !text.endsWith('?') && !text.endsWith('!'))
+        text += '.';
+    return text;
+}
+
+QString errorText(const Error& error)
+{
+    switch (error.code) {
+    case Errc::WrongPassphrase:
+        // The core adds "(or the key file was altered)", true but alarming for a typo.
+        return QObject::tr("That passphrase is not right.");
+    case Errc::BadMagic:
+        return QObject::tr("This file is not a Postern file of the expected kind.");
+    default:
+        return sentence(QString::fromStdString(error.message));
+    }
+}
 
 QString errorHint(Errc code)
 {
@@ -94,7 +120,9 @@ QString errorHint(Errc code)
 
 void Dialogs::error(QWidget* parent, const QString& title, const Error& err)
 {
-    error(parent, title, QString::fromStdString(err.what()), errorHint(err.code));
+    // The code goes to the log for whoever investigates; the screen gets words.
+    spdlog::warn("{}: {}", title.toStdString(), err.what());
+    error(parent, title, errorText(err), errorHint(err.code));
 }
 
 void Dialogs::error(QWidget* parent, const QString& title, const QString& what, const QString& todo)

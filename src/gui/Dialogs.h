@@ -61,6 +61,16 @@ public:
     static void clearRecorded();
 };
 
+/**
+ * errorText is an error for the screen: the message as a sentence, without the kebab-case
+ * code (that stays in logs and CLI output), or a plainer sentence where the message alone is
+ * technical or alarming.
+ */
+[[nodiscard]] QString errorText(const Error& error);
+
+/** sentence capitalises the first letter of a lower-case core message and ends it with a period. */
+[[nodiscard]] QString sentence(const QString& message);
+
 /** errorHint says what to do next for an error code, in words for office staff. */
 [[nodiscard]] QString errorHint(Errc code);
 

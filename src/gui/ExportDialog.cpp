@@ -2,6 +2,7 @@
 #include "gui/ExportDialog.h"
 
 #include "gui/Dialogs.h"
+#include "gui/PlatformPreview.h"
 #include "gui/Session.h"
 #include "ui_ExportDialog.h"
 
@@ -65,6 +66,12 @@ ExportDialog::ExportDialog(Session& session, const QStringList& postIds, QWidget
     mono.setPointSize(20);
     mono.setBold(true);
     m_ui->fingerprintLabel->setFont(mono);
+    m_ui->fingerprintLabel->setAccessibleName(tr("Bundle fingerprint"));
+    m_ui->postList->setAccessibleName(tr("Posts to export"));
+    m_ui->postList->setAccessibleDescription(tr("Tick or untick a post with Space"));
+    m_ui->driveList->setAccessibleName(tr("Removable drives"));
+    m_ui->lifetimeSpin->setAccessibleName(tr("Hours the uploader has to publish"));
+    m_ui->exportButton->setDefault(true);
 
     connect(m_ui->postList, &QTreeWidget::itemChanged, this, [this] {
         updateLifetimeBound();
@@ -136,7 +143,8 @@ void ExportDialog::loadPosts(const QStringList& preselected)
         const QString id = QString::fromStdString(p.id);
         auto* item = new QTreeWidgetItem(m_ui->postList);
         item->setText(0, p.title.empty() ? tr("(no text)") : QString::fromStdString(p.title));
-        item->setText(1, QString::fromStdString(p.channels).replace(',', ", "));
+        item->setText(1, channelsTitle(QString::fromStdString(p.channels)));
+        item->setToolTip(0, tr("Post %1").arg(id));
         item->setText(2,
                       p.schedule == 0
                           ? tr("On arrival")
@@ -156,13 +164,13 @@ void ExportDialog::loadPosts(const QStringList& preselected)
         for (const auto& o : *orders) {
             const QString id = QString::fromStdString(o.id);
             auto post = m_session.workstation().store().posts().get(o.postId);
-            const QString title = post ? QString::fromStdString(post->title) : QString::fromStdString(o.postId);
+            const QString title = post ? QString::fromStdString(post->title) : QString();
             auto* item = new QTreeWidgetItem(m_ui->postList);
             item->setText(0,
                           (o.action == "retract" ? tr("Retract order: %1") : tr("Cancel order: %1"))
                               .arg(title.isEmpty() ? tr("(no text)") : title));
             item->setToolTip(0, tr("Reason: %1").arg(QString::fromStdString(o.reason)));
-            item->setText(1, QString::fromStdString(o.channels).replace(',', ", "));
+            item->setText(1, channelsTitle(QString::fromStdString(o.channels)));
             item->setText(2, tr("On arrival"));
             item->setData(0, kIdRole, id);
             item->setData(0, kChannelsRole, QString::fromStdString(o.channels));
@@ -463,6 +471,7 @@ void ExportDialog::showDone(const workflow::ExportResult& result)
         if (box->isHidden())
             box->setChecked(false);
     updateChecklist();
+    m_ui->checkFingerprint->setFocus(); // the keyboard goes straight to the checklist
 }
 
 void ExportDialog::updateChecklist()
@@ -471,6 +480,9 @@ void ExportDialog::updateChecklist()
     const bool all =
         std::all_of(boxes.begin(), boxes.end(), [](const QCheckBox* b) { return b->isHidden() || b->isChecked(); });
     m_ui->closeButton->setEnabled(all);
+    m_ui->closeButton->setDefault(all); // then Enter closes
+    if (all && m_ui->checklistBox->isAncestorOf(focusWidget()))
+        m_ui->closeButton->setFocus();
     m_ui->closeHint->setText(all ? tr("All done. You can close this window.")
                                  : tr("Tick each step as it is done; Close is enabled when all are ticked. The "
                                       "fingerprint is also kept in the audit log."));

@@ -3,6 +3,8 @@
 
 #include "postern/crypto/Passphrase.h"
 
+#include "gui/Dialogs.h"
+#include "gui/PlatformPreview.h"
 #include "gui/Session.h"
 #include "ui_FirstRunWizard.h"
 
@@ -35,8 +37,11 @@ FirstRunWizard::FirstRunWizard(Session& session, QWidget* parent)
     m_ui->setupUi(this);
     setWindowIcon(QIcon(":/icons/postern.svg"));
     for (auto platform : kPlatforms)
-        m_ui->platformCombo->addItem(QString::fromUtf8(domain::platformName(platform).data(),
+        m_ui->platformCombo->addItem(platformTitle(platform),
+                                     QString::fromUtf8(domain::platformName(platform).data(),
                                                        static_cast<int>(domain::platformName(platform).size())));
+    m_ui->platformCombo->setToolTip(tr("Outbox is a folder on the uploader where approved posts are left for "
+                                       "someone to post by hand, for platforms Postern cannot reach itself."));
     m_ui->roleAuthor->setChecked(true);
     connect(m_ui->addUserButton, &QPushButton::clicked, this, [this] { addUser(); });
     connect(m_ui->addChannelButton, &QPushButton::clicked, this, [this] { addChannel(); });
@@ -82,7 +87,7 @@ bool FirstRunWizard::createStore()
     BusyCursor busy;
     auto result = m_session.initialise(name, admin, m_ui->adminPassEdit->text());
     if (!result) {
-        m_ui->storeErrorLabel->setText(QString::fromStdString(result.error().what()));
+        m_ui->storeErrorLabel->setText(errorText(result.error()));
         return false;
     }
     m_workstationFingerprint = QString::fromStdString(result->workstationFingerprint);
@@ -91,7 +96,7 @@ bool FirstRunWizard::createStore()
     m_ui->adminPassEdit->clear();
     m_ui->adminPass2Edit->clear();
     if (!unlocked) {
-        m_ui->storeErrorLabel->setText(QString::fromStdString(unlocked.error().what()));
+        m_ui->storeErrorLabel->setText(errorText(unlocked.error()));
         return false;
     }
     m_ui->storeErrorLabel->clear();
@@ -126,7 +131,7 @@ bool FirstRunWizard::addUser()
     m_ui->userPass2Edit->clear();
     auto added = m_session.workstation().addUser(m_session.user(), name.toStdString(), roles, secret, m_session.kdf());
     if (!added) {
-        m_ui->userErrorLabel->setText(QString::fromStdString(added.error().what()));
+        m_ui->userErrorLabel->setText(errorText(added.error()));
         return false;
     }
     m_ui->userErrorLabel->clear();
@@ -139,10 +144,10 @@ bool FirstRunWizard::addUser()
 bool FirstRunWizard::addChannel()
 {
     const QString account = m_ui->accountEdit->text().trimmed();
-    const QString id = m_ui->platformCombo->currentText() + ":" + account;
+    const QString id = m_ui->platformCombo->currentData().toString() + ":" + account;
     auto parsed = domain::ChannelId::parse(id.toStdString());
     if (!parsed) {
-        m_ui->channelErrorLabel->setText(QString::fromStdString(parsed.error().what()));
+        m_ui->channelErrorLabel->setText(errorText(parsed.error()));
         return false;
     }
     for (int i = 0; i < m_ui->channelsList->count(); ++i) {
@@ -166,7 +171,7 @@ bool FirstRunWizard::savePolicy()
         return true; // channels can be added later under Administration
     auto users = m_session.workstation().store().users().list();
     if (!users) {
-        m_ui->channelErrorLabel->setText(QString::fromStdString(users.error().what()));
+        m_ui->channelErrorLabel->setText(errorText(users.error()));
         return false;
     }
     std::vector<std::string> approvers;
@@ -194,7 +199,7 @@ bool FirstRunWizard::savePolicy()
     BusyCursor busy;
     auto policy = m_session.workstation().setPolicy(m_session.user(), rules);
     if (!policy) {
-        m_ui->channelErrorLabel->setText(QString::fromStdString(policy.error().what()));
+        m_ui->channelErrorLabel->setText(errorText(policy.error()));
         return false;
     }
     return true;
@@ -212,6 +217,19 @@ void FirstRunWizard::showSummary()
                    + tr("Import the uploader's identity (Administration → Uploader) and confirm its "
                         "fingerprint.")
                    + "</li><li>" + tr("Each person unlocks with their own name and passphrase.") + "</li></ol>";
+    // Who can export is the first thing the team needs after this: say it, or how to fix it.
+    QStringList operators;
+    if (auto users = m_session.workstation().store().users().list())
+        for (const auto& u : *users)
+            if (!u.disabled && u.hasRole(static_cast<store::RoleMask>(domain::Role::Operator)))
+                operators << QString::fromStdString(u.name).toHtmlEscaped();
+    html += "<h3>" + tr("Who carries bundles") + "</h3><p>"
+            + (operators.isEmpty()
+                   ? "<b>" + tr("Nobody is an operator yet, so nobody can export bundles or import receipts.") + "</b> "
+                         + tr("An administrator gives someone the operator role: Administration → Users, select "
+                              "the person, tick Operator, Save roles.")
+                   : tr("Operators export bundles and import receipts: %1.").arg(operators.join(", ")))
+            + "</p>";
     m_ui->summaryView->setHtml(html);
 }
 

@@ -19,6 +19,9 @@ LockScreen::LockScreen(Session& session, QWidget* parent)
     title.setPointSizeF(title.pointSizeF() * 1.5);
     title.setBold(true);
     m_ui->titleLabel->setFont(title);
+    m_ui->userCombo->setAccessibleName(tr("User"));
+    m_ui->passphraseEdit->setAccessibleName(tr("Passphrase"));
+    m_ui->errorLabel->setAccessibleName(tr("Unlock problem"));
     connect(m_ui->unlockButton, &QPushButton::clicked, this, &LockScreen::tryUnlock);
     connect(m_ui->passphraseEdit, &QLineEdit::returnPressed, this, &LockScreen::tryUnlock);
     connect(m_ui->userCombo, &QComboBox::currentIndexChanged, this, [this] {
@@ -37,11 +40,11 @@ void LockScreen::reload()
     if (!m_session.isOpen())
         return;
     m_ui->workstationLabel->setText(tr("Workstation “%1”").arg(m_session.workstationName()));
-    const QString previous = m_ui->userCombo->currentText();
+    const QString previous = m_session.lastUser();
     m_ui->userCombo->clear();
     auto users = m_session.workstation().store().users().list();
     if (!users) {
-        m_ui->errorLabel->setText(QString::fromStdString(users.error().what()));
+        m_ui->errorLabel->setText(errorText(users.error()));
         return;
     }
     for (const auto& user : *users) {
@@ -50,7 +53,7 @@ void LockScreen::reload()
         const QString name = QString::fromStdString(user.name);
         m_ui->userCombo->addItem(name + "  (" + QString::fromStdString(domain::formatRoles(user.roles)) + ")", name);
     }
-    const int keep = m_ui->userCombo->findData(previous.section(' ', 0, 0));
+    const int keep = m_ui->userCombo->findData(previous);
     if (keep >= 0)
         m_ui->userCombo->setCurrentIndex(keep);
     m_ui->passphraseEdit->setFocus();
@@ -74,7 +77,7 @@ void LockScreen::tryUnlock()
     QApplication::restoreOverrideCursor();
     m_ui->passphraseEdit->clear();
     if (!status) {
-        m_ui->errorLabel->setText(QString::fromStdString(status.error().what()) + "\n" + errorHint(status.code()));
+        m_ui->errorLabel->setText(errorText(status.error()) + "\n" + errorHint(status.code()));
         m_ui->passphraseEdit->setFocus();
         return;
     }

@@ -3,10 +3,12 @@
 
 #include "gui/AdminDialog.h"
 #include "gui/AirGapIndicator.h"
+#include "gui/AuditText.h"
 #include "gui/ComposeDialog.h"
 #include "gui/Dialogs.h"
 #include "gui/ExportDialog.h"
 #include "gui/LockScreen.h"
+#include "gui/PlatformPreview.h"
 #include "gui/PostListModel.h"
 #include "gui/PostPane.h"
 #include "gui/ReceiptDialog.h"
@@ -16,6 +18,7 @@
 #include <QDateTime>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenuBar>
 #include <QTextCharFormat>
 #include <QTimer>
 
@@ -137,6 +140,8 @@ MainWindow::MainWindow(Session& session, QWidget* parent)
         selectPost(item->data(Qt::UserRole).toString());
     });
 
+    setupMenus();
+
     connect(&m_session, &Session::unlocked, this, &MainWindow::onUnlocked);
     connect(&m_session, &Session::locked, this, &MainWindow::onLocked);
     connect(&m_session, &Session::changed, this, &MainWindow::refresh);
@@ -154,6 +159,7 @@ void MainWindow::onLocked()
     m_ui->stack->setCurrentWidget(m_ui->lockPage);
     m_ui->mainToolBar->setEnabled(false);
     m_ui->mainToolBar->hide();
+    menuBar()->hide(); // nothing in it can be used while locked
     m_userLabel->setText(tr("Locked"));
     m_pane->showPost({});
     m_lockScreen->reload();
@@ -164,6 +170,7 @@ void MainWindow::onUnlocked()
     m_ui->stack->setCurrentWidget(m_ui->workPage);
     m_ui->mainToolBar->show();
     m_ui->mainToolBar->setEnabled(true);
+    menuBar()->show();
     const auto& user = m_session.user().record;
     m_userLabel->setText(
         tr("Logged in as %1 (%2)")
@@ -176,6 +183,8 @@ void MainWindow::onUnlocked()
         start = store::PostState::Approved;
     loadChannelFilter();
     selectQueue(start);
+    // The keyboard starts where the work is: the first post of the user's queue.
+    focusPostList();
 }
 
 void MainWindow::refresh()
@@ -245,7 +254,7 @@ void MainWindow::loadChannelFilter()
     if (auto policy = m_session.workstation().currentPolicy()) {
         for (const auto& rule : policy->policy.channels) {
             const QString id = QString::fromStdString(rule.channel.str());
-            m_ui->channelFilter->addItem(id, id);
+            m_ui->channelFilter->addItem(channelTitle(rule.channel), id);
         }
     }
     const int keep = m_ui->channelFilter->findData(current);
@@ -296,6 +305,10 @@ void MainWindow::updateActions()
     m_ui->actionExport->setEnabled(unlocked && m_session.userHas(domain::Role::Operator));
     m_ui->actionImportReceipt->setEnabled(unlocked && m_session.userHas(domain::Role::Operator));
     m_ui->actionAdmin->setEnabled(unlocked && m_session.userHas(domain::Role::Admin));
+    if (m_approveAction) { // null only while the constructor runs
+        m_approveAction->setEnabled(unlocked && m_pane->canApprove());
+        m_rejectAction->setEnabled(unlocked && m_pane->canReject());
+    }
     m_ui->actionSubmit->setToolTip(mine || !first ? tr("Send the selected draft to the approvers")
                                                   : tr("Only the author of a post submits it"));
 }
@@ -361,7 +374,7 @@ void MainWindow::showDay(const QDate& day)
                                              + QString::fromStdString(post.title).simplified().left(80),
                                          m_ui->dayList);
         item->setData(Qt::UserRole, QString::fromStdString(post.id));
-        item->setToolTip(QString::fromStdString(post.channels));
+        item->setToolTip(channelsTitle(QString::fromStdString(post.channels)));
     }
     if (posts->empty())
         m_ui->dayList->addItem(tr("Nothing scheduled."));
@@ -379,6 +392,7 @@ void MainWindow::loadAudit()
     if (!entries)
         return;
     auto users = m_session.workstation().store().users().list();
+    AuditText words(m_session);
     m_ui->auditTable->clear();
     m_ui->auditTable->setColumnCount(4);
     m_ui->auditTable->setHorizontalHeaderLabels({tr("#"), tr("Time"), tr("Who"), tr("What")});
@@ -393,12 +407,14 @@ void MainWindow::loadAudit()
         m_ui->auditTable->setItem(row, 0, new QTableWidgetItem(QString::number(it->seq)));
         m_ui->auditTable->setItem(row, 1, new QTableWidgetItem(formatTime(it->at)));
         m_ui->auditTable->setItem(row, 2, new QTableWidgetItem(who));
-        m_ui->auditTable->setItem(row, 3, new QTableWidgetItem(QString::fromStdString(it->action + " " + it->subject)));
+        auto* what = new QTableWidgetItem(words.what(*it));
+        what->setToolTip(AuditText::raw(*it)); // ids and details for whoever investigates
+        m_ui->auditTable->setItem(row, 3, what);
     }
     m_ui->auditTable->resizeColumnsToContents();
     m_ui->auditStatusLabel->setText(
-        tr("%n entry(ies) in the log; the newest %1 are shown.", nullptr, static_cast<int>(*count))
-            .arg(std::min<std::int64_t>(*count, kShown)));
+        *count <= kShown ? tr("%1 entries in the log.").arg(*count)
+                         : tr("%1 entries in the log; the newest %2 are shown.").arg(*count).arg(kShown));
 }
 
 void MainWindow::verifyAudit()
@@ -408,12 +424,11 @@ void MainWindow::verifyAudit()
         m_ui->auditStatusLabel->setText(tr("✔ The audit chain is intact: every entry is linked and signed."));
         m_ui->auditStatusLabel->setStyleSheet("color: #1d6b2f; font-weight: bold;");
     } else {
-        m_ui->auditStatusLabel->setText(
-            tr("✘ The audit chain is broken: %1").arg(QString::fromStdString(status.error().what())));
+        m_ui->auditStatusLabel->setText(tr("✘ The audit chain is broken: %1").arg(errorText(status.error())));
         m_ui->auditStatusLabel->setStyleSheet("color: #a4262c; font-weight: bold;");
         Dialogs::error(this,
                        tr("Audit chain broken"),
-                       QString::fromStdString(status.error().what()),
+                       errorText(status.error()),
                        tr("The store was changed outside Postern. Stop using this workstation and tell the "
                           "security officer; keep the store as evidence."));
     }

@@ -12,6 +12,7 @@ namespace Ui {
 class MainWindow;
 }
 
+class QAction;
 class QLabel;
 class QListWidgetItem;
 
@@ -50,8 +51,13 @@ public:
     void exportSelected();
     void importReceipt();
     void openAdministration();
+    /** focusPostList puts the keyboard focus on the post list, selecting the first post. */
+    void focusPostList();
 
 private:
+    // Menu bar, shortcuts, focus order and accessible names (MainWindowMenus.cpp).
+    void setupMenus();
+    void showHelp();
     void onUnlocked();
     void onLocked();
     void refresh();
@@ -73,6 +79,10 @@ private:
     QLabel* m_userLabel = nullptr;
     std::optional<store::PostState> m_queue;
     QTimer* m_filterTimer = nullptr;
+    QAction* m_approveAction = nullptr;
+    QAction* m_rejectAction = nullptr;
+    QAction* m_quitAction = nullptr;
+    QAction* m_helpAction = nullptr;
 };
 
 } // namespace postern::gui

@@ -36,9 +36,28 @@ QString platformTitle(domain::Platform platform)
     case domain::Platform::TikTok:
         return QObject::tr("TikTok");
     case domain::Platform::Outbox:
-        return QObject::tr("Outbox (manual posting)");
+        return QObject::tr("Outbox (a folder for manual posting)");
     }
     return {};
+}
+
+QString channelTitle(const domain::ChannelId& channel)
+{
+    return platformTitle(channel.platform) + " " + QString::fromStdString(channel.account);
+}
+
+QString channelTitle(const QString& channelId)
+{
+    auto parsed = domain::ChannelId::parse(channelId.trimmed().toStdString());
+    return parsed ? channelTitle(*parsed) : channelId;
+}
+
+QString channelsTitle(const QString& channelIds)
+{
+    QStringList titles;
+    for (const QString& id : channelIds.split(',', Qt::SkipEmptyParts))
+        titles << channelTitle(id);
+    return titles.join(", ");
 }
 
 namespace {

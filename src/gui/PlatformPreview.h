@@ -21,5 +21,11 @@ channelCardHtml(const domain::ChannelPost& post, const std::vector<domain::Media
 [[nodiscard]] QString platformColor(domain::Platform platform);
 /** platformTitle is the platform's display name ("Bluesky", "X", ...). */
 [[nodiscard]] QString platformTitle(domain::Platform platform);
+/** channelTitle is a channel in words: "Bluesky press.example.org", "X @press". */
+[[nodiscard]] QString channelTitle(const domain::ChannelId& channel);
+/** channelTitle of a channel id string ("bluesky:press.example.org"); unchanged if unparsable. */
+[[nodiscard]] QString channelTitle(const QString& channelId);
+/** channelsTitle: a comma-separated list of channel ids, each in words. */
+[[nodiscard]] QString channelsTitle(const QString& channelIds);
 
 } // namespace postern::gui

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui/PostListModel.h"
 
+#include "gui/Dialogs.h"
+#include "gui/PlatformPreview.h"
 #include "gui/Session.h"
 
 #include <QDateTime>
@@ -69,7 +71,7 @@ void PostListModel::reload()
             for (auto& row : nextPage())
                 m_rows.push_back(std::move(row));
         } else {
-            emit loadFailed(QString::fromStdString(total.error().what()));
+            emit loadFailed(errorText(total.error()));
         }
     }
     endResetModel();
@@ -106,7 +108,7 @@ std::vector<store::PostRecord> PostListModel::nextPage()
     auto rows = m_session.workstation().list(page);
     if (!rows) {
         m_exhausted = true;
-        emit loadFailed(QString::fromStdString(rows.error().what()));
+        emit loadFailed(errorText(rows.error()));
         return {};
     }
     if (rows->size() < static_cast<std::size_t>(kPageSize))
@@ -133,6 +135,8 @@ QVariant PostListModel::data(const QModelIndex& index, int role) const
         return QString::fromStdString(row.id);
     if (role == Qt::ToolTipRole && index.column() == Title && !row.lastReason.empty())
         return tr("Reason: %1").arg(QString::fromStdString(row.lastReason));
+    if (role == Qt::ToolTipRole && index.column() == Title) // the id for support, never in the cell
+        return tr("Post %1").arg(QString::fromStdString(row.id));
     if (role == Qt::FontRole && index.column() == State
         && (row.state == store::PostState::Rejected || row.state == store::PostState::Failed)) {
         QFont bold;
@@ -145,7 +149,7 @@ QVariant PostListModel::data(const QModelIndex& index, int role) const
     case Title:
         return row.title.empty() ? tr("(no text)") : QString::fromStdString(row.title).simplified();
     case Channels:
-        return QString::fromStdString(row.channels).replace(',', ", ");
+        return channelsTitle(QString::fromStdString(row.channels));
     case Author:
         return m_authors.value(row.authorId, QString::number(row.authorId));
     case Schedule:

@@ -41,12 +41,59 @@ PostPane::PostPane(Session& session, QWidget* parent)
     connect(m_approveOrderButton, &QPushButton::clicked, this, &PostPane::approveOrder);
     connect(m_declineOrderButton, &QPushButton::clicked, this, &PostPane::declineOrder);
     connect(m_withdrawOrderButton, &QPushButton::clicked, this, &PostPane::withdrawOrder);
+    // Screen readers: the preview and side tabs have no label of their own.
+    m_ui->contentView->setAccessibleName(tr("Post as it will be published"));
+    m_ui->contentView->setAccessibleDescription(tr("Each channel's text, media and schedule, then any results"));
+    m_ui->sideTabs->setAccessibleName(tr("Media, changes, OPSEC and history"));
+    m_ui->mediaList->setAccessibleName(tr("Media with alt text"));
+    m_ui->diffView->setAccessibleName(tr("Changes since the last reviewed version"));
+    m_ui->opsecList->setAccessibleName(tr("OPSEC warnings"));
+    m_ui->historyView->setAccessibleName(tr("History"));
+    m_ui->contentView->setTabChangesFocus(true); // a reader, not an editor: Tab moves on
+    m_ui->diffView->setTabChangesFocus(true);
+    m_ui->historyView->setTabChangesFocus(true);
     showPost({});
 }
 
 PostPane::~PostPane() = default;
 
 void PostPane::showPost(const QString& postId)
+{
+    load(postId);
+    // The main window mirrors Approve and Reject in its menu and shortcuts.
+    emit actionsChanged();
+}
+
+bool PostPane::canApprove() const
+{
+    return !m_ui->approveButton->isHidden() && m_ui->approveButton->isEnabled();
+}
+
+bool PostPane::canReject() const
+{
+    return !m_ui->rejectButton->isHidden() && m_ui->rejectButton->isEnabled();
+}
+
+void PostPane::setFocusOrderAfter(QWidget* before)
+{
+    QWidget* previous = before;
+    for (QWidget* next : std::initializer_list<QWidget*>{m_ui->submitButton,
+                                                         m_ui->reviseButton,
+                                                         m_ui->rejectButton,
+                                                         m_ui->approveButton,
+                                                         m_cancelOrderButton,
+                                                         m_retractOrderButton,
+                                                         m_withdrawOrderButton,
+                                                         m_declineOrderButton,
+                                                         m_approveOrderButton,
+                                                         m_ui->contentView,
+                                                         m_ui->sideTabs}) {
+        setTabOrder(previous, next);
+        previous = next;
+    }
+}
+
+void PostPane::load(const QString& postId)
 {
     m_postId = postId;
     m_ui->contentView->clear();
@@ -57,6 +104,10 @@ void PostPane::showPost(const QString& postId)
     m_ui->statusLabel->clear();
     m_ui->blockedLabel->clear();
     m_ui->blockedLabel->hide();
+    // Counts belong to the post shown: none are left over from the previous one or user.
+    m_ui->sideTabs->setTabText(m_ui->sideTabs->indexOf(m_ui->mediaTab), tr("Media"));
+    m_ui->sideTabs->setTabText(m_ui->sideTabs->indexOf(m_ui->opsecTab), tr("OPSEC"));
+    m_ui->sideTabs->setTabText(m_ui->sideTabs->indexOf(m_ui->changesTab), tr("Changes"));
     for (auto* button : {m_ui->approveButton,
                          m_ui->rejectButton,
                          m_ui->reviseButton,
@@ -74,7 +125,7 @@ void PostPane::showPost(const QString& postId)
     }
     auto view = m_session.workstation().show(postId.toStdString());
     if (!view) {
-        m_ui->titleLabel->setText(tr("This post cannot be shown: %1").arg(QString::fromStdString(view.error().what())));
+        m_ui->titleLabel->setText(tr("This post cannot be shown: %1").arg(errorText(view.error())));
         return;
     }
     render(*view);
@@ -83,11 +134,11 @@ void PostPane::showPost(const QString& postId)
 void PostPane::render(const workflow::PostView& view)
 {
     const auto& record = view.record;
-    m_ui->titleLabel->setText(tr("<b>%1</b> &nbsp; version %2 by %3 &nbsp; <span style='color:#555'>%4</span>")
+    m_ui->titleLabel->setText(tr("<b>%1</b> &nbsp; version %2 by %3")
                                   .arg(stateTitle(record.state))
                                   .arg(record.currentVersion)
-                                  .arg(QString::fromStdString(view.authorName).toHtmlEscaped(),
-                                       QString::fromStdString(record.id.substr(0, 8))));
+                                  .arg(QString::fromStdString(view.authorName).toHtmlEscaped()));
+    m_ui->titleLabel->setToolTip(tr("Post %1").arg(QString::fromStdString(record.id))); // for support only
     QString status;
     if (!view.approverNames.empty()) {
         QStringList names;
@@ -96,7 +147,7 @@ void PostPane::render(const workflow::PostView& view)
         status += tr("Approved by: %1. ").arg(names.join(", "));
     }
     if (record.state == store::PostState::InReview && !view.approvalStatus.empty())
-        status += tr("Still needed: %1").arg(QString::fromStdString(view.approvalStatus).toHtmlEscaped());
+        status += approvalsNeeded(m_session, view).toHtmlEscaped();
     if ((record.state == store::PostState::Rejected || record.state == store::PostState::Failed)
         && !record.lastReason.empty())
         status += "<span style='color:#a4262c'><b>"
@@ -109,7 +160,7 @@ void PostPane::render(const workflow::PostView& view)
     for (const auto& channel : view.content.channels)
         html += channelCardHtml(channel, view.content.media, view.content.schedule);
     for (const auto& result : view.results) {
-        const QString channel = QString::fromStdString(result.channel).toHtmlEscaped();
+        const QString channel = channelTitle(QString::fromStdString(result.channel)).toHtmlEscaped();
         if (result.outcome == store::PublishOutcome::Published)
             html += "<p>✔ " + tr("Published on %1: ").arg(channel) + "<code>"
                     + QString::fromStdString(result.url).toHtmlEscaped() + "</code></p>";
@@ -168,8 +219,8 @@ void PostPane::renderDiff(const workflow::PostView& view)
 {
     auto previous = m_session.workstation().previousReviewedVersion(m_postId.toStdString());
     if (!previous) {
-        m_ui->diffView->setHtml(tr("<i>The earlier version cannot be read: %1</i>")
-                                    .arg(QString::fromStdString(previous.error().what()).toHtmlEscaped()));
+        m_ui->diffView->setHtml(
+            tr("<i>The earlier version cannot be read: %1</i>").arg(errorText(previous.error()).toHtmlEscaped()));
         return;
     }
     const int tab = m_ui->sideTabs->indexOf(m_ui->changesTab);
@@ -212,7 +263,7 @@ void PostPane::renderOpsec()
     if (!flags) {
         auto* item = new QListWidgetItem(tr("The OPSEC rules could not run: %1. Review the text by eye and tell an "
                                             "administrator.")
-                                             .arg(QString::fromStdString(flags.error().what())),
+                                             .arg(errorText(flags.error())),
                                          m_ui->opsecList);
         item->setForeground(QColor("#a4262c"));
         m_ui->sideTabs->setTabText(tab, tr("OPSEC (!)"));

@@ -39,6 +39,11 @@ public:
     void showPost(const QString& postId);
     [[nodiscard]] QString postId() const { return m_postId; }
 
+    /** setFocusOrderAfter puts the pane's buttons, in the order shown, then its text after `before`. */
+    void setFocusOrderAfter(QWidget* before);
+    /** canApprove / canReject: the logged-in user may act on the post shown (the buttons show). */
+    [[nodiscard]] bool canApprove() const;
+    [[nodiscard]] bool canReject() const;
     /** approve asks for the passphrase, then signs the current version's digest. */
     void approve();
     /** reject asks for the reason the author will see, then rejects. */
@@ -65,8 +70,11 @@ public:
 signals:
     void reviseRequested(const QString& postId);
     void submitRequested(const QString& postId);
+    /** actionsChanged: what canApprove() and canReject() answer may have changed. */
+    void actionsChanged();
 
 private:
+    void load(const QString& postId);
     void render(const workflow::PostView& view);
     void renderMedia(const workflow::PostView& view);
     void renderReview(const workflow::PostView& view);
@@ -92,5 +100,8 @@ private:
     QPushButton* m_withdrawOrderButton = nullptr;
     QString m_actionOrderId;
 };
+
+/** approvalsNeeded says per channel how many approvals a post in review lacks and who can give them. */
+[[nodiscard]] QString approvalsNeeded(Session& session, const workflow::PostView& view);
 
 } // namespace postern::gui

@@ -65,8 +65,7 @@ QString PostPane::renderOrders(const workflow::PostView& view)
     auto orders = m_session.workstation().listOrders(filter);
     if (!orders)
         return "<p style='color:#a4262c'>"
-               + tr("The orders of this post cannot be read: %1")
-                     .arg(QString::fromStdString(orders.error().what()).toHtmlEscaped())
+               + tr("The orders of this post cannot be read: %1").arg(errorText(orders.error()).toHtmlEscaped())
                + "</p>";
     if (orders->empty())
         return {};

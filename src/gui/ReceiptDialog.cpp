@@ -5,15 +5,19 @@
 #include "postern/util/FileIO.h"
 
 #include "gui/Dialogs.h"
+#include "gui/PlatformPreview.h"
 #include "gui/Session.h"
 #include "ui_ReceiptDialog.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDir>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
 #include <QPushButton>
+#include <QUrl>
 
 #include <map>
 
@@ -55,6 +59,27 @@ QString stateText(bundle::ReceiptState s)
     return {};
 }
 
+bool looksLikeReceipt(const std::string& text)
+{
+    const auto start = text.find_first_not_of(" \t\r\n");
+    return start != std::string::npos && text[start] == '{'
+           && text.find("\"" + std::string(bundle::kReceiptType) + "\"") != std::string::npos;
+}
+
+/** isOutboxFile: an outbox "address" is a file:// path on the uploader host, not a web page. */
+bool isOutboxFile(const std::string& url)
+{
+    return url.rfind("file://", 0) == 0;
+}
+
+/** outboxFolder names the folder on the uploader where the post waits for manual posting. */
+QString outboxFolder(const std::string& url)
+{
+    const QString path = QUrl(QString::fromStdString(url)).toLocalFile();
+    const QFileInfo file(path);
+    return file.dir().dirName().isEmpty() ? file.fileName() : file.dir().dirName();
+}
+
 QString orderResultText(const bundle::OrderResult& o)
 {
     const bool retract = o.action == domain::OrderAction::Retract;
@@ -79,8 +104,15 @@ ReceiptDialog::ReceiptDialog(Session& session, QWidget* parent)
     setWindowIcon(QIcon(":/icons/receipt.svg"));
     m_ui->resultsTable->setColumnCount(kColumns);
     m_ui->resultsTable->setHorizontalHeaderLabels({tr("Post"), tr("Channel"), tr("Result"), tr("Address or reason")});
-    m_ui->resultsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_ui->resultsTable->horizontalHeader()->setStretchLastSection(true);
+    // Fit the dialog: the post and the address share what the channel and result leave, and
+    // wrap, so no column is pushed off the right edge.
+    auto* header = m_ui->resultsTable->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(kPost, QHeaderView::Stretch);
+    header->setSectionResizeMode(kDetails, QHeaderView::Stretch);
+    header->setStretchLastSection(false);
+    m_ui->resultsTable->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_ui->resultsTable->setWordWrap(true);
     m_ui->resultsTable->verticalHeader()->setVisible(false);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_ui->chooseReceiptButton, &QPushButton::clicked, this, [this] { choose(); });
@@ -117,8 +149,19 @@ bool ReceiptDialog::importFile(const QString& path)
     const QString title = tr("The receipt was not imported");
     // The same cap as the parser's: a receipt is small, anything bigger is not one.
     auto text = readFileCapped(path.toStdString(), bundle::kMaxReceiptBytes);
+    const QString notReceipt = tr("Choose the .receipt file the uploader wrote next to the bundle on the drive.");
+    if (!text && text.code() == Errc::TooLarge) {
+        Dialogs::error(this, title, tr("%1 is not a Postern receipt: it is far too big.").arg(path), notReceipt);
+        return false;
+    }
     if (!text) {
         Dialogs::error(this, title, text.error());
+        return false;
+    }
+    // A receipt is a signed JSON document naming its type. Anything else (a photo renamed by
+    // mistake) is said to be what it is, not described by the parser's first complaint.
+    if (!looksLikeReceipt(*text)) {
+        Dialogs::error(this, title, tr("%1 is not a Postern receipt.").arg(path), notReceipt);
         return false;
     }
     auto summary = m_session.workstation().importReceipt(m_session.user(), *text);
@@ -138,7 +181,7 @@ bool ReceiptDialog::importFile(const QString& path)
         if (todo.isEmpty())
             Dialogs::error(this, title, summary.error());
         else
-            Dialogs::error(this, title, q(summary.error().what()), todo);
+            Dialogs::error(this, title, errorText(summary.error()), todo);
         return false;
     }
     m_summary = std::move(summary).value();
@@ -190,15 +233,14 @@ QString ReceiptDialog::explainRejection(const std::string& code)
         next = it->second + " " + next;
     if (code.rfind("bad-", 0) == 0 || code == "chunk-auth-failed" || code == "truncated")
         next = tr("Use another drive. ") + next;
-    return tr("%1 (code: %2)\nWhat to do: %3").arg(what, q(code), next);
+    return tr("%1\nWhat to do: %2").arg(what, next); // the code itself stays in the log
 }
 
 QString ReceiptDialog::describe(const workflow::ReceiptSummary& summary)
 {
-    const QString bundle = q(summary.bundleId.substr(0, 12));
     if (!summary.error.empty())
-        return tr("The uploader refused bundle %1 as a whole; nothing in it was published.\n%2")
-            .arg(bundle, explainRejection(summary.error));
+        return tr("The uploader refused the whole bundle; nothing in it was published.\n%1")
+            .arg(explainRejection(summary.error));
     int published = 0;
     int failed = 0;
     int scheduled = 0;
@@ -220,7 +262,7 @@ QString ReceiptDialog::describe(const workflow::ReceiptSummary& summary)
     if (!summary.orders.empty())
         parts << tr("%n order result(s)", "", static_cast<int>(summary.orders.size()))
                      + (ordersFailed > 0 ? tr(" (%n failed)", "", ordersFailed) : QString());
-    QString text = tr("Bundle %1: %2.").arg(bundle, parts.join(", "));
+    QString text = tr("The receipt says: %1.").arg(parts.join(", "));
     if (ordersFailed > 0)
         text += " "
                 + tr("A failed order did not stop or delete the post there: read the reason, then request a "
@@ -253,39 +295,49 @@ void ReceiptDialog::showResults()
                                 post ? post->channels : std::string(),
                                 stateText(bundle::ReceiptState::Rejected),
                                 "",
-                                tr("the uploader refused the bundle: %1").arg(q(m_summary->error)),
+                                tr("the uploader refused the whole bundle"),
                                 true});
             }
         }
     } else {
         for (const auto& e : m_summary->entries) {
             const bool failed = e.state == bundle::ReceiptState::Failed || e.state == bundle::ReceiptState::Rejected;
+            if (e.state == bundle::ReceiptState::Published && isOutboxFile(e.url)) {
+                // A path on another machine means nothing here: say where it waits, in words.
+                rows.push_back({e.postId,
+                                e.channel.str(),
+                                tr("Ready for manual posting"),
+                                e.url,
+                                tr("in the uploader's outbox folder “%1”").arg(outboxFolder(e.url)),
+                                false});
+                continue;
+            }
             rows.push_back(
                 {e.postId, e.channel.str(), stateText(e.state), e.url, failed ? q(e.reason) : q(e.url), failed});
         }
         for (const auto& o : m_summary->orders) {
             const bool failed = o.outcome == bundle::OrderOutcome::Failed;
-            rows.push_back({o.postId,
-                            o.channel.str(),
-                            orderResultText(o),
-                            "",
-                            failed ? q(o.reason) : tr("order %1").arg(q(o.orderId.substr(0, 12))),
-                            failed,
-                            true});
+            rows.push_back(
+                {o.postId, o.channel.str(), orderResultText(o), "", failed ? q(o.reason) : QString(), failed, true});
         }
     }
     m_ui->resultsTable->setRowCount(static_cast<int>(rows.size()));
     for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
         const Row& row = rows[static_cast<std::size_t>(r)];
-        QString post = q(row.postId.substr(0, 8));
-        if (auto view = m_session.workstation().show(row.postId))
-            post = tr("%1 (%2)").arg(q(view->record.title), post);
+        QString post = tr("(a post this workstation no longer has)");
+        if (auto view = m_session.workstation().show(row.postId)) {
+            const QString title = q(view->record.title).simplified();
+            post = title.size() > 40 ? title.left(40).trimmed() + "…" : title;
+        }
         auto* first = new QTableWidgetItem(post);
+        first->setToolTip(tr("Post %1").arg(q(row.postId))); // the id for support, not on screen
         first->setData(kPostIdRole, q(row.postId));
         first->setData(kUrlRole, q(row.url));
         first->setData(kFailedRole, row.failed && !row.order);
         m_ui->resultsTable->setItem(r, kPost, first);
-        m_ui->resultsTable->setItem(r, kChannel, new QTableWidgetItem(q(row.channel)));
+        auto* channel = new QTableWidgetItem(channelTitle(q(row.channel)));
+        channel->setToolTip(q(row.channel));
+        m_ui->resultsTable->setItem(r, kChannel, channel);
         m_ui->resultsTable->setItem(r, kResult, new QTableWidgetItem(row.result));
         // Plain, selectable text and never a link: this workstation has no network and must not
         // try to open anything a receipt names.
@@ -296,6 +348,8 @@ void ReceiptDialog::showResults()
         details->setOpenExternalLinks(false);
         details->setWordWrap(true);
         details->setContentsMargins(4, 2, 4, 2);
+        if (!row.url.empty())
+            details->setToolTip(q(row.url));
         if (row.failed)
             details->setStyleSheet("color: #a4262c;");
         m_ui->resultsTable->setCellWidget(r, kDetails, details);

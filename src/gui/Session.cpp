@@ -112,6 +112,9 @@ Status Session::unlock(const QString& name, const QString& passphrase)
     const auto secret = toSecure(passphrase);
     POSTERN_ASSIGN(user, m_workstation->unlock(name.toStdString(), secret));
     m_user.emplace(std::move(user));
+    // Remembered for the lock screen: the next unlock is most often by the same person.
+    QSettings settings(settingsFile(m_storeDir), QSettings::IniFormat);
+    settings.setValue("lock/lastUser", name);
     restartIdleTimer();
     emit unlocked();
     return {};
@@ -132,6 +135,12 @@ void Session::lock()
         return;
     m_user.reset(); // SigningKey lives in sodium_malloc memory and is wiped by its destructor
     emit locked();
+}
+
+QString Session::lastUser() const
+{
+    QSettings settings(settingsFile(m_storeDir), QSettings::IniFormat);
+    return settings.value("lock/lastUser").toString();
 }
 
 void Session::setIdleMinutes(int minutes)

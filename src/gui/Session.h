@@ -51,6 +51,8 @@ public:
     [[nodiscard]] Status unlock(const QString& name, const QString& passphrase);
     /** confirmPassphrase re-checks the logged-in user's passphrase before a signature. */
     [[nodiscard]] Result<workflow::UnlockedUser> confirmPassphrase(const QString& passphrase);
+    /** lastUser is who unlocked last on this workstation (gui.ini), for the lock screen. */
+    [[nodiscard]] QString lastUser() const;
     /** lock forgets the unlocked key and shows the lock screen. */
     void lock();
 

@@ -66,13 +66,17 @@ TEST_CASE("first-run wizard creates the store, users and channel rules", "[gui][
     CHECK(child<QListWidget>(&wizard, "usersList")->count() == 3);
 
     // Page 3: one channel needing one approval.
-    child<QComboBox>(&wizard, "platformCombo")->setCurrentText("bluesky");
+    child<QComboBox>(&wizard, "platformCombo")
+        ->setCurrentIndex(child<QComboBox>(&wizard, "platformCombo")->findData(QString("bluesky")));
     QTest::keyClicks(child<QLineEdit>(&wizard, "accountEdit"), "press.example.org");
     QTest::mouseClick(child<QPushButton>(&wizard, "addChannelButton"), Qt::LeftButton);
     CHECK(child<QListWidget>(&wizard, "channelsList")->count() == 1);
     wizard.next();
     REQUIRE(wizard.currentId() == 3);
     CHECK(child<QTextBrowser>(&wizard, "summaryView")->toPlainText().contains("Workstation fingerprint"));
+    // Nobody was made an operator: the last page says so and how to change it.
+    CHECK(child<QTextBrowser>(&wizard, "summaryView")->toPlainText().contains("Nobody is an operator yet"));
+    CHECK(child<QTextBrowser>(&wizard, "summaryView")->toPlainText().contains("tick Operator, Save roles"));
 
     auto users = env.session.workstation().store().users().list();
     REQUIRE(users);

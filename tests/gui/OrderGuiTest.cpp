@@ -183,7 +183,7 @@ TEST_CASE("a retract order from the post pane through approval, export and recei
         REQUIRE(list->topLevelItemCount() == 1);
         CHECK(list->topLevelItem(0)->text(0).startsWith("Retract order: Open day"));
         CHECK(list->topLevelItem(0)->checkState(0) == Qt::Checked);
-        CHECK(list->topLevelItem(0)->text(1) == "outbox:press");
+        CHECK(list->topLevelItem(0)->text(1) == "Outbox (a folder for manual posting) press");
     }
     const auto exported = o.ws().exportBundle(o.as("olga"), {}, {orderId}, o.dir.path() / "b2.postern", 3600);
     REQUIRE(exported.ok());

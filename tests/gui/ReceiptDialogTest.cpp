@@ -9,6 +9,7 @@
 #include "gui/Dialogs.h"
 #include "gui/ReceiptDialog.h"
 
+#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -231,4 +232,53 @@ TEST_CASE("describe puts a receipt summary into words", "[gui][receipt]")
     s.entries.clear();
     CHECK(gui::ReceiptDialog::describe(s).contains("Administration"));
     CHECK(gui::ReceiptDialog::explainRejection("bad-header-signature").contains("damaged or altered"));
+}
+
+TEST_CASE("receipt dialog speaks plainly: outbox folders, no ids, columns that fit", "[gui][receipt]")
+{
+    Office o;
+    const std::string id = o.approvedPost("Harbour open day on Saturday with the band, the lifeboat crew and the "
+                                          "sea cadets; everyone is welcome from ten o'clock");
+    const auto exported = o.exportPosts({id}, "one.postern");
+    const std::string url = "file:///var/lib/postern-uploader/outbox/press/2024-05-01/open-day.txt";
+    const QString file = o.receiptFile(exported, {entry(id, bundle::ReceiptState::Published, url, "")});
+
+    REQUIRE(o.session.unlock("olga", "olga passphrase 1").ok());
+    gui::ReceiptDialog dialog(o.session);
+    dialog.show(); // at its default size
+    REQUIRE(dialog.importFile(file));
+    auto* table = child<QTableWidget>(&dialog, "resultsTable");
+    REQUIRE(table->rowCount() == 1);
+    CHECK(table->item(0, 2)->text() == "Ready for manual posting");
+    const QString where = child<QLabel>(&dialog, "detailsLabel0")->text();
+    CHECK(where.contains("2024-05-01"));
+    CHECK_FALSE(where.contains("file://"));
+    CHECK(table->item(0, 1)->text() == "Outbox (a folder for manual posting) press");
+    CHECK_FALSE(table->item(0, 0)->text().contains(QString::fromStdString(id.substr(0, 8))));
+    CHECK(table->item(0, 0)->toolTip().contains(QString::fromStdString(id)));
+    CHECK_FALSE(child<QLabel>(&dialog, "summaryLabel")
+                    ->text()
+                    .contains(QString::fromStdString(exported.bundleId.substr(0, 8))));
+    // Every column is within the table's width: nothing pushed off the right edge.
+    QTest::qWait(10);
+    const int used = table->horizontalHeader()->length();
+    CHECK(used <= table->viewport()->width());
+}
+
+TEST_CASE("receipt dialog names a file that is not a receipt as such", "[gui][receipt]")
+{
+    Office o;
+    const auto photo = o.dir.path() / "holiday.receipt";
+    std::string jpeg("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01", 13);
+    jpeg += std::string(2000, '\x42');
+    REQUIRE(writeFileAtomic(photo, jpeg).ok());
+    REQUIRE(o.session.unlock("olga", "olga passphrase 1").ok());
+    gui::ReceiptDialog dialog(o.session);
+    Dialogs::clearRecorded();
+    Dialogs::queueAnswer(Dialogs::Answer::Ok);
+    CHECK_FALSE(dialog.importFile(QString::fromStdString(photo.string())));
+    REQUIRE(Dialogs::recorded().size() == 1);
+    CHECK(Dialogs::recorded().front().contains("is not a Postern receipt"));
+    CHECK_FALSE(Dialogs::recorded().front().contains("newline"));
+    CHECK_FALSE(Dialogs::recorded().front().contains("truncated"));
 }

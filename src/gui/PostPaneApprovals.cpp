@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// PostPane: what a post in review still needs, in words and names ("Bluesky press.example.org
+// needs 2 more approvals: carol or dave"), instead of the core's sentence with a post id.
+#include "gui/PlatformPreview.h"
+#include "gui/PostPane.h"
+#include "gui/Session.h"
+
+#include <algorithm>
+#include <map>
+
+namespace postern::gui {
+
+QString approvalsNeeded(Session& session, const workflow::PostView& view)
+{
+    auto policy = session.workstation().currentPolicy();
+    auto users = session.workstation().store().users().list();
+    if (!policy || !users)
+        return QString::fromStdString(view.approvalStatus); // the core's sentence is still true
+    std::map<crypto::PublicKey, std::string> names;
+    for (const auto& u : *users)
+        if (!u.disabled)
+            names[u.publicKey] = u.name;
+    const auto approved = [&](const std::string& name) {
+        return std::find(view.approverNames.begin(), view.approverNames.end(), name) != view.approverNames.end();
+    };
+    QStringList lines;
+    for (const auto& channel : view.content.channels) {
+        const auto* rule = policy->policy.rule(channel.channel);
+        const QString title = channelTitle(channel.channel);
+        if (!rule) {
+            lines << QObject::tr("%1 has no approval rule: an administrator must add one.").arg(title);
+            continue;
+        }
+        std::int64_t have = 0;
+        QStringList candidates;
+        for (const auto& key : rule->approvers) {
+            const auto it = names.find(key);
+            if (it == names.end())
+                continue;
+            if (approved(it->second))
+                ++have;
+            else if (it->second != view.authorName) // authors never approve their own posts
+                candidates << QString::fromStdString(it->second);
+        }
+        candidates.sort(); // the policy keeps keys in key order; people read names alphabetically
+        const std::int64_t need = rule->required - have;
+        if (need <= 0)
+            continue;
+        QString line = need == 1 ? QObject::tr("%1 needs 1 more approval").arg(title)
+                                 : QObject::tr("%1 needs %2 more approvals").arg(title).arg(need);
+        if (!candidates.isEmpty())
+            line += ": " + candidates.join(QObject::tr(" or "));
+        if (candidates.size() < need)
+            line += QObject::tr(". Not enough approvers can still approve it (the author cannot): an administrator "
+                                "must add an approver to this channel or lower the number needed");
+        lines << line + ".";
+    }
+    return lines.join(' ');
+}
+
+} // namespace postern::gui
