@@ -1271,3 +1271,56 @@ TEST_CASE("random kills across restarts publish every TikTok post exactly once",
     for (const auto& t : run.f.home->ledger().targets(run.bundleId()).value())
         CHECK(t.state == TargetState::Done);
 }
+
+TEST_CASE("TikTok: every documented status/fetch answer is read (PROCESSING_DOWNLOAD, SEND_TO_USER_INBOX, private)",
+          "[tiktok]")
+{
+    // tiktok.mjs answers from answers/tiktok/status-fetch-*.json (FAILED: TikTok's own example).
+    TikTokRun run;
+    const auto path = run.writeVideo(videoBytes(1000, 9));
+    const auto publishAs = [&](const std::string& title, const std::string& result, const std::string& interim,
+                               bool withPostId) {
+        Json p(Json::Object{});
+        p.set("polls", 2);
+        p.set("result", result);
+        p.set("interim", interim);
+        p.set("with_post_id", withPostId);
+        run.server.control("processing", p);
+        auto t = run.target(title, path, 1000);
+        t.options.set("privacy_level", "SELF_ONLY");
+        auto out = run.adapter->publish(t);
+        REQUIRE(out);
+        INFO(out->reason);
+        return *out;
+    };
+    SECTION("PROCESSING_DOWNLOAD while processing, then PUBLISH_COMPLETE with an int64 post id")
+    {
+        const auto out = publishAs("downloading", "PUBLISH_COMPLETE", "PROCESSING_DOWNLOAD", true);
+        CHECK(out.state == TargetState::Done);
+        CHECK_FALSE(out.url.empty()); // a URL only once TikTok names the public post id
+    }
+    SECTION("PUBLISH_COMPLETE with an empty id list (private or in moderation)")
+    {
+        const auto out = publishAs("private", "PUBLISH_COMPLETE", "PROCESSING_UPLOAD", false);
+        CHECK(out.state == TargetState::Done);
+    }
+    SECTION("SEND_TO_USER_INBOX is final")
+    {
+        const auto out = publishAs("inbox", "SEND_TO_USER_INBOX", "PROCESSING_UPLOAD", false);
+        CHECK(out.state != TargetState::Sent);
+    }
+    SECTION("FAILED, in TikTok's documented example's shape, names the reason")
+    {
+        Json p(Json::Object{});
+        p.set("polls", 1);
+        p.set("result", "FAILED");
+        p.set("fail_reason", "picture_size_check_failed");
+        run.server.control("processing", p);
+        auto t = run.target("failing", path, 1000);
+        t.options.set("privacy_level", "SELF_ONLY");
+        auto out = run.adapter->publish(t);
+        REQUIRE(out);
+        CHECK(out->state == TargetState::Failed);
+        CHECK(out->reason.find("picture_size_check_failed") != std::string::npos);
+    }
+}

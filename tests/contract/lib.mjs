@@ -8,6 +8,7 @@
 //  - answers the platform's documented API (see the server's header comment for the sources);
 //  - has test-only control routes under /__control/ (state, reset, faults) that the C++ tests
 //    call; the uploader never calls them.
+import fs from 'node:fs';
 import http from 'node:http';
 
 /** readBody collects a request body, refusing more than `limit` bytes with 413. */
@@ -116,4 +117,29 @@ export function serve(handler) {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     return server;
+}
+
+/**
+ * documentedAnswer reads a platform's documented example answer, answers/<platform>/<name>
+ * (see answers/SOURCES.md), parsed afresh for each use so a caller may substitute ids, URLs and
+ * times in place. A missing or unparseable file throws: a server never falls back to a
+ * hand-made body.
+ */
+const documentedText = new Map();
+export function documentedAnswer(platform, name) {
+    const key = `${platform}/${name}`;
+    if (!documentedText.has(key))
+        documentedText.set(key, fs.readFileSync(new URL(`./answers/${key}`, import.meta.url), 'utf8'));
+    return JSON.parse(documentedText.get(key));
+}
+
+/** documentedHeaders reads answers/<platform>/<name>.headers: "name: value" lines, names lowercased. */
+export function documentedHeaders(platform, name) {
+    const text = fs.readFileSync(new URL(`./answers/${platform}/${name}`, import.meta.url), 'utf8');
+    const out = {};
+    for (const line of text.split('\n')) {
+        const i = line.indexOf(':');
+        if (i > 0) out[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+    }
+    return out;
 }

@@ -18,6 +18,11 @@
 // comments / duets / stitches must stay disabled (content-sharing guidelines); an upload_url
 // dies after one hour. The 429 carries no rate-limit header (none is documented).
 //
+// Every answer body is one of the files in answers/tiktok/ (see answers/SOURCES.md: the
+// status/fetch FAILED example is TikTok's own; the others are built from the documented field
+// tables, as TikTok's example bodies could not be retrieved), with only ids, URLs, times, byte
+// counts and what the test set (account, fail_reason, error code and message) substituted.
+//
 // Control routes (tests only): GET /__control/state, POST /__control/reset,
 //   /__control/account {creator_username, privacy_level_options, comment_disabled, ...}
 //   /__control/expire {}                    every access token expires now
@@ -26,7 +31,8 @@
 //       "drop-after-commit", "5xx", "rate-limit", or "error" with {status, code, message} (an
 //       answer in the v2 envelope, e.g. HTTP 200 with a code other than "ok")
 //   /__control/clear-faults {}              forget the faults not yet used
-//   /__control/processing {polls, result, fail_reason, with_post_id}
+//   /__control/processing {polls, result, fail_reason, with_post_id, interim}  interim: the status
+//       reported while processing (PROCESSING_UPLOAD, or PROCESSING_DOWNLOAD as for PULL_FROM_URL)
 //   /__control/daily-cap {remaining}        inits left today (null: no cap)
 //   /__control/advance {ms}                 move the server's clock (rate-limit windows, expiry)
 //   /__control/upload-expiry {status, fail_reason}  what status/fetch reports for a publish whose
@@ -34,7 +40,9 @@
 //       nothing, so the attempt just never completes) or "FAILED" with fail_reason (a reason
 //       string TikTok does not document; the adapter does not depend on it)
 import crypto from 'node:crypto';
-import { serve, readBody, sendJson, dropConnection, bearer } from './lib.mjs';
+import { serve, readBody, sendJson, dropConnection, bearer, documentedAnswer } from './lib.mjs';
+
+const doc = (name) => documentedAnswer('tiktok', name);
 
 const MIB = 1024 * 1024;
 const MIN_CHUNK = 5 * MIB;
@@ -73,7 +81,7 @@ function reset() {
         refresh: new Map([['rft.initial', { valid: true }]]),
         publishes: new Map(),
         faults: [],
-        processing: { polls: 1, result: 'PUBLISH_COMPLETE', fail_reason: '', with_post_id: true },
+        processing: { polls: 1, result: 'PUBLISH_COMPLETE', fail_reason: '', with_post_id: true, interim: 'PROCESSING_UPLOAD' },
         dailyCap: null,
         uploadExpiry: { status: 'PROCESSING_UPLOAD', fail_reason: '' },
         windows: new Map(),
@@ -85,7 +93,28 @@ reset();
 
 const now = () => Date.now() + state.offsetMs;
 const logId = () => crypto.randomBytes(12).toString('hex').toUpperCase();
-const envelope = (code, message = '', data = {}) => ({ data, error: { code, message, log_id: logId() } });
+// The documented error envelope (error-*.json): data {} and error {code, message, log_id}; a
+// documented file per code where there is one, else the access_token_invalid one with the code.
+const ERROR_FILES = {
+    access_token_invalid: 'error-access_token_invalid-401.json',
+    rate_limit_exceeded: 'error-rate_limit_exceeded-429.json',
+    spam_risk_too_many_posts: 'error-spam_risk_too_many_posts-403.json',
+};
+function envelope(code, message = '', data = {}) {
+    const e = doc(ERROR_FILES[code] ?? 'error-access_token_invalid-401.json');
+    if (!ERROR_FILES[code]) e.error.code = code;
+    if (message || !ERROR_FILES[code]) e.error.message = message;
+    e.error.log_id = logId();
+    e.data = data;
+    return e;
+}
+/** ok is a documented success answer with its data substituted and a fresh log_id. */
+function ok(name, data) {
+    const e = doc(name);
+    Object.assign(e.data, data);
+    e.error.log_id = logId();
+    return { status: 200, body: e };
+}
 const answer = (status, code, message, data) => ({ status, body: envelope(code, message, data) });
 const invalid = (message) => answer(400, 'invalid_param', message);
 
@@ -100,7 +129,7 @@ function checkAuth(req) {
     const token = bearer(req);
     const t = token && state.access.get(token);
     if (!t || t.expiresAt <= now())
-        return answer(401, 'access_token_invalid', 'The access token is invalid or not found in the request.');
+        return answer(401, 'access_token_invalid', ''); // documented message
     return null;
 }
 
@@ -111,7 +140,7 @@ function rateLimited(path, token) {
     const seen = (state.windows.get(key) || []).filter((t) => t > now() - 60e3);
     state.windows.set(key, seen);
     if (seen.length >= limit)
-        return answer(429, 'rate_limit_exceeded', `API rate limit exceeded: ${limit} requests per minute per token.`);
+        return answer(429, 'rate_limit_exceeded', ''); // documented message
     seen.push(now());
     return null;
 }
@@ -148,7 +177,7 @@ function checkChunks(size, chunk, count) {
 function creatorInfo(req, raw) {
     if (raw.length && raw.toString('utf8').trim() !== '{}') return invalid('creator_info/query takes an empty body');
     const a = state.account;
-    return answer(200, 'ok', '', {
+    return ok('creator-info-200.json', {
         creator_avatar_url: a.creator_avatar_url,
         creator_username: a.creator_username,
         creator_nickname: a.creator_nickname,
@@ -187,7 +216,7 @@ function videoInit(req, raw) {
     if (why) return invalid(why);
     if (state.dailyCap !== null) {
         if (state.dailyCap <= 0)
-            return answer(403, 'spam_risk_too_many_posts', 'The user has reached the daily post limit for this client.');
+            return answer(403, 'spam_risk_too_many_posts', ''); // documented message
         state.dailyCap -= 1;
     }
     state.seq += 1;
@@ -212,7 +241,7 @@ function videoInit(req, raw) {
     };
     state.publishes.set(id, pub);
     const base = `http://${req.headers.host}`;
-    return answer(200, 'ok', '', { publish_id: id, upload_url: `${base}/upload/video/?upload_id=${pub.upload_id}&upload_token=${token}` });
+    return ok('video-init-200-file-upload.json', { publish_id: id, upload_url: `${base}/upload/video/?upload_id=${pub.upload_id}&upload_token=${token}` });
 }
 
 function statusFetch(req, raw) {
@@ -226,19 +255,33 @@ function statusFetch(req, raw) {
         pub.status = 'FAILED';
         pub.final = { result: 'FAILED', fail_reason: state.uploadExpiry.fail_reason };
     }
-    const data = { status: pub.status, uploaded_bytes: pub.received };
+    let shown = pub.status;
     if (pub.status === 'PROCESSING_UPLOAD' && pub.sha256 !== null) {
-        if (pub.polls_left > 0) pub.polls_left -= 1;
-        else {
+        if (pub.polls_left > 0) {
+            pub.polls_left -= 1;
+            shown = pub.final.interim ?? 'PROCESSING_UPLOAD';
+        } else {
             pub.status = pub.final.result;
             if (pub.status === 'PUBLISH_COMPLETE' && pub.final.with_post_id) pub.post_id = String(7264896578939652354n + BigInt(state.seq) * 1000n + BigInt(pub.upload_id));
+            shown = pub.status;
         }
-        data.status = pub.status;
     }
-    if (pub.status === 'FAILED') data.fail_reason = pub.final.fail_reason;
+    // The answer for this status (status-fetch-<STATUS>.json), with the byte counts, fail_reason
+    // and post id substituted.
+    const file = shown === 'PUBLISH_COMPLETE' && !pub.post_id ? 'status-fetch-PUBLISH_COMPLETE-private.json' : `status-fetch-${shown}.json`;
+    const out = ok(file, {});
+    const data = out.body.data;
+    if ('uploaded_bytes' in data) data.uploaded_bytes = pub.received;
+    if ('downloaded_bytes' in data) data.downloaded_bytes = pub.received;
+    if (shown === 'FAILED') data.fail_reason = pub.final.fail_reason;
     // int64 ids beyond 2^53: written as bare digits by sendInt64 (JSON numbers, as documented).
-    if (pub.status === 'PUBLISH_COMPLETE') data.publicaly_available_post_id = pub.post_id ? [`__int64:${pub.post_id}`] : [];
-    return answer(200, 'ok', '', data);
+    if (shown === 'PUBLISH_COMPLETE' && pub.post_id) data.publicaly_available_post_id = [`__int64:${pub.post_id}`];
+    return out;
+}
+
+/** oauthError is the documented OAuth error (oauth-token-error-invalid_grant.json) with ours substituted. */
+function oauthError(res, status, error, description) {
+    sendJson(res, status, { ...doc('oauth-token-error-invalid_grant.json'), error, error_description: description, log_id: logId() });
 }
 
 async function token(req, res) {
@@ -246,15 +289,15 @@ async function token(req, res) {
     const fault = takeFault('POST /v2/oauth/token/')?.fault;
     if (fault === 'drop-before-commit') return dropConnection(res);
     if (!/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] || ''))
-        return sendJson(res, 400, { error: 'invalid_request', error_description: 'Content-Type must be application/x-www-form-urlencoded', log_id: logId() });
+        return oauthError(res, 400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
     const f = new URLSearchParams(raw.toString('utf8'));
     if (f.get('client_key') !== CLIENT_KEY || f.get('client_secret') !== CLIENT_SECRET)
-        return sendJson(res, 401, { error: 'invalid_client', error_description: 'Client key or secret is invalid.', log_id: logId() });
+        return oauthError(res, 401, 'invalid_client', 'Client key or secret is invalid.');
     if (f.get('grant_type') !== 'refresh_token')
-        return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token here.', log_id: logId() });
+        return oauthError(res, 400, 'unsupported_grant_type', 'grant_type must be refresh_token here.');
     const old = state.refresh.get(f.get('refresh_token') || '');
     if (!old || !old.valid)
-        return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Refresh token is invalid or expired.', log_id: logId() });
+        return oauthError(res, 400, 'invalid_grant', 'Refresh token is invalid or expired.');
     // Rotation: the old refresh token stops working once a new one is issued.
     old.valid = false;
     state.seq += 1;
@@ -263,10 +306,8 @@ async function token(req, res) {
     state.access.set(access, { expiresAt: now() + 7200e3 });
     state.refresh.set(refresh, { valid: true });
     if (fault === 'drop-after-commit') return dropConnection(res);
-    sendJson(res, 200, {
-        access_token: access, expires_in: 7200, open_id: state.account.open_id,
-        refresh_expires_in: 15552000, refresh_token: refresh, scope: 'user.info.basic,video.publish', token_type: 'Bearer',
-    });
+    // The refresh answer (oauth-token-refresh-200.json: 2 h / 180 days) with our tokens and open_id.
+    sendJson(res, 200, { ...doc('oauth-token-refresh-200.json'), access_token: access, refresh_token: refresh, open_id: state.account.open_id });
 }
 
 const API = {
@@ -292,7 +333,7 @@ async function api(req, res, path) {
     if (fault === 'error') { entry.status = f.status; entry.code = f.code; return sendJson(res, f.status, envelope(f.code, f.message || 'Injected error.')); }
     if (fault === 'drop-before-commit') { entry.status = 'dropped'; return dropConnection(res); }
     if (fault === '5xx') { entry.status = 500; return sendJson(res, 500, envelope('internal_error', 'Something went wrong. Please try again later.')); }
-    if (fault === 'rate-limit') { entry.status = 429; return sendJson(res, 429, envelope('rate_limit_exceeded', 'API rate limit exceeded.')); }
+    if (fault === 'rate-limit') { entry.status = 429; return sendJson(res, 429, envelope('rate_limit_exceeded')); }
     const out = rateLimited(path, bearer(req)) || API[path](req, raw);
     entry.status = out.status;
     entry.code = out.body.error.code;
@@ -324,7 +365,7 @@ async function upload(req, res, url) {
     if (fault === 'drop-before-commit') { entry.status = 'dropped'; return dropConnection(res); }
     const raw = await readBody(req, MAX_LAST_CHUNK + 1);
     if (fault === '5xx') return reply(500, 'internal_error', 'Something went wrong. Please try again later.');
-    if (fault === 'rate-limit') return reply(429, 'rate_limit_exceeded', 'API rate limit exceeded.');
+    if (fault === 'rate-limit') return reply(429, 'rate_limit_exceeded', '');
     const type = req.headers['content-type'] || '';
     if (!VIDEO_TYPES.includes(type)) return reply(400, 'invalid_file_upload', 'Content-Type must be video/mp4, video/quicktime or video/webm.');
     if (pub.content_type && pub.content_type !== type) return reply(400, 'invalid_file_upload', 'Content-Type changed between chunks.');

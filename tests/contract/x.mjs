@@ -16,17 +16,28 @@
 // trailing t.co link for attached media, & < > as HTML entities), which is what X's timelines
 // have long shown and what the adapter's matcher must survive.
 //
+// Every answer body is one of X's documented example answers in answers/x/ (see
+// answers/SOURCES.md: verbatim where X documents an example, else built from the OpenAPI schema
+// and marked so), with only ids, URLs, times and what the request itself set (text, alt text,
+// sizes) substituted; rate-limit headers carry the documented names with this server's values.
+//
 // Control routes (test only): GET /__control/state; POST /__control/reset;
 //   /__control/fault {"op":"POST /2/tweets","fault":"drop-after-commit"|"drop-before-commit"|
 //       "rate-limit"|"usage-capped"|"5xx"|"problem","count":1,"reset_in":30,"body":"v1"|"problem",
 //       "status":403,"title":"...","detail":"...","type":"..."}   (status..type: fault "problem")
 //   /__control/clock {"now": epoch seconds}      the server's idea of now (default: real time)
-//   /__control/processing {"polls":2,"check_after_secs":1,"fail":false}  video/GIF processing
+//   /__control/processing {"polls":2,"check_after_secs":1,"fail":false,"failed_body":"v1.1"|"v2"}
+//       video/GIF processing; a failure answers media-upload-status-failed-v1.1-error.json (with
+//       processing_info.error) or media-upload-status-failed.json (the v2 schema: no error)
+//   /__control/fault {"op":...,"fault":"documented","status":403,"doc":"error-403-client-forbidden.json"}
+//       answer a documented error file verbatim
 //   /__control/expire-access {}                  every access token expires now
 //   /__control/account {"client_secret": "..."}  make the app a confidential client
 //   /__control/listing {"lag_secs":0,"render":true}  eventual consistency and text rendering
 //   /__control/seed-posts {"count":N,"text":"...","exact":false,"created_at":T}  posts made elsewhere
-import { serve, readBody, sendJson, dropConnection, bearer, parseMultipart } from './lib.mjs';
+import { serve, readBody, sendJson, dropConnection, bearer, parseMultipart, documentedAnswer, documentedHeaders } from './lib.mjs';
+
+const doc = (name) => documentedAnswer('x', name);
 
 const MB = 1024 * 1024;
 const USER = { id: '1600000000000000001', name: 'Press Office', username: 'pressoffice' };
@@ -61,17 +72,32 @@ const now = () => (s.clock !== null ? s.clock : Math.floor(Date.now() / 1000));
 const newId = () => (s.nextId += 1n).toString();
 const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, '.000Z');
 
-function problem(res, status, title, detail, type = 'about:blank', extra = {}) {
-    const body = { title, detail, type, status, ...extra };
+/** sendProblem writes a problem+json body (a documented one, substituted where the caller says). */
+function sendProblem(res, status, body, headers = {}) {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(text), ...headers });
     res.end(text);
 }
-const invalid = (res, detail, errors) =>
-    problem(res, 400, 'Invalid Request', detail, PROBLEM + 'invalid-request', errors ? { errors } : {});
+/**
+ * problem answers a generic problem: the documented `about:blank` 401 example
+ * (error-401-about-blank.json) with title, detail, type and status substituted (the docs' error
+ * table: about:blank is "Generic error (see HTTP status code)"; the OpenAPI Problem has exactly these
+ * members plus type-specific ones).
+ */
+function problem(res, status, title, detail, type = 'about:blank', extra = {}) {
+    sendProblem(res, status, { ...doc('error-401-about-blank.json'), title, detail, type, status, ...extra });
+}
+/** invalid is the documented invalid-request problem (error-invalid-request.json) with our detail. */
+function invalid(res, detail, errors) {
+    const body = { ...doc('error-invalid-request.json'), detail };
+    if (errors) body.errors = errors; // InvalidRequestProblem.errors (OpenAPI)
+    sendProblem(res, 400, body);
+}
 
+/** rateHeaders are the documented x-rate-limit-* headers (rate-limit.headers) with our values. */
 function rateHeaders(limit, remaining, reset) {
-    return { 'x-rate-limit-limit': String(limit), 'x-rate-limit-remaining': String(remaining), 'x-rate-limit-reset': String(reset) };
+    const names = Object.keys(documentedHeaders('x', 'rate-limit.headers'));
+    return Object.fromEntries(names.map((n, i) => [n, String([limit, remaining, reset][i])]));
 }
 
 /** reply answers, or destroys the socket when a drop-after-commit fault is armed for this request. */
@@ -96,7 +122,7 @@ function authorised(req, res) {
     const token = bearer(req);
     const expires = token ? s.access.get(token) : undefined;
     if (expires === undefined || expires <= now()) {
-        problem(res, 401, 'Unauthorized', 'Unauthorized');
+        sendProblem(res, 401, doc('error-401-about-blank.json'));
         return false;
     }
     return true;
@@ -175,7 +201,9 @@ function mediaInit(res, f) {
         finalized: false, state: null, pollsLeft: 0, alt: null, owner: USER.id, polls: 0,
     };
     s.media.set(id, m);
-    reply(res, 200, { data: { id, media_key: m.media_key, expires_after_secs: 86400 } });
+    const answer = doc('media-upload-initialize-200.json');
+    Object.assign(answer.data, { id, media_key: m.media_key });
+    reply(res, 200, answer);
 }
 
 function mediaOf(res, id) {
@@ -194,15 +222,25 @@ function mediaAppend(res, m, index, data) {
     if (!data || data.length === 0) return invalid(res, 'media is required.');
     if (data.length > 5 * MB) return invalid(res, 'A segment must not be larger than 5 MB.');
     m.segments.set(Number(index), Buffer.from(data));
-    reply(res, 200, { data: { expires_at: now() + 86400 } });
+    const answer = doc('media-upload-append-200.json');
+    answer.data.expires_at = now() + 86400;
+    reply(res, 200, answer);
 }
 
-function processingInfo(m) {
-    if (m.state === 'succeeded' && m.category === 'tweet_image') return undefined;
-    const info = { state: m.state, progress_percent: m.state === 'succeeded' || m.state === 'failed' ? 100 : 30 };
-    if (m.state === 'pending' || m.state === 'in_progress') info.check_after_secs = s.processing.check_after_secs;
-    if (m.state === 'failed') info.error = { code: 1, name: 'InvalidMedia', message: 'Unsupported video format' };
-    return info;
+/**
+ * statusAnswer is the documented STATUS answer for the media's state (media-upload-status-*.json),
+ * with id, media_key, size and check_after_secs (a time the test sets) substituted.
+ */
+function statusAnswer(m) {
+    let name = `media-upload-status-${m.state}.json`;
+    if (m.state === 'failed' && s.processing.failed_body !== 'v2') name = 'media-upload-status-failed-v1.1-error.json';
+    const answer = doc(name);
+    Object.assign(answer.data, { id: m.id, media_key: m.media_key });
+    if ('size' in answer.data) answer.data.size = m.total_bytes;
+    if (answer.data.video && m.media_type.startsWith('video/')) answer.data.video.video_type = m.media_type;
+    else delete answer.data.video;
+    if ('check_after_secs' in answer.data.processing_info) answer.data.processing_info.check_after_secs = s.processing.check_after_secs;
+    return answer;
 }
 
 function mediaFinalize(res, m) {
@@ -218,10 +256,13 @@ function mediaFinalize(res, m) {
     const processed = m.category === 'tweet_video' || m.category === 'tweet_gif';
     m.state = processed ? 'pending' : 'succeeded';
     m.pollsLeft = processed ? s.processing.polls : 0;
-    const data = { id: m.id, media_key: m.media_key, size, expires_after_secs: 86400 };
-    const info = processed ? processingInfo(m) : undefined;
-    if (info) data.processing_info = info;
-    reply(res, 200, { data });
+    // The documented FINALIZE answer (pending processing); an image needs no processing, so its
+    // answer has no processing_info (optional in the OpenAPI).
+    const answer = doc('media-upload-finalize-200-pending.json');
+    Object.assign(answer.data, { id: m.id, media_key: m.media_key, size });
+    if (processed) answer.data.processing_info.check_after_secs = s.processing.check_after_secs;
+    else delete answer.data.processing_info;
+    reply(res, 200, answer);
 }
 
 function mediaStatus(res, m) {
@@ -231,7 +272,7 @@ function mediaStatus(res, m) {
         m.pollsLeft -= 1;
         m.state = m.pollsLeft <= 0 ? (s.processing.fail ? 'failed' : 'succeeded') : 'in_progress';
     }
-    reply(res, 200, { data: { id: m.id, media_key: m.media_key, processing_info: processingInfo(m) ?? { state: 'succeeded', progress_percent: 100 } } });
+    reply(res, 200, statusAnswer(m));
 }
 
 /** legacyUpload serves POST /2/media/upload: command=INIT|APPEND|FINALIZE form fields, or a simple upload. */
@@ -268,7 +309,10 @@ async function legacyUpload(req, res, body) {
                 id, media_key: `3_${id}`, media_type: sniff, total_bytes: media.length, category: f.media_category,
                 segments: new Map(), finalized: true, state: 'succeeded', bytes: media, alt: null, owner: USER.id, polls: 0,
             });
-            return reply(res, 200, { data: { id, media_key: `3_${id}`, size: media.length, expires_after_secs: 86400 } });
+            const answer = doc('media-upload-finalize-200-pending.json');
+            Object.assign(answer.data, { id, media_key: `3_${id}`, size: media.length });
+            delete answer.data.processing_info;
+            return reply(res, 200, answer);
         }
         default:
             return invalid(res, `command ${f.command} is not one of [INIT,APPEND,FINALIZE,STATUS].`);
@@ -316,7 +360,7 @@ function createTweet(res, b) {
     if (b.reply_settings !== undefined && !replySettings.includes(b.reply_settings))
         return invalid(res, `$.reply_settings must be one of [${replySettings.join(',')}].`);
     if (text && s.tweets.some((t) => t.source_text === text)) // [UNVERIFIED] wording
-        return problem(res, 403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.');
+        return sendProblem(res, 403, doc('error-403-duplicate-UNDOCUMENTED.json'));
     const id = newId();
     const t = {
         id, source_text: text, text: render(text, media.length > 0), author_id: USER.id, created_at: now(),
@@ -325,16 +369,21 @@ function createTweet(res, b) {
             size: m.bytes.length, alt_text: m.alt, data_hex: m.bytes.toString('hex') })),
     };
     s.tweets.push(t);
-    reply(res, 201, { data: { id, text: t.text, edit_history_tweet_ids: [id] } }, rateHeaders(100, 99, now() + 900));
+    const answer = doc('tweets-create-201.json');
+    Object.assign(answer.data, { id, text: t.text });
+    reply(res, 201, answer, rateHeaders(100, 99, now() + 900));
 }
 
 function listTweets(res, url, userId) {
     const allowed = ['max_results', 'pagination_token', 'start_time', 'end_time', 'since_id', 'until_id', 'exclude',
         'tweet.fields', 'expansions', 'media.fields', 'user.fields', 'place.fields', 'poll.fields'];
     if (unknownQuery(res, url, allowed)) return;
-    if (userId !== USER.id)
-        return reply(res, 200, { errors: [{ value: userId, detail: `Could not find user with id: [${userId}].`, title: 'Not Found Error',
-            resource_type: 'user', parameter: 'id', resource_id: userId, type: PROBLEM + 'resource-not-found' }] });
+    if (userId !== USER.id) {
+        // The documented partial-error item (error-partial-200.json errors[0]) for a missing user.
+        const e = doc('error-partial-200.json').errors[0];
+        Object.assign(e, { resource_id: userId, resource_type: 'user', detail: `Could not find user with id: [${userId}].` });
+        return reply(res, 200, { errors: [e] });
+    }
     const q = url.searchParams;
     const max = q.has('max_results') ? Number(q.get('max_results')) : 10;
     if (!Number.isInteger(max) || max < 5 || max > 100) return invalid(res, 'max_results must be between 5 and 100.');
@@ -352,15 +401,29 @@ function listTweets(res, url, userId) {
         .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
     const page = visible.slice(offset, offset + max);
     if (page.length === 0) return reply(res, 200, { meta: { result_count: 0 } }, rateHeaders(900, 899, now() + 900));
+    // Each post is the documented lookup example's post (tweets-lookup-ids-public-metrics-200.json)
+    // with our id, text, author, time and media keys, holding only the fields asked for; the
+    // page's meta is the documented pagination example's (pagination-example.json) with our count
+    // and token (its previous_token dropped on the first page).
     const data = page.map((t) => {
-        const out = { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] };
-        if (fields.includes('created_at')) out.created_at = iso(t.created_at);
-        if (fields.includes('author_id')) out.author_id = t.author_id;
-        if (fields.includes('attachments') && t.media.length) out.attachments = { media_keys: t.media.map((m) => m.media_key) };
+        const d = doc('tweets-lookup-ids-public-metrics-200.json').data[0];
+        const out = { id: t.id, text: t.text };
+        for (const f of ['created_at', 'author_id', 'public_metrics', 'attachments'])
+            if (fields.includes(f) && f in d) out[f] = d[f];
+        if (out.created_at) out.created_at = iso(t.created_at);
+        if (out.author_id) out.author_id = t.author_id;
+        if (out.attachments) {
+            if (t.media.length) out.attachments.media_keys = t.media.map((m) => m.media_key);
+            else delete out.attachments;
+        }
         return out;
     });
-    const meta = { result_count: page.length, newest_id: page[0].id, oldest_id: page[page.length - 1].id };
+    const meta = doc('pagination-example.json').meta;
+    meta.result_count = page.length;
     if (offset + max < visible.length) meta.next_token = 'pg' + (offset + max).toString(36);
+    else delete meta.next_token;
+    if (offset > 0) meta.previous_token = 'pg' + Math.max(0, offset - max).toString(36);
+    else delete meta.previous_token;
     reply(res, 200, { data, meta }, rateHeaders(900, 899, now() + 900));
 }
 
@@ -474,13 +537,16 @@ serve(async (req, res, url) => {
                 break;
             case 'rate-limit':
                 await readBody(req);
-                if (fault.body === 'v1')
-                    return sendJson(res, 429, { errors: [{ code: 88, message: 'Rate limit exceeded' }] }, rateHeaders(100, 0, now() + fault.reset_in));
+                if (fault.body === 'v1') // X's documented 429 body, verbatim (v1.1 style)
+                    return sendJson(res, 429, doc('error-429-rate-limit.json'), rateHeaders(100, 0, now() + fault.reset_in));
                 res.writeHead(429, { 'content-type': 'application/problem+json', ...rateHeaders(100, 0, now() + fault.reset_in) });
                 return res.end(JSON.stringify({ title: 'Too Many Requests', detail: 'Too Many Requests', type: PROBLEM + 'rate-limit-exceeded', status: 429 }));
             case 'usage-capped':
                 await readBody(req);
-                return problem(res, 429, 'UsageCapExceeded', 'Usage cap exceeded: Monthly product cap', PROBLEM + 'usage-capped', { period: 'Monthly', scope: 'Product' });
+                return sendProblem(res, 429, doc('error-429-usage-capped.json'));
+            case 'documented': // a documented error file, verbatim
+                await readBody(req);
+                return sendProblem(res, fault.status, doc(fault.doc));
             case 'problem': // any documented problem+json refusal, e.g. 403 client-forbidden
                 await readBody(req);
                 return problem(res, fault.status ?? 400, fault.title ?? 'Invalid Request', fault.detail ?? '', fault.type ?? 'about:blank');
@@ -499,7 +565,7 @@ serve(async (req, res, url) => {
     switch (route) {
         case 'GET /2/users/me':
             if (unknownQuery(res, url, ['user.fields', 'expansions', 'tweet.fields'])) return;
-            return reply(res, 200, { data: USER });
+            return reply(res, 200, { data: { ...doc('users-me-200.json').data, ...USER } });
         case 'GET /2/users/:id/tweets':
             return listTweets(res, url, decodeURIComponent(path.split('/')[3]));
         case 'POST /2/media/upload/initialize': {
@@ -539,7 +605,10 @@ serve(async (req, res, url) => {
             if (typeof alt !== 'string') return invalid(res, '$.metadata.alt_text.text is required.');
             if ([...alt].length > 1000) return invalid(res, 'Alt text must be at most 1000 characters.');
             m.alt = alt;
-            return reply(res, 200, { data: { id: m.id, associated_metadata: true } });
+            const answer = doc('media-metadata-200.json');
+            answer.data.id = m.id;
+            answer.data.associated_metadata.alt_text.text = alt;
+            return reply(res, 200, answer);
         }
         case 'POST /2/tweets': {
             const b = jsonBody(body, res);
@@ -548,14 +617,18 @@ serve(async (req, res, url) => {
         case 'DELETE /2/tweets/:id': {
             const id = path.split('/')[3];
             const i = s.tweets.findIndex((t) => t.id === id && t.author_id === USER.id);
-            if (i < 0) return reply(res, 200, { data: { deleted: false } });
+            if (i < 0) { // the documented answer, with deleted false for a post that is not there
+                const answer = doc('tweets-delete-200.json');
+                answer.data.deleted = false;
+                return reply(res, 200, answer);
+            }
             s.deleted.push(s.tweets.splice(i, 1)[0].id);
             // X documents 204 No Content for some DELETE endpoints (control `delete-answer`).
             if (s.deleteAnswer === 204) {
                 res.writeHead(204);
                 return res.end();
             }
-            return reply(res, 200, { data: { deleted: true } });
+            return reply(res, 200, doc('tweets-delete-200.json'));
         }
         default:
             return problem(res, 404, 'Not Found Error', `No route ${route}.`, PROBLEM + 'resource-not-found');
