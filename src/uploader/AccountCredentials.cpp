@@ -3,6 +3,7 @@
 #include "postern/uploader/AccountCredentials.h"
 
 #include "postern/util/Json.h"
+#include "postern/util/Checked.h"
 
 #include <algorithm>
 #include <cctype>
@@ -26,7 +27,9 @@ Result<std::int64_t> optionalExpiry(JsonFields& f, std::string_view key, std::in
     if (!f.has(key))
         return std::int64_t{0};
     POSTERN_ASSIGN(seconds, f.integer(key, 1, kMaxLifetime));
-    return now + seconds;
+    // seconds is 1 .. ten years; the sum saturates (a token that counts as long-lived) rather than
+    // overflowing when `now` is within ten years of the int64 limit.
+    return saturatingAdd(now, seconds);
 }
 
 Status requireNonEmpty(const std::string& value, std::string_view key)

@@ -3,6 +3,10 @@
 // that are safe to repeat (docs/uploader.md, "Retries and rate limits").
 #include "postern/uploader/AdapterSupport.h"
 
+#include "postern/util/Checked.h"
+
+#include <algorithm>
+
 #include "postern/crypto/Crypto.h"
 
 #include <spdlog/spdlog.h>
@@ -32,6 +36,20 @@ std::optional<std::int64_t> headerNumber(const HttpResponse& r, std::string_view
     if (ec != std::errc() || end != text->data() + text->size() || v < 0)
         return std::nullopt;
     return v;
+}
+
+std::chrono::milliseconds platformWait(std::int64_t seconds) noexcept
+{
+    // Clamped before the conversion: seconds * 1000 of an unchecked header could overflow.
+    return std::chrono::seconds(std::clamp<std::int64_t>(seconds, 1, kMaxPlatformWaitSeconds));
+}
+
+std::chrono::milliseconds platformWaitUntil(std::int64_t at, std::int64_t now) noexcept
+{
+    const auto d = checkedSub(at, now);
+    // Overflow means at - now is beyond int64 in one direction: far future (the longest wait) or
+    // far past (the shortest).
+    return platformWait(d ? *d : (at > now ? kMaxPlatformWaitSeconds : 1));
 }
 
 std::chrono::milliseconds jittered(std::chrono::milliseconds backoff)

@@ -62,12 +62,12 @@ RateLimitRule rateLimit(const Clock& clock)
     return [&clock](const HttpResponse& r) -> std::optional<std::chrono::milliseconds> {
         if (r.status != 429)
             return std::nullopt;
-        std::int64_t seconds = 5;
+        // Header integers are clamped to 1 s .. ten years (platformWait), never subtracted unchecked.
         if (auto reset = headerNumber(r, "ratelimit-reset"))
-            seconds = std::max<std::int64_t>(1, *reset - clock.now());
-        else if (auto after = headerNumber(r, "retry-after"))
-            seconds = std::max<std::int64_t>(1, *after);
-        return std::chrono::seconds(seconds);
+            return platformWaitUntil(*reset, clock.now());
+        if (auto after = headerNumber(r, "retry-after"))
+            return platformWait(*after);
+        return std::chrono::milliseconds(std::chrono::seconds(5));
     };
 }
 
@@ -79,6 +79,11 @@ std::string nowIso(std::int64_t seconds)
 }
 
 } // namespace
+
+RateLimitRule blueskyRateLimit(const Clock& clock)
+{
+    return rateLimit(clock);
+}
 
 struct BlueskyAdapter::Call
 {

@@ -3,6 +3,7 @@
 #include "postern/uploader/BlueskyText.h"
 
 #include "postern/crypto/Crypto.h"
+#include "postern/util/Checked.h"
 
 #include <algorithm>
 
@@ -121,7 +122,12 @@ recordKeyFor(const bundle::BundleId& bundleId, std::int64_t created, std::size_t
         return fail(Errc::BadValue, "a bundle can publish at most 15625 posts with 64 channels each to Bluesky");
     if (created < 0 || created >= (std::int64_t{1} << 53) / 1000000)
         return fail(Errc::BadValue, "the bundle's creation time is out of the TID range");
-    const std::uint64_t micros = static_cast<std::uint64_t>(created) * 1000000u + postIndex * 64u + channelIndex;
+    // created is 0 .. 2^53 / 10^6 (checked above) and postIndex * 64 + channelIndex < 10^6, so the
+    // microseconds fit in 53 bits; checkedMul keeps that true should the range check ever change.
+    const auto scaled = checkedMul<std::uint64_t>(static_cast<std::uint64_t>(created), 1000000u);
+    if (!scaled)
+        return fail(Errc::BadValue, "the bundle's creation time is out of the TID range");
+    const std::uint64_t micros = *scaled + postIndex * 64u + channelIndex;
     const crypto::Digest h = crypto::blake2b256("postern-bluesky-rkey-v1", bundleId);
     const std::uint64_t clockId = ((std::uint64_t{h[0]} << 8) | h[1]) >> 6; // 10 bits
     const std::uint64_t value = (micros << 10) | clockId;                   // top bit stays 0 (53 + 10 bits)

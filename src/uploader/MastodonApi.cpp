@@ -144,7 +144,7 @@ mastodonRateLimitWait(const HttpResponse& r, std::int64_t now, std::chrono::seco
     const auto at = reset ? parseIso8601(*reset, true) : std::nullopt;
     if (!at)
         return std::chrono::milliseconds(fallback);
-    return std::chrono::seconds(std::max<std::int64_t>(1, *at - now));
+    return platformWaitUntil(*at, now); // checked: 1 s .. ten years
 }
 
 std::string mastodonErrorText(std::string_view body)

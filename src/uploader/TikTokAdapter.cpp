@@ -8,6 +8,7 @@
 
 #include "postern/crypto/Crypto.h"
 #include "postern/util/Bytes.h"
+#include "postern/util/Checked.h"
 
 #include <sodium.h>
 #include <spdlog/spdlog.h>
@@ -129,8 +130,10 @@ Status TikTokAdapter::refresh(Account& a)
     AccountSecrets next = a.secrets;
     next.accessToken = token->accessToken;
     next.refreshToken = token->refreshToken;
-    next.accessExpires = now + token->expiresIn;
-    next.refreshExpires = token->refreshExpiresIn > 0 ? now + token->refreshExpiresIn : 0;
+    // Both lifetimes are at most ten years (parseTikTokToken); the sums saturate rather than
+    // overflow with a clock within ten years of the int64 limit (the token then counts as long-lived).
+    next.accessExpires = saturatingAdd(now, token->expiresIn);
+    next.refreshExpires = token->refreshExpiresIn > 0 ? saturatingAdd(now, token->refreshExpiresIn) : 0;
     if (!token->openId.empty())
         next.userId = token->openId;
     // The old refresh token stopped working when this one was issued: it is on disk before
@@ -144,7 +147,7 @@ Status TikTokAdapter::refresh(Account& a)
 Result<HttpResponse> TikTokAdapter::call(Account& a, const std::string& path, const std::string& body)
 {
     if (a.secrets.accessToken.empty()
-        || (a.secrets.accessExpires != 0 && a.secrets.accessExpires - m_options.refreshMargin <= m_clock.now()))
+        || (a.secrets.accessExpires != 0 && a.secrets.accessExpires <= saturatingAdd(m_clock.now(), m_options.refreshMargin)))
         POSTERN_TRY(refresh(a));
     for (int pass = 0;; ++pass) {
         HttpRequest r;

@@ -95,7 +95,7 @@ RateLimitRule tikTokRateLimit(std::chrono::milliseconds window)
         if (r.status != 429)
             return std::nullopt;
         if (auto after = headerNumber(r, "retry-after"))
-            return std::chrono::seconds(std::max<std::int64_t>(1, *after));
+            return platformWait(*after); // 1 s .. ten years, never seconds * 1000 unchecked
         return window;
     };
 }

@@ -5,6 +5,7 @@
 #include "postern/crypto/Crypto.h"
 #include "postern/uploader/OutboxPublisher.h"
 #include "postern/uploader/TikTokAdapter.h"
+#include "postern/util/Checked.h"
 
 #include <sodium.h>
 #include <spdlog/spdlog.h>
@@ -299,7 +300,9 @@ Result<TargetOutcome> TikTokAdapter::reconcile(Account& a, const TargetContent& 
                                 + " of " + std::to_string(plan.videoSize) + " bytes";
     const std::string again = " TikTok will not publish it, so nothing was published: export the post again from the "
                               "workstation to publish it";
-    if (m_clock.now() >= key.issuedAt + m_options.uploadUrlLifetime - 60) {
+    // issuedAt is any non-negative int64 read back from the ledger: the deadline saturates (a link
+    // that never expires by our clock is then still tried, and TikTok refuses it if it is dead).
+    if (m_clock.now() >= saturatingAdd<std::int64_t>(key.issuedAt, m_options.uploadUrlLifetime - 60)) {
         o.reason = stopped + " and its upload link has expired;" + again;
         return o;
     }

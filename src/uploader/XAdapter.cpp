@@ -3,6 +3,7 @@
 // /work/shared/reference/platform-apis.md section 4). Media upload and the content checks are
 // in XMedia.cpp, answer readers in XAnswers.cpp.
 #include "postern/uploader/XAdapter.h"
+#include "postern/util/Checked.h"
 
 #include <sodium.h>
 #include <spdlog/spdlog.h>
@@ -23,12 +24,12 @@ RateLimitRule rateLimit(const Clock& clock)
     return [&clock](const HttpResponse& r) -> std::optional<std::chrono::milliseconds> {
         if (r.status != 429 || parseXProblem(r.body).usageCapped())
             return std::nullopt;
-        std::int64_t seconds = 60; // X's windows are 15 minutes; a missing header is rare
+        // Header integers are clamped to 1 s .. ten years (platformWait), never subtracted unchecked.
         if (auto reset = headerNumber(r, "x-rate-limit-reset"))
-            seconds = std::max<std::int64_t>(1, *reset - clock.now());
-        else if (auto after = headerNumber(r, "retry-after"))
-            seconds = std::max<std::int64_t>(1, *after);
-        return std::chrono::seconds(seconds);
+            return platformWaitUntil(*reset, clock.now());
+        if (auto after = headerNumber(r, "retry-after"))
+            return platformWait(*after);
+        return std::chrono::milliseconds(std::chrono::seconds(60)); // a missing header is rare
     };
 }
 
@@ -57,6 +58,11 @@ std::string handleOf(const Account& a)
 }
 
 } // namespace
+
+RateLimitRule xRateLimit(const Clock& clock)
+{
+    return rateLimit(clock);
+}
 
 struct XAdapter::Lookup
 {
@@ -167,7 +173,9 @@ Status XAdapter::refresh(Account& a)
     POSTERN_ASSIGN(access, stringField(doc, "access_token"));
     POSTERN_ASSIGN(expires, doc.integer("expires_in", 1, 10 * 365 * 86400));
     a.secrets.accessToken = std::move(access);
-    a.secrets.accessExpires = m_clock.now() + expires;
+    // expires_in is 1 s .. ten years (checked above); saturating only with a clock within ten
+    // years of the int64 limit, where the token then simply counts as long-lived.
+    a.secrets.accessExpires = saturatingAdd(m_clock.now(), expires);
     // X rotates refresh tokens: the old one is dead now, so the new one is stored before the
     // new access token is used (a crash here keeps either the old pair or the new one).
     if (doc.find("refresh_token")) {
@@ -182,7 +190,7 @@ Status XAdapter::refresh(Account& a)
 Status XAdapter::freshToken(Account& a)
 {
     const bool expiring =
-        a.secrets.accessExpires != 0 && m_clock.now() + m_options.refreshMargin >= a.secrets.accessExpires;
+        a.secrets.accessExpires != 0 && saturatingAdd(m_clock.now(), m_options.refreshMargin) >= a.secrets.accessExpires;
     if (a.secrets.accessToken.empty() || expiring)
         return refresh(a);
     return {};
@@ -292,7 +300,7 @@ Result<XAdapter::Created> XAdapter::createPost(Account& a, const std::string& bo
                 return fail(Errc::RateLimited,
                             "X is rate limiting posts of " + a.channel + " (" + describe(*answer)
                                 + "); nothing was published, run `postern-uploader resume` after "
-                                + formatUtc(m_clock.now() + (wait ? wait->count() / 1000 : 900)));
+                                + formatUtc(saturatingAdd<std::int64_t>(m_clock.now(), wait ? wait->count() / 1000 : 900)));
             spdlog::info("x {}: POST /2/tweets rate limited, waiting {} ms", a.channel, wait->count());
             pause(m_options.retry, *wait);
             continue;

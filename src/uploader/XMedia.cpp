@@ -5,6 +5,7 @@
 #include "postern/compose/PlatformRules.h"
 #include "postern/compose/TextCounter.h"
 #include "postern/uploader/XAdapter.h"
+#include "postern/util/Checked.h"
 
 #include <spdlog/spdlog.h>
 
@@ -189,7 +190,12 @@ Status XAdapter::awaitProcessing(Account& a,
             return fail(Errc::PublishFailed,
                         "X was still processing " + what + " after " + std::to_string(poll)
                             + " checks; run `postern-uploader resume` later (it uploads the file again)");
-        auto wait = p.checkAfterSecs >= 0 ? std::chrono::milliseconds(p.checkAfterSecs * 1000) : m_options.defaultPoll;
+        // check_after_secs is any non-negative int64 X sends: seconds * 1000 is checked, and a
+        // product beyond int64 is clamped to maxPoll (the longest we wait between checks anyway).
+        const auto millis = p.checkAfterSecs >= 0 ? checkedMul<std::int64_t>(p.checkAfterSecs, 1000) : std::nullopt;
+        auto wait = p.checkAfterSecs < 0 ? m_options.defaultPoll
+                    : millis          ? std::chrono::milliseconds(*millis)
+                                      : std::chrono::milliseconds(m_options.maxPoll);
         pause(m_options.retry, std::min(wait, m_options.maxPoll));
         if (checkpoint)
             POSTERN_TRY(checkpoint());

@@ -804,3 +804,43 @@ TEST_CASE("X answers: text matching survives X's rendering, strict listing, leni
     CHECK_FALSE(XAdapter::sentAt("x-sent-at:12a"));
     CHECK_FALSE(XAdapter::sentAt("3kq2tyvvk5c2a"));
 }
+
+TEST_CASE("X: documented answers: client-forbidden, a v2 failed STATUS without error, a huge check_after_secs",
+          "[x]")
+{
+    // x.mjs answers from answers/x/ (see SOURCES.md); these paths had no test on the documented bodies.
+    XRun run;
+    SECTION("403 client-forbidden, X's documented body verbatim")
+    {
+        run.server.control("fault",
+                           obj({{"op", "POST /2/tweets"},
+                                {"fault", "documented"},
+                                {"status", 403},
+                                {"doc", "error-403-client-forbidden.json"}}));
+        const auto report = run.f.publish(run.bundle({run.post(uniqueText("not enrolled"))}));
+        const auto& t = report.progress.targets[0].record;
+        CHECK(t.state == TargetState::Failed);
+        CHECK(t.reason.find("Client Forbidden") != std::string::npos);
+        CHECK(t.reason.find("attached to a Project") != std::string::npos);
+    }
+    SECTION("processing failed, the v2 schema's STATUS answer (no error object)")
+    {
+        run.server.control("processing", obj({{"polls", 1}, {"fail", true}, {"failed_body", "v2"}}));
+        const auto v = run.f.ceremony.addMedia(pattern(500, "\0\0\0\x18"), "v.mp4", "video/mp4", "");
+        const auto report = run.f.publish(run.bundle({run.post("A video", {v})}));
+        const auto& t = report.progress.targets[0].record;
+        CHECK(t.state == TargetState::Failed);
+        CHECK(t.reason.find("no reason given") != std::string::npos);
+        CHECK(run.requests("POST /2/tweets") == 0);
+    }
+    SECTION("check_after_secs of 10^16: seconds * 1000 would overflow int64; the wait is clamped to maxPoll")
+    {
+        run.server.control("processing", obj({{"polls", 2}, {"check_after_secs", std::int64_t{10000000000000000}}}));
+        const auto v = run.f.ceremony.addMedia(pattern(500, "\0\0\0\x18"), "v.mp4", "video/mp4", "");
+        const auto report = run.f.publish(run.bundle({run.post("", {v})}));
+        CHECK(report.progress.targets[0].record.state == TargetState::Done);
+        REQUIRE(run.waits.size() == 2);
+        for (const auto w : run.waits)
+            CHECK(w == run.options.maxPoll);
+    }
+}

@@ -3,6 +3,7 @@
 
 #include "postern/uploader/HttpClient.h"
 #include "postern/uploader/PlatformJson.h"
+#include "postern/util/Clock.h"
 
 #include <chrono>
 #include <functional>
@@ -42,6 +43,24 @@ inline const PlatformLimits kAnswerLimits{};
 /** headerNumber reads a header holding a non-negative decimal integer; nullopt if absent or malformed. */
 [[nodiscard]] std::optional<std::int64_t> headerNumber(const HttpResponse& r, std::string_view name);
 
+/**
+ * kMaxPlatformWaitSeconds caps a wait a platform asks for (a rate-limit reset, Retry-After, a
+ * processing delay): ten years. It is a clamp, not an error: any wait longer than
+ * RetryOptions::maxWait leaves the target pending for `resume` anyway, so clamping changes no
+ * decision, and it keeps the wait in milliseconds and `now + wait` far from int64 overflow.
+ */
+inline constexpr std::int64_t kMaxPlatformWaitSeconds = std::int64_t{10} * 366 * 86400;
+
+/** platformWait is a platform's wait in seconds as a duration: at least 1 s, at most kMaxPlatformWaitSeconds. */
+[[nodiscard]] std::chrono::milliseconds platformWait(std::int64_t seconds) noexcept;
+
+/**
+ * platformWaitUntil is the wait from `now` until the epoch second `at` a platform named (a rate
+ * limit's reset), clamped as platformWait: a reset in the past waits 1 s, and an `at - now` that
+ * does not fit in int64 (an absurd header or clock) is the longest wait, never wrap-around.
+ */
+[[nodiscard]] std::chrono::milliseconds platformWaitUntil(std::int64_t at, std::int64_t now) noexcept;
+
 /** jittered returns `backoff` plus a random share of it (0..backoff), from libsodium's RNG. */
 [[nodiscard]] std::chrono::milliseconds jittered(std::chrono::milliseconds backoff);
 
@@ -53,6 +72,12 @@ void pause(const RetryOptions& options, std::chrono::milliseconds d);
  * or nullopt if the answer is not a rate limit. Each platform reads its own headers.
  */
 using RateLimitRule = std::function<std::optional<std::chrono::milliseconds>(const HttpResponse&)>;
+
+/** xRateLimit reads an X 429: until x-rate-limit-reset (epoch s), else Retry-After; a usage cap is no wait. */
+[[nodiscard]] RateLimitRule xRateLimit(const Clock& clock);
+
+/** blueskyRateLimit reads a PDS 429: until ratelimit-reset (epoch s), else Retry-After, else 5 s. */
+[[nodiscard]] RateLimitRule blueskyRateLimit(const Clock& clock);
 
 /**
  * sendSafe runs `attempt` (one request) until it gets an answer that is neither a rate limit
