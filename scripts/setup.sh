@@ -14,8 +14,10 @@ packages=(
     libqt6svg6
     # Core libraries
     libsodium-dev libspdlog-dev libsqlite3-dev sqlite3
-    # Tests: Catch2 2.13, clang + compiler-rt for libFuzzer/sanitizers, Xvfb for GUI tests
-    catch2 clang-14 libclang-rt-14-dev llvm-14 xvfb xauth
+    # Tests: Catch2 2.13, clang + compiler-rt for libFuzzer/sanitizers, Xvfb for GUI tests;
+    # procps (pgrep) and bsdutils (script, a terminal for the passphrase prompt) for the
+    # invariants test
+    catch2 clang-14 libclang-rt-14-dev llvm-14 xvfb xauth procps bsdutils
     # Developer tools used by docs/development.md (format and lint)
     clang-format-14 clang-tidy-14
     # Packaging test (tests/invariants/packages.sh): dpkg-shlibdeps for CPack's Debian

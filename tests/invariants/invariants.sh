@@ -3,7 +3,7 @@
 # Invariants from shared/design/product.md, checked on the real executables:
 #   1. the workstation binary loads no network library; the uploader no GUI library;
 #   2. core dumps are disabled before any secret is read (checked on a live process that is
-#      blocked waiting for its passphrase);
+#      blocked at its terminal passphrase prompt);
 #   3. key files and the home/store directories are private (0600 / 0700).
 set -euo pipefail
 cli=$1
@@ -21,19 +21,36 @@ echo "ok: postern-cli loads no network library, postern-uploader no GUI library"
 check_no_core() { # name command...
     local name=$1
     shift
-    local fifo="$work/$name.fifo"
-    mkfifo "$fifo"
-    "$@" --passphrase-file "$fifo" >"$work/$name.out" 2>&1 &
-    local pid=$!
-    for _ in $(seq 50); do
-        # The program opens the FIFO only after hardenProcess(); wait until it is blocked there.
-        if [ -e "/proc/$pid/fd" ] && ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$fifo"; then break; fi
+    # The program asks for its passphrase on a terminal: `script` gives it one, and it blocks
+    # there reading. (A FIFO as --passphrase-file no longer blocks: it is refused at once.)
+    local input="$work/$name.stdin" cmd
+    mkfifo "$input"
+    cmd="exec$(printf ' %q' "$@")"
+    script -qfec "$cmd" /dev/null <"$input" >"$work/$name.out" 2>&1 &
+    local spid=$!
+    exec 9>"$input" # the writer end stays open, so `script` sees no end of input yet
+    local pid=""
+    for _ in $(seq 100); do
+        pid=$(pgrep -P "$spid" | head -n 1 || true)
+        # Blocked at the prompt: the program has printed it.
+        if [ -n "$pid" ] && grep -qi "passphrase" "$work/$name.out" 2>/dev/null; then break; fi
         sleep 0.1
     done
+    [ -n "$pid" ] || fail "$name did not start under a terminal"
     local limits
     limits=$(grep 'Max core file size' "/proc/$pid/limits")
-    echo "long enough passphrase" >"$fifo"
-    wait "$pid" || true
+    # One line per prompt, each once the program reads: it turns echo off with TCSAFLUSH,
+    # which drops anything typed before the prompt.
+    sleep 0.3
+    printf 'long enough passphrase\n' >&9
+    for _ in $(seq 100); do
+        grep -q "Repeat the passphrase" "$work/$name.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    sleep 0.3
+    printf 'long enough passphrase\n' >&9
+    exec 9>&-
+    wait "$spid" || true
     echo "$limits" | grep -qE 'Max core file size +0 +0 ' || fail "$name runs with core dumps enabled: $limits"
     echo "ok: $name has core dumps disabled while reading a passphrase"
 }
