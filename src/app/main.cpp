@@ -94,7 +94,7 @@ int main(int argc, char* argv[])
     // One window per store, taken before the wizard so two first runs cannot race either.
     auto instance = gui::InstanceLock::acquire(store.toStdString());
     if (!instance)
-        return fatal(QString::fromStdString(instance.error().message),
+        return fatal(gui::sentence(QString::fromStdString(instance.error().message)),
                      instance.code() == Errc::AlreadyExists
                          ? QObject::tr("The command line (postern-cli) can still be used meanwhile.")
                          : gui::errorHint(instance.code()));

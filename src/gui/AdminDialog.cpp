@@ -277,7 +277,7 @@ void AdminDialog::saveRoles()
             tr("Saved: %1 is now %2. Approval policy version %3 is in force; the uploader takes it in with the "
                "next bundle.")
                 .arg(name,
-                     roles ? q(domain::formatRoles(roles)) : tr("without any role"),
+                     roles ? q(domain::formatRoles(roles)).replace(",", ", ") : tr("without any role"),
                      policy ? QString::number(policy->policy.version) : QStringLiteral("?")));
     }
     changed();

@@ -152,11 +152,14 @@ bool FirstRunWizard::addChannel()
     }
     for (int i = 0; i < m_ui->channelsList->count(); ++i) {
         if (m_ui->channelsList->item(i)->data(Qt::UserRole).toString() == id) {
-            m_ui->channelErrorLabel->setText(tr("%1 is already in the list.").arg(id));
+            m_ui->channelErrorLabel->setText(tr("%1 is already in the list.").arg(channelTitle(id)));
             return false;
         }
     }
-    auto* item = new QListWidgetItem(tr("%1: %n approval(s) required", nullptr, m_ui->requiredSpin->value()).arg(id),
+    auto* item = new QListWidgetItem((m_ui->requiredSpin->value() == 1
+                                          ? tr("%1: 1 approval needed")
+                                          : tr("%1: %2 approvals needed").arg("%1").arg(m_ui->requiredSpin->value()))
+                                         .arg(channelTitle(id)),
                                      m_ui->channelsList);
     item->setData(Qt::UserRole, id);
     item->setData(Qt::UserRole + 1, m_ui->requiredSpin->value());
@@ -189,7 +192,7 @@ bool FirstRunWizard::savePolicy()
             m_ui->channelErrorLabel->setText(
                 tr("%1 needs %2 approvals but only %3 people have the approver role. Go back and add approvers, "
                    "or lower the number.")
-                    .arg(item->data(Qt::UserRole).toString())
+                    .arg(channelTitle(item->data(Qt::UserRole).toString()))
                     .arg(rule.required)
                     .arg(approvers.size()));
             return false;

@@ -2,18 +2,26 @@
 #include "gui/FocusFrame.h"
 
 #include <QApplication>
-#include <QFocusFrame>
+#include <QEvent>
 #include <QPainter>
 
 namespace postern::gui {
 
 namespace {
 
-/** Ring paints two pixels of the highlight colour, whatever the style would draw. */
-class Ring : public QFocusFrame
+constexpr int kMargin = 2;
+
+/** Ring paints two pixels of the highlight colour and lets every click through. */
+class Ring : public QWidget
 {
 public:
-    using QFocusFrame::QFocusFrame;
+    explicit Ring(QWidget* parent) : QWidget(parent)
+    {
+        setObjectName("focusFrame");
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+        setAttribute(Qt::WA_NoSystemBackground);
+        setFocusPolicy(Qt::NoFocus);
+    }
 
 protected:
     void paintEvent(QPaintEvent*) override
@@ -35,16 +43,49 @@ FocusFrame::FocusFrame(QObject* parent) : QObject(parent)
 
 void FocusFrame::follow(QWidget* now)
 {
-    if (!now || !now->isVisible()) {
-        if (m_frame)
-            m_frame->setWidget(nullptr);
+    if (m_target)
+        m_target->removeEventFilter(this);
+    m_target = (now && !now->isWindow()) ? now : nullptr;
+    if (!m_target) {
+        if (m_ring)
+            m_ring->hide();
         return;
     }
-    if (!m_frame) {
-        m_frame = new Ring(now);
-        m_frame->setObjectName("focusFrame");
+    m_target->installEventFilter(this);
+    if (!m_ring || m_ring->window() != m_target->window()) {
+        delete m_ring;
+        m_ring = new Ring(m_target->window());
     }
-    m_frame->setWidget(now);
+    place();
+}
+
+void FocusFrame::place()
+{
+    if (!m_ring || !m_target || !m_target->isVisible()) {
+        if (m_ring)
+            m_ring->hide();
+        return;
+    }
+    const QPoint topLeft = m_target->mapTo(m_target->window(), QPoint(0, 0));
+    m_ring->setGeometry(QRect(topLeft, m_target->size()).adjusted(-kMargin, -kMargin, kMargin, kMargin));
+    m_ring->raise();
+    m_ring->show();
+}
+
+bool FocusFrame::eventFilter(QObject* watched, QEvent* event)
+{
+    switch (event->type()) {
+    case QEvent::Move:
+    case QEvent::Resize:
+    case QEvent::Show:
+    case QEvent::Hide:
+        if (watched == m_target)
+            place();
+        break;
+    default:
+        break;
+    }
+    return QObject::eventFilter(watched, event);
 }
 
 } // namespace postern::gui

@@ -89,10 +89,15 @@ void MainWindow::setupMenus()
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_helpAction);
 
-    // Show each action's shortcut in its toolbar tooltip, so mouse users learn them too.
-    for (QAction* action : m_ui->mainToolBar->actions())
-        if (!action->isSeparator() && !action->shortcut().isEmpty())
+    // Show each action's shortcut in its toolbar tooltip, so mouse users learn them too; the
+    // toolbar's short labels drop the menus' "&" and "…".
+    for (QAction* action : m_ui->mainToolBar->actions()) {
+        if (action->isSeparator())
+            continue;
+        action->setIconText(QString(action->text()).remove('&').remove(QChar(0x2026)));
+        if (!action->shortcut().isEmpty())
             action->setToolTip(action->toolTip() + "  (" + action->shortcut().toString(QKeySequence::NativeText) + ")");
+    }
 
     // Focus order: queues, filter, channel, list, then the pane's buttons before its text.
     setTabOrder(m_ui->queueList, m_ui->filterEdit);
