@@ -414,10 +414,42 @@ TEST_CASE("screenshots of each main screen", "[.screenshots]")
     exporter->resize(900, 620);
     maybeScreenshot(exporter, "export");
     exporter->close();
+    // A receipt for the approved post, so the screenshot shows its results.
+    const auto uploaderSign = crypto::SigningKey::generate();
+    {
+        auto alice = ws.unlock("alice", gui::toSecure(kAdminPass));
+        REQUIRE(alice);
+        const std::string identity =
+            domain::makeUploaderIdentity("uploader-1", crypto::BoxKey::generate().publicKey(), uploaderSign);
+        REQUIRE(ws.trustUploader(*alice, identity, domain::readUploaderIdentity(identity)->fingerprint()));
+    }
+    store::PostFilter approvedOnly;
+    approvedOnly.state = store::PostState::Approved;
+    const std::string approvedId = ws.list(approvedOnly)->front().id;
+    auto erin = ws.unlock("erin", gui::toSecure(passOf("erin")));
+    REQUIRE(erin);
+    auto exported = ws.exportBundle(*erin, {approvedId}, env.dir.path() / "shot.postern", 3600);
+    REQUIRE(exported);
+    bundle::Receipt receipt;
+    const Bytes id = fromHex(exported->bundleId, 16).value();
+    std::copy(id.begin(), id.end(), receipt.bundleId.begin());
+    receipt.uploader = uploaderSign.publicKey();
+    receipt.workstation = ws.store().workstation()->publicKey;
+    receipt.processedAt = env.clock.now();
+    bundle::ReceiptEntry e;
+    e.postId = approvedId;
+    e.version = 1;
+    e.channel = channel;
+    e.state = bundle::ReceiptState::Published;
+    e.url = "https://bsky.app/profile/press.example.org/post/3kq2xyzabc";
+    receipt.entries.push_back(e);
+    const auto receiptPath = env.dir.path() / "shot.receipt";
+    REQUIRE(writeFileAtomic(receiptPath, bundle::makeReceipt(receipt, uploaderSign)));
     window.importReceipt();
-    QDialog* receipts = nullptr;
+    gui::ReceiptDialog* receipts = nullptr;
     REQUIRE(waitUntil([&] { return (receipts = window.findChild<gui::ReceiptDialog*>()) != nullptr; }));
     receipts->resize(900, 520);
+    REQUIRE(receipts->importFile(QString::fromStdString(receiptPath.string())));
     maybeScreenshot(receipts, "receipts");
     receipts->close();
 }
