@@ -410,6 +410,9 @@ void ComposeDialog::refreshChecks()
                      + channelTitle(channel.channel).toHtmlEscaped() + "</span>: " + counts.join(", ");
     }
     m_ui->countersLabel->setText(lines.isEmpty() ? tr("Tick at least one channel.") : lines.join("<br>"));
+    // One line per channel, always all of them: the layout otherwise squeezes the label to one.
+    m_ui->countersLabel->setMinimumHeight(
+        m_ui->countersLabel->fontMetrics().lineSpacing() * static_cast<int>(std::max<qsizetype>(1, lines.size())) + 4);
 
     // Violations, and the text past a limit highlighted in its editor.
     m_ui->violationList->clear();

@@ -158,6 +158,10 @@ TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twic
     CHECK(child<QLabel>(composer, "mediaReportLabel")->text().contains("Removed from harbour.png"));
     QTest::keyClicks(child<QLineEdit>(composer, "altTextEdit"), "The harbour at dawn with two patrol boats");
     CHECK(child<QLabel>(composer, "countersLabel")->text().contains("of 300 characters"));
+    // Both channels' counters are visible, not only the first line.
+    auto* counters = child<QLabel>(composer, "countersLabel");
+    CHECK(counters->text().contains("Mastodon @press@social.example"));
+    CHECK(counters->height() >= 2 * counters->fontMetrics().lineSpacing());
     CHECK(composer->violations().empty());
     maybeScreenshot(composer, "compose");
     QTest::mouseClick(child<QPushButton>(composer, "submitButton"), Qt::LeftButton);
