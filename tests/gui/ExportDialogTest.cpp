@@ -9,6 +9,7 @@
 #include "gui/Dialogs.h"
 #include "gui/ExportDialog.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QLabel>
 #include <QProgressBar>
@@ -19,6 +20,7 @@
 #include <QTreeWidget>
 
 #include <fstream>
+#include <string_view>
 
 using namespace postern;
 using namespace postern::test;
@@ -312,4 +314,39 @@ TEST_CASE("export dialog: a folder export asks only what is true for a folder", 
     child<QCheckBox>(&dialog, "checkFingerprint")->setChecked(true);
     child<QCheckBox>(&dialog, "checkLog")->setChecked(true);
     CHECK(close->isEnabled());
+}
+
+TEST_CASE("export dialog: with the only drive preselected, three actions write the bundle", "[gui][export][keyboard]")
+{
+    ExportStore s;
+    gui::ExportDialog dialog(s.session, {}); // action 1: Ctrl+E (the main window's test presses it)
+    dialog.setSystemPaths(s.paths);
+    dialog.show();
+    dialog.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&dialog));
+    REQUIRE(dialog.destination() == QString::fromStdString(s.stick.string())); // nothing to choose
+    int actions = 1;
+    const auto press = [&](Qt::Key key) {
+        ++actions;
+        QTest::keyClick(QApplication::focusWidget(), key);
+    };
+    Dialogs::queueText(QString::fromStdString(passOf("olga")));
+    press(Qt::Key_Return); // action 2: Enter presses Export…
+    ++actions;             // action 3: the passphrase, typed and confirmed
+    REQUIRE(waitUntil([&] { return page(dialog) == child<QWidget>(&dialog, "donePage"); }, 30000));
+    CHECK(actions == 3);
+    CHECK(s.stateOf(0) == store::PostState::Exported);
+    CHECK(s.stateOf(1) == store::PostState::Exported);
+
+    // The carry-across checklist follows by keyboard: Space ticks, Tab moves on, Enter closes.
+    for (const char* box : {"checkFingerprint", "checkEjected", "checkSealed", "checkLog"}) {
+        REQUIRE(QApplication::focusWidget() == child<QCheckBox>(&dialog, box));
+        press(Qt::Key_Space);
+        if (std::string_view(box) != "checkLog")
+            press(Qt::Key_Tab);
+    }
+    REQUIRE(QApplication::focusWidget() == child<QPushButton>(&dialog, "closeButton"));
+    press(Qt::Key_Return);
+    CHECK(dialog.result() == QDialog::Accepted);
+    CHECK(actions == 11); // 3 to write and verify the bundle, 8 to confirm the carry-across steps
 }
