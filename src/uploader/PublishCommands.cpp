@@ -282,6 +282,17 @@ struct NetworkAdapters
     XAdapter x;
 };
 
+/** printXReads says what reconciling cost on X; nothing when no X listing was read. */
+void printXReads(const XReads& reads)
+{
+    if (reads.posts == 0 && reads.users == 0)
+        return;
+    std::cout << row("X reads") << reads.posts << " post(s) and " << reads.users
+              << " account lookup(s) read to look for lost answers: " << XCost::dollars(reads.mills())
+              << " (X bills " << XCost::dollars(XReads::kPost) << " a post, " << XCost::dollars(XReads::kUser)
+              << " an account)\n";
+}
+
 } // namespace
 
 ExitCode runVerify(const Context& ctx)
@@ -321,7 +332,9 @@ ExitCode runPublish(const Context& ctx)
     auto report = service.publish(request);
     if (!report)
         return failWith(report.error());
-    return printPublishReport(*report, request.keep);
+    const ExitCode code = printPublishReport(*report, request.keep);
+    printXReads(adapters.x.billedReads());
+    return code;
 }
 
 ExitCode runReceipt(const Context& ctx)
@@ -443,6 +456,7 @@ ExitCode runResume(const Context& ctx)
         return failWith(report.error());
     printResumed(report->bundles);
     std::cout << "resumed " << report->bundles.size() << " bundle(s)\n";
+    printXReads(adapters.x.billedReads());
     return report->exitCode();
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// X API v2 publishing: tokens, reconciliation and post creation (reference:
-// /work/shared/reference/platform-apis.md section 4). Media upload and the content checks are
-// in XMedia.cpp, answer readers in XAnswers.cpp.
+// X API v2 publishing: tokens, reconciliation and post creation (docs/uploader.md, "X").
+// Media upload and the content checks are in XMedia.cpp, answer readers in XAnswers.cpp.
 #include "postern/uploader/XAdapter.h"
 #include "postern/util/Checked.h"
 
@@ -58,6 +57,16 @@ std::string handleOf(const Account& a)
 }
 
 } // namespace
+
+std::int64_t XReads::mills() const
+{
+    // Saturating: a count from a long-running watch never wraps into a small figure.
+    const auto part = [](std::uint64_t n, std::int64_t each) {
+        return checkedMul(static_cast<std::int64_t>(std::min<std::uint64_t>(n, INT64_MAX)), each)
+            .value_or(INT64_MAX);
+    };
+    return saturatingAdd(part(posts, kPost), part(users, kUser));
+}
 
 RateLimitRule xRateLimit(const Clock& clock)
 {
@@ -231,6 +240,7 @@ Status XAdapter::userId(Account& a)
     POSTERN_ASSIGN(answer, callSafe(a, request(a, "GET", "/2/users/me"), "x users/me"));
     if (answer.status != 200)
         return fail(Errc::PublishFailed, "cannot read the X account of " + a.channel + ": " + describe(answer));
+    ++m_reads.users;
     POSTERN_ASSIGN(doc, answerJson(answer, "x users/me"));
     POSTERN_ASSIGN(data, doc.object("data"));
     POSTERN_ASSIGN(id, data->string("id"));
@@ -257,6 +267,10 @@ Result<XAdapter::Lookup> XAdapter::findPost(Account& a, const TargetContent& t, 
                         "cannot list the recent posts of " + a.channel + " to see whether the post went out ("
                             + describe(answer) + "); `postern-uploader resume` asks again before anything is re-sent");
         POSTERN_ASSIGN(listed, parseXTimeline(answer.body));
+        // X bills every post the page returns, whether or not ours is among them.
+        m_reads.posts += listed.posts.size();
+        spdlog::info("x {}: read {} post(s) of the account to look for a lost answer (X bills each read)",
+                     a.channel, listed.posts.size());
         for (auto& post : listed.posts) {
             if (post.mediaCount == t.media.size() && sameXText(t.text, post.text, !t.media.empty())) {
                 out.found = std::move(post);

@@ -184,6 +184,7 @@ TEST_CASE("X: a text post is published as sent, and the same bundle again publis
     CHECK(t.url == "https://x.com/pressoffice/status/" + t.platformId);
     CHECK(XAdapter::sentAt(run.ledger().idempotencyKey) == run.f.clock.now());
     CHECK(report.exitCode() == ExitCode::Ok);
+    CHECK(run.adapter->billedReads().mills() == 0); // an answered post reads nothing
 
     const auto again = run.f.publish(path, true);
     REQUIRE(again.rejection);
@@ -560,6 +561,11 @@ TEST_CASE("X: no answer after the post was made ends unknown; resume finds it am
     CHECK(run.requests("POST /2/tweets") == 1);
     CHECK(run.requests("GET /2/users/:id/tweets") == 2);
     CHECK(run.account().secrets.userId == kUserId); // learnt from /2/users/me and stored
+    // X bills every post a page returns: 100 on the first page, 50 newer ones and ours on the
+    // second, and one account read for /2/users/me: 151 x $0.005 + $0.010.
+    CHECK(run.adapter->billedReads().posts == 151);
+    CHECK(run.adapter->billedReads().users == 1);
+    CHECK(run.adapter->billedReads().mills() == 765);
 }
 
 TEST_CASE("X: no answer before the post was made: resume waits for the listing to settle, then sends once", "[x]")

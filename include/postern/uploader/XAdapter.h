@@ -49,6 +49,20 @@ struct XOptions
  *
  * Platform id: the post id; URL: https://x.com/<handle>/status/<id>.
  */
+/**
+ * XReads counts what X bills while reconciling a lost answer: X charges reads per resource
+ * returned (docs.x.com/x-api/getting-started/pricing, checked 2026-12-07: a post $0.005, a user
+ * $0.010), so a listing page of 100 posts costs $0.50 even when ours is the first one.
+ */
+struct XReads
+{
+    static constexpr std::int64_t kPost = 5;  ///< mills per post returned
+    static constexpr std::int64_t kUser = 10; ///< mills per user returned (GET /2/users/me)
+    std::uint64_t posts = 0;
+    std::uint64_t users = 0;
+    [[nodiscard]] std::int64_t mills() const;
+};
+
 class XAdapter final : public PublishAdapter
 {
 public:
@@ -58,6 +72,9 @@ public:
 
     /** deletePost removes a published post (retraction); a post already gone is not an error. */
     [[nodiscard]] Status deletePost(const std::string& channel, const std::string& postId);
+
+    /** billedReads is what this adapter has read from X since it was made (see XReads). */
+    [[nodiscard]] const XReads& billedReads() const noexcept { return m_reads; }
 
     [[nodiscard]] static std::string postUrl(std::string_view handle, std::string_view postId);
 
@@ -96,6 +113,7 @@ private:
     XOptions m_options;
     std::map<std::string, Account> m_open;          ///< accounts opened in this run
     std::map<std::string, std::int64_t> m_lastSent; ///< per target, sends made by this process
+    XReads m_reads;
 };
 
 } // namespace postern::uploader
