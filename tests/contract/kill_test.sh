@@ -85,6 +85,43 @@ require("fs").writeFileSync(process.argv[1], Buffer.concat([ftyp, head, payload]
 ' "$1" "$2" || die "cannot make the test video"
 }
 
+step "a Mastodon post with an image, killed while its answer is held, found among 100 media posts"
+# The status is saved and its answer never comes; the uploader is killed while it waits, so the
+# target is left `sent`. Then 100 newer posts with two images each fill the account's timeline
+# (three pages of 40, every status with Mastodon's documented attachment entities), and resume
+# must find the post there instead of publishing it again.
+IMAGE="$WORK/kill-image.png"
+printf '\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82' >"$IMAGE"
+MEDIA_TEXT="Kill test: a Mastodon post with an image, seed $SEED"
+approve_post --channel mastodon:press --option mastodon:press.visibility=public --text "$MEDIA_TEXT" \
+    --media "$IMAGE" --alt "A one-pixel test image"
+expect 0 cli "$P_BOB" export "$POST_ID" --as bob --out "$MEDIA/kill-media.postern"
+control mastodon fault '{"op": "POST /api/v1/statuses", "fault": "hold-after-commit"}'
+(exec "$UPLOADER" --home "$UHOME" --log-level info --log-file "$WORK/uploader.log" --passphrase-file "$P_UP" \
+    publish "$MEDIA/kill-media.postern" --receipt "$MEDIA/kill-media.receipt" </dev/null >"$OUT" 2>"$ERR") &
+pid=$!
+# mastodon_count TEXT: how many live statuses the server holds with that text, and their images.
+mastodon_count() {
+    "$NODE" -e 'fetch(process.argv[1] + "/__control/state").then((r) => r.json()).then((m) => {
+        const s = m.statuses.filter((x) => x.text === process.argv[2] && !x.deleted);
+        process.stdout.write(`${s.length} ${s.map((x) => x.media_ids.length).join(",")}`);
+    })' "$URL_mastodon" "$1"
+}
+for _ in $(seq 1 300); do
+    [[ $(mastodon_count "$MEDIA_TEXT") == "1 1" ]] && break
+    sleep 0.1
+done
+[[ $(mastodon_count "$MEDIA_TEXT") == "1 1" ]] || die "the held Mastodon status with its image was never saved"
+kill -9 "$pid" 2>/dev/null || die "publish ended before the kill (the answer was not held)"
+wait "$pid" 2>/dev/null || true
+KILLS=$((KILLS + 1))
+control mastodon status '{"text": "Newer post with two images", "count": 100, "media": 2}'
+expect 0 up resume
+[[ $(mastodon_count "$MEDIA_TEXT") == "1 1" ]] || die "the post is not on Mastodon exactly once with its image: $(mastodon_count "$MEDIA_TEXT")"
+grep -q "is this post; not sending it again" "$WORK/uploader.log" || die "resume did not find the post among the media posts"
+[[ -s $MEDIA/kill-media.receipt ]] || die "no receipt for the reconciled bundle"
+echo "  found again among 100 media posts after a SIGKILL while the answer was held; published once"
+
 BUNDLES=4
 TEXT_POSTS=4  # per bundle: X, Mastodon and outbox
 VIDEO_POSTS=2 # per bundle: TikTok and outbox, one video each
@@ -162,7 +199,7 @@ const get = async (u) => (await fetch(u + '/__control/state')).json();
 JS
 n=$(grep -rl --include=text.txt "seed $SEED" "$OUTBOX" 2>/dev/null | wc -l)
 [[ $n -eq $POSTS ]] || die "the outbox holds $n published posts, expected $POSTS"
-receipts=()
+receipts=("$MEDIA/kill-media.receipt")
 for b in $(seq 0 $BUNDLES); do receipts+=("$MEDIA/kill-$b.receipt"); done
 import_receipts "${receipts[@]}"
 echo "PASS: $POSTS posts ($(((BUNDLES + 1) * TEXT_POSTS)) to X, Mastodon and outbox; $(((BUNDLES + 1) * VIDEO_POSTS)) to TikTok and outbox) published exactly once through $KILLS SIGKILLs"

@@ -26,11 +26,13 @@
 //   POST /__control/reset          forget everything (tokens and configuration back to defaults)
 //   POST /__control/clock          {"now": seconds} or {"advance": seconds}: the server's clock
 //   POST /__control/fault          {"op": "POST /api/v1/statuses", "fault": F, "count": n, "resetIn": s, "status": code}
-//                                  F = drop-before-commit | drop-after-commit | rate-limit | 5xx | 5xx-after-commit
+//                                  F = drop-before-commit | drop-after-commit | hold-after-commit (saved, never
+//                                  answered) | rate-limit | 5xx | 5xx-after-commit
 //   POST /__control/token          {"token": "...", "state": "valid|expired|revoked"}
 //   POST /__control/processing     {"polls": n, "fail": bool}: the next async upload answers 206 n times, then 200 or 422
 //   POST /__control/configuration  {"statuses": {...}, "media_attachments": {...}}: merged into the configuration
-//   POST /__control/status         {"token": ..., "text", "spoiler_text", "created_at"}: a status made elsewhere
+//   POST /__control/status         {"token": ..., "text", "spoiler_text", "created_at", "count": c, "media": m}:
+//                                  c statuses made elsewhere (texts suffixed " 1".." c" when c > 1), m images each
 import { readFileSync } from 'node:fs';
 import { serve, readBody, sendJson, dropConnection, bearer, parseMultipart } from './lib.mjs';
 
@@ -283,6 +285,9 @@ async function createStatus(req, res, a) {
     if (key) state.idempotency.set(`${a.id}:${key}`, { statusId: s.id, at: now() });
     if (fault?.fault === 'drop-after-commit') return dropConnection(res);
     if (fault?.fault === '5xx-after-commit') return sendJson(res, fault.status ?? 502, { error: 'Bad Gateway' });
+    // hold-after-commit: the post exists and the answer never comes (the client is killed or
+    // times out while waiting), as when the instance stalls after saving the status.
+    if (fault?.fault === 'hold-after-commit') return;
     sendJson(res, 200, statusEntity(req, s), rateHeaders(a.token));
 }
 
@@ -413,15 +418,31 @@ function control(req, res, url, body) {
         for (const [k, v] of Object.entries(p)) state.configuration[k] = { ...state.configuration[k], ...v };
         return sendJson(res, 200, state.configuration);
     case 'status': {
+        // count: that many statuses ("TEXT 1", "TEXT 2", ...); media: images attached to each,
+        // so a timeline full of media posts answers with the documented attachment entities.
         const a = ACCOUNTS[p.token ?? 'press-token'];
         const at = p.created_at ? Date.parse(p.created_at) / 1000 : now();
-        const s = {
-            id: ((BigInt(Math.floor(at * 1000)) << 16n) + BigInt(++state.seq & 0xffff)).toString(), account: a.id,
-            createdAt: at, text: rubyStrip(p.text ?? ''), spoilerText: rubyStrip(p.spoiler_text ?? ''),
-            sensitive: false, visibility: p.visibility ?? 'public', language: null, mediaIds: [], idempotencyKey: null, deleted: false,
-        };
-        state.statuses.push(s);
-        return sendJson(res, 200, { id: s.id });
+        const count = p.count ?? 1;
+        const ids = [];
+        for (let i = 1; i <= count; i++) {
+            const s = {
+                id: ((BigInt(Math.floor(at * 1000)) << 16n) + BigInt(++state.seq & 0xffff)).toString(), account: a.id,
+                createdAt: at, text: rubyStrip((p.text ?? '') + (count > 1 ? ` ${i}` : '')), spoilerText: rubyStrip(p.spoiler_text ?? ''),
+                sensitive: false, visibility: p.visibility ?? 'public', language: null, mediaIds: [], idempotencyKey: null, deleted: false,
+            };
+            for (let j = 0; j < (p.media ?? 0); j++) {
+                const m = {
+                    id: newId(), account: a.id, mime: 'image/png', type: 'image', ext: 'png', filename: `seed-${j}.png`,
+                    description: `seeded image ${j}`, data: Buffer.from('89504e470d0a1a0a', 'hex'),
+                    pollsLeft: 0, failed: false, failAfterPolls: false, statusId: s.id,
+                };
+                state.media.set(m.id, m);
+                s.mediaIds.push(m.id);
+            }
+            state.statuses.push(s);
+            ids.push(s.id);
+        }
+        return sendJson(res, 200, { id: ids[ids.length - 1], ids });
     }
     default:
         return sendJson(res, 404, { error: `no control route ${name}` });
