@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui/ExportDialog.h"
 
+#include "gui/BusyIndicator.h"
 #include "gui/Dialogs.h"
 #include "gui/PlatformPreview.h"
 #include "gui/Session.h"
@@ -72,6 +73,9 @@ ExportDialog::ExportDialog(Session& session, const QStringList& postIds, QWidget
     m_ui->driveList->setAccessibleName(tr("Removable drives"));
     m_ui->lifetimeSpin->setAccessibleName(tr("Hours the uploader has to publish"));
     m_ui->exportButton->setDefault(true);
+    m_busy = new BusyIndicator(this);
+    m_busy->followKeyWork(m_session);
+    m_ui->chooseButtons->insertWidget(0, m_busy, 1);
 
     connect(m_ui->postList, &QTreeWidget::itemChanged, this, [this] {
         updateLifetimeBound();
@@ -314,7 +318,7 @@ void ExportDialog::setDestination(const QString& folder, bool removable)
 
 void ExportDialog::updateExportButton()
 {
-    m_ui->exportButton->setEnabled(!isExporting() && !m_destination.isEmpty()
+    m_ui->exportButton->setEnabled(!isExporting() && !m_checking && !m_destination.isEmpty()
                                    && (!checkedPostIds().isEmpty() || !checkedOrderIds().isEmpty()));
 }
 
@@ -334,7 +338,7 @@ void ExportDialog::startExport()
 {
     const QStringList ids = checkedPostIds();
     const QStringList orderIdList = checkedOrderIds();
-    if ((ids.isEmpty() && orderIdList.isEmpty()) || m_destination.isEmpty() || isExporting())
+    if ((ids.isEmpty() && orderIdList.isEmpty()) || m_destination.isEmpty() || isExporting() || m_checking)
         return;
     if (!QFileInfo(m_destination).isDir()) {
         Dialogs::error(this,
@@ -352,12 +356,24 @@ void ExportDialog::startExport()
                                        : tr("%1 post(s) and %2 order(s)").arg(ids.size()).arg(orderIdList.size())));
     if (!passphrase)
         return;
-    auto signer = m_session.confirmPassphrase(*passphrase);
-    if (!signer) {
-        Dialogs::error(this, tr("Export not started"), signer.error());
-        return;
-    }
-    m_signer = std::move(signer).value();
+    // Argon2id takes seconds: off the GUI thread, with the bar moving and the last message gone.
+    m_ui->statusLabel->clear();
+    m_checking = true;
+    updateExportButton();
+    m_session.confirmInBackground(*passphrase, this, [this, ids, orderIdList](Result<workflow::UnlockedUser> signer) {
+        m_checking = false;
+        if (!signer) {
+            updateExportButton();
+            Dialogs::error(this, tr("Export not started"), signer.error());
+            return;
+        }
+        runExport(std::move(signer).value(), ids, orderIdList);
+    });
+}
+
+void ExportDialog::runExport(workflow::UnlockedUser signer, const QStringList& ids, const QStringList& orderIdList)
+{
+    m_signer = std::move(signer);
     std::vector<std::string> postIds;
     for (const auto& id : ids)
         postIds.push_back(id.toStdString());

@@ -21,6 +21,7 @@ class ExportDialog;
 
 namespace postern::gui {
 
+class BusyIndicator;
 class Session;
 
 /**
@@ -66,6 +67,8 @@ private:
     void chooseFolder();
     void setDestination(const QString& folder, bool removable);
     void startExport();
+    /** runExport seals the bundle on a worker thread with the confirmed key. */
+    void runExport(workflow::UnlockedUser signer, const QStringList& ids, const QStringList& orderIdList);
     void onProgress(int phase, quint64 done, quint64 total);
     void onFinished();
     void showDone(const workflow::ExportResult& result);
@@ -87,6 +90,8 @@ private:
     std::optional<workflow::UnlockedUser> m_signer;
     std::optional<Result<workflow::ExportResult>> m_result;
     bool m_closeAfterExport = false;
+    bool m_checking = false; ///< the passphrase is being checked in the background
+    BusyIndicator* m_busy = nullptr;
 };
 
 } // namespace postern::gui

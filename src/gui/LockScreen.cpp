@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui/LockScreen.h"
 
+#include "gui/BusyIndicator.h"
 #include "gui/Dialogs.h"
 #include "gui/Session.h"
 #include "ui_LockScreen.h"
 
-#include <QApplication>
 #include <QIcon>
 
 namespace postern::gui {
@@ -22,6 +22,9 @@ LockScreen::LockScreen(Session& session, QWidget* parent)
     m_ui->userCombo->setAccessibleName(tr("User"));
     m_ui->passphraseEdit->setAccessibleName(tr("Passphrase"));
     m_ui->errorLabel->setAccessibleName(tr("Unlock problem"));
+    m_busy = new BusyIndicator(this);
+    m_busy->followKeyWork(m_session);
+    m_ui->cardLayout->insertWidget(m_ui->cardLayout->indexOf(m_ui->unlockButton), m_busy);
     connect(m_ui->unlockButton, &QPushButton::clicked, this, &LockScreen::tryUnlock);
     connect(m_ui->passphraseEdit, &QLineEdit::returnPressed, this, &LockScreen::tryUnlock);
     connect(m_ui->userCombo, &QComboBox::currentIndexChanged, this, [this] {
@@ -70,18 +73,21 @@ void LockScreen::tryUnlock()
         m_ui->errorLabel->setText(tr("Enter your passphrase, then press Unlock."));
         return;
     }
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    m_ui->unlockButton->setEnabled(false);
-    const Status status = m_session.unlock(name, m_ui->passphraseEdit->text());
-    m_ui->unlockButton->setEnabled(true);
-    QApplication::restoreOverrideCursor();
-    m_ui->passphraseEdit->clear();
-    if (!status) {
-        m_ui->errorLabel->setText(errorText(status.error()) + "\n" + errorHint(status.code()));
-        m_ui->passphraseEdit->setFocus();
-        return;
-    }
+    // The key work runs on a worker thread: the window keeps drawing, the bar moves, and the
+    // last attempt's error is gone as soon as this one starts.
     m_ui->errorLabel->clear();
+    m_ui->unlockButton->setEnabled(false);
+    m_ui->passphraseEdit->setEnabled(false);
+    m_session.unlockInBackground(name, m_ui->passphraseEdit->text(), this, [this](Status status) {
+        m_ui->unlockButton->setEnabled(true);
+        m_ui->passphraseEdit->setEnabled(true);
+        m_ui->passphraseEdit->clear();
+        if (!status) {
+            m_ui->errorLabel->setText(errorText(status.error()) + "\n" + errorHint(status.code()));
+            m_ui->passphraseEdit->setFocus();
+        }
+    });
+    m_ui->passphraseEdit->clear(); // the worker has its own copy in locked memory
 }
 
 } // namespace postern::gui

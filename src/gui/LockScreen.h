@@ -11,6 +11,7 @@ class LockScreen;
 
 namespace postern::gui {
 
+class BusyIndicator;
 class Session;
 
 /**
@@ -33,6 +34,7 @@ private:
 
     Session& m_session;
     std::unique_ptr<Ui::LockScreen> m_ui;
+    BusyIndicator* m_busy = nullptr;
 };
 
 } // namespace postern::gui

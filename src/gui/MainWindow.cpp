@@ -4,6 +4,7 @@
 #include "gui/AdminDialog.h"
 #include "gui/AirGapIndicator.h"
 #include "gui/AuditText.h"
+#include "gui/BusyIndicator.h"
 #include "gui/ComposeDialog.h"
 #include "gui/Dialogs.h"
 #include "gui/ExportDialog.h"
@@ -77,6 +78,10 @@ MainWindow::MainWindow(Session& session, QWidget* parent)
     m_userLabel = new QLabel(this);
     m_userLabel->setObjectName("userLabel");
     statusBar()->addWidget(m_userLabel, 1);
+    auto* busy = new BusyIndicator(this);
+    busy->setObjectName("statusBusyIndicator");
+    busy->followKeyWork(m_session); // approvals and unlocking check a passphrase for seconds
+    statusBar()->addWidget(busy, 1);
     statusBar()->addPermanentWidget(new AirGapIndicator(this));
 
     // Typing in the filter waits for a short pause so every keystroke is not a query.

@@ -10,8 +10,6 @@
 #include "gui/Thumbnails.h"
 #include "ui_PostPane.h"
 
-#include <QApplication>
-
 namespace postern::gui {
 
 PostPane::PostPane(Session& session, QWidget* parent)
@@ -321,34 +319,40 @@ void PostPane::approve()
 {
     if (m_postId.isEmpty())
         return;
-    const auto confirmed = signer(tr("Approve post"),
-                                  tr("Your approval signs exactly this version. Enter your passphrase to sign:"),
-                                  tr("Not approved"));
-    if (!confirmed)
-        return;
-    auto result = m_session.workstation().approve(*confirmed, m_postId.toStdString());
-    if (!result) {
-        Dialogs::error(this, tr("Not approved"), result.error());
-        return;
-    }
-    m_session.notifyChanged();
-    showPost(m_postId);
+    const QString postId = m_postId;
+    withSigner(tr("Approve post"),
+               tr("Your approval signs exactly this version. Enter your passphrase to sign:"),
+               tr("Not approved"),
+               [this, postId](const workflow::UnlockedUser& approver) {
+                   auto result = m_session.workstation().approve(approver, postId.toStdString());
+                   if (!result) {
+                       Dialogs::error(this, tr("Not approved"), result.error());
+                       return;
+                   }
+                   m_session.notifyChanged();
+                   showPost(m_postId);
+               });
 }
 
-std::optional<workflow::UnlockedUser>
-PostPane::signer(const QString& title, const QString& prompt, const QString& failTitle)
+void PostPane::withSigner(const QString& title,
+                          const QString& prompt,
+                          const QString& failTitle,
+                          std::function<void(const workflow::UnlockedUser&)> sign)
 {
+    if (m_session.isKeyWorkRunning())
+        return; // the last press is still being checked
     const auto pass = Dialogs::passphrase(this, title, prompt);
     if (!pass)
-        return std::nullopt;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    auto confirmed = m_session.confirmPassphrase(*pass);
-    QApplication::restoreOverrideCursor();
-    if (!confirmed) {
-        Dialogs::error(this, failTitle, confirmed.error());
-        return std::nullopt;
-    }
-    return std::move(confirmed).value();
+        return;
+    m_session.confirmInBackground(*pass,
+                                  this,
+                                  [this, failTitle, sign = std::move(sign)](Result<workflow::UnlockedUser> confirmed) {
+                                      if (!confirmed) {
+                                          Dialogs::error(this, failTitle, confirmed.error());
+                                          return;
+                                      }
+                                      sign(*confirmed);
+                                  });
 }
 
 void PostPane::reject()

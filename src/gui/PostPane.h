@@ -9,6 +9,7 @@
 
 class QPushButton;
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -84,11 +85,15 @@ private:
     /** renderOrders returns the Orders section's HTML and sets up the order buttons. */
     QString renderOrders(const workflow::PostView& view);
     /**
-     * signer asks for the passphrase before a signature (an approval is one) and re-checks
-     * it; nullopt (after telling the user, under `failTitle`) if they cancel or it is wrong.
+     * withSigner asks for the passphrase before a signature (an approval is one) and re-checks
+     * it off the GUI thread (a busy bar shows meanwhile), then calls `sign` with the confirmed
+     * key; if they cancel or it is wrong, `sign` is not called (a wrong one is said under
+     * `failTitle`).
      */
-    [[nodiscard]] std::optional<workflow::UnlockedUser>
-    signer(const QString& title, const QString& prompt, const QString& failTitle);
+    void withSigner(const QString& title,
+                    const QString& prompt,
+                    const QString& failTitle,
+                    std::function<void(const workflow::UnlockedUser&)> sign);
 
     Session& m_session;
     std::unique_ptr<Ui::PostPane> m_ui;

@@ -190,18 +190,19 @@ void PostPane::approveOrder()
 {
     if (m_actionOrderId.isEmpty())
         return;
-    const auto confirmed = signer(tr("Approve order"),
-                                  tr("Your approval signs exactly this order. Enter your passphrase to sign:"),
-                                  tr("Order not approved"));
-    if (!confirmed)
-        return;
-    auto result = m_session.workstation().approveOrder(*confirmed, m_actionOrderId.toStdString());
-    if (!result) {
-        Dialogs::error(this, tr("Order not approved"), result.error());
-        return;
-    }
-    m_session.notifyChanged();
-    showPost(m_postId);
+    const QString orderId = m_actionOrderId;
+    withSigner(tr("Approve order"),
+               tr("Your approval signs exactly this order. Enter your passphrase to sign:"),
+               tr("Order not approved"),
+               [this, orderId](const workflow::UnlockedUser& approver) {
+                   auto result = m_session.workstation().approveOrder(approver, orderId.toStdString());
+                   if (!result) {
+                       Dialogs::error(this, tr("Order not approved"), result.error());
+                       return;
+                   }
+                   m_session.notifyChanged();
+                   showPost(m_postId);
+               });
 }
 
 void PostPane::declineOrder()

@@ -3,10 +3,12 @@
 
 #include "postern/crypto/Passphrase.h"
 
+#include "gui/KeyWork.h"
 #include "gui/Resources.h"
 
 #include <QCoreApplication>
 #include <QEvent>
+#include <QPointer>
 #include <QSettings>
 
 #include <sodium.h>
@@ -111,13 +113,19 @@ Status Session::unlock(const QString& name, const QString& passphrase)
         return fail(Errc::InvalidState, "the store is not open");
     const auto secret = toSecure(passphrase);
     POSTERN_ASSIGN(user, m_workstation->unlock(name.toStdString(), secret));
+    finishLogin(std::move(user));
+    return {};
+}
+
+void Session::finishLogin(workflow::UnlockedUser user)
+{
+    const QString name = QString::fromStdString(user.record.name);
     m_user.emplace(std::move(user));
     // Remembered for the lock screen: the next unlock is most often by the same person.
     QSettings settings(settingsFile(m_storeDir), QSettings::IniFormat);
     settings.setValue("lock/lastUser", name);
     restartIdleTimer();
     emit unlocked();
-    return {};
 }
 
 Result<workflow::UnlockedUser> Session::confirmPassphrase(const QString& passphrase)
@@ -126,6 +134,83 @@ Result<workflow::UnlockedUser> Session::confirmPassphrase(const QString& passphr
         return fail(Errc::InvalidState, "nobody is logged in");
     const auto secret = toSecure(passphrase);
     return m_workstation->unlock(m_user->record.name, secret);
+}
+
+void Session::startKeyWork(const QString& name,
+                           const QString& passphrase,
+                           QObject* context,
+                           std::function<void(Result<workflow::UnlockedUser>)> done)
+{
+    if (!m_workstation) {
+        done(fail(Errc::InvalidState, "the store is not open"));
+        return;
+    }
+    if (m_keyWork) {
+        done(fail(Errc::InvalidState, "a passphrase is already being checked; wait for it"));
+        return;
+    }
+    auto record = m_workstation->userForUnlock(name.toStdString());
+    if (!record) {
+        done(record.error());
+        return;
+    }
+    m_keyWork = true;
+    emit keyWorkChanged(true);
+    const std::string keyFile = record->keyFile;
+    auto pending = std::make_shared<store::UserRecord>(std::move(record).value());
+    openKeyInBackground(
+        this,
+        keyFile,
+        toSecure(passphrase),
+        [this, pending, context = QPointer<QObject>(context), done = std::move(done)](Result<crypto::SigningKey> key) {
+            m_keyWork = false;
+            emit keyWorkChanged(false);
+            if (!context)
+                return; // the window that asked is gone; the key is wiped here
+            if (!key) {
+                done(key.error());
+                return;
+            }
+            // Back on the GUI thread: the store is touched only here.
+            done(m_workstation->finishUnlock(std::move(*pending), std::move(key).value()));
+        });
+}
+
+void Session::unlockInBackground(const QString& name,
+                                 const QString& passphrase,
+                                 QObject* context,
+                                 std::function<void(Status)> done)
+{
+    startKeyWork(name, passphrase, context, [this, done = std::move(done)](Result<workflow::UnlockedUser> user) {
+        if (!user) {
+            done(user.error());
+            return;
+        }
+        finishLogin(std::move(user).value());
+        done({});
+    });
+}
+
+void Session::confirmInBackground(const QString& passphrase,
+                                  QObject* context,
+                                  std::function<void(Result<workflow::UnlockedUser>)> done)
+{
+    if (!m_user) {
+        done(fail(Errc::InvalidState, "nobody is logged in"));
+        return;
+    }
+    const std::string who = m_user->record.name;
+    startKeyWork(QString::fromStdString(who),
+                 passphrase,
+                 context,
+                 [this, who, done = std::move(done)](Result<workflow::UnlockedUser> user) {
+                     // Locked (or another user unlocked) while the passphrase was checked: sign nothing.
+                     if (user && (!m_user || m_user->record.name != who)) {
+                         done(fail(Errc::Cancelled, "the screen was locked while the passphrase was checked"));
+                         return;
+                     }
+                     done(std::move(user));
+                 });
 }
 
 void Session::lock()

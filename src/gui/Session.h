@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -51,6 +52,21 @@ public:
     [[nodiscard]] Status unlock(const QString& name, const QString& passphrase);
     /** confirmPassphrase re-checks the logged-in user's passphrase before a signature. */
     [[nodiscard]] Result<workflow::UnlockedUser> confirmPassphrase(const QString& passphrase);
+    /**
+     * unlockInBackground is unlock with the Argon2id work on a worker thread: the window keeps
+     * answering and keyWorkChanged drives a busy indicator. `done` runs on the GUI thread (not
+     * at all if `context` is gone). Refused (invalid-state) while other key work runs.
+     */
+    void unlockInBackground(const QString& name,
+                            const QString& passphrase,
+                            QObject* context,
+                            std::function<void(Status)> done);
+    /** confirmInBackground is confirmPassphrase the same way; the user must still be logged in after it. */
+    void confirmInBackground(const QString& passphrase,
+                             QObject* context,
+                             std::function<void(Result<workflow::UnlockedUser>)> done);
+    /** isKeyWorkRunning is true while a passphrase is being checked on the worker thread. */
+    [[nodiscard]] bool isKeyWorkRunning() const noexcept { return m_keyWork; }
     /** lastUser is who unlocked last on this workstation (gui.ini), for the lock screen. */
     [[nodiscard]] QString lastUser() const;
     /** lock forgets the unlocked key and shows the lock screen. */
@@ -76,12 +92,20 @@ signals:
     void unlocked();
     void locked();
     void changed();
+    /** keyWorkChanged: a passphrase check started (true) or ended (false); show that it is busy. */
+    void keyWorkChanged(bool running);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void restartIdleTimer();
+    void finishLogin(workflow::UnlockedUser user);
+    /** startKeyWork reads `name`'s record and opens its key in the background. */
+    void startKeyWork(const QString& name,
+                      const QString& passphrase,
+                      QObject* context,
+                      std::function<void(Result<workflow::UnlockedUser>)> done);
 
     std::filesystem::path m_storeDir;
     const Clock& m_clock;
@@ -91,6 +115,7 @@ private:
     int m_idleMinutes = 10;
     int m_idleTestMs = 0;
     bool m_busy = false;
+    bool m_keyWork = false;
     QTimer m_idleTimer;
 };
 

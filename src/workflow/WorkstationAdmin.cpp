@@ -86,17 +86,33 @@ Result<std::unique_ptr<Workstation>> Workstation::open(const std::filesystem::pa
 
 Result<UnlockedUser> Workstation::unlock(std::string_view userName, const crypto::SecureBuffer& passphrase)
 {
+    POSTERN_ASSIGN(record, userForUnlock(userName));
+    POSTERN_ASSIGN(key, openUserKey(record.keyFile, passphrase));
+    return finishUnlock(std::move(record), std::move(key));
+}
+
+Result<store::UserRecord> Workstation::userForUnlock(std::string_view userName)
+{
     auto record = m_store->users().byName(userName);
     if (!record)
         return fail(Errc::NotFound,
                     "there is no user called \"" + std::string(userName) + "\"; `postern-cli user list` shows them");
     if (record->disabled)
         return fail(Errc::NotAuthorised, "the account \"" + std::string(userName) + "\" is disabled");
-    POSTERN_ASSIGN(opened, crypto::openKeyFile(record->keyFile, crypto::KeyKind::Ed25519, passphrase));
-    POSTERN_ASSIGN(key, crypto::SigningKey::fromSeed(opened.secret.view()));
-    if (!crypto::equalConstantTime(key.publicKey(), record->publicKey))
-        return fail(Errc::BadKeyFile, "the key file of \"" + std::string(userName) + "\" holds another user's key");
-    UnlockedUser user{std::move(record).value(), std::move(key)};
+    return std::move(record).value();
+}
+
+Result<crypto::SigningKey> Workstation::openUserKey(std::string_view keyFile, const crypto::SecureBuffer& passphrase)
+{
+    POSTERN_ASSIGN(opened, crypto::openKeyFile(keyFile, crypto::KeyKind::Ed25519, passphrase));
+    return crypto::SigningKey::fromSeed(opened.secret.view());
+}
+
+Result<UnlockedUser> Workstation::finishUnlock(store::UserRecord record, crypto::SigningKey key)
+{
+    if (!crypto::equalConstantTime(key.publicKey(), record.publicKey))
+        return fail(Errc::BadKeyFile, "the key file of \"" + record.name + "\" holds another user's key");
+    UnlockedUser user{std::move(record), std::move(key)};
     POSTERN_TRY(m_store->audit().append(user.key, "login", user.record.name, "", m_clock.now()));
     return user;
 }

@@ -252,7 +252,7 @@ TEST_CASE("export dialog: cancelling leaves nothing on the drive and changes not
     QSignalSpy exported(&dialog, &gui::ExportDialog::exported);
     Dialogs::queueText(QString::fromStdString(passOf("olga")));
     QTest::mouseClick(child<QPushButton>(&dialog, "exportButton"), Qt::LeftButton);
-    REQUIRE(dialog.isExporting());
+    REQUIRE(waitUntil([&] { return dialog.isExporting(); }, 30000)); // after the passphrase check
     CHECK(page(dialog) == child<QWidget>(&dialog, "progressPage"));
     QTest::mouseClick(child<QPushButton>(&dialog, "cancelExportButton"), Qt::LeftButton);
     REQUIRE(waitUntil([&] { return !dialog.isExporting(); }, 30000));
@@ -281,6 +281,7 @@ TEST_CASE("export dialog: a wrong passphrase exports nothing", "[gui][export]")
     Dialogs::queueText("not olga's passphrase");
     Dialogs::queueAnswer(Dialogs::Answer::Ok); // dismisses the error box
     QTest::mouseClick(child<QPushButton>(&dialog, "exportButton"), Qt::LeftButton);
+    REQUIRE(waitForKeyWork(s.session));
     CHECK_FALSE(dialog.isExporting());
     CHECK(page(dialog) == child<QWidget>(&dialog, "choosePage"));
     REQUIRE(Dialogs::recorded().size() == 2);

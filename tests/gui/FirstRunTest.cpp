@@ -101,12 +101,14 @@ TEST_CASE("lock screen unlocks with the right passphrase only and auto-locks whe
     auto* pass = child<QLineEdit>(&window, "passphraseEdit");
     QTest::keyClicks(pass, "wrong passphrase here");
     QTest::mouseClick(child<QPushButton>(&window, "unlockButton"), Qt::LeftButton);
+    REQUIRE(waitForKeyWork(env.session));
     CHECK_FALSE(env.session.isUnlocked());
     CHECK(child<QLabel>(&window, "errorLabel")->text().contains("passphrase", Qt::CaseInsensitive));
     CHECK(pass->text().isEmpty());
 
     QTest::keyClicks(pass, "correct horse battery");
     QTest::keyClick(pass, Qt::Key_Return);
+    REQUIRE(waitForKeyWork(env.session));
     REQUIRE(env.session.isUnlocked());
     CHECK(static_cast<QStackedWidget*>(stack)->currentWidget() == child<QWidget>(&window, "workPage"));
 

@@ -44,6 +44,12 @@ bool waitUntil(F done, int ms = 5000)
     return done();
 }
 
+/** waitForKeyWork waits until the session has checked a passphrase in the background. */
+inline bool waitForKeyWork(gui::Session& session, int ms = 30000)
+{
+    return waitUntil([&] { return !session.isKeyWorkRunning(); }, ms);
+}
+
 /** screenshotDir is where tests save screenshots when POSTERN_SCREENSHOT_DIR is set. */
 inline void maybeScreenshot(QWidget* widget, const char* name)
 {

@@ -138,6 +138,7 @@ void unlockByKeyboard(gui::MainWindow& window, gui::Session& session, const QStr
     REQUIRE(focused() == passphrase);
     type(passOf(name));
     press(Qt::Key_Return);
+    REQUIRE(waitForKeyWork(session)); // the passphrase is checked off the GUI thread
     REQUIRE(session.isUnlocked());
     REQUIRE(session.user().record.name == name.toStdString());
 }
@@ -317,6 +318,7 @@ TEST_CASE("author, two approvers and the operator work by keyboard only", "[gui]
         REQUIRE(window.selectedPostIds() == QStringList{QString::fromStdString(postId)});
         Dialogs::queueText(passOf(approver));
         press(Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
+        REQUIRE(waitForKeyWork(office.session));
     }
     CHECK(office.stateOf(postId) == store::PostState::Approved);
 

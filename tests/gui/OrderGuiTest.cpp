@@ -170,6 +170,7 @@ TEST_CASE("a retract order from the post pane through approval, export and recei
         maybeScreenshot(&pane, "post-pane-order-pending");
         Dialogs::queueText("bob passphrase 1");
         QTest::mouseClick(approve, Qt::LeftButton);
+        REQUIRE(waitForKeyWork(o.session));
         CHECK(o.ws().showOrder(orderId)->record.state == store::OrderState::Approved);
         CHECK(child<QTextBrowser>(&pane, "contentView")->toPlainText().contains("approved, waiting for export"));
     }

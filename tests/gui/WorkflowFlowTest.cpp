@@ -99,6 +99,7 @@ void unlockAs(gui::MainWindow& window, gui::Session& session, const QString& nam
     REQUIRE(combo->currentData().toString() == name);
     QTest::keyClicks(child<QLineEdit>(&window, "passphraseEdit"), name == "alice" ? kAdminPass : passOf(name));
     QTest::mouseClick(child<QPushButton>(&window, "unlockButton"), Qt::LeftButton);
+    REQUIRE(waitForKeyWork(session));
     REQUIRE(session.isUnlocked());
     REQUIRE(session.user().record.name == name.toStdString());
 }
@@ -238,11 +239,13 @@ TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twic
             Dialogs::queueText("not the passphrase at all");
             Dialogs::queueAnswer(Dialogs::Answer::Ok);
             QTest::mouseClick(approve, Qt::LeftButton);
+            REQUIRE(waitForKeyWork(env.session));
             CHECK(Dialogs::recorded().last().contains("passphrase", Qt::CaseInsensitive));
             CHECK(stateOf(env.session, postId) == store::PostState::InReview);
         }
         Dialogs::queueText(passOf(approver));
         QTest::mouseClick(approve, Qt::LeftButton);
+        REQUIRE(waitForKeyWork(env.session));
         maybeScreenshot(&window, approver == "carol" ? "review" : "approved");
     }
     CHECK(stateOf(env.session, postId) == store::PostState::Approved);

@@ -177,6 +177,15 @@ public:
 
     /** unlock logs a user in by decrypting their key (wrong-passphrase, not-found, not-authorised if disabled). */
     [[nodiscard]] Result<UnlockedUser> unlock(std::string_view userName, const crypto::SecureBuffer& passphrase);
+    // unlock in three steps, for a front-end that runs the slow one off its main thread: only
+    // openUserKey (Argon2id, seconds) runs there; it reads no store and keeps the key in locked memory.
+    /** userForUnlock reads an enabled user's record (not-found; not-authorised if disabled). */
+    [[nodiscard]] Result<store::UserRecord> userForUnlock(std::string_view userName);
+    /** openUserKey decrypts a user's key file (wrong-passphrase, bad-key-file); thread-safe. */
+    [[nodiscard]] static Result<crypto::SigningKey> openUserKey(std::string_view keyFile,
+                                                                const crypto::SecureBuffer& passphrase);
+    /** finishUnlock checks the key is the user's (bad-key-file) and records the login. */
+    [[nodiscard]] Result<UnlockedUser> finishUnlock(store::UserRecord record, crypto::SigningKey key);
 
     // Administration (admin role).
     [[nodiscard]] Result<store::UserRecord> addUser(const UnlockedUser& admin,
