@@ -13,6 +13,7 @@
 #include "gui/PostListModel.h"
 #include "gui/PostPane.h"
 #include "gui/ReceiptDialog.h"
+#include "gui/ReceiptFinder.h"
 #include "gui/Session.h"
 #include "ui_MainWindow.h"
 
@@ -68,6 +69,10 @@ MainWindow::MainWindow(Session& session, QWidget* parent)
     m_ui->postTable->setColumnWidth(PostListModel::Updated, 130);
     m_pane = new PostPane(m_session, m_ui->detailHost);
     m_ui->detailLayout->addWidget(m_pane);
+    // A receipt back on a drive is offered above the list: one press imports it.
+    m_receiptBanner = new ReceiptBanner(m_session, m_ui->postsTab);
+    m_ui->postsLayout->insertWidget(0, m_receiptBanner);
+    connect(m_receiptBanner, &ReceiptBanner::importRequested, this, &MainWindow::importFoundReceipt);
     m_ui->postsSplitter->setStretchFactor(0, 2);
     m_ui->postsSplitter->setStretchFactor(1, 3);
 
@@ -461,6 +466,7 @@ void MainWindow::exportSelected()
 {
     auto* dialog = new ExportDialog(m_session, selectedPostIds(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setSystemPaths(m_systemPaths);
     dialog->open();
 }
 
@@ -470,6 +476,26 @@ void MainWindow::importReceipt()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ReceiptDialog::reviseRequested, this, &MainWindow::revisePost);
     dialog->open();
+}
+
+void MainWindow::importFoundReceipt(const QString& path)
+{
+    auto* dialog = new ReceiptDialog(m_session, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ReceiptDialog::reviseRequested, this, &MainWindow::revisePost);
+    if (!dialog->importFile(path)) { // it said why
+        delete dialog;
+        m_receiptBanner->rescan();
+        return;
+    }
+    selectQueue(store::PostState::Published);
+    dialog->open(); // the results, per post and channel
+}
+
+void MainWindow::setSystemPaths(const workflow::SystemPaths& paths)
+{
+    m_systemPaths = paths;
+    m_receiptBanner->setSystemPaths(paths);
 }
 
 void MainWindow::openAdministration()

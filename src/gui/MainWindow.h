@@ -2,6 +2,7 @@
 #pragma once
 
 #include "postern/store/PostRecords.h"
+#include "postern/workflow/SystemInfo.h"
 
 #include <QMainWindow>
 
@@ -21,6 +22,7 @@ namespace postern::gui {
 class LockScreen;
 class PostListModel;
 class PostPane;
+class ReceiptBanner;
 class Session;
 
 /**
@@ -50,6 +52,10 @@ public:
     void submitSelected();
     void exportSelected();
     void importReceipt();
+    /** importFoundReceipt imports a receipt file in one step and shows its results. */
+    void importFoundReceipt(const QString& path);
+    /** setSystemPaths points drive detection (export, receipts found) at a fake /proc, /sys, /dev. */
+    void setSystemPaths(const workflow::SystemPaths& paths);
     void openAdministration();
     /** focusPostList puts the keyboard focus on the post list, selecting the first post. */
     void focusPostList();
@@ -76,6 +82,8 @@ private:
     LockScreen* m_lockScreen = nullptr;
     PostListModel* m_model = nullptr;
     PostPane* m_pane = nullptr;
+    ReceiptBanner* m_receiptBanner = nullptr;
+    workflow::SystemPaths m_systemPaths;
     QLabel* m_userLabel = nullptr;
     std::optional<store::PostState> m_queue;
     QTimer* m_filterTimer = nullptr;

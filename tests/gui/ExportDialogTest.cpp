@@ -3,11 +3,17 @@
 // /dev whose USB stick is a real temporary folder: choose, confirm, seal, read back, check
 // the fingerprint and the checklist; cancel; refuse a wrong passphrase; warn about a folder
 // that is not on removable media.
+#include "postern/bundle/BundleVerifier.h"
+#include "postern/bundle/Receipt.h"
+#include "postern/domain/Identity.h"
 #include "postern/util/FileIO.h"
 
 #include "GuiTestSupport.h"
 #include "gui/Dialogs.h"
 #include "gui/ExportDialog.h"
+#include "gui/MainWindow.h"
+#include "gui/PostListModel.h"
+#include "gui/ReceiptDialog.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -51,6 +57,8 @@ struct ExportStore : GuiStore
     fs::path stick = dir / "media" / "olga" / "TRANSFER 1";
     workflow::SystemPaths paths{dir / "proc", dir / "sys", dir / "dev"};
     std::vector<std::string> postIds;
+    crypto::BoxKey uploaderBox = crypto::BoxKey::generate();
+    crypto::SigningKey uploaderSign = crypto::SigningKey::generate();
 
     explicit ExportStore(std::uint64_t mediaBytes = 4096)
     {
@@ -64,9 +72,7 @@ struct ExportStore : GuiStore
                                   std::pair{"olga", Role::Operator}})
             REQUIRE(
                 ws.addUser(ada, name, static_cast<domain::RoleSet>(role), secure(passOf(name)), session.kdf()).ok());
-        const auto box = crypto::BoxKey::generate();
-        const std::string identity =
-            domain::makeUploaderIdentity("uploader-1", box.publicKey(), crypto::SigningKey::generate());
+        const std::string identity = domain::makeUploaderIdentity("uploader-1", uploaderBox.publicKey(), uploaderSign);
         REQUIRE(ws.trustUploader(ada, identity, domain::readUploaderIdentity(identity)->fingerprint()).ok());
         workflow::ChannelRuleInput rule{domain::ChannelId::parse("outbox:press").value(),
                                         2,
@@ -350,4 +356,122 @@ TEST_CASE("export dialog: with the only drive preselected, three actions write t
     press(Qt::Key_Return);
     CHECK(dialog.result() == QDialog::Accepted);
     CHECK(actions == 11); // 3 to write and verify the bundle, 8 to confirm the carry-across steps
+}
+
+namespace {
+
+/**
+ * uploaderPublishes is the uploader's side of the walk without its network: the real verifier
+ * opens the bundle on the stick with the uploader's key and checks every approval, then every
+ * post it carries is reported published, and the signed receipt is written next to the bundle
+ * as BUNDLE.receipt, where postern-uploader writes it.
+ */
+void uploaderPublishes(ExportStore& s, const fs::path& bundleFile)
+{
+    auto& ws = s.session.workstation();
+    auto identityText = ws.exportIdentity(ws.unlock("ada", secure(passOf("ada"))).value());
+    REQUIRE(identityText.ok());
+    auto identity = domain::readWorkstationIdentity(identityText.value());
+    REQUIRE(identity.ok());
+    bundle::TrustedWorkstation trusted;
+    trusted.policy = identity->policies.front();
+    trusted.knownPolicy = [&](std::int64_t v) -> std::optional<std::string> {
+        return identity->policies.at(static_cast<std::size_t>(v - 1)).fileText;
+    };
+    bundle::VerifyEnvironment env;
+    env.uploaderKey = &s.uploaderBox;
+    env.findWorkstation = [&](const crypto::PublicKey& k) { return k == identity->workstation ? &trusted : nullptr; };
+    env.seen = [](const bundle::BundleId&) -> Result<bool> { return false; };
+    bundle::FileSource source;
+    REQUIRE(source.open(bundleFile).ok());
+    bundle::VerifyOptions options;
+    options.now = s.clock.now() + 10;
+    auto verified = bundle::verifyBundle(source, env, options, nullptr);
+    INFO((verified.ok() ? std::string() : verified.error().what()));
+    REQUIRE(verified.ok());
+    bundle::Receipt receipt;
+    receipt.bundleId = verified->header.bundleId;
+    receipt.uploader = s.uploaderSign.publicKey();
+    receipt.workstation = identity->workstation;
+    receipt.processedAt = s.clock.now() + 60;
+    int n = 0;
+    for (const auto& post : verified->manifest.posts)
+        for (const auto& channel : post.content.channels) {
+            bundle::ReceiptEntry e;
+            e.postId = post.content.postId;
+            e.version = post.content.version;
+            e.channel = channel.channel;
+            e.state = bundle::ReceiptState::Published;
+            e.url = "file:///var/lib/postern-uploader/outbox/press/" + std::to_string(++n) + ".json";
+            receipt.entries.push_back(std::move(e));
+        }
+    put(fs::path(bundleFile.string() + ".receipt"), bundle::makeReceipt(receipt, s.uploaderSign));
+}
+
+} // namespace
+
+TEST_CASE("from approved to published: 3 actions export, 1 imports the receipt", "[gui][export][receipt][keyboard]")
+{
+    ExportStore s;
+    gui::MainWindow window(s.session);
+    window.setSystemPaths(s.paths);
+    window.resize(1280, 760);
+    window.show();
+    window.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&window));
+    auto* banner = child<QWidget>(&window, "receiptBanner");
+    CHECK_FALSE(banner->isVisible()); // nothing to import yet
+
+    // Olga starts at the Approved queue on its first post; the other stays for a later bundle.
+    const QStringList chosen = window.selectedPostIds();
+    REQUIRE(chosen.size() == 1);
+    const std::size_t shipped = s.postIds.at(0) == chosen.front().toStdString() ? 0 : 1;
+    const std::size_t kept = 1 - shipped;
+
+    // Export: Ctrl+E, Enter with the only drive preselected, the passphrase.
+    int exportActions = 0;
+    const auto press = [](QKeySequence keys) { QTest::keySequence(QApplication::focusWidget(), keys); };
+    press(QKeySequence(Qt::CTRL | Qt::Key_E));
+    ++exportActions;
+    gui::ExportDialog* dialog = nullptr;
+    REQUIRE(waitUntil([&] {
+        dialog = window.findChild<gui::ExportDialog*>();
+        return dialog != nullptr && dialog->isActiveWindow();
+    }));
+    REQUIRE(dialog->destination() == QString::fromStdString(s.stick.string()));
+    Dialogs::queueText(QString::fromStdString(passOf("olga")));
+    press(QKeySequence(Qt::Key_Return));
+    exportActions += 2; // Enter, then the passphrase typed and confirmed
+    REQUIRE(waitUntil([&] { return page(*dialog) == child<QWidget>(dialog, "donePage"); }, 30000));
+    CHECK(exportActions <= 3);
+    CHECK(s.stateOf(shipped) == store::PostState::Exported);
+    CHECK(s.stateOf(kept) == store::PostState::Approved);
+    // The carry-across checklist is the walk, not the export: each box ticked is a true statement.
+    for (const char* box : {"checkFingerprint", "checkEjected", "checkSealed", "checkLog"})
+        child<QCheckBox>(dialog, box)->setChecked(true);
+    QTest::mouseClick(child<QPushButton>(dialog, "closeButton"), Qt::LeftButton);
+    REQUIRE(waitUntil([&] { return window.findChild<gui::ExportDialog*>() == nullptr; }));
+
+    // Across the gap: the uploader verifies, publishes and writes the receipt on the stick.
+    const auto files = s.stickListing();
+    REQUIRE(files.size() == 1);
+    uploaderPublishes(s, s.stick / files[0]);
+
+    // Back at the workstation the stick is seen within seconds: one press imports the receipt.
+    REQUIRE(waitUntil([&] { return banner->isVisible(); }, 10000));
+    auto* import = child<QPushButton>(banner, "importFoundReceiptButton");
+    CHECK(import->text().remove('&') == "Import the receipt found on TRANSFER 1");
+    int importActions = 0;
+    QTest::mouseClick(import, Qt::LeftButton);
+    ++importActions;
+    CHECK(importActions == 1);
+    CHECK(s.stateOf(shipped) == store::PostState::Published);
+    CHECK(s.stateOf(kept) == store::PostState::Approved);
+    auto* results = window.findChild<gui::ReceiptDialog*>();
+    REQUIRE(results != nullptr);
+    CHECK(child<QLabel>(results, "summaryLabel")->text().contains("1 published"));
+    REQUIRE(window.postModel().rowCount() == 1); // the Published queue, where it now is
+    CHECK(window.postModel().postId(0) == chosen.front());
+    CHECK_FALSE(banner->isVisible());          // imported: nothing more is offered
+    results->close();
 }
