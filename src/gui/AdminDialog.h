@@ -62,6 +62,8 @@ private:
     void removeRule();
     void savePolicy();
     void setPolicyDirty(bool dirty);
+    /** showPolicyWarnings names every author whose posts a rule being edited can never approve. */
+    void showPolicyWarnings();
 
     // Uploader and workstation tabs (AdminDialogTrust.cpp)
     void setupTrustTabs();
@@ -101,6 +103,7 @@ private:
 
     std::vector<workflow::ChannelRuleInput> m_rules; ///< the policy being edited
     bool m_policyDirty = false;
+    QLabel* m_policyWarningLabel = nullptr;
 
     std::string m_uploaderText;       ///< the identity file chosen, not yet trusted
     QString m_uploaderFingerprint;    ///< its fingerprint, compared with the typed one, never shown

@@ -4,11 +4,13 @@
 #include "gui/AdminDialog.h"
 #include "gui/Dialogs.h"
 #include "gui/PlatformPreview.h"
+#include "gui/PostListModel.h"
 #include "gui/Session.h"
 #include "ui_AdminDialog.h"
 
 #include <QDateTime>
 #include <QHeaderView>
+#include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
 
@@ -59,6 +61,13 @@ void AdminDialog::setupPolicyTab()
     m_ui->rulesTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_ui->rulesTable->horizontalHeader()->setStretchLastSection(true);
     m_ui->rulesTable->verticalHeader()->setVisible(false);
+    m_policyWarningLabel = new QLabel(this);
+    m_policyWarningLabel->setObjectName("policyWarningLabel");
+    m_policyWarningLabel->setWordWrap(true);
+    m_policyWarningLabel->setTextFormat(Qt::PlainText);
+    m_policyWarningLabel->setStyleSheet("color: #8a4b00; font-weight: bold;");
+    m_policyWarningLabel->hide();
+    m_ui->policyLayout->insertWidget(m_ui->policyLayout->indexOf(m_ui->rulesTable) + 1, m_policyWarningLabel);
     connect(m_ui->rulesTable, &QTableWidget::itemSelectionChanged, this, [this] { ruleSelected(); });
     connect(m_ui->applyRuleButton, &QPushButton::clicked, this, [this] { applyRule(); });
     connect(m_ui->removeRuleButton, &QPushButton::clicked, this, [this] { removeRule(); });
@@ -103,11 +112,15 @@ void AdminDialog::loadPolicy()
         auto it = std::find_if(users->begin(), users->end(), [&](const auto& u) { return u.publicKey == k; });
         signers << q(it->name);
     }
-    m_ui->policyVersionLabel->setText(
-        tr("In force: policy version %1, made %2, signed by %3.")
+    // The version number means nothing to a comms officer (a new workstation is at 5 after the
+    // wizard's steps); when and by whom does. The number stays in the tooltip and the audit log.
+    m_ui->policyVersionLabel->setText(tr("These rules were last changed %1 by %2.")
+                                          .arg(formatTime(policy->policy.created), listInWords(signers, tr("and"))));
+    m_ui->policyVersionLabel->setToolTip(
+        tr("Approval policy version %1, signed %2. The uploader takes the versions in order; the audit log lists "
+           "each one.")
             .arg(policy->policy.version)
-            .arg(QDateTime::fromSecsSinceEpoch(policy->policy.created, Qt::UTC).toString("yyyy-MM-dd HH:mm 'UTC'"),
-                 signers.join(", ")));
+            .arg(QDateTime::fromSecsSinceEpoch(policy->policy.created, Qt::UTC).toString("yyyy-MM-dd HH:mm 'UTC'")));
 
     // Only enabled approvers can be ticked; the policy names people by key.
     m_ui->approversList->clear();
@@ -152,6 +165,39 @@ void AdminDialog::showRules()
             m_ui->rulesTable->setItem(row, c, new QTableWidgetItem(cells[c]));
     }
     m_ui->removeRuleButton->setEnabled(false);
+    showPolicyWarnings();
+}
+
+void AdminDialog::showPolicyWarnings()
+{
+    auto users = m_session.workstation().store().users().list();
+    if (!users)
+        return;
+    QStringList warnings;
+    for (const auto& rule : m_rules) {
+        // Authors never approve their own posts: an author on the approver list leaves one
+        // approver fewer for their own posts.
+        const auto others = static_cast<std::int64_t>(rule.approvers.size()) - 1;
+        if (others >= rule.required)
+            continue;
+        QStringList approvers;
+        for (const auto& a : rule.approvers)
+            approvers << QString::fromStdString(a);
+        for (const auto& u : *users) {
+            if (u.disabled || !u.hasRole(store::kRoleAuthor)
+                || std::find(rule.approvers.begin(), rule.approvers.end(), u.name) == rule.approvers.end())
+                continue;
+            const QString name = QString::fromStdString(u.name);
+            warnings << tr("%1's posts to %2 can never be approved: it needs %3 approvals from %4, and authors "
+                           "never approve their own posts. Add an approver to this channel, lower the number "
+                           "needed, or take the author role from %1.")
+                            .arg(name, channelTitle(rule.channel))
+                            .arg(rule.required)
+                            .arg(listInWords(approvers, tr("and")));
+        }
+    }
+    m_policyWarningLabel->setText(warnings.join("\n"));
+    m_policyWarningLabel->setVisible(!warnings.isEmpty());
 }
 
 void AdminDialog::ruleSelected()
@@ -235,10 +281,9 @@ void AdminDialog::savePolicy()
     setPolicyDirty(false);
     Dialogs::information(this,
                          tr("Policy published"),
-                         tr("Policy version %1 is in force on this workstation. The uploader accepts it with "
+                         tr("The new rules are in force on this workstation. The uploader takes them in with "
                             "the next bundle (or the next workstation identity export). Posts whose approvals no "
-                            "longer meet it need fresh approvals.")
-                             .arg(published->policy.version));
+                            "longer meet them need fresh approvals."));
     changed();
     reload();
 }

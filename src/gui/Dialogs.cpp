@@ -58,6 +58,13 @@ QString errorText(const Error& error)
     }
 }
 
+QString listInWords(const QStringList& names, const QString& conjunction)
+{
+    if (names.size() <= 1)
+        return names.join(QString());
+    return names.mid(0, names.size() - 1).join(", ") + " " + conjunction + " " + names.last();
+}
+
 QString errorHint(Errc code)
 {
     switch (code) {

@@ -71,6 +71,10 @@ public:
 /** sentence capitalises the first letter of a lower-case core message and ends it with a period. */
 [[nodiscard]] QString sentence(const QString& message);
 
+/** listInWords joins names as people write them: "carol", "carol or dave", "carol, dave or erin"
+ *  with `conjunction` "or" (or "and"). */
+[[nodiscard]] QString listInWords(const QStringList& names, const QString& conjunction);
+
 /** errorHint says what to do next for an error code, in words for office staff. */
 [[nodiscard]] QString errorHint(Errc code);
 

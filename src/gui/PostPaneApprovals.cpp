@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PostPane: what a post in review still needs, in words and names ("Bluesky press.example.org
-// needs 2 more approvals: carol or dave"), instead of the core's sentence with a post id.
+// needs 2 more approvals: carol and dave"), instead of the core's sentence with a post id.
+#include "gui/Dialogs.h"
 #include "gui/PlatformPreview.h"
 #include "gui/PostPane.h"
 #include "gui/Session.h"
@@ -48,8 +49,15 @@ QString approvalsNeeded(Session& session, const workflow::PostView& view)
             continue;
         QString line = need == 1 ? QObject::tr("%1 needs 1 more approval").arg(title)
                                  : QObject::tr("%1 needs %2 more approvals").arg(title).arg(need);
-        if (!candidates.isEmpty())
-            line += ": " + candidates.join(QObject::tr(" or "));
+        // Say whether everyone left must approve, or any of them may.
+        if (candidates.size() == need)
+            line += ": " + listInWords(candidates, QObject::tr("and"));
+        else if (need == 1 && !candidates.isEmpty())
+            line += ": " + listInWords(candidates, QObject::tr("or"));
+        else if (candidates.size() > need)
+            line += ": " + QObject::tr("any %1 of %2").arg(need).arg(listInWords(candidates, QObject::tr("or")));
+        else if (!candidates.isEmpty())
+            line += ": " + listInWords(candidates, QObject::tr("and"));
         if (candidates.size() < need)
             line += QObject::tr(". Not enough approvers can still approve it (the author cannot): an administrator "
                                 "must add an approver to this channel or lower the number needed");

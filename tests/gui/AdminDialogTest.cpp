@@ -189,8 +189,13 @@ TEST_CASE("admin dialog publishes the approval policy as the next version", "[gu
     REQUIRE(rule != nullptr);
     CHECK(rule->required == 2);
     CHECK(rule->approvers.size() == 2);
-    CHECK(child<QLabel>(&dialog, "policyVersionLabel")->text().contains(QString("version %1").arg(before + 1)));
-    CHECK(child<QLabel>(&dialog, "policyVersionLabel")->text().contains("ada"));
+    // In words for a comms officer: when and by whom; the number is for whoever investigates.
+    auto* inForce = child<QLabel>(&dialog, "policyVersionLabel");
+    CHECK(inForce->text().startsWith("These rules were last changed "));
+    CHECK(inForce->text().endsWith(" by ada."));
+    CHECK_FALSE(inForce->text().contains("version"));
+    CHECK(inForce->toolTip().contains(QString("version %1").arg(before + 1)));
+    CHECK_FALSE(recordedContains("version"));
     CHECK_FALSE(child<QPushButton>(&dialog, "savePolicyButton")->isEnabled());
     child<QTabWidget>(&dialog, "tabs")->setCurrentIndex(1);
     maybeScreenshot(&dialog, "admin-policy");
@@ -357,4 +362,49 @@ TEST_CASE("admin dialog explains itself to someone who is not an admin", "[gui][
     CHECK_FALSE(dialog.isAvailable());
     CHECK_FALSE(child<QTabWidget>(&dialog, "tabs")->isEnabled());
     CHECK(child<QLabel>(&dialog, "notAdminLabel")->text().contains("only for administrators"));
+}
+
+TEST_CASE("admin dialog warns when an author's posts can never be approved", "[gui][admin][policy]")
+{
+    AdminEnv env;
+    gui::AdminDialog dialog(env.session);
+    addPerson(&dialog, "carol", "newRoleApprover", "carol passphrase 1");
+    addPerson(&dialog, "dave", "newRoleApprover", "dave passphrase 1");
+    auto* warning = child<QLabel>(&dialog, "policyWarningLabel");
+
+    // 2 of {carol, dave}: fine while neither writes posts.
+    child<QComboBox>(&dialog, "platformCombo")
+        ->setCurrentIndex(child<QComboBox>(&dialog, "platformCombo")->findData(QString("bluesky")));
+    child<QLineEdit>(&dialog, "accountEdit")->setText("press.example.org");
+    child<QSpinBox>(&dialog, "requiredSpin")->setValue(2);
+    auto* approvers = child<QListWidget>(&dialog, "approversList");
+    REQUIRE(approvers->count() == 2);
+    approvers->item(0)->setCheckState(Qt::Checked);
+    approvers->item(1)->setCheckState(Qt::Checked);
+    click(&dialog, "applyRuleButton");
+    Dialogs::queueText(kAdminPass);
+    Dialogs::queueAnswer(Dialogs::Answer::Ok);
+    click(&dialog, "savePolicyButton");
+    CHECK(warning->isHidden());
+
+    // Carol also becomes an author: her own posts there need 2 approvals but only Dave is left.
+    REQUIRE(env.ws()
+                .setUserRoles(env.session.user(),
+                              "carol",
+                              static_cast<domain::RoleSet>(domain::Role::Approver)
+                                  | static_cast<domain::RoleSet>(domain::Role::Author))
+                .ok());
+    gui::AdminDialog again(env.session);
+    auto* warned = child<QLabel>(&again, "policyWarningLabel");
+    CHECK_FALSE(warned->isHidden());
+    CHECK(warned->text().startsWith("carol's posts to Bluesky press.example.org can never be approved: it needs 2 "
+                                    "approvals from carol and dave"));
+    CHECK_FALSE(warned->text().contains("dave's posts"));
+
+    // Needing one approval fixes it, and the warning goes as soon as the rule is edited.
+    auto* rules = child<QTableWidget>(&again, "rulesTable");
+    rules->selectRow(0);
+    child<QSpinBox>(&again, "requiredSpin")->setValue(1);
+    click(&again, "applyRuleButton");
+    CHECK(warned->isHidden());
 }

@@ -71,7 +71,8 @@ TEST_CASE("the post pane says who can still approve, without ids", "[gui][words]
     auto& pane = window.postPane();
     const QString status = child<QLabel>(&pane, "statusLabel")->text();
     INFO(status.toStdString());
-    CHECK(status.contains("Bluesky press.example.org needs 2 more approvals: carol or dave"));
+    // Both are needed: "and", not "or".
+    CHECK(status.contains("Bluesky press.example.org needs 2 more approvals: carol and dave."));
     CHECK_FALSE(status.contains(kLongHex));
     CHECK_FALSE(
         child<QLabel>(&pane, "titleLabel")->text().contains(QString::fromStdString(office.postId.substr(0, 8))));
@@ -157,4 +158,28 @@ TEST_CASE("Save roles says what was saved", "[gui][admin]")
     const QString said = child<QLabel>(&dialog, "usersStatusLabel")->text();
     CHECK(said.startsWith("Saved: bob is now"));
     CHECK(said.contains("operator"));
+}
+
+TEST_CASE("the post pane says whether any approver suffices or all are needed", "[gui][words][policy]")
+{
+    Office office;
+    auto ada = office.as("ada");
+    REQUIRE(office.ws()
+                .addUser(ada,
+                         "frank",
+                         static_cast<domain::RoleSet>(domain::Role::Approver),
+                         secret("frank"),
+                         office.session.kdf())
+                .ok());
+    const auto statusWith = [&](std::int64_t required, std::vector<std::string> approvers) {
+        REQUIRE(office.ws().setPolicy(office.as("ada"), {{kPress, required, std::move(approvers), 86400}}).ok());
+        gui::PostPane pane(office.session);
+        pane.showPost(QString::fromStdString(office.postId));
+        return child<QLabel>(&pane, "statusLabel")->text();
+    };
+    REQUIRE(office.session.unlock("carol", "carol passphrase 1").ok());
+    CHECK(statusWith(1, {"carol", "dave"}).contains("needs 1 more approval: carol or dave."));
+    CHECK(statusWith(2, {"carol", "dave"}).contains("needs 2 more approvals: carol and dave."));
+    CHECK(statusWith(2, {"carol", "dave", "frank"}).contains("needs 2 more approvals: any 2 of carol, dave or frank."));
+    CHECK(statusWith(3, {"carol", "dave", "frank"}).contains("needs 3 more approvals: carol, dave and frank."));
 }
