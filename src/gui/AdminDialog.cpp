@@ -272,13 +272,10 @@ void AdminDialog::saveRoles()
         showError(tr("The roles of %1 were not changed").arg(name), s.error());
     } else {
         // Said on the tab, not in a box to click away: the change is signed and in force.
-        const auto policy = m_session.workstation().currentPolicy();
         m_ui->usersStatusLabel->setText(
-            tr("Saved: %1 is now %2. Approval policy version %3 is in force; the uploader takes it in with the "
-               "next bundle.")
-                .arg(name,
-                     roles ? q(domain::formatRoles(roles)).replace(",", ", ") : tr("without any role"),
-                     policy ? QString::number(policy->policy.version) : QStringLiteral("?")));
+            tr("Saved: %1 is now %2. This is in force here at once; the uploader takes it in with the next "
+               "bundle.")
+                .arg(name, roles ? q(domain::formatRoles(roles)).replace(",", ", ") : tr("without any role")));
     }
     changed();
     reload();
@@ -325,12 +322,9 @@ void AdminDialog::rotateKey()
     }
     Dialogs::information(this,
                          tr("Key replaced"),
-                         tr("%1 now has a new key, fingerprint %2. Policy version %3 carries it; export the "
-                            "workstation identity or any bundle to take it to the uploader.")
-                             .arg(name, q(domain::keyFingerprint(rotated->publicKey)))
-                             .arg(m_session.workstation().currentPolicy()
-                                      ? m_session.workstation().currentPolicy()->policy.version
-                                      : 0));
+                         tr("%1 now has a new key, fingerprint %2. Export the workstation identity or any "
+                            "bundle to take it to the uploader.")
+                             .arg(name, q(domain::keyFingerprint(rotated->publicKey))));
     changed();
     if (self) {
         // The key this session holds is the retired one: log in again with the new passphrase.
