@@ -64,8 +64,8 @@ Result<AccountSecrets> readSecrets(const Context& ctx, domain::Platform platform
     if (secret.empty())
         return fail(Errc::BadValue, "the file " + path + " is empty");
     AccountSecrets s;
-    std::string& target = platform == domain::Platform::Bluesky ? s.password : s.accessToken;
-    target.assign(reinterpret_cast<const char*>(secret.data()), secret.size());
+    crypto::SecretText& target = platform == domain::Platform::Bluesky ? s.password : s.accessToken;
+    target = crypto::SecretText(std::string_view(reinterpret_cast<const char*>(secret.data()), secret.size()));
     return s;
 }
 

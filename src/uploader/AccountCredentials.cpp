@@ -74,10 +74,10 @@ Result<AccountSecrets> parseCredentials(std::string_view text, std::int64_t now)
                         + "\", but Postern needs a bearer token (OAuth 2.0 user context)");
     if (!openId.empty() && !userId.empty() && openId != userId)
         return fail(Errc::BadValue, "the credentials file gives both open_id and user_id with different values");
-    s.accessToken = std::move(access);
-    s.refreshToken = std::move(refresh);
+    s.accessToken = crypto::SecretText::take(access);
+    s.refreshToken = crypto::SecretText::take(refresh);
     s.clientId = std::move(clientId);
-    s.clientSecret = std::move(clientSecret);
+    s.clientSecret = crypto::SecretText::take(clientSecret);
     s.userId = openId.empty() ? std::move(userId) : std::move(openId);
     s.accessExpires = accessExpires;
     s.refreshExpires = refreshExpires;

@@ -17,22 +17,7 @@ namespace {
 constexpr std::size_t kHostKeyBytes = crypto_secretbox_KEYBYTES;
 constexpr std::size_t kMaxSecretBytes = 16u << 10;
 
-void wipe(std::string& s) noexcept
-{
-    if (!s.empty())
-        sodium_memzero(s.data(), s.size());
-    s.clear();
-}
-
 } // namespace
-
-AccountSecrets::~AccountSecrets()
-{
-    wipe(password);
-    wipe(accessToken);
-    wipe(refreshToken);
-    wipe(clientSecret);
-}
 
 AccountStore::AccountStore(Ledger& ledger, fs::path hostKeyPath, const Clock& clock)
     : m_ledger(ledger), m_hostKeyPath(std::move(hostKeyPath)), m_clock(clock)
@@ -77,14 +62,15 @@ Result<Bytes> AccountStore::seal(const std::string& channel, const AccountSecret
     POSTERN_ASSIGN(key, hostKey(true));
     Json doc(Json::Object{});
     doc.set("access_expires", s.accessExpires);
-    doc.set("access_token", s.accessToken);
+    // The Json tree holds ordinary copies until it is dropped below (after the seal).
+    doc.set("access_token", std::string(s.accessToken.view()));
     doc.set("channel", channel);
     doc.set("client_id", s.clientId);
-    doc.set("client_secret", s.clientSecret);
+    doc.set("client_secret", std::string(s.clientSecret.view()));
     doc.set("did", s.did);
-    doc.set("password", s.password);
+    doc.set("password", std::string(s.password.view()));
     doc.set("refresh_expires", s.refreshExpires);
-    doc.set("refresh_token", s.refreshToken);
+    doc.set("refresh_token", std::string(s.refreshToken.view()));
     doc.set("user_id", s.userId);
     std::string plain = doc.serialize();
     Bytes out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size());
@@ -94,7 +80,7 @@ Result<Bytes> AccountStore::seal(const std::string& channel, const AccountSecret
                           plain.size(),
                           out.data(),
                           key.data());
-    wipe(plain);
+    crypto::wipeString(plain);
     doc = Json(Json::Object{}); // the copies inside doc are ordinary strings; drop them now
     return out;
 }
@@ -136,12 +122,12 @@ Result<AccountSecrets> AccountStore::open(const std::string& channel, ByteView s
     POSTERN_TRY(f.finish());
     if (sealedFor != channel)
         return fail(Errc::BadKeyFile, "the stored secrets of " + channel + " belong to another account");
-    s.accessToken = std::move(access);
+    s.accessToken = crypto::SecretText::take(access);
     s.did = std::move(did);
-    s.password = std::move(password);
-    s.refreshToken = std::move(refresh);
+    s.password = crypto::SecretText::take(password);
+    s.refreshToken = crypto::SecretText::take(refresh);
     s.clientId = std::move(clientId);
-    s.clientSecret = std::move(clientSecret);
+    s.clientSecret = crypto::SecretText::take(clientSecret);
     s.userId = std::move(userId);
     s.accessExpires = accessExpires;
     s.refreshExpires = refreshExpires;
@@ -154,7 +140,7 @@ Status AccountStore::add(const std::string& channel,
                          const crypto::SecureBuffer& password)
 {
     AccountSecrets s;
-    s.password.assign(reinterpret_cast<const char*>(password.data()), password.size());
+    s.password = crypto::SecretText(std::string_view(reinterpret_cast<const char*>(password.data()), password.size()));
     return add(channel, handle, service, s);
 }
 

@@ -124,18 +124,16 @@ Result<Account*> BlueskyAdapter::account(const std::string& channel)
 
 Status BlueskyAdapter::createSession(Account& a)
 {
-    Json body(Json::Object{});
-    body.set("identifier", a.handle);
-    body.set("password", a.secrets.password);
+    // Built in guarded memory: {"identifier":HANDLE,"password":PASSWORD}, canonical member order.
+    const std::string identifier = Json(a.handle).serialize();
+    const crypto::SecretText password = jsonQuoteSecret(a.secrets.password.view());
     HttpRequest r;
     r.method = "POST";
     r.url = a.service + "/xrpc/com.atproto.server.createSession";
     r.headers = {{"Content-Type", "application/json"}};
-    r.body = body.serialize();
+    r.secretBody = crypto::SecretText::concat({"{\"identifier\":", identifier, ",\"password\":", password.view(), "}"});
     r.timeout = m_options.timeout;
     auto answer = m_http.send(r);
-    if (!r.body.empty())
-        std::fill(r.body.begin(), r.body.end(), '\0'); // it held the app password
     if (!answer)
         return answer.error();
     if (answer->status == 429)
@@ -152,8 +150,8 @@ Status BlueskyAdapter::createSession(Account& a)
     POSTERN_ASSIGN(access, stringField(doc, "accessJwt"));
     POSTERN_ASSIGN(refresh, stringField(doc, "refreshJwt"));
     a.secrets.did = std::move(did);
-    a.secrets.accessToken = std::move(access);
-    a.secrets.refreshToken = std::move(refresh);
+    a.secrets.accessToken = crypto::SecretText::take(access);
+    a.secrets.refreshToken = crypto::SecretText::take(refresh);
     spdlog::info("bluesky {}: new session created", a.channel);
     return m_accounts.saveSecrets(a.channel, a.secrets);
 }
@@ -165,7 +163,7 @@ Status BlueskyAdapter::refreshSession(Account& a)
     HttpRequest r;
     r.method = "POST";
     r.url = a.service + "/xrpc/com.atproto.server.refreshSession";
-    r.headers = {{"Authorization", "Bearer " + a.secrets.refreshToken}};
+    r.authorization = crypto::SecretText::concat({"Bearer ", a.secrets.refreshToken.view()});
     r.timeout = m_options.timeout;
     POSTERN_ASSIGN(answer, m_http.send(r));
     if (answer.status != 200) {
@@ -175,8 +173,8 @@ Status BlueskyAdapter::refreshSession(Account& a)
     POSTERN_ASSIGN(doc, answerJson(answer, "refreshSession"));
     POSTERN_ASSIGN(access, stringField(doc, "accessJwt"));
     POSTERN_ASSIGN(refresh, stringField(doc, "refreshJwt"));
-    a.secrets.accessToken = std::move(access);
-    a.secrets.refreshToken = std::move(refresh);
+    a.secrets.accessToken = crypto::SecretText::take(access);
+    a.secrets.refreshToken = crypto::SecretText::take(refresh);
     spdlog::info("bluesky {}: session refreshed", a.channel);
     return m_accounts.saveSecrets(a.channel, a.secrets);
 }
@@ -189,7 +187,7 @@ Result<HttpResponse> BlueskyAdapter::call(Account& a, const Call& c)
         HttpRequest r;
         r.method = c.method;
         r.url = a.service + "/xrpc/" + c.nsid + (c.query.empty() ? "" : "?" + c.query);
-        r.headers = {{"Authorization", "Bearer " + a.secrets.accessToken}};
+        r.authorization = crypto::SecretText::concat({"Bearer ", a.secrets.accessToken.view()});
         if (c.method == "POST")
             r.headers.emplace_back("Content-Type", c.contentType);
         r.body = c.body;

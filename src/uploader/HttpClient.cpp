@@ -15,6 +15,8 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -182,21 +184,92 @@ const std::string* HttpResponse::header(std::string_view name) const
     return nullptr;
 }
 
+HttpResponse::~HttpResponse()
+{
+    crypto::wipeString(body);
+}
+
+namespace {
+
+constexpr char kHex[] = "0123456789ABCDEF";
+
+bool unreserved(unsigned char c)
+{
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/** escapeSecret writes before + `text` escaped by `escape(c, out)` (which returns the bytes written, out may
+ *  be null to count them) + after into one guarded buffer, measured first so no copy grows. */
+template<typename Escape>
+crypto::SecretText escapeSecret(std::string_view text, std::string_view before, std::string_view after, Escape escape)
+{
+    std::size_t size = before.size() + after.size();
+    for (const char ch : text)
+        size += escape(static_cast<unsigned char>(ch), nullptr);
+    crypto::SecureBuffer buffer(size);
+    auto* at = reinterpret_cast<char*>(buffer.data());
+    at = std::copy(before.begin(), before.end(), at);
+    for (const char ch : text)
+        at += escape(static_cast<unsigned char>(ch), at);
+    std::copy(after.begin(), after.end(), at);
+    return crypto::SecretText::adopt(std::move(buffer));
+}
+
+std::size_t percentByte(unsigned char c, char* out)
+{
+    if (unreserved(c)) {
+        if (out)
+            out[0] = static_cast<char>(c);
+        return 1;
+    }
+    if (out) {
+        out[0] = '%';
+        out[1] = kHex[c >> 4];
+        out[2] = kHex[c & 0xf];
+    }
+    return 3;
+}
+
+std::size_t jsonByte(unsigned char c, char* out)
+{
+    if (c == '"' || c == '\\') {
+        if (out) {
+            out[0] = '\\';
+            out[1] = static_cast<char>(c);
+        }
+        return 2;
+    }
+    if (c < 0x20) { // every control character as \u00XX: one form, no table of short escapes
+        if (out) {
+            const char form[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+            std::copy(form, form + 6, out);
+        }
+        return 6;
+    }
+    if (out)
+        out[0] = static_cast<char>(c);
+    return 1;
+}
+
+} // namespace
+
 std::string percentEncode(std::string_view text)
 {
-    static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out.push_back(ch);
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xf]);
-        }
-    }
+    char buffer[3];
+    for (const char ch : text)
+        out.append(buffer, percentByte(static_cast<unsigned char>(ch), buffer));
     return out;
+}
+
+crypto::SecretText percentEncodeSecret(std::string_view text)
+{
+    return escapeSecret(text, {}, {}, percentByte);
+}
+
+crypto::SecretText jsonQuoteSecret(std::string_view text)
+{
+    return escapeSecret(text, "\"", "\"", jsonByte);
 }
 
 struct HttpClient::Impl
@@ -232,9 +305,42 @@ Status HttpClient::checkUrl(std::string_view url)
                     + "\": only https:// is allowed (plain http:// only to this host, for tests)");
 }
 
+namespace {
+
+/**
+ * QtSecrets holds the QByteArray copies of an Authorization value and a secret body that Qt
+ * needs, and overwrites them in place when the exchange ends. In place, through constData():
+ * the request and reply Qt keeps share these buffers, and writing through data() would copy
+ * them first and wipe only the copy. Declared before the QNetworkRequest, so it goes last.
+ */
+struct QtSecrets
+{
+    QByteArray authorization;
+    QByteArray body;
+    QByteArray answer; ///< the response body as it arrives: token answers carry credentials
+    QtSecrets() = default;
+    QtSecrets(const QtSecrets&) = delete;
+    QtSecrets& operator=(const QtSecrets&) = delete;
+    ~QtSecrets()
+    {
+        for (QByteArray* b : {&authorization, &body, &answer}) {
+            if (!b->isEmpty())
+                sodium_memzero(const_cast<char*>(b->constData()), static_cast<std::size_t>(b->size()));
+        }
+    }
+};
+
+QByteArray qtCopy(const crypto::SecretText& secret)
+{
+    return {secret.view().data(), static_cast<qsizetype>(secret.size())};
+}
+
+} // namespace
+
 Result<HttpResponse> HttpClient::send(const HttpRequest& r)
 {
     POSTERN_TRY(checkUrl(r.url));
+    QtSecrets secrets;
     QNetworkRequest request(QUrl(QString::fromStdString(r.url), QUrl::StrictMode));
     // Verification on, whatever the platform default: a wrong certificate is an error.
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
@@ -246,11 +352,16 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& r)
     request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("postern-uploader/0.1"));
     for (const auto& [name, value] : r.headers)
         request.setRawHeader(QByteArray::fromStdString(name), QByteArray::fromStdString(value));
+    if (!r.authorization.empty()) {
+        secrets.authorization = qtCopy(r.authorization);
+        request.setRawHeader(QByteArrayLiteral("Authorization"), secrets.authorization);
+    }
 
     static const std::vector<std::string> kMethods{"GET", "POST", "PUT", "DELETE"};
     if (std::find(kMethods.begin(), kMethods.end(), r.method) == kMethods.end())
         return fail(Errc::InvalidArgument, "unsupported HTTP method " + r.method);
-    const int bodies = (r.body.empty() ? 0 : 1) + (r.bodyFile ? 1 : 0) + (r.form.empty() ? 0 : 1);
+    const int bodies = (r.body.empty() ? 0 : 1) + (r.secretBody.empty() ? 0 : 1) + (r.bodyFile ? 1 : 0)
+                       + (r.form.empty() ? 0 : 1);
     if (bodies > 1)
         return fail(Errc::Internal, "an HTTP request has more than one kind of body");
     std::unique_ptr<QHttpMultiPart> form;
@@ -270,14 +381,16 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& r)
         POSTERN_TRY(slice->openSlice());
         request.setHeader(QNetworkRequest::ContentLengthHeader, QVariant::fromValue(slice->size()));
         reply = m_impl->manager.sendCustomRequest(request, QByteArray::fromStdString(r.method), slice.get());
-    } else if (r.method == "GET" || (r.method == "DELETE" && r.body.empty())) {
+    } else if (r.method == "GET" || (r.method == "DELETE" && r.body.empty() && r.secretBody.empty())) {
         reply = m_impl->manager.sendCustomRequest(request, QByteArray::fromStdString(r.method));
-    } else if (!r.body.empty()) {
+    } else if (!r.body.empty() || !r.secretBody.empty()) {
         // Never re-sent by Qt itself (see OnceBody): the caller sees the lost answer.
-        once = std::make_unique<OnceBody>(QByteArray::fromStdString(r.body));
+        if (!r.secretBody.empty())
+            secrets.body = qtCopy(r.secretBody);
+        once = std::make_unique<OnceBody>(r.secretBody.empty() ? QByteArray::fromStdString(r.body) : secrets.body);
         once->open(QIODevice::ReadOnly);
         request.setHeader(QNetworkRequest::ContentLengthHeader,
-                          QVariant::fromValue(static_cast<qint64>(r.body.size())));
+                          QVariant::fromValue(static_cast<qint64>(r.body.size() + r.secretBody.size())));
         request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
         reply = m_impl->manager.sendCustomRequest(request, QByteArray::fromStdString(r.method), once.get());
     } else {
@@ -286,7 +399,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& r)
                                                   QByteArray::fromStdString(r.body));
     }
 
-    QByteArray body;
+    QByteArray& body = secrets.answer;
     bool tooLarge = false;
     bool timedOut = false;
     QEventLoop loop;
@@ -331,7 +444,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& r)
     // An HTTP error status is still an answer; only transport failures are errors here.
     if (out.status == 0)
         return fail(Errc::Io, what + ": " + errorText);
-    out.body = body.toStdString();
+    out.body = body.toStdString(); // overwritten when `out` goes (~HttpResponse), as `body` is here
     return out;
 }
 

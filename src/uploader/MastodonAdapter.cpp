@@ -108,7 +108,7 @@ HttpRequest MastodonAdapter::request(const Account& a, std::string method, const
     HttpRequest r;
     r.method = std::move(method);
     r.url = a.service + path;
-    r.headers = {{"Authorization", "Bearer " + a.secrets.accessToken}};
+    r.authorization = crypto::SecretText::concat({"Bearer ", a.secrets.accessToken.view()});
     r.timeout = m_options.retry.timeout;
     return r;
 }

@@ -102,14 +102,15 @@ Status TikTokAdapter::refresh(Account& a)
     r.method = "POST";
     r.url = a.service + std::string(kToken);
     r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-    r.body = "client_key=" + percentEncode(a.secrets.clientId)
-             + "&client_secret=" + percentEncode(a.secrets.clientSecret)
-             + "&grant_type=refresh_token&refresh_token=" + percentEncode(a.secrets.refreshToken);
+    const std::string clientKey = percentEncode(a.secrets.clientId);
+    const crypto::SecretText secret = percentEncodeSecret(a.secrets.clientSecret.view());
+    const crypto::SecretText refreshToken = percentEncodeSecret(a.secrets.refreshToken.view());
+    r.secretBody = crypto::SecretText::concat({"client_key=", clientKey, "&client_secret=", secret.view(),
+                                               "&grant_type=refresh_token&refresh_token=", refreshToken.view()});
     r.timeout = m_options.retry.timeout;
     // Sent once: a refresh that was applied rotated the refresh token, so repeating it
     // blindly could only be refused. `resume` tries again.
     auto answer = m_http.send(r);
-    sodium_memzero(r.body.data(), r.body.size());
     if (!answer)
         return fail(answer.code(), "cannot refresh the TikTok access token: " + answer.error().message);
     if (answer->status == 429 || answer->status >= 500)
@@ -153,8 +154,8 @@ Result<HttpResponse> TikTokAdapter::call(Account& a, const std::string& path, co
         HttpRequest r;
         r.method = "POST";
         r.url = a.service + path;
-        r.headers = {{"Authorization", "Bearer " + a.secrets.accessToken},
-                     {"Content-Type", "application/json; charset=UTF-8"}};
+        r.authorization = crypto::SecretText::concat({"Bearer ", a.secrets.accessToken.view()});
+        r.headers = {{"Content-Type", "application/json; charset=UTF-8"}};
         r.body = body;
         r.timeout = m_options.retry.timeout;
         POSTERN_ASSIGN(answer, m_http.send(r));

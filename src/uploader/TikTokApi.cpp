@@ -240,8 +240,8 @@ Result<TikTokToken> parseTikTokToken(std::string_view body)
     constexpr std::int64_t kMaxLifetime = 10ll * 366 * 86400;
     if (expires <= 0 || expires > kMaxLifetime || refreshExpires > kMaxLifetime)
         return fail(Errc::PublishFailed, "TikTok's token answer has no usable expires_in");
-    t.accessToken = std::move(access);
-    t.refreshToken = std::move(refresh);
+    t.accessToken = crypto::SecretText::take(access);
+    t.refreshToken = crypto::SecretText::take(refresh);
     t.openId = std::move(openId);
     t.scope = std::move(scope);
     t.expiresIn = expires;

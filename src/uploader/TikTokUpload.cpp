@@ -58,12 +58,9 @@ bool restartable(const std::string& reason)
 /** sealKey derives the key that seals upload URLs from the account's client secret. */
 crypto::Digest sealKey(const Account& a)
 {
-    std::string material = a.secrets.clientSecret;
-    material.push_back('\0');
-    material += a.channel;
-    const crypto::Digest key = crypto::blake2b256("postern-tiktok-upload-url-v1", asBytes(material));
-    sodium_memzero(material.data(), material.size());
-    return key;
+    const crypto::SecretText material =
+        crypto::SecretText::concat({a.secrets.clientSecret.view(), std::string_view("\0", 1), a.channel});
+    return crypto::blake2b256("postern-tiktok-upload-url-v1", asBytes(material.view()));
 }
 
 } // namespace

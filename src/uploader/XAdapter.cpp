@@ -148,26 +148,26 @@ Status XAdapter::refresh(Account& a)
     HttpRequest r = request(a, "POST", "/2/oauth2/token");
     r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
     if (!a.secrets.clientSecret.empty()) {
-        // A confidential client authenticates with HTTP Basic (client id : client secret).
-        const std::string pair = a.secrets.clientId + ":" + a.secrets.clientSecret;
-        std::string b64(sodium_base64_encoded_len(pair.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-        sodium_bin2base64(b64.data(),
+        // A confidential client authenticates with HTTP Basic (client id : client secret),
+        // built and encoded in guarded memory.
+        const crypto::SecretText pair =
+            crypto::SecretText::concat({a.secrets.clientId, ":", a.secrets.clientSecret.view()});
+        crypto::SecureBuffer b64(sodium_base64_encoded_len(pair.size(), sodium_base64_VARIANT_ORIGINAL));
+        sodium_bin2base64(reinterpret_cast<char*>(b64.data()),
                           b64.size(),
-                          reinterpret_cast<const unsigned char*>(pair.data()),
+                          reinterpret_cast<const unsigned char*>(pair.view().data()),
                           pair.size(),
                           sodium_base64_VARIANT_ORIGINAL);
-        b64.resize(b64.size() - 1); // the terminating NUL
-        r.headers.emplace_back("Authorization", "Basic " + b64);
-        sodium_memzero(b64.data(), b64.size());
+        b64.shrink(b64.size() - 1); // the terminating NUL
+        r.authorization = crypto::SecretText::concat(
+            {"Basic ", std::string_view(reinterpret_cast<const char*>(b64.data()), b64.size())});
     }
-    r.body = "grant_type=refresh_token&refresh_token=" + percentEncode(a.secrets.refreshToken)
-             + "&client_id=" + percentEncode(a.secrets.clientId);
+    const crypto::SecretText refreshToken = percentEncodeSecret(a.secrets.refreshToken.view());
+    r.secretBody = crypto::SecretText::concat({"grant_type=refresh_token&refresh_token=", refreshToken.view(),
+                                               "&client_id=", percentEncode(a.secrets.clientId)});
     // Repeating is harmless: if the first try rotated the token, the second is refused and the
     // operator re-authorises; nothing is published either way.
     auto answer = sendSafe([&]() { return m_http.send(r); }, m_options.retry, rateLimit(m_clock), "x token refresh");
-    sodium_memzero(r.body.data(), r.body.size());
-    for (auto& h : r.headers)
-        sodium_memzero(h.second.data(), h.second.size());
     if (!answer)
         return answer.error();
     if (answer->status == 429 || answer->status >= 500)
@@ -181,7 +181,7 @@ Status XAdapter::refresh(Account& a)
     POSTERN_ASSIGN(doc, answerJson(*answer, "x token refresh"));
     POSTERN_ASSIGN(access, stringField(doc, "access_token"));
     POSTERN_ASSIGN(expires, doc.integer("expires_in", 1, 10 * 365 * 86400));
-    a.secrets.accessToken = std::move(access);
+    a.secrets.accessToken = crypto::SecretText::take(access);
     // expires_in is 1 s .. ten years (checked above); saturating only with a clock within ten
     // years of the int64 limit, where the token then simply counts as long-lived.
     a.secrets.accessExpires = saturatingAdd(m_clock.now(), expires);
@@ -189,7 +189,7 @@ Status XAdapter::refresh(Account& a)
     // new access token is used (a crash here keeps either the old pair or the new one).
     if (doc.find("refresh_token")) {
         POSTERN_ASSIGN(rotated, stringField(doc, "refresh_token"));
-        a.secrets.refreshToken = std::move(rotated);
+        a.secrets.refreshToken = crypto::SecretText::take(rotated);
     }
     POSTERN_TRY(m_accounts.saveSecrets(a.channel, a.secrets));
     spdlog::info("x {}: access token refreshed", a.channel);
@@ -210,7 +210,7 @@ Result<HttpResponse> XAdapter::call(Account& a, HttpRequest r)
     POSTERN_TRY(freshToken(a));
     for (int pass = 0;; ++pass) {
         HttpRequest sent = r;
-        sent.headers.emplace_back("Authorization", "Bearer " + a.secrets.accessToken);
+        sent.authorization = crypto::SecretText::concat({"Bearer ", a.secrets.accessToken.view()});
         POSTERN_ASSIGN(answer, m_http.send(sent));
         // A 401 is refused before anything happens, so one repeat after a refresh is safe.
         if (answer.status == 401 && pass == 0) {
@@ -292,7 +292,8 @@ Result<XAdapter::Created> XAdapter::createPost(Account& a, const std::string& bo
     bool refreshed = false;
     for (int attempt = 1;; ++attempt) {
         HttpRequest r = request(a, "POST", "/2/tweets");
-        r.headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + a.secrets.accessToken}};
+        r.headers = {{"Content-Type", "application/json"}};
+        r.authorization = crypto::SecretText::concat({"Bearer ", a.secrets.accessToken.view()});
         r.body = body;
         r.freshConnection = true; // never meet a pooled connection X is closing (lost answer)
         auto answer = m_http.send(r);

@@ -132,6 +132,46 @@ TEST_CASE("DELETE is sent; unknown methods and two bodies are refused", "[http]"
     CHECK_FALSE(http.send(r));
 }
 
+TEST_CASE("credentials travel from guarded memory: the Authorization header and a secret body", "[http]")
+{
+    ContractServer server;
+    HttpClient http;
+    HttpRequest r;
+    r.method = "POST";
+    r.url = server.url() + "/echo";
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    r.authorization = crypto::SecretText::concat({"Bearer ", "tok/en+1"});
+    const crypto::SecretText token = percentEncodeSecret("rft.a b&c=d/é");
+    r.secretBody = crypto::SecretText::concat({"grant_type=refresh_token&refresh_token=", token.view()});
+    const std::string expected = "grant_type=refresh_token&refresh_token=rft.a%20b%26c%3Dd%2F%C3%A9";
+    CHECK(r.secretBody == expected);
+    const Json doc = echoed(http.send(r).value());
+    CHECK(str(*doc.find("headers"), "authorization") == "Bearer tok/en+1");
+    CHECK(doc.find("length")->asInt() == static_cast<std::int64_t>(expected.size()));
+    CHECK(str(doc, "sha256") == sha256Hex(expected));
+    CHECK(r.authorization == "Bearer tok/en+1"); // the caller's copy is untouched by the send
+
+    SECTION("a secret body and a plain body at once are refused")
+    {
+        r.body = "x";
+        auto both = http.send(r);
+        REQUIRE_FALSE(both);
+        CHECK(both.code() == Errc::Internal);
+    }
+}
+
+TEST_CASE("jsonQuoteSecret and percentEncodeSecret escape as their plain counterparts do", "[http]")
+{
+    const std::string nasty = std::string("pa\"ss\\w\x01rd\n", 11) + "é";
+    const crypto::SecretText quoted = jsonQuoteSecret(nasty);
+    auto parsed = parseForeignJson(quoted.view(), JsonLimits{});
+    REQUIRE(parsed);
+    CHECK(parsed->asString() == nasty);
+    CHECK(quoted == "\"pa\\\"ss\\\\w\\u0001rd\\u000A\u00e9\""); // every control byte as \u00XX
+    for (const std::string& text : {std::string(), std::string("plain-123_~."), nasty})
+        CHECK(percentEncodeSecret(text) == percentEncode(text));
+}
+
 TEST_CASE("redirects are answered as they are, never followed", "[http]")
 {
     ContractServer server;

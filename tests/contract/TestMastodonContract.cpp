@@ -65,7 +65,7 @@ struct MastodonRun
         f.trust({c.signedPolicy.fileText});
         server.control("clock", obj({{"now", f.clock.now()}}));
         AccountSecrets s;
-        s.accessToken = "press-token";
+        s.accessToken = crypto::SecretText("press-token");
         AccountStore store(f.home->ledger(), f.home->layout().hostKey, f.clock);
         REQUIRE(store.add(kChannel.str(), "press", server.url(), s));
         install();

@@ -134,9 +134,9 @@ struct TikTokRun
         f.trust({c.signedPolicy.fileText});
         AccountSecrets s;
         s.clientId = "ck-postern-test";
-        s.clientSecret = "cs-postern-test";
-        s.accessToken = "act.initial";
-        s.refreshToken = "rft.initial";
+        s.clientSecret = crypto::SecretText("cs-postern-test");
+        s.accessToken = crypto::SecretText("act.initial");
+        s.refreshToken = crypto::SecretText("rft.initial");
         s.userId = "open-id-press";
         s.accessExpires = f.clock.now() + 7200;
         s.refreshExpires = f.clock.now() + 86400 * 180;
@@ -622,7 +622,7 @@ TEST_CASE("profile export reads the creator's live limits; a refused query falls
         CHECK(c->limits.maxVideoDurationS == 180);
         CHECK(c->limits.maxCharacters == 2200);                            // the documented caption limit stays
         CHECK(requestsTo(run.server, "creator_info/query/") == 2);         // refused with the old token, then answered
-        CHECK(run.storedAccount()->secrets.refreshToken != "rft.initial"); // the rotation was saved
+        CHECK(run.storedAccount()->secrets.refreshToken.view() != "rft.initial"); // the rotation was saved
     }
     SECTION("refused: documented limits, and a note naming the channel and TikTok's reason")
     {
@@ -774,7 +774,7 @@ TEST_CASE("an expired access token is refreshed; the rotated refresh token is st
         CHECK(valid[0].asString() != "rft.initial"); // rotated: the old one is dead
         const auto stored = run.storedAccount();
         CHECK(stored->secrets.refreshToken == valid[0].asString());
-        CHECK(stored->secrets.accessToken != "act.initial");
+        CHECK(stored->secrets.accessToken.view() != "act.initial");
         CHECK(stored->secrets.accessExpires == run.f.clock.now() + 7200);
         CHECK(stored->secrets.refreshExpires == run.f.clock.now() + 15552000);
 
@@ -798,12 +798,12 @@ TEST_CASE("an expired access token is refreshed; the rotated refresh token is st
         const Json requestsList = stateOf(run.server, "requests");
         for (const auto& r : requestsList.asArray())
             CHECK(member(r, "status").asInt() != 401);
-        CHECK(run.storedAccount()->secrets.refreshToken != "rft.initial");
+        CHECK(run.storedAccount()->secrets.refreshToken.view() != "rft.initial");
     }
     SECTION("a refused refresh token is a pending error that says what to do")
     {
         auto a = run.storedAccount();
-        a->secrets.refreshToken = "rft.revoked";
+        a->secrets.refreshToken = crypto::SecretText("rft.revoked");
         a->secrets.accessExpires = run.f.clock.now() - 1;
         REQUIRE(run.accounts->saveSecrets(kChannel.str(), a->secrets));
         run.install();

@@ -66,10 +66,10 @@ struct XRun
     {
         AccountStore store(f.home->ledger(), f.home->layout().hostKey, f.clock);
         AccountSecrets s;
-        s.accessToken = "x-access-0";
-        s.refreshToken = "x-refresh-0";
+        s.accessToken = crypto::SecretText("x-access-0");
+        s.refreshToken = crypto::SecretText("x-refresh-0");
         s.clientId = "postern-test-client";
-        s.clientSecret = clientSecret;
+        s.clientSecret = crypto::SecretText(clientSecret);
         s.accessExpires = f.clock.now() + 7200;
         REQUIRE(store.add(xChannel().str(), "pressoffice", server.url(), s));
     }
@@ -459,7 +459,7 @@ TEST_CASE("X: a confidential client refreshes with HTTP Basic; a refused refresh
     {
         AccountStore store(run.f.home->ledger(), run.f.home->layout().hostKey, run.f.clock);
         Account a = run.account();
-        a.secrets.clientSecret = "s3cret";
+        a.secrets.clientSecret = crypto::SecretText("s3cret");
         REQUIRE(store.saveSecrets(a.channel, a.secrets));
         run.restart();
         const auto report = run.f.publish(run.bundle({run.post(uniqueText("confidential"))}));

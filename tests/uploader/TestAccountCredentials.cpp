@@ -42,8 +42,8 @@ TEST_CASE("a TikTok token answer becomes account secrets with absolute expiry ti
 {
     auto s = parseCredentials(kTikTok, kNow);
     REQUIRE(s);
-    CHECK(s->accessToken.rfind("act.", 0) == 0);
-    CHECK(s->refreshToken.rfind("rft.", 0) == 0);
+    CHECK(s->accessToken.view().rfind("act.", 0) == 0);
+    CHECK(s->refreshToken.view().rfind("rft.", 0) == 0);
     CHECK(s->clientId == "awabc123");
     CHECK(s->clientSecret == "s3cr3t");
     CHECK(s->userId == "afd97af1-b87b-48b9-ac98-410aghda5344");
@@ -112,8 +112,8 @@ TEST_CASE("every secret field survives sealing and a restart", "[uploader][accou
         ++files;
         const auto bytes = readFileCapped(e.path(), 64u << 20).value();
         INFO(e.path());
-        CHECK(bytes.find(secrets.refreshToken) == std::string::npos);
-        CHECK(bytes.find(secrets.accessToken) == std::string::npos);
+        CHECK(bytes.find(secrets.refreshToken.view()) == std::string::npos);
+        CHECK(bytes.find(secrets.accessToken.view()) == std::string::npos);
         CHECK(bytes.find("s3cr3t") == std::string::npos);
     }
     CHECK(files >= 3);

@@ -172,8 +172,8 @@ TEST_CASE("account secrets are sealed under the host key and bound to their chan
     auto loaded = accounts.load("bluesky:press.example.org").value().value();
     CHECK(loaded.secrets.password == password);
     CHECK(loaded.secrets.accessToken.empty());
-    loaded.secrets.accessToken = "access";
-    loaded.secrets.refreshToken = "refresh";
+    loaded.secrets.accessToken = crypto::SecretText("access");
+    loaded.secrets.refreshToken = crypto::SecretText("refresh");
     loaded.secrets.did = "did:plc:abc";
     REQUIRE(accounts.saveSecrets("bluesky:press.example.org", loaded.secrets));
     f.restart();

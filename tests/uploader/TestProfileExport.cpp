@@ -29,7 +29,7 @@ void addAccounts(test::UploaderFixture& f)
                      crypto::SecureBuffer(asBytes("app-password")))
                 .ok());
     AccountSecrets x;
-    x.accessToken = "x-token";
+    x.accessToken = crypto::SecretText("x-token");
     x.clientId = "client";
     REQUIRE(accounts.add("x:press", "press", "https://api.x.com", x).ok());
 }
@@ -206,8 +206,8 @@ TEST_CASE("profile export falls back to documented limits for a TikTok channel i
     {
         AccountStore accounts(f.home->ledger(), f.home->layout().hostKey, f.clock);
         AccountSecrets t;
-        t.accessToken = "act.token";
-        t.refreshToken = "rft.token";
+        t.accessToken = crypto::SecretText("act.token");
+        t.refreshToken = crypto::SecretText("rft.token");
         t.clientId = "ck"; // no client secret: the adapter refuses before any request
         REQUIRE(accounts.add("tiktok:press", "press", "http://127.0.0.1:9", t).ok());
     }

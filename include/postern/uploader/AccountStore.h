@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/crypto/SecretText.h"
 #include "postern/crypto/SecureBuffer.h"
 #include "postern/uploader/Ledger.h"
 #include "postern/util/Clock.h"
@@ -28,20 +29,16 @@ namespace postern::uploader {
  */
 struct AccountSecrets
 {
-    std::string password;
+    // The credentials are in guarded memory (crypto::SecretText); the ids next to them are not secret.
+    crypto::SecretText password;     ///< Bluesky app password
     std::string did;                 ///< Bluesky: the account's DID, learnt from createSession
-    std::string accessToken;         ///< empty: no cached session / token
-    std::string refreshToken;        ///< empty: none
+    crypto::SecretText accessToken;  ///< empty: no cached session / token
+    crypto::SecretText refreshToken; ///< empty: none
     std::string clientId;            ///< OAuth client id (TikTok client_key, X client id)
-    std::string clientSecret;        ///< OAuth client secret (empty for a public X client)
+    crypto::SecretText clientSecret; ///< OAuth client secret (empty for a public X client)
     std::string userId;              ///< the platform's id of the account (TikTok open_id, X user id)
     std::int64_t accessExpires = 0;  ///< seconds since 1970; 0 = unknown or never
     std::int64_t refreshExpires = 0; ///< seconds since 1970; 0 = unknown or never
-
-    AccountSecrets() = default;
-    AccountSecrets(const AccountSecrets&) = default;
-    AccountSecrets& operator=(const AccountSecrets&) = default;
-    ~AccountSecrets();
 };
 
 /** Account is one stored account with its secrets opened. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/crypto/SecretText.h"
 #include "postern/util/Result.h"
 
 #include <chrono>
@@ -41,8 +42,17 @@ struct HttpRequest
 {
     std::string method = "GET"; ///< GET, POST, PUT or DELETE
     std::string url;            ///< https://..., or http:// to a loopback host only
-    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::pair<std::string, std::string>> headers; ///< never credentials: see `authorization`
     std::string body;
+    /**
+     * authorization is the Authorization header value ("Bearer …", "Basic …"), and secretBody
+     * a body that carries credentials (a password, a refresh token, a client secret), used
+     * instead of `body`. Both stay in guarded memory; the client's own Qt copies of them are
+     * overwritten when the exchange ends (what Qt's network stack copies is out of reach:
+     * docs/threat-model.md, "Secrets in memory and on disk").
+     */
+    crypto::SecretText authorization;
+    crypto::SecretText secretBody;
     std::optional<FileRange> bodyFile;        ///< streamed from disk, never read whole
     std::vector<FormPart> form;               ///< non-empty: a multipart/form-data body
     std::chrono::milliseconds timeout{60000}; ///< for the whole exchange
@@ -56,12 +66,26 @@ struct HttpRequest
     bool freshConnection = false;
 };
 
-/** HttpResponse is a complete answer (any status). Header names are lower case. */
+/**
+ * HttpResponse is a complete answer (any status). Header names are lower case. The body is
+ * overwritten when the response goes: token answers carry credentials.
+ */
 struct HttpResponse
 {
     int status = 0;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+
+    HttpResponse() = default;
+    HttpResponse(int code, std::vector<std::pair<std::string, std::string>> fields, std::string text)
+        : status(code), headers(std::move(fields)), body(std::move(text))
+    {
+    }
+    HttpResponse(const HttpResponse&) = default;
+    HttpResponse(HttpResponse&&) noexcept = default;
+    HttpResponse& operator=(const HttpResponse&) = default;
+    HttpResponse& operator=(HttpResponse&&) noexcept = default;
+    ~HttpResponse();
 
     /** header returns the first value of a header (name in lower case), or nullptr. */
     [[nodiscard]] const std::string* header(std::string_view name) const;
@@ -104,5 +128,9 @@ private:
 
 /** percentEncode encodes a query parameter value (RFC 3986 unreserved characters stay). */
 [[nodiscard]] std::string percentEncode(std::string_view text);
+/** percentEncodeSecret is percentEncode into guarded memory, for credentials in a form body. */
+[[nodiscard]] crypto::SecretText percentEncodeSecret(std::string_view text);
+/** jsonQuoteSecret is a JSON string literal (quotes included) of a secret, in guarded memory. */
+[[nodiscard]] crypto::SecretText jsonQuoteSecret(std::string_view text);
 
 } // namespace postern::uploader

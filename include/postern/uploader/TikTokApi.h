@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/crypto/SecretText.h"
+
 #include "postern/uploader/AdapterSupport.h"
 #include "postern/uploader/PlatformJson.h"
 #include "postern/util/Bytes.h"
@@ -129,8 +131,8 @@ struct TikTokInit
  */
 struct TikTokToken
 {
-    std::string accessToken;
-    std::string refreshToken;
+    crypto::SecretText accessToken;
+    crypto::SecretText refreshToken;
     std::string openId;
     std::string scope;
     std::int64_t expiresIn = 0;
