@@ -6,6 +6,7 @@
 
 #include "gui/Dialogs.h"
 #include "gui/PlatformPreview.h"
+#include "gui/ScreenFit.h"
 #include "gui/Session.h"
 #include "gui/Thumbnails.h"
 #include "ui_ComposeDialog.h"
@@ -16,6 +17,7 @@
 #include <QFileInfo>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QShortcut>
 #include <QTextBlock>
 
@@ -56,6 +58,17 @@ ComposeDialog::ComposeDialog(Session& session, const QString& postId, QWidget* p
 {
     m_ui->setupUi(this);
     setWindowTitle(postId.isEmpty() ? tr("New post") : tr("Revise post"));
+    // Small screens: the editor scrolls, while "Publish at" stays with Save and Submit under it.
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName("editorScroll");
+    scroll->setAccessibleName(tr("Post editor"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_ui->composeSplitter->replaceWidget(m_ui->composeSplitter->indexOf(m_ui->editorColumn), scroll);
+    scroll->setWidget(m_ui->editorColumn);
+    m_ui->editorLayout->removeItem(m_ui->scheduleLayout);
+    m_ui->dialogLayout->insertLayout(1, m_ui->scheduleLayout);
     m_ui->composeSplitter->setStretchFactor(0, 3);
     m_ui->composeSplitter->setStretchFactor(1, 2);
 
@@ -133,6 +146,7 @@ ComposeDialog::ComposeDialog(Session& session, const QString& postId, QWidget* p
     showSelectedMedia();
     updateOptionBoxes();
     refreshChecks();
+    fitToScreen(this);
 }
 
 ComposeDialog::~ComposeDialog() = default;

@@ -14,6 +14,7 @@
 #include "gui/PostPane.h"
 #include "gui/ReceiptDialog.h"
 #include "gui/ReceiptFinder.h"
+#include "gui/ScreenFit.h"
 #include "gui/Session.h"
 #include "ui_MainWindow.h"
 
@@ -160,6 +161,7 @@ MainWindow::MainWindow(Session& session, QWidget* parent)
         onUnlocked();
     else
         onLocked();
+    fitToScreen(this); // 1366×768 laptops, 1920×1080 at 150%: the status bar stays on screen
 }
 
 MainWindow::~MainWindow() = default;
