@@ -130,7 +130,15 @@ elif [ ! -f tests/fuzz/CMakeLists.txt ]; then
 else
     step "fuzz build and short fuzz runs"
     cmake --preset fuzz
-    cmake --build --preset fuzz -j"$jobs"
+    # Only the fuzz targets and what they link (tests/fuzz/CMakeLists.txt: `fuzzers`); the GUI,
+    # the CLI and the bench are built and tested by the dev and asan stages.
+    cmake --build --preset fuzz -j"$jobs" --target fuzzers
+    # Every fuzz target of the build graph must have been built by `fuzzers`, or it would be
+    # skipped below without a word.
+    fuzz_targets=$(ninja -C build/fuzz -t targets all) || die "cannot list the fuzz build's targets"
+    for name in $(sed -nE 's|^tests/fuzz/(fuzz_[A-Za-z0-9_]+): CXX_EXECUTABLE_LINKER.*|\1|p' <<<"$fuzz_targets"); do
+        [ -x "build/fuzz/tests/fuzz/$name" ] || die "fuzz target $name was not built by the fuzzers target"
+    done
     run_fuzzers
 fi
 
