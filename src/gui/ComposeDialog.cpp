@@ -84,6 +84,8 @@ ComposeDialog::ComposeDialog(Session& session, const QString& postId, QWidget* p
     m_ui->mastodonVisibilityCombo->addItem(tr("Mentioned people only"), "direct");
     m_ui->scheduleEdit->setDateTime(QDateTime::currentDateTime().addSecs(3600));
 
+    if (auto rules = m_session.workstation().opsecRules())
+        m_opsecRules = std::move(rules).value();
     loadChannels();
     if (!m_postId.isEmpty())
         loadPost();
@@ -130,7 +132,8 @@ ComposeDialog::ComposeDialog(Session& session, const QString& postId, QWidget* p
         refreshChecks();
     });
     connect(m_ui->violationList, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
-        jumpTo(m_ui->violationList->row(item));
+        if (!jumpToWarning(item))
+            jumpTo(m_ui->violationList->row(item));
     });
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &QDialog::reject);
     connect(m_ui->saveButton, &QPushButton::clicked, this, [this] {
@@ -448,31 +451,15 @@ void ComposeDialog::refreshChecks()
     if (m_violations.empty())
         new QListWidgetItem(QIcon(":/icons/approve.svg"),
                             empty   ? tr("Choose the channels to publish to.")
-                            : blank ? tr("Nothing written yet.")
+                            : blank ? tr("Write something to see how it fits each platform's limits.")
                                     : tr("Within every platform's limits."),
                             m_ui->violationList);
     m_ui->submitButton->setEnabled(m_violations.empty() && !empty);
     m_ui->submitButton->setToolTip(m_violations.empty() ? tr("Save this version and send it to the approvers")
                                                         : tr("Fix the problems listed under Checks first"));
     m_ui->saveButton->setEnabled(!empty);
-
-    // Previews, one card per channel, from the same rendering the review pane uses.
-    std::vector<domain::MediaRef> refs;
-    for (const auto& m : m_media) {
-        domain::MediaRef ref;
-        ref.mime = m.mime;
-        ref.name = m.name;
-        ref.alt = m.alt;
-        ref.size = m.size;
-        refs.push_back(std::move(ref));
-    }
-    QString html;
-    for (const auto& channel : input.channels)
-        html +=
-            channelCardHtml({channel.channel, channel.text, channel.options},
-                            refs,
-                            m_ui->scheduleCheck->isChecked() ? m_ui->scheduleEdit->dateTime().toSecsSinceEpoch() : 0);
-    m_ui->previewView->setHtml(html);
+    addDraftWarnings(input);
+    renderPreview(input);
 }
 
 void ComposeDialog::highlightOverflow(QPlainTextEdit* edit, std::int64_t offsetUtf8)
@@ -605,6 +592,8 @@ bool ComposeDialog::saveAndSubmit()
                        tr("Fix the problems listed under Checks, then submit again."));
         return false;
     }
+    if (!confirmSubmit())
+        return false;
     if (!save())
         return false;
     const Status status = m_session.workstation().submit(m_session.user(), m_postId.toStdString());

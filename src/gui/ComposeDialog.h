@@ -13,6 +13,7 @@ namespace Ui {
 class ComposeDialog;
 }
 
+class QListWidgetItem;
 class QPlainTextEdit;
 
 namespace postern::gui {
@@ -41,6 +42,8 @@ public:
     /** refreshChecks recomputes counters, violations and previews (runs on every edit). */
     void refreshChecks();
     [[nodiscard]] const std::vector<compose::Violation>& violations() const noexcept { return m_violations; }
+    /** warningCount is how many OPSEC and alt-text warnings Checks shows (they do not block). */
+    [[nodiscard]] int warningCount() const noexcept { return m_warnings; }
     /** savedPostId is the post written by the last successful save (new posts get an id then). */
     [[nodiscard]] QString savedPostId() const { return m_postId; }
     /** save stores the draft (new post or next version); false after showing the error. */
@@ -78,6 +81,17 @@ private:
     [[nodiscard]] workflow::DraftInput draftInput() const;
     [[nodiscard]] compose::DraftCheckInput checkInput() const;
     void highlightOverflow(QPlainTextEdit* edit, std::int64_t offsetUtf8);
+    // While drafting (ComposeDialogDraft.cpp): what reviewers will see flagged, the preview
+    // with the pictures, and the confirmation before the post goes to the approvers.
+    /** addDraftWarnings lists OPSEC matches and pictures without alt text under Checks. */
+    void addDraftWarnings(const compose::DraftCheckInput& input);
+    void renderPreview(const compose::DraftCheckInput& input);
+    /** jumpToWarning goes to the alt text a warning is about; false if it is about none. */
+    bool jumpToWarning(QListWidgetItem* item);
+    /** confirmSubmit asks before submitting, saying who must approve next; false if not. */
+    [[nodiscard]] bool confirmSubmit();
+    /** approversNext says per channel who can approve a post of the logged-in author. */
+    [[nodiscard]] QString approversNext() const;
 
     Session& m_session;
     std::unique_ptr<Ui::ComposeDialog> m_ui;
@@ -85,6 +99,8 @@ private:
     std::vector<Attached> m_media;
     QMap<QString, QPlainTextEdit*> m_channelEdits;
     std::vector<compose::Violation> m_violations;
+    std::vector<compose::OpsecRule> m_opsecRules; ///< read once: the admin's list
+    int m_warnings = 0;                           ///< OPSEC and alt-text lines under Checks
     bool m_loading = false;
 };
 

@@ -101,8 +101,15 @@ QString optionText(const Json& options)
 
 } // namespace
 
-QString
-channelCardHtml(const domain::ChannelPost& post, const std::vector<domain::MediaRef>& media, std::int64_t schedule)
+QUrl mediaImageUrl(const domain::MediaRef& media)
+{
+    return QUrl("postern-media:" + QString::fromStdString(toHex(media.hash)));
+}
+
+QString channelCardHtml(const domain::ChannelPost& post,
+                        const std::vector<domain::MediaRef>& media,
+                        std::int64_t schedule,
+                        bool showImages)
 {
     const QString accent = platformColor(post.channel.platform);
     QString html = "<table width='100%' cellspacing='0' cellpadding='8' style='border:1px solid " + accent
@@ -116,6 +123,8 @@ channelCardHtml(const domain::ChannelPost& post, const std::vector<domain::Media
     html += "<p style='font-size:11pt'>" + markUp(QString::fromStdString(post.text), accent) + "</p>";
     for (const auto& m : media) {
         const bool video = m.mime.rfind("video/", 0) == 0;
+        if (showImages && m.mime.rfind("image/", 0) == 0)
+            html += "<p><img src='" + mediaImageUrl(m).toString() + "'></p>"; // local resource, never fetched
         html += "<p style='color:#444'>" + (video ? QObject::tr("Video: ") : QObject::tr("Image: "))
                 + QString::fromStdString(m.name).toHtmlEscaped() + " <i>("
                 + QString::fromStdString(m.mime).toHtmlEscaped() + ")</i><br>"

@@ -4,6 +4,7 @@
 #include "postern/domain/Post.h"
 
 #include <QString>
+#include <QUrl>
 
 namespace postern::gui {
 
@@ -14,8 +15,14 @@ namespace postern::gui {
  * the options. The review pane and the composer's preview use the same rendering, so what an
  * approver sees is what the author saw.
  */
-[[nodiscard]] QString
-channelCardHtml(const domain::ChannelPost& post, const std::vector<domain::MediaRef>& media, std::int64_t schedule);
+[[nodiscard]] QString channelCardHtml(const domain::ChannelPost& post,
+                                      const std::vector<domain::MediaRef>& media,
+                                      std::int64_t schedule,
+                                      bool showImages = false);
+
+/** mediaImageUrl names an image in a preview document: channelCardHtml with `showImages`
+ *  refers to it, and the caller adds the picture under that name (QTextDocument::addResource). */
+[[nodiscard]] QUrl mediaImageUrl(const domain::MediaRef& media);
 
 /** platformColor is the accent colour used for a platform's cards and tabs. */
 [[nodiscard]] QString platformColor(domain::Platform platform);

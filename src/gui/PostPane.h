@@ -106,6 +106,10 @@ private:
     QString m_actionOrderId;
 };
 
+/** whoCanApprove names the approvers as the need reads: "carol and dave" when all of them are
+ *  needed, "carol or dave" when any one will do, "any 2 of carol, dave or frank" otherwise. */
+[[nodiscard]] QString whoCanApprove(std::int64_t need, const QStringList& candidates);
+
 /** approvalsNeeded says per channel how many approvals a post in review lacks and who can give them. */
 [[nodiscard]] QString approvalsNeeded(Session& session, const workflow::PostView& view);
 

@@ -11,6 +11,16 @@
 
 namespace postern::gui {
 
+QString whoCanApprove(std::int64_t need, const QStringList& candidates)
+{
+    // Say whether everyone left must approve, or any of them may.
+    if (candidates.size() <= need)
+        return listInWords(candidates, QObject::tr("and"));
+    if (need == 1)
+        return listInWords(candidates, QObject::tr("or"));
+    return QObject::tr("any %1 of %2").arg(need).arg(listInWords(candidates, QObject::tr("or")));
+}
+
 QString approvalsNeeded(Session& session, const workflow::PostView& view)
 {
     auto policy = session.workstation().currentPolicy();
@@ -49,15 +59,8 @@ QString approvalsNeeded(Session& session, const workflow::PostView& view)
             continue;
         QString line = need == 1 ? QObject::tr("%1 needs 1 more approval").arg(title)
                                  : QObject::tr("%1 needs %2 more approvals").arg(title).arg(need);
-        // Say whether everyone left must approve, or any of them may.
-        if (candidates.size() == need)
-            line += ": " + listInWords(candidates, QObject::tr("and"));
-        else if (need == 1 && !candidates.isEmpty())
-            line += ": " + listInWords(candidates, QObject::tr("or"));
-        else if (candidates.size() > need)
-            line += ": " + QObject::tr("any %1 of %2").arg(need).arg(listInWords(candidates, QObject::tr("or")));
-        else if (!candidates.isEmpty())
-            line += ": " + listInWords(candidates, QObject::tr("and"));
+        if (!candidates.isEmpty())
+            line += ": " + whoCanApprove(need, candidates);
         if (candidates.size() < need)
             line += QObject::tr(". Not enough approvers can still approve it (the author cannot): an administrator "
                                 "must add an approver to this channel or lower the number needed");

@@ -304,6 +304,7 @@ TEST_CASE("author, two approvers and the operator work by keyboard only", "[gui]
     type("Band concert on Sunday at 3 pm in the park");
     press(Qt::Key_Tab); // Tab leaves the text instead of typing a tab character
     CHECK(focused() != child<QWidget>(composer, "sharedTextEdit"));
+    Dialogs::queueAnswer(Dialogs::Answer::Yes); // the confirmation's Submit, the default button
     press(Qt::Key_Return, Qt::ControlModifier);
     REQUIRE(waitUntil([&] { return window.findChild<gui::ComposeDialog*>() == nullptr; }));
     auto posts = office.ws().list({});

@@ -165,6 +165,7 @@ TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twic
     CHECK(counters->height() >= 2 * counters->fontMetrics().lineSpacing());
     CHECK(composer->violations().empty());
     maybeScreenshot(composer, "compose");
+    Dialogs::queueAnswer(Dialogs::Answer::Yes); // "Submit for review" confirmed
     QTest::mouseClick(child<QPushButton>(composer, "submitButton"), Qt::LeftButton);
     REQUIRE(waitUntil([&] { return window.findChild<gui::ComposeDialog*>() == nullptr; }));
     const QString postId = [&] {
@@ -213,6 +214,7 @@ TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twic
     child<QListWidget>(composer, "mediaList")->setCurrentRow(0);
     alt->clear();
     QTest::keyClicks(alt, "The harbour at dawn");
+    Dialogs::queueAnswer(Dialogs::Answer::Yes); // "Submit for review" confirmed
     QTest::mouseClick(child<QPushButton>(composer, "submitButton"), Qt::LeftButton);
     REQUIRE(waitUntil([&] { return window.findChild<gui::ComposeDialog*>() == nullptr; }));
     CHECK(stateOf(env.session, postId) == store::PostState::InReview);
@@ -334,6 +336,7 @@ TEST_CASE("an author cannot approve their own post and the pane says why", "[gui
     auto* composer = openComposer(window);
     child<QListWidget>(composer, "channelList")->item(0)->setCheckState(Qt::Checked);
     QTest::keyClicks(child<QPlainTextEdit>(composer, "sharedTextEdit"), "Dave's own announcement");
+    Dialogs::queueAnswer(Dialogs::Answer::Yes); // "Submit for review" confirmed
     QTest::mouseClick(child<QPushButton>(composer, "submitButton"), Qt::LeftButton);
     REQUIRE(waitUntil([&] { return window.findChild<gui::ComposeDialog*>() == nullptr; }));
 
