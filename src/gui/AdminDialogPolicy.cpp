@@ -183,6 +183,7 @@ void AdminDialog::showPolicyWarnings()
         QStringList approvers;
         for (const auto& a : rule.approvers)
             approvers << QString::fromStdString(a);
+        approvers.sort(); // the policy keeps keys in key order; people read names alphabetically
         for (const auto& u : *users) {
             if (u.disabled || !u.hasRole(store::kRoleAuthor)
                 || std::find(rule.approvers.begin(), rule.approvers.end(), u.name) == rule.approvers.end())
