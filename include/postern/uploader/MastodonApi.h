@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/util/Clock.h"
+
 #include "postern/bundle/BundleFormat.h"
 #include "postern/uploader/HttpClient.h"
 #include "postern/uploader/PlatformJson.h"
@@ -33,14 +35,7 @@ inline constexpr std::string_view kMastodonKeyPrefix = "postern-v1-";
                                                  std::size_t channelIndex,
                                                  std::string_view channel);
 
-/**
- * parseIso8601 reads the timestamps Mastodon writes: "YYYY-MM-DDTHH:MM:SS", an optional
- * fraction of 1 to 9 digits, then "Z" or "+HH:MM"/"-HH:MM" (X-RateLimit-Reset is Ruby's
- * iso8601(6), created_at has milliseconds). Returns whole seconds since 1970, rounded up when
- * `ceil` and there is a non-zero fraction; nullopt for anything else (strict: no spaces, no
- * lower-case separators, no dates before 1970 or after 9999).
- */
-[[nodiscard]] std::optional<std::int64_t> parseIso8601(std::string_view text, bool ceil = false);
+// Mastodon's times (created_at, X-RateLimit-Reset) are read with parseIso8601 (postern/util/Clock.h).
 
 /**
  * mastodonRateLimitWait is the rate-limit rule: for a 429, how long until X-RateLimit-Reset
