@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui/OrderDialog.h"
 
+#include "gui/PlatformPreview.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QGroupBox>
@@ -40,7 +42,7 @@ OrderDialog::OrderDialog(domain::OrderAction action,
     auto* group = new QGroupBox(tr("Channels"), this);
     auto* groupLayout = new QVBoxLayout(group);
     for (const auto& c : channels) {
-        auto* box = new QCheckBox(QString::fromStdString(c.channel.str()) + "  (" + c.state + ")", group);
+        auto* box = new QCheckBox(channelTitle(c.channel) + "  (" + c.state + ")", group);
         box->setObjectName("channel:" + QString::fromStdString(c.channel.str()));
         box->setChecked(c.enabled);
         box->setEnabled(c.enabled);

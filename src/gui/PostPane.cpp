@@ -159,7 +159,10 @@ void PostPane::render(const workflow::PostView& view)
         html += channelCardHtml(channel, view.content.media, view.content.schedule);
     for (const auto& result : view.results) {
         const QString channel = channelTitle(QString::fromStdString(result.channel)).toHtmlEscaped();
-        if (result.outcome == store::PublishOutcome::Published)
+        if (result.outcome == store::PublishOutcome::Published && result.url.rfind("file://", 0) == 0)
+            // An outbox: a path on the uploader means nothing here.
+            html += "<p>✔ " + tr("Ready for manual posting on %1, in the uploader's outbox").arg(channel) + "</p>";
+        else if (result.outcome == store::PublishOutcome::Published)
             html += "<p>✔ " + tr("Published on %1: ").arg(channel) + "<code>"
                     + QString::fromStdString(result.url).toHtmlEscaped() + "</code></p>";
         else if (result.outcome == store::PublishOutcome::Failed)
@@ -171,7 +174,7 @@ void PostPane::render(const workflow::PostView& view)
             html +=
                 "<p style='color:#6b5200'>⊘ " + tr("Retracted on %1 (deleted from the platform)").arg(channel) + "</p>";
         else
-            html += "<p>⏲ " + tr("Scheduled on %1").arg(channel) + "</p>";
+            html += "<p>" + tr("Scheduled on %1: the uploader publishes it at its time").arg(channel) + "</p>";
     }
     html += renderOrders(view);
     m_ui->contentView->setHtml(html);

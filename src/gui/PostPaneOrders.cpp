@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PostPane: the Orders section and its buttons (cancel, retract, approve, decline, withdraw).
 #include "gui/Dialogs.h"
+#include "gui/PlatformPreview.h"
 #include "gui/PostListModel.h"
 #include "gui/PostPane.h"
 #include "gui/Session.h"
@@ -77,13 +78,12 @@ QString PostPane::renderOrders(const workflow::PostView& view)
             continue;
         QStringList progress;
         for (const auto& p : order->progress)
-            progress << tr("%1: %2 of %3")
-                            .arg(QString::fromStdString(p.channel.str()).toHtmlEscaped())
-                            .arg(p.approvals)
-                            .arg(p.required);
+            progress
+                << tr("%1: %2 of %3").arg(channelTitle(p.channel).toHtmlEscaped()).arg(p.approvals).arg(p.required);
         const QString action = o.action == "retract" ? tr("Retract") : tr("Cancel");
-        html += "<p><b>" + action + "</b> " + tr("on %1").arg(QString::fromStdString(o.channels).replace(',', ", "))
-                + " — <i>" + orderStateTitle(o.state) + "</i><br>"
+        html += "<p><b>" + action + "</b> "
+                + tr("on %1").arg(channelsTitle(QString::fromStdString(o.channels)).toHtmlEscaped()) + " — <i>"
+                + orderStateTitle(o.state) + "</i><br>"
                 + tr("Requested by %1, %2: “%3”")
                       .arg(QString::fromStdString(order->requesterName).toHtmlEscaped(),
                            formatTime(o.createdAt),
@@ -94,7 +94,7 @@ QString PostPane::renderOrders(const workflow::PostView& view)
             html +=
                 "<br><span style='color:#a4262c'>" + QString::fromStdString(o.lastReason).toHtmlEscaped() + "</span>";
         for (const auto& r : order->results)
-            html += "<br>" + QString::fromStdString(r.channel).toHtmlEscaped() + ": "
+            html += "<br>" + channelTitle(QString::fromStdString(r.channel)).toHtmlEscaped() + ": "
                     + QString::fromStdString(std::string(store::orderOutcomeName(r.outcome)))
                     + (r.reason.empty() ? QString() : " — " + QString::fromStdString(r.reason).toHtmlEscaped());
         html += "</p>";
