@@ -2,7 +2,9 @@
 #include "gui/Dialogs.h"
 
 #include <QAbstractButton>
+#include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QMessageBox>
 #include <QQueue>
@@ -204,32 +206,66 @@ std::optional<QString> Dialogs::text(QWidget* parent, const QString& title, cons
     return value;
 }
 
+namespace {
+
+QString& lastFolderSlot()
+{
+    static QString folder;
+    return folder;
+}
+
+/** remember keeps the folder of a chosen path (a folder itself when `isFolder`); "" = cancelled. */
+QString remember(const QString& path, bool isFolder = false)
+{
+    if (!path.isEmpty())
+        lastFolderSlot() = isFolder ? path : QFileInfo(path).absolutePath();
+    return path;
+}
+
+/** startIn is where a dialog opens: the suggested name inside the last folder, if there is one. */
+QString startIn(const QString& suggested = {})
+{
+    const QString& folder = lastFolderSlot();
+    if (folder.isEmpty() || QFileInfo(suggested).isAbsolute())
+        return suggested;
+    return suggested.isEmpty() ? folder : QDir(folder).filePath(suggested);
+}
+
+} // namespace
+
+QString Dialogs::lastFolder()
+{
+    return lastFolderSlot();
+}
+
 QStringList Dialogs::openFiles(QWidget* parent, const QString& title, const QString& filter)
 {
-    if (!seams().files.isEmpty())
-        return seams().files.dequeue();
-    return QFileDialog::getOpenFileNames(parent, title, {}, filter);
+    QStringList files = !seams().files.isEmpty() ? seams().files.dequeue()
+                                                 : QFileDialog::getOpenFileNames(parent, title, startIn(), filter);
+    if (!files.isEmpty())
+        remember(files.constFirst());
+    return files;
 }
 
 QString Dialogs::openFile(QWidget* parent, const QString& title, const QString& filter)
 {
     if (!seams().files.isEmpty())
-        return seams().files.dequeue().value(0);
-    return QFileDialog::getOpenFileName(parent, title, {}, filter);
+        return remember(seams().files.dequeue().value(0));
+    return remember(QFileDialog::getOpenFileName(parent, title, startIn(), filter));
 }
 
 QString Dialogs::saveFile(QWidget* parent, const QString& title, const QString& suggested)
 {
     if (!seams().files.isEmpty())
-        return seams().files.dequeue().value(0);
-    return QFileDialog::getSaveFileName(parent, title, suggested);
+        return remember(seams().files.dequeue().value(0));
+    return remember(QFileDialog::getSaveFileName(parent, title, startIn(suggested)));
 }
 
 QString Dialogs::directory(QWidget* parent, const QString& title)
 {
     if (!seams().files.isEmpty())
-        return seams().files.dequeue().value(0);
-    return QFileDialog::getExistingDirectory(parent, title);
+        return remember(seams().files.dequeue().value(0), true);
+    return remember(QFileDialog::getExistingDirectory(parent, title, startIn()), true);
 }
 
 void Dialogs::queueAnswer(Answer answer)

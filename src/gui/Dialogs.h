@@ -48,6 +48,11 @@ public:
     [[nodiscard]] static QString openFile(QWidget* parent, const QString& title, const QString& filter);
     [[nodiscard]] static QString saveFile(QWidget* parent, const QString& title, const QString& suggested);
     [[nodiscard]] static QString directory(QWidget* parent, const QString& title);
+    /**
+     * lastFolder is the folder of the last file or folder chosen in any file dialog of this
+     * run, where the next one opens. Kept in memory only: paths are not written to disk.
+     */
+    [[nodiscard]] static QString lastFolder();
 
     // Test seams. Answers are consumed in order, one per dialog call of the matching kind.
     static void queueAnswer(Answer answer);

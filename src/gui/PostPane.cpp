@@ -241,7 +241,7 @@ void PostPane::renderDiff(const workflow::PostView& view)
         for (const auto& c : before.channels)
             if (c.channel == channel.channel)
                 old = c.text;
-        html += "<p><b>" + QString::fromStdString(channel.channel.str()).toHtmlEscaped() + "</b><br>";
+        html += "<p><b>" + channelTitle(channel.channel).toHtmlEscaped() + "</b><br>";
         for (const auto& span : compose::diffWords(old, channel.text)) {
             const QString text = QString::fromStdString(span.text).toHtmlEscaped().replace('\n', "<br>");
             if (span.kind == compose::DiffSpan::Added)
@@ -271,8 +271,10 @@ void PostPane::renderOpsec()
         return;
     }
     for (const auto& flag : *flags) {
-        const QString where = flag.channel.empty() ? QString::fromStdString(flag.field)
-                                                   : QString::fromStdString(flag.channel + " " + flag.field);
+        const QString where = flag.channel.empty()
+                                  ? QString::fromStdString(flag.field)
+                                  : channelTitle(QString::fromStdString(flag.channel)) + " "
+                                        + QString::fromStdString(flag.field);
         auto* item = new QListWidgetItem(
             QIcon(":/icons/reject.svg"),
             tr("%1: “%2” in %3").arg(QString::fromStdString(flag.ruleName), QString::fromStdString(flag.match), where),

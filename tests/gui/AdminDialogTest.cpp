@@ -216,6 +216,8 @@ TEST_CASE("admin dialog trusts an uploader only with the fingerprint read aloud"
 
     Dialogs::queueFiles({QString::fromStdString(file.string())});
     click(&dialog, "chooseUploaderButton");
+    // The next file dialog of this run opens where this file was found.
+    CHECK(Dialogs::lastFolder() == QString::fromStdString(env.dir.path().string()));
     // Nothing of the expected value is on screen: the admin types only what is read aloud.
     const QStringList groups = QString::fromStdString(fingerprint).split('-');
     const auto showsAnyGroup = [&](const QString& text) {

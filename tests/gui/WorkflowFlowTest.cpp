@@ -27,6 +27,7 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -236,6 +237,9 @@ TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twic
             for (int i = 0; i < flags->count(); ++i) {
                 CHECK(flags->item(i)->text().contains("E-mail address"));
                 CHECK(flags->item(i)->text().contains("press@example.org"));
+                // The channel in words, never its raw id ("mastodon:press").
+                CHECK_FALSE(flags->item(i)->text().contains(
+                    QRegularExpression(QStringLiteral("\\b(bluesky|mastodon|x|tiktok|outbox):"))));
             }
             // A wrong passphrase signs nothing and says so.
             Dialogs::queueText("not the passphrase at all");
