@@ -9,10 +9,25 @@
 
 namespace postern::crypto {
 
+namespace {
+
+// sodium_malloc needs the page size that sodium_init records; before it, libsodium 1.0.18
+// aborts (sodium_misuse). Parsers that keep a secret (credentials files, token answers) run
+// in programs that never call initCrypto, such as the fuzz targets, so the buffer makes sure
+// itself. sodium_init is idempotent and thread-safe; a failure leaves sodium_malloc to fail.
+void ensureSodium() noexcept
+{
+    static const bool ready = sodium_init() >= 0;
+    (void)ready;
+}
+
+} // namespace
+
 SecureBuffer::SecureBuffer(std::size_t size)
 {
     if (size == 0)
         return;
+    ensureSodium();
     m_data = static_cast<std::uint8_t*>(sodium_malloc(size));
     if (!m_data)
         throw std::bad_alloc(); // guarded pages exhausted: nothing sensible to do but stop
