@@ -19,7 +19,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 jobs=2
 
 current="start"
-step() { current=$*; printf '\n==== %s\n' "$*"; }
+# Each step line says how long the suite has run so far (CI's budget is the whole run).
+started=$SECONDS
+step() { current=$*; printf '\n==== %s (at %d min %02d s)\n' "$*" $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)); }
 die() { printf '\ntest.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 trap 'printf "\ntest.sh: FAILED in step: %s\n" "$current" >&2' ERR
 
