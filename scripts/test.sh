@@ -28,8 +28,30 @@ trap 'printf "\ntest.sh: FAILED in step: %s\n" "$current" >&2' ERR
 step "setup"
 ./scripts/setup.sh
 
+fuzz_enabled=1
+if [ "${POSTERN_SKIP_FUZZ:-0}" = 1 ] || [ ! -f tests/fuzz/CMakeLists.txt ]; then fuzz_enabled=0; fi
+
 step "asan build and tests"
 cmake --preset asan
+# Work that needs none of the asan binaries starts now in the background, at the lowest CPU
+# priority, so it only takes what the asan build and tests leave idle (ninja's single-threaded
+# links of the big test programs, tests waiting for a Node server): the fuzz build (step 3
+# waits for it) and the PDS tests' npm install (its lock makes the PDS tests wait for it; if
+# it fails they run it again and report why).
+background=()
+trap 'kill "${background[@]}" 2>/dev/null || true' EXIT
+if [ "$fuzz_enabled" = 1 ]; then
+    # Only the fuzz targets and what they link (tests/fuzz/CMakeLists.txt: `fuzzers`); the
+    # GUI, the CLI and the bench are built and tested by the asan stage.
+    (cmake --preset fuzz && nice -n 19 cmake --build --preset fuzz -j"$jobs" --target fuzzers) \
+        >build/fuzz-build.log 2>&1 &
+    fuzz_build=$!
+    background+=("$fuzz_build")
+fi
+if command -v npm >/dev/null; then
+    nice -n 19 tests/pds/install.sh build/asan/tests/pds/node >build/pds-install.log 2>&1 &
+    background+=($!)
+fi
 cmake --build --preset asan -j"$jobs"
 ctest --preset asan
 
@@ -118,16 +140,13 @@ run_fuzzers() {
     echo "fuzz: $found target(s) ran without a crash"
 }
 
-if [ "${POSTERN_SKIP_FUZZ:-0}" = 1 ]; then
-    step "fuzz: skipped (POSTERN_SKIP_FUZZ=1)"
-elif [ ! -f tests/fuzz/CMakeLists.txt ]; then
-    step "fuzz: skipped (no fuzz targets yet: tests/fuzz/CMakeLists.txt does not exist)"
+if [ "$fuzz_enabled" = 0 ]; then
+    step "fuzz: skipped (POSTERN_SKIP_FUZZ=1 or no tests/fuzz/CMakeLists.txt)"
 else
     step "fuzz build and short fuzz runs"
-    cmake --preset fuzz
-    # Only the fuzz targets and what they link (tests/fuzz/CMakeLists.txt: `fuzzers`); the GUI,
-    # the CLI and the bench are built and tested by the dev and asan stages.
-    cmake --build --preset fuzz -j"$jobs" --target fuzzers
+    # The build started in the background with step 1; by now nothing else competes for the
+    # CPU, so its low priority no longer slows it.
+    wait "$fuzz_build" || { tail -n 60 build/fuzz-build.log >&2; die "the fuzz build failed (build/fuzz-build.log)"; }
     # Every fuzz target of the build graph must have been built by `fuzzers`, or it would be
     # skipped below without a word.
     fuzz_targets=$(ninja -C build/fuzz -t targets all) || die "cannot list the fuzz build's targets"
