@@ -16,6 +16,6 @@ find_package(Qt6 6.4 REQUIRED COMPONENTS Widgets)
 if(POSTERN_BUILD_TESTS)
     find_package(Qt6 6.4 REQUIRED COMPONENTS Test)
 endif()
-# Qt Network: only the uploader's core (src/uploader) links it; the layering check keeps it
-# away from the workstation and the core libraries.
+# Qt Network: only the uploader's net room (src/uploader/net) links it; the layering check keeps it
+# away from the workstation, the core libraries and the other uploader rooms.
 find_package(Qt6 6.4 REQUIRED COMPONENTS Network)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "postern/uploader/HttpClient.h"
+#include "postern/uploader/net/HttpClient.h"
 #include "postern/util/Json.h"
 
 #include <string>

@@ -2,7 +2,7 @@
 // What the Bluesky adapter sends, checked against tests/contract/bluesky.mjs, which records every
 // createRecord (run through run_contract.sh: ctest -R contract_bluesky). The adapter's full
 // behaviour against a real server is tested with the reference PDS (tests/pds/).
-#include "postern/uploader/BlueskyAdapter.h"
+#include "postern/uploader/platforms/bluesky/BlueskyAdapter.h"
 
 #include "ContractServer.h"
 #include "UploaderFixture.h"

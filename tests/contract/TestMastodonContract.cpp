@@ -2,7 +2,7 @@
 // Contract tests of the Mastodon adapter against tests/contract/mastodon.mjs (run through
 // run_contract.sh: ctest -R contract_mastodon). Publishing goes through the real
 // PublishService, ledger and HttpClient; waits are recorded instead of slept.
-#include "postern/uploader/MastodonAdapter.h"
+#include "postern/uploader/platforms/mastodon/MastodonAdapter.h"
 
 #include "ContractServer.h"
 #include "UploaderFixture.h"

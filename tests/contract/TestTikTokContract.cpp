@@ -2,8 +2,8 @@
 // Contract tests of the TikTok adapter against tests/contract/tiktok.mjs (the Content Posting
 // API as documented; run by run_contract.sh, `ctest -R contract_tiktok`). The chunk-plan and
 // answer-reader tests need no server but live here with the rest of the TikTok tests.
-#include "postern/uploader/ProfileExport.h"
-#include "postern/uploader/TikTokAdapter.h"
+#include "postern/uploader/platforms/ProfileExport.h"
+#include "postern/uploader/platforms/tiktok/TikTokAdapter.h"
 
 #include "ContractServer.h"
 #include "UploaderFixture.h"

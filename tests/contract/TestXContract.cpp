@@ -2,7 +2,7 @@
 // Contract tests of the X adapter against tests/contract/x.mjs (the X API v2 as documented:
 // /work/shared/reference/platform-apis.md section 4). Run by `ctest -R contract_x`
 // (run_contract.sh starts the server and sets POSTERN_CONTRACT_URL).
-#include "postern/uploader/XAdapter.h"
+#include "postern/uploader/platforms/x/XAdapter.h"
 
 #include "ContractServer.h"
 #include "UploaderFixture.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the Bluesky adapter reads from outside: server answers (parseForeignJson) and post
 // text scanned for facets (detectFacets), whose spans must stay inside the text and in order.
-#include "postern/uploader/BlueskyText.h"
+#include "postern/uploader/platforms/bluesky/BlueskyText.h"
 #include "postern/util/Json.h"
 
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The OAuth credentials file `postern-uploader account add --credentials-file` reads.
-#include "postern/uploader/AccountCredentials.h"
+#include "postern/uploader/net/AccountCredentials.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

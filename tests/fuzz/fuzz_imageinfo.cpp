@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The image header reader the Bluesky adapter uses for aspectRatio (PNG, JPEG, GIF).
-#include "postern/uploader/ImageInfo.h"
+#include "postern/uploader/net/ImageInfo.h"
 
 #include <cstdlib>
 

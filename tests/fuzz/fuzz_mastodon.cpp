@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What the Mastodon adapter reads from outside (src/uploader/MastodonApi.cpp): X-RateLimit-Reset
+// What the Mastodon adapter reads from outside (src/uploader/platforms/mastodon/MastodonApi.cpp): X-RateLimit-Reset
 // and created_at timestamps, the error entity, Status entities, and post text it counts.
-#include "postern/uploader/AdapterSupport.h"
-#include "postern/uploader/MastodonApi.h"
+#include "postern/uploader/net/AdapterSupport.h"
+#include "postern/uploader/platforms/mastodon/MastodonApi.h"
 
 #include <cstdlib>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The tolerant reader for platform answers (src/uploader/PlatformJson.cpp): Qt's QJsonDocument
+// The tolerant reader for platform answers (src/uploader/net/PlatformJson.cpp): Qt's QJsonDocument
 // under our caps, the tree with paths, every strict reader, and the conversion back to
 // canonical JSON. Checks the promises adapters rely on, not just "does not crash".
-#include "postern/uploader/PlatformJson.h"
+#include "postern/uploader/net/PlatformJson.h"
 
 #include <cstdlib>
 #include <limits>

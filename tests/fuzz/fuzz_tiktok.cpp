@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// TikTok's answers (src/uploader/TikTokApi.cpp): the v2 envelope and the data of creator_info,
+// TikTok's answers (src/uploader/platforms/tiktok/TikTokApi.cpp): the v2 envelope and the data of creator_info,
 // video/init and status/fetch read from it, the OAuth token answer, and the sent key the
 // adapter reads back from the ledger.
-#include "postern/uploader/TikTokApi.h"
+#include "postern/uploader/platforms/tiktok/TikTokApi.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

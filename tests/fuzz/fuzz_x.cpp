@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What the X adapter reads from outside (src/uploader/XAnswers.cpp): error bodies, media
+// What the X adapter reads from outside (src/uploader/platforms/x/XAnswers.cpp): error bodies, media
 // answers (processing_info), listing pages, and the listed text it compares with ours.
-#include "postern/uploader/XAnswers.h"
+#include "postern/uploader/platforms/x/XAnswers.h"
 
 #include <cstdlib>
 

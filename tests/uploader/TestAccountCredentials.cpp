@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The OAuth credentials file of `account add` (TikTok, X) and the sealing of every secret field.
-#include "postern/uploader/AccountCredentials.h"
-#include "postern/uploader/AccountStore.h"
+#include "postern/uploader/net/AccountCredentials.h"
+#include "postern/uploader/net/AccountStore.h"
 #include "postern/util/FileIO.h"
 
 #include "UploaderFixture.h"

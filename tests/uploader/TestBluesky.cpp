@@ -2,11 +2,11 @@
 // The Bluesky adapter's pure parts, the ledger's sent/unknown states, sealed accounts and the
 // HTTP client's URL rule: everything that needs no server. The server tests are in
 // TestBlueskyPds.cpp (run by tests/pds/bluesky_e2e.sh).
-#include "postern/uploader/AccountStore.h"
-#include "postern/uploader/BlueskyAdapter.h"
-#include "postern/uploader/BlueskyText.h"
-#include "postern/uploader/HttpClient.h"
-#include "postern/uploader/ImageInfo.h"
+#include "postern/uploader/net/AccountStore.h"
+#include "postern/uploader/platforms/bluesky/BlueskyAdapter.h"
+#include "postern/uploader/platforms/bluesky/BlueskyText.h"
+#include "postern/uploader/net/HttpClient.h"
+#include "postern/uploader/net/ImageInfo.h"
 
 #include "UploaderFixture.h"
 

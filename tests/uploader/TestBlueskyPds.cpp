@@ -3,8 +3,8 @@
 // tests/pds/bluesky_e2e.sh starts the reference PDS and runs this binary with
 // POSTERN_TEST_PDS_SERVICE, _HANDLE, _DID and _PASSWORD set. Also cancel and retract orders
 // (docs/uploader.md, "Cancel and retract orders") against the same server.
-#include "postern/uploader/BlueskyAdapter.h"
-#include "postern/uploader/BlueskyText.h"
+#include "postern/uploader/platforms/bluesky/BlueskyAdapter.h"
+#include "postern/uploader/platforms/bluesky/BlueskyText.h"
 
 #include "UploaderFixture.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Ledger v3 -> v4 (src/uploader/Ledger.cpp, kSchemaV4): the targets table is rebuilt for its
+// Ledger v3 -> v4 (src/uploader/ledger/Ledger.cpp, kSchemaV4): the targets table is rebuilt for its
 // new CHECK (state `cancelled`) and `orders` is added. An uploader updated in place opens the
 // ledger its older version left behind, with bundles half published: nothing may be lost.
-#include "postern/uploader/Ledger.h"
+#include "postern/uploader/ledger/Ledger.h"
 
 #include "LedgerSchema.h"
 #include "TempDir.h"

@@ -4,12 +4,12 @@
 // becomes a clamp or a named error, never undefined behaviour or wrap-around.
 #include "postern/bundle/BundleFormat.h"
 #include "postern/crypto/Keys.h"
-#include "postern/uploader/AccountCredentials.h"
-#include "postern/uploader/AdapterSupport.h"
-#include "postern/uploader/BlueskyText.h"
-#include "postern/uploader/MastodonApi.h"
-#include "postern/uploader/TikTokApi.h"
-#include "postern/uploader/XAnswers.h"
+#include "postern/uploader/net/AccountCredentials.h"
+#include "postern/uploader/net/AdapterSupport.h"
+#include "postern/uploader/platforms/bluesky/BlueskyText.h"
+#include "postern/uploader/platforms/mastodon/MastodonApi.h"
+#include "postern/uploader/platforms/tiktok/TikTokApi.h"
+#include "postern/uploader/platforms/x/XAnswers.h"
 #include "postern/util/Checked.h"
 #include "postern/util/Clock.h"
 

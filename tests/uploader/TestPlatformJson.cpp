@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The tolerant reader for platform answers (include/postern/uploader/PlatformJson.h): every
+// The tolerant reader for platform answers (include/postern/uploader/net/PlatformJson.h): every
 // RFC 8259 form a platform may send is read, and only the members an adapter reads are checked,
 // with errors that name the path and what was found.
-#include "postern/uploader/AdapterSupport.h"
-#include "postern/uploader/MastodonApi.h"
-#include "postern/uploader/PlatformJson.h"
+#include "postern/uploader/net/AdapterSupport.h"
+#include "postern/uploader/platforms/mastodon/MastodonApi.h"
+#include "postern/uploader/net/PlatformJson.h"
 
 #include <catch2/catch.hpp>
 

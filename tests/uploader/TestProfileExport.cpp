@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `postern-uploader profile export`: live limits mapped from the platforms' answers, the
 // documented limits for fixed-limit platforms, and the signed file the workstation imports.
-#include "postern/uploader/AccountStore.h"
-#include "postern/uploader/ProfileExport.h"
+#include "postern/uploader/net/AccountStore.h"
+#include "postern/uploader/platforms/ProfileExport.h"
 
 #include "UploaderFixture.h"
 

@@ -3,7 +3,7 @@
 // was reproduced with the real binaries before the fix. A bundle id the ledger knows is
 // answered from the ledger before any other check; a signed rejection is final; a failure of
 // the copy or of this host earns no signed answer and leaves the bundle eligible.
-#include "postern/uploader/WatchService.h"
+#include "postern/uploader/publish/WatchService.h"
 
 #include "UploaderFixture.h"
 

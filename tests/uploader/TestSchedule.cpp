@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Scheduled posts wait in the ledger, sealed at rest, and are published by the first pass at
 // or after their time; the receipt waits for the last of them.
-#include "postern/uploader/SpoolCrypto.h"
+#include "postern/uploader/publish/SpoolCrypto.h"
 
 #include "UploaderFixture.h"
 

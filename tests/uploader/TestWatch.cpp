@@ -2,7 +2,7 @@
 // watch: the service pass in-process with an injected clock, and the built binary end to end
 // (unattended passphrase from a systemd credential, receipts beside the bundles, suspend,
 // status, resume, and a log file that never holds a credential).
-#include "postern/uploader/WatchService.h"
+#include "postern/uploader/publish/WatchService.h"
 
 #include "UploaderFixture.h"
 

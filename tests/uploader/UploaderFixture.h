@@ -2,8 +2,8 @@
 #pragma once
 
 #include "postern/bundle/Receipt.h"
-#include "postern/uploader/PublishService.h"
-#include "postern/uploader/WorkstationTrust.h"
+#include "postern/uploader/publish/PublishService.h"
+#include "postern/uploader/publish/WorkstationTrust.h"
 #include "postern/util/FileIO.h"
 
 #include "Ceremony.h"

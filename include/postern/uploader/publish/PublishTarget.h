@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "postern/bundle/BundleFormat.h"
+#include "postern/domain/Channel.h"
+#include "postern/uploader/ledger/LedgerRecords.h"
+#include "postern/util/Json.h"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace postern::uploader {
+
+/** TargetMedia is one verified media file of a post, already in the spool. */
+struct TargetMedia
+{
+    std::filesystem::path spoolPath; ///< spool/<bundle-id>/media-<i>, a name the uploader chose
+    std::string mime;
+    std::string alt;
+    std::uint64_t size = 0;
+};
+
+/**
+ * TargetContent is everything an adapter needs to publish one post on one channel. It is
+ * rebuilt from the ledger's copy of the verified manifest, so a resume after a crash hands an
+ * adapter exactly what the first attempt had.
+ */
+struct TargetContent
+{
+    bundle::BundleId bundleId{};
+    std::size_t postIndex = 0;
+    std::size_t channelIndex = 0;
+    std::string postId;
+    std::int64_t version = 0;
+    domain::ChannelId channel;
+    std::string text;
+    Json options{Json::Object{}};
+    std::int64_t schedule = 0;          ///< 0 = publish on arrival
+    std::vector<TargetMedia> media;     ///< in the post's order
+    std::vector<std::string> approvers; ///< names from the policy, sorted
+    std::int64_t bundleCreated = 0;     ///< the bundle's creation time (seconds since 1970)
+
+    // -- the sent step of network adapters (ignored by the outbox) ------------------------------
+    /** idempotencyKey is the key an earlier attempt recorded with `sent` ("" if none). */
+    std::string idempotencyKey;
+    /** mayExist: the ledger says sent or unknown, so the post may exist: reconcile first. */
+    bool mayExist = false;
+    /**
+     * markSent must be called right before the request that cannot be repeated blindly, with
+     * the key that lets the platform be asked about it. It records `sent` durably; if it fails
+     * the adapter must not send and returns the error unchanged.
+     */
+    std::function<Status(const std::string& key)> markSent;
+
+    /**
+     * checkpoint (optional; empty in tests that build content by hand) may be called by an
+     * adapter before each request of a multi-request publish. An error (suspended: publishing
+     * was suspended or the uploader is stopping) means "send nothing more": the adapter returns
+     * that error unchanged and the target stays pending. Never call it between markSent and
+     * the request it announces.
+     */
+    std::function<Status()> checkpoint;
+};
+
+/**
+ * TargetOutcome is an adapter's answer for a target: done or failed (final), or unknown (the
+ * request was sent and no usable answer came back: recorded, reconciled by the next resume).
+ */
+struct TargetOutcome
+{
+    TargetState state = TargetState::Failed;
+    std::string platformId;
+    std::string url;
+    std::string reason;
+    bool alreadyPresent = false; ///< found published by an earlier, interrupted attempt
+};
+
+/** RetractTarget is a published target that a retract order asks the platform to delete. */
+struct RetractTarget
+{
+    domain::ChannelId channel;
+    std::string platformId;     ///< what the adapter recorded when it published
+    std::string url;            ///< the public URL, for messages
+    std::string idempotencyKey; ///< the key recorded with `sent` (Bluesky: the record key)
+    /** checkpoint, as in TargetContent: an error means "send nothing", the order stays pending. */
+    std::function<Status()> checkpoint;
+};
+
+/**
+ * Retractor deletes one published post. ok: it is gone (also when it was gone already, so a
+ * repeated deletion after a crash is harmless). An error with code publish-failed (the platform
+ * refused, after the adapter's own retries) or invalid-argument (not an id it can delete) is final:
+ * the platform cannot or will not delete it, and the order fails with that message. Any other
+ * error leaves the order pending for the next resume.
+ */
+using Retractor = std::function<Status(const RetractTarget&)>;
+
+/**
+ * PublishAdapter publishes one target on one platform. A returned outcome is final and is
+ * recorded in the ledger; a returned error means "not published, safe to try again" and leaves
+ * the target claimed for `resume`. Adapters must be idempotent per target: called again for a
+ * target they already published, they report it instead of publishing twice.
+ */
+class PublishAdapter
+{
+public:
+    virtual ~PublishAdapter() = default;
+    [[nodiscard]] virtual Result<TargetOutcome> publish(const TargetContent& target) = 0;
+};
+
+} // namespace postern::uploader
