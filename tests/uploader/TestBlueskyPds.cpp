@@ -97,12 +97,9 @@ struct BlueskyRun
     {
         accounts = std::make_unique<AccountStore>(f.home->ledger(), f.home->layout().hostKey, f.clock);
         adapter = std::make_unique<BlueskyAdapter>(*accounts, http, f.clock);
+        // Publishing and retract orders alike, as PlatformAdapters installs it: Bluesky deletes
+        // by the record key recorded with `sent` (BlueskyAdapter::retract).
         f.service->setAdapter(domain::Platform::Bluesky, adapter.get());
-        // Retract orders, exactly as NetworkAdapters::install (PublishCommands.cpp) wires them:
-        // Bluesky deletes by the record key recorded with `sent`.
-        f.service->setRetractor(domain::Platform::Bluesky, [this](const RetractTarget& t) {
-            return adapter->deletePost(t.channel.str(), t.idempotencyKey, t.platformId);
-        });
     }
     void restart()
     {

@@ -11,6 +11,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/** RetractStub publishes like the outbox and retracts through `retract`: a platform that fails or refuses. */
+class RetractStub final : public PublishAdapter
+{
+public:
+    RetractStub(fs::path outbox, std::function<Status(const RetractTarget&)> retract)
+        : m_outbox(std::move(outbox)), m_retract(std::move(retract))
+    {
+    }
+    [[nodiscard]] Result<TargetOutcome> publish(const TargetContent& t) override { return m_outbox.publish(t); }
+    [[nodiscard]] bool canRetract() const override { return true; }
+    [[nodiscard]] Status retract(const RetractTarget& t) override { return m_retract(t); }
+
+private:
+    OutboxPublisher m_outbox;
+    std::function<Status(const RetractTarget&)> m_retract;
+};
+
 constexpr std::int64_t kDay = 86400;
 
 bundle::ManifestOrder order(Ceremony& c,
@@ -153,13 +170,14 @@ TEST_CASE("a retraction that fails for now stays pending and is finished by resu
         f.publish(f.writeBundle(f.seal(f.ceremony.manifest({f.ceremony.approved(post)}), 1), "1")).progress.complete);
 
     int calls = 0;
-    f.service->setRetractor(domain::Platform::Outbox, [&calls](const RetractTarget& t) -> Status {
+    RetractStub flaky(f.outbox(), [&calls](const RetractTarget& t) -> Status {
         ++calls;
         if (calls == 1)
             return fail(Errc::Io, "the platform did not answer");
         CHECK(t.platformId.size() == 39);
         return {};
     });
+    f.service->setAdapter(domain::Platform::Outbox, &flaky);
     const auto path = f.writeBundle(
         f.seal(ordersBundle(f.ceremony, {order(f.ceremony, post.postId, domain::OrderAction::Retract)}), 2),
         "2");
@@ -178,8 +196,9 @@ TEST_CASE("a retraction that fails for now stays pending and is finished by resu
     CHECK(resumed->bundles[0].complete);
     CHECK(calls == 2);
     // A platform that refuses is final: the order fails and the receipt says why.
-    f.service->setRetractor(domain::Platform::Outbox,
-                            [](const RetractTarget&) -> Status { return fail(Errc::PublishFailed, "forbidden"); });
+    RetractStub refusing(f.outbox(),
+                         [](const RetractTarget&) -> Status { return fail(Errc::PublishFailed, "forbidden"); });
+    f.service->setAdapter(domain::Platform::Outbox, &refusing);
     const auto refused = f.publish(f.writeBundle(
         f.seal(ordersBundle(f.ceremony,
                             {order(f.ceremony, post.postId, domain::OrderAction::Retract, std::string(32, 'e'))}),

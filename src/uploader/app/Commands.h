@@ -66,9 +66,6 @@ failWith(const Error& error, std::optional<ExitCode> code = std::nullopt, std::s
 [[nodiscard]] ExitCode printPublishReport(const PublishReport& report, bool keep);
 /** printResumed prints the bundles a resume pass touched (bundles only waiting are skipped). */
 void printResumed(const std::vector<BundleProgress>& bundles);
-/** installNetworkAdapters sets the platform adapters on `service`; keep the owner alive while it runs. */
-[[nodiscard]] std::shared_ptr<void>
-installNetworkAdapters(UploaderHome& home, const Clock& clock, PublishService& service);
 /**
  * liftSuspension clears the suspension flag (without the home lock, so it reaches a running
  * watch), prints who suspended and when, and records the event. `lifted` tells whether there

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // verify, publish and resume: unlock the keys, call PublishService, print what it did.
-#include "postern/uploader/platforms/bluesky/BlueskyAdapter.h"
-#include "postern/uploader/platforms/mastodon/MastodonAdapter.h"
+#include "postern/uploader/platforms/PlatformAdapters.h"
 #include "postern/uploader/publish/PublishService.h"
-#include "postern/uploader/platforms/tiktok/TikTokAdapter.h"
-#include "postern/uploader/platforms/x/XAdapter.h"
 
 #include "postern/util/FileIO.h"
 
@@ -236,52 +233,6 @@ std::optional<ExitCode> prepareBundleCommand(const Context& ctx,
     return unlockKeys(ctx, home, true, publishing);
 }
 
-/** tiktokOptions lets the TikTok adapter restart an attempt TikTok proved dead (Ledger::restartSent). */
-TikTokOptions tiktokOptions(UploaderHome& home)
-{
-    TikTokOptions o;
-    o.ledger = &home.ledger();
-    return o;
-}
-
-/** NetworkAdapters are the network publishing adapters a publish or resume run uses. */
-struct NetworkAdapters
-{
-    NetworkAdapters(UploaderHome& home, const Clock& clock)
-        : accounts(home.ledger(), home.layout().hostKey, clock),
-          bluesky(accounts, http, clock),
-          mastodon(accounts, http, clock),
-          tiktok(accounts, http, clock, tiktokOptions(home)),
-          x(accounts, http, clock)
-    {
-    }
-    void install(PublishService& service)
-    {
-        service.setAdapter(domain::Platform::Bluesky, &bluesky);
-        service.setAdapter(domain::Platform::Mastodon, &mastodon);
-        service.setAdapter(domain::Platform::TikTok, &tiktok);
-        service.setAdapter(domain::Platform::X, &x);
-        // Retract orders: Bluesky deletes by record key, Mastodon and X by the post id they
-        // returned. TikTok's Content Posting API has no delete, so it has no retractor and
-        // the order fails with "delete it by hand".
-        service.setRetractor(domain::Platform::Bluesky, [this](const RetractTarget& t) {
-            return bluesky.deletePost(t.channel.str(), t.idempotencyKey, t.platformId);
-        });
-        service.setRetractor(domain::Platform::Mastodon, [this](const RetractTarget& t) {
-            return mastodon.deletePost(t.channel.str(), t.platformId);
-        });
-        service.setRetractor(domain::Platform::X,
-                             [this](const RetractTarget& t) { return x.deletePost(t.channel.str(), t.platformId); });
-    }
-
-    HttpClient http;
-    AccountStore accounts;
-    BlueskyAdapter bluesky;
-    MastodonAdapter mastodon;
-    TikTokAdapter tiktok;
-    XAdapter x;
-};
-
 /** printXReads says what reconciling cost on X; nothing when no X listing was read. */
 void printXReads(const XReads& reads)
 {
@@ -321,8 +272,8 @@ ExitCode runPublish(const Context& ctx)
             prepareBundleCommand(ctx, "publish BUNDLE [--keep] [--receipt FILE] [--max-size BYTES]", true, home, limit))
         return *code;
     PublishService service(home, {ctx.clock, {}, {}});
-    NetworkAdapters adapters(home, *ctx.clock);
-    adapters.install(service);
+    const PlatformAdapters adapters(home, *ctx.clock);
+    service.setAdapters(adapters.registry());
     PublishRequest request;
     request.bundlePath = ctx.args.positionals[0];
     request.keep = ctx.args.has("keep");
@@ -333,7 +284,7 @@ ExitCode runPublish(const Context& ctx)
     if (!report)
         return failWith(report.error());
     const ExitCode code = printPublishReport(*report, request.keep);
-    printXReads(adapters.x.billedReads());
+    printXReads(adapters.xReads());
     return code;
 }
 
@@ -407,14 +358,6 @@ ExitCode printPublishReport(const PublishReport& report, bool keep)
     return report.exitCode();
 }
 
-std::shared_ptr<void> installNetworkAdapters(UploaderHome& home, const Clock& clock, PublishService& service)
-{
-    // NetworkAdapters stays private to this file; watch gets it through an opaque owner.
-    auto adapters = std::make_shared<NetworkAdapters>(home, clock);
-    adapters->install(service);
-    return adapters;
-}
-
 ExitCode runResume(const Context& ctx)
 {
     if (!ctx.args.positionals.empty()) {
@@ -436,8 +379,8 @@ ExitCode runResume(const Context& ctx)
         return failWith(s.error());
     }
     PublishService service(home, {ctx.clock, {}, {}});
-    NetworkAdapters adapters(home, *ctx.clock);
-    adapters.install(service);
+    const PlatformAdapters adapters(home, *ctx.clock);
+    service.setAdapters(adapters.registry());
     auto pending = service.hasPendingWork();
     if (!pending)
         return failWith(pending.error());
@@ -456,7 +399,7 @@ ExitCode runResume(const Context& ctx)
         return failWith(report.error());
     printResumed(report->bundles);
     std::cout << "resumed " << report->bundles.size() << " bundle(s)\n";
-    printXReads(adapters.x.billedReads());
+    printXReads(adapters.xReads());
     return report->exitCode();
 }
 

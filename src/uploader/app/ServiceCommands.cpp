@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Service mode: suspend, the suspension half of resume, the service lines of status, and watch.
+#include "postern/uploader/platforms/PlatformAdapters.h"
 #include "postern/uploader/publish/OutboxPublisher.h"
 #include "postern/uploader/publish/WatchService.h"
 
@@ -202,7 +203,8 @@ ExitCode runWatch(const Context& ctx)
         return *code;
     installStopHandlers();
     PublishService service(home, {ctx.clock, {}, options.stopRequested});
-    const auto adapters = installNetworkAdapters(home, *ctx.clock, service);
+    const PlatformAdapters adapters(home, *ctx.clock);
+    service.setAdapters(adapters.registry());
     WatchService watch(home, service, *ctx.clock, options);
     const bool once = ctx.args.has("once");
     spdlog::info("watch: started on {} (interval {} s, settle {} s{})",

@@ -180,7 +180,7 @@ Result<TargetOutcome> OutboxPublisher::publish(const TargetContent& t)
     return outcome;
 }
 
-Status OutboxPublisher::retract(const RetractTarget& target) const
+Status OutboxPublisher::retract(const RetractTarget& target)
 {
     // The id is "<bundle id>/<NNN-MM>", written by publish(); anything else is not a folder this
     // uploader made, and is never turned into a path.

@@ -20,14 +20,6 @@ std::string describeTarget(const TargetRecord& t)
 
 } // namespace
 
-void PublishService::setRetractor(domain::Platform platform, Retractor retractor)
-{
-    if (retractor)
-        m_retractors[platform] = std::move(retractor);
-    else
-        m_retractors.erase(platform);
-}
-
 Result<std::string>
 PublishService::cancelledBefore(std::string_view postId, std::string_view channel, std::int64_t versionCreated)
 {
@@ -98,14 +90,14 @@ Status PublishService::applyOrder(OrderRecord& order, bool network, std::int64_t
             return {};
         }
         POSTERN_ASSIGN(channel, domain::ChannelId::parse(order.channel));
-        const auto it = m_retractors.find(channel.platform);
+        PublishAdapter* adapter = m_adapters.find(channel.platform);
         std::vector<std::string> gone;
         for (const auto& t : published) {
-            if (it == m_retractors.end()) {
+            RetractTarget rt{channel, t.platformId, t.url, t.idempotencyKey, [this]() { return checkpoint(); }};
+            // Asked before anything is sent: a platform without delete fails the order at once.
+            if (!adapter || !adapter->canRetract()) {
                 outcome.state = OrderState::Failed;
-                outcome.reason = std::string(domain::platformName(channel.platform))
-                                 + " posts cannot be deleted by this uploader; delete " + describeTarget(t)
-                                 + " by hand";
+                outcome.reason = cannotRetract(rt);
                 break;
             }
             if (auto held = checkpoint(); !held) {
@@ -114,8 +106,7 @@ Status PublishService::applyOrder(OrderRecord& order, bool network, std::int64_t
                 order.reason = "waiting: " + held.error().message;
                 return {};
             }
-            RetractTarget rt{channel, t.platformId, t.url, t.idempotencyKey, [this]() { return checkpoint(); }};
-            if (auto s = it->second(rt); !s) {
+            if (auto s = adapter->retract(rt); !s) {
                 // A refusal after the adapter's own retries (or an id it cannot delete) is
                 // final; anything else (network, rate limit, expired login) is worth a resume.
                 if (s.code() != Errc::PublishFailed && s.code() != Errc::InvalidArgument) {

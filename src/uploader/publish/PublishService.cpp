@@ -71,16 +71,17 @@ std::string randomName()
 PublishService::PublishService(UploaderHome& home, ServiceOptions options)
     : m_home(home), m_options(std::move(options)), m_outbox(home.outbox())
 {
-    m_adapters[domain::Platform::Outbox] = &m_outbox;
-    m_retractors[domain::Platform::Outbox] = [this](const RetractTarget& t) { return m_outbox.retract(t); };
+    m_adapters.set(domain::Platform::Outbox, &m_outbox);
+}
+
+void PublishService::setAdapters(const AdapterRegistry& adapters)
+{
+    m_adapters.merge(adapters);
 }
 
 void PublishService::setAdapter(domain::Platform platform, PublishAdapter* adapter)
 {
-    if (adapter)
-        m_adapters[platform] = adapter;
-    else
-        m_adapters.erase(platform);
+    m_adapters.set(platform, adapter);
 }
 
 Status PublishService::crash(CrashPoint point) const

@@ -232,8 +232,8 @@ Status PublishService::publishTarget(const BundleRecord& record,
     const TargetRecord& t = report.record;
     POSTERN_ASSIGN(channel, domain::ChannelId::parse(t.channel));
     TargetOutcome outcome;
-    const auto adapter = m_adapters.find(channel.platform);
-    if (adapter == m_adapters.end() || !adapter->second) {
+    PublishAdapter* adapter = m_adapters.find(channel.platform);
+    if (!adapter) {
         outcome.state = TargetState::Failed;
         outcome.reason = "no publishing adapter for " + std::string(domain::platformName(channel.platform))
                          + " yet; the post was not published";
@@ -262,7 +262,7 @@ Status PublishService::publishTarget(const BundleRecord& record,
                          report.pendingError);
             return {};
         }
-        auto published = adapter->second->publish(content);
+        auto published = adapter->publish(content);
         plain.wipe();
         if (!published && published.code() == Errc::Cancelled)
             return std::move(published).error(); // the test hook "killed" us inside the adapter

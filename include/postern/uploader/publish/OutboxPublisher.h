@@ -26,12 +26,14 @@ public:
     explicit OutboxPublisher(std::filesystem::path root) : m_root(std::move(root)) {}
 
     [[nodiscard]] Result<TargetOutcome> publish(const TargetContent& target) override;
+    /** canRetract: the outbox deletes its own folders. */
+    [[nodiscard]] bool canRetract() const override { return true; }
     /**
      * retract removes a target's folder from the outbox (a retract order). The uploader cannot
      * know whether a person already posted it by hand, which the order's result says. A folder
      * already gone is not an error.
      */
-    [[nodiscard]] Status retract(const RetractTarget& target) const;
+    [[nodiscard]] Status retract(const RetractTarget& target) override;
 
     /** folderName is "<NNN>-<MM>", the per-target folder inside the bundle's folder. */
     [[nodiscard]] static std::string folderName(std::size_t postIndex, std::size_t channelIndex);

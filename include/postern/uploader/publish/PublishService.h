@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/uploader/publish/AdapterRegistry.h"
 #include "postern/uploader/publish/BundleSummary.h"
 #include "postern/uploader/publish/ExitCode.h"
 #include "postern/uploader/publish/OutboxPublisher.h"
@@ -173,10 +174,13 @@ public:
      */
     [[nodiscard]] Status checkpoint();
 
-    /** setAdapter sets the adapter for a platform (the CLI sets Bluesky's; tests). nullptr removes it. */
+    /**
+     * setAdapters installs every adapter of a registry (the command line's PlatformAdapters);
+     * the outbox stays unless the registry has one. The adapters must outlive the service's use.
+     */
+    void setAdapters(const AdapterRegistry& adapters);
+    /** setAdapter sets the adapter for one platform (tests); nullptr removes it. */
     void setAdapter(domain::Platform platform, PublishAdapter* adapter);
-    /** setRetractor sets how a platform deletes a published post (retract orders). Empty removes it. */
-    void setRetractor(domain::Platform platform, Retractor retractor);
 
 private:
     [[nodiscard]] Status crash(CrashPoint point) const;
@@ -230,8 +234,7 @@ private:
     UploaderHome& m_home;
     ServiceOptions m_options;
     OutboxPublisher m_outbox;
-    std::map<domain::Platform, PublishAdapter*> m_adapters;
-    std::map<domain::Platform, Retractor> m_retractors;
+    AdapterRegistry m_adapters; ///< the outbox, then whatever setAdapters installed
     std::optional<crypto::SecureBuffer> m_atRestKey;
 };
 

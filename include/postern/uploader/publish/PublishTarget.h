@@ -89,25 +89,51 @@ struct RetractTarget
 };
 
 /**
- * Retractor deletes one published post. ok: it is gone (also when it was gone already, so a
- * repeated deletion after a crash is harmless). An error with code publish-failed (the platform
- * refused, after the adapter's own retries) or invalid-argument (not an id it can delete) is final:
- * the platform cannot or will not delete it, and the order fails with that message. Any other
- * error leaves the order pending for the next resume.
+ * cannotRetract is the reason a retract order fails on a platform whose adapter cannot delete
+ * (PublishAdapter::canRetract() false, or no adapter at all): the operator deletes it by hand.
  */
-using Retractor = std::function<Status(const RetractTarget&)>;
+[[nodiscard]] std::string cannotRetract(const RetractTarget& target);
 
 /**
- * PublishAdapter publishes one target on one platform. A returned outcome is final and is
- * recorded in the ledger; a returned error means "not published, safe to try again" and leaves
- * the target claimed for `resume`. Adapters must be idempotent per target: called again for a
- * target they already published, they report it instead of publishing twice.
+ * PublishAdapter is one platform, as the publish service sees it: the only way from this room
+ * to a platform, so the service itself never links the network (docs/architecture.md).
+ *
+ *  - publish: one target. When TargetContent::mayExist is set (an earlier attempt was sent and
+ *    got no usable answer), publish reconciles first: it asks the platform whether the post
+ *    exists and reports it (alreadyPresent) instead of publishing twice.
+ *  - retract: deletes one published post, if canRetract() says the platform can.
+ *
+ * The adapter talks back to the service only through TargetContent's markSent and checkpoint
+ * and RetractTarget's checkpoint.
  */
 class PublishAdapter
 {
 public:
     virtual ~PublishAdapter() = default;
+
+    /**
+     * publish publishes one target. A returned outcome is final and is recorded in the ledger; a
+     * returned error means "not published, safe to try again" and leaves the target claimed for
+     * `resume`. Adapters must be idempotent per target: called again for a target they already
+     * published, they report it instead of publishing twice.
+     */
     [[nodiscard]] virtual Result<TargetOutcome> publish(const TargetContent& target) = 0;
+
+    /**
+     * canRetract says whether this platform's posts can be deleted by the uploader. False (the
+     * default, and TikTok's: its Content Posting API has no delete) makes a retract order fail
+     * with cannotRetract()'s "delete it by hand" before anything is sent.
+     */
+    [[nodiscard]] virtual bool canRetract() const { return false; }
+
+    /**
+     * retract deletes one published post. ok: it is gone (also when it was gone already, so a
+     * repeated deletion after a crash is harmless). An error with code publish-failed (the
+     * platform refused, after the adapter's own retries) or invalid-argument (not an id it can
+     * delete) is final: the order fails with that message. Any other error leaves the order
+     * pending for the next resume. The default (no delete) fails with cannotRetract().
+     */
+    [[nodiscard]] virtual Status retract(const RetractTarget& target);
 };
 
 } // namespace postern::uploader

@@ -97,29 +97,14 @@ struct BlueskyAdapter::Call
 };
 
 BlueskyAdapter::BlueskyAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, BlueskyOptions options)
-    : m_accounts(accounts), m_http(http), m_clock(clock), m_options(std::move(options))
+    : m_accounts(accounts), m_http(http), m_clock(clock), m_options(std::move(options)),
+      m_sessions(accounts, "--handle HANDLE --app-password-file FILE --service URL")
 {
 }
 
 std::string BlueskyAdapter::postUrl(std::string_view handle, std::string_view rkey)
 {
     return "https://bsky.app/profile/" + std::string(handle) + "/post/" + std::string(rkey);
-}
-
-Result<Account*> BlueskyAdapter::account(const std::string& channel)
-{
-    if (auto it = m_open.find(channel); it != m_open.end())
-        return &it->second;
-    POSTERN_ASSIGN(loaded, m_accounts.load(channel));
-    if (!loaded)
-        return fail(Errc::NotFound,
-                    "there is no account for " + channel + "; add it with `postern-uploader account add " + channel
-                        + " --handle HANDLE --app-password-file FILE --service URL`, then run `postern-uploader "
-                          "resume`");
-    POSTERN_TRY(HttpClient::checkUrl(loaded->service));
-    auto [it, inserted] = m_open.emplace(channel, std::move(*loaded));
-    (void)inserted;
-    return &it->second;
 }
 
 Status BlueskyAdapter::createSession(Account& a)
@@ -335,7 +320,7 @@ Result<TargetOutcome> BlueskyAdapter::publish(const TargetContent& t)
     POSTERN_ASSIGN(rkey, recordKeyFor(t.bundleId, t.bundleCreated, t.postIndex, t.channelIndex));
     if (!t.idempotencyKey.empty() && t.idempotencyKey != rkey)
         return fail(Errc::Internal, "target was sent with record key " + t.idempotencyKey + ", expected " + rkey);
-    POSTERN_ASSIGN(a, account(t.channel.str()));
+    POSTERN_ASSIGN(a, m_sessions.open(t.channel.str()));
     if (a->secrets.did.empty() || a->secrets.accessToken.empty())
         POSTERN_TRY(createSession(*a));
 
@@ -441,11 +426,17 @@ Result<TargetOutcome> BlueskyAdapter::publish(const TargetContent& t)
     return o;
 }
 
+Status BlueskyAdapter::retract(const RetractTarget& target)
+{
+    // By the record key recorded with `sent`; the at:// URI proves the repository is the account's.
+    return deletePost(target.channel.str(), target.idempotencyKey, target.platformId);
+}
+
 Status BlueskyAdapter::deletePost(const std::string& channel, const std::string& rkey, std::string_view uri)
 {
     if (!isValidTid(rkey))
         return fail(Errc::InvalidArgument, "\"" + rkey + "\" is not a Bluesky record key (TID)");
-    POSTERN_ASSIGN(a, account(channel));
+    POSTERN_ASSIGN(a, m_sessions.open(channel));
     if (a->secrets.did.empty() || a->secrets.accessToken.empty())
         POSTERN_TRY(createSession(*a));
     const std::string here = "at://" + a->secrets.did + "/" + std::string(kCollection) + "/" + rkey;

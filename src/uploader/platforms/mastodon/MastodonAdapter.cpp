@@ -77,30 +77,25 @@ struct MastodonAdapter::Uploaded
     std::string refused; ///< set instead when Mastodon refused the file for good
 };
 
-MastodonAdapter::MastodonAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, MastodonOptions options)
-    : m_accounts(accounts), m_http(http), m_clock(clock), m_options(std::move(options))
-{
-}
+namespace {
 
-Result<Account*> MastodonAdapter::account(const std::string& channel)
+/** tokenRequired refuses an account without an access token before anything is sent. */
+Status tokenRequired(const Account& a)
 {
-    if (auto it = m_open.find(channel); it != m_open.end())
-        return &it->second;
-    POSTERN_ASSIGN(loaded, m_accounts.load(channel));
-    if (!loaded)
-        return fail(Errc::NotFound,
-                    "there is no account for " + channel + "; add it with `postern-uploader account add " + channel
-                        + " --handle NAME --token-file FILE --service https://INSTANCE`, then run `postern-uploader "
-                          "resume`");
-    POSTERN_TRY(HttpClient::checkUrl(loaded->service));
-    if (loaded->secrets.accessToken.empty())
+    if (a.secrets.accessToken.empty())
         return fail(Errc::PermissionDenied,
-                    "the account " + channel
+                    "the account " + a.channel
                         + " has no access token; `account remove` it and `account add` it again "
                           "with --token-file");
-    auto [it, inserted] = m_open.emplace(channel, std::move(*loaded));
-    (void)inserted;
-    return &it->second;
+    return {};
+}
+
+} // namespace
+
+MastodonAdapter::MastodonAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, MastodonOptions options)
+    : m_accounts(accounts), m_http(http), m_clock(clock), m_options(std::move(options)),
+      m_sessions(accounts, "--handle NAME --token-file FILE --service https://INSTANCE", tokenRequired)
+{
 }
 
 HttpRequest MastodonAdapter::request(const Account& a, std::string method, const std::string& path) const
@@ -416,7 +411,7 @@ Result<TargetOutcome> MastodonAdapter::publish(const TargetContent& t)
     const std::string key = mastodonIdempotencyKey(t.bundleId, t.postIndex, t.channelIndex, t.channel.str());
     if (!t.idempotencyKey.empty() && t.idempotencyKey != key)
         return fail(Errc::Internal, "target was sent with Idempotency-Key " + t.idempotencyKey + ", expected " + key);
-    POSTERN_ASSIGN(a, account(t.channel.str()));
+    POSTERN_ASSIGN(a, m_sessions.open(t.channel.str()));
 
     if (t.mayExist) {
         // Mastodon keeps an Idempotency-Key for one hour only (in Redis): whether the post
@@ -472,11 +467,16 @@ Result<TargetOutcome> MastodonAdapter::publish(const TargetContent& t)
     return createStatus(*a, key, body.serialize());
 }
 
+Status MastodonAdapter::retract(const RetractTarget& target)
+{
+    return deletePost(target.channel.str(), target.platformId);
+}
+
 Status MastodonAdapter::deletePost(const std::string& channel, const std::string& statusId)
 {
     if (!isStatusId(statusId))
         return fail(Errc::InvalidArgument, "\"" + statusId + "\" is not a Mastodon status id");
-    POSTERN_ASSIGN(a, account(channel));
+    POSTERN_ASSIGN(a, m_sessions.open(channel));
     // Deleting twice is harmless (the second answers 404), so the request is retried as a safe one.
     POSTERN_ASSIGN(answer, callSafe(request(*a, "DELETE", "/api/v1/statuses/" + statusId), "mastodon delete"));
     if (answer.status == 200)
@@ -496,7 +496,7 @@ Result<PlatformJson> MastodonAdapter::instanceConfiguration(const std::string& c
 {
     if (auto it = m_configs.find(channel); it != m_configs.end())
         return it->second;
-    POSTERN_ASSIGN(a, account(channel));
+    POSTERN_ASSIGN(a, m_sessions.open(channel));
     POSTERN_ASSIGN(answer, callSafe(request(*a, "GET", "/api/v2/instance"), "mastodon instance"));
     PlatformJson config; // null: every limit falls back to its documented default
     if (answer.status == 200) {

@@ -54,10 +54,23 @@ Result<bool> optionBool(const Json& options, std::string_view key, bool required
     return v->asBool();
 }
 
+/** clientSecretRequired: TikTok refreshes tokens only with the client secret. */
+Status clientSecretRequired(const Account& a)
+{
+    if (a.secrets.clientSecret.empty())
+        return fail(Errc::PermissionDenied,
+                    "the TikTok account " + a.channel
+                        + " has no client secret, which TikTok needs to refresh tokens; add \"client_secret\" to "
+                          "the credentials file, then `postern-uploader account remove "
+                        + a.channel + "` and `account add` it again");
+    return {};
+}
+
 } // namespace
 
 TikTokAdapter::TikTokAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, TikTokOptions options)
-    : m_accounts(accounts), m_http(http), m_clock(clock), m_options(std::move(options))
+    : m_accounts(accounts), m_http(http), m_clock(clock), m_options(std::move(options)),
+      m_sessions(accounts, "--handle NAME --credentials-file FILE", clientSecretRequired)
 {
 }
 
@@ -66,27 +79,6 @@ std::string TikTokAdapter::postUrl(std::string_view username, std::string_view p
     if (!username.empty() && username.front() == '@')
         username.remove_prefix(1);
     return "https://www.tiktok.com/@" + std::string(username) + "/video/" + std::string(postId);
-}
-
-Result<Account*> TikTokAdapter::account(const std::string& channel)
-{
-    if (auto it = m_open.find(channel); it != m_open.end())
-        return &it->second;
-    POSTERN_ASSIGN(loaded, m_accounts.load(channel));
-    if (!loaded)
-        return fail(Errc::NotFound,
-                    "there is no account for " + channel + "; add it with `postern-uploader account add " + channel
-                        + " --handle NAME --credentials-file FILE`, then run `postern-uploader resume`");
-    POSTERN_TRY(HttpClient::checkUrl(loaded->service));
-    if (loaded->secrets.clientSecret.empty())
-        return fail(Errc::PermissionDenied,
-                    "the TikTok account " + channel
-                        + " has no client secret, which TikTok needs to refresh tokens; add \"client_secret\" to "
-                          "the credentials file, then `postern-uploader account remove "
-                        + channel + "` and `account add` it again");
-    auto [it, inserted] = m_open.emplace(channel, std::move(*loaded));
-    (void)inserted;
-    return &it->second;
 }
 
 Status TikTokAdapter::refresh(Account& a)
@@ -261,7 +253,7 @@ Result<TargetOutcome> TikTokAdapter::publish(const TargetContent& t)
         return failed;
     }
 
-    POSTERN_ASSIGN(a, account(t.channel.str()));
+    POSTERN_ASSIGN(a, m_sessions.open(t.channel.str()));
     if (t.mayExist && !t.idempotencyKey.empty()) {
         bool startOver = false;
         POSTERN_ASSIGN(settled, reconcile(*a, t, startOver));
@@ -329,7 +321,7 @@ Result<TargetOutcome> TikTokAdapter::publish(const TargetContent& t)
 
 Result<TikTokCreator> TikTokAdapter::creatorInfo(const std::string& channel)
 {
-    POSTERN_ASSIGN(a, account(channel));
+    POSTERN_ASSIGN(a, m_sessions.open(channel));
     POSTERN_ASSIGN(info, callSafe(*a, std::string(kCreatorInfo), Json(Json::Object{})));
     if (!info.ok()) {
         // Rate limits, refused tokens and server errors keep refused()'s words and remedy.

@@ -86,7 +86,8 @@ struct XAdapter::Created
 };
 
 XAdapter::XAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, XOptions options)
-    : m_accounts(accounts), m_http(http), m_clock(clock), m_options(std::move(options))
+    : m_accounts(accounts), m_http(http), m_clock(clock), m_options(std::move(options)),
+      m_sessions(accounts, "--handle HANDLE --credentials-file FILE")
 {
 }
 
@@ -110,21 +111,6 @@ std::optional<std::int64_t> XAdapter::sentAt(std::string_view key)
     if (ec != std::errc() || end != digits.data() + digits.size() || v < 0)
         return std::nullopt;
     return v;
-}
-
-Result<Account*> XAdapter::account(const std::string& channel)
-{
-    if (auto it = m_open.find(channel); it != m_open.end())
-        return &it->second;
-    POSTERN_ASSIGN(loaded, m_accounts.load(channel));
-    if (!loaded)
-        return fail(Errc::NotFound,
-                    "there is no account for " + channel + "; add it with `postern-uploader account add " + channel
-                        + " --handle HANDLE --credentials-file FILE`, then run `postern-uploader resume`");
-    POSTERN_TRY(HttpClient::checkUrl(loaded->service));
-    auto [it, inserted] = m_open.emplace(channel, std::move(*loaded));
-    (void)inserted;
-    return &it->second;
 }
 
 HttpRequest XAdapter::request(const Account& a, std::string method, std::string path) const
@@ -399,7 +385,7 @@ Result<TargetOutcome> XAdapter::publish(const TargetContent& t)
     if (t.mayExist && !firstSent)
         return fail(Errc::Internal, "an X target is marked sent without its send time");
     TargetOutcome outcome;
-    POSTERN_ASSIGN(a, account(t.channel.str()));
+    POSTERN_ASSIGN(a, m_sessions.open(t.channel.str()));
 
     if (t.mayExist) {
         POSTERN_ASSIGN(look, findPost(*a, t, *firstSent));
@@ -478,11 +464,16 @@ Result<TargetOutcome> XAdapter::publish(const TargetContent& t)
     return afterCreate(*a, t, since, *created.answer);
 }
 
+Status XAdapter::retract(const RetractTarget& target)
+{
+    return deletePost(target.channel.str(), target.platformId);
+}
+
 Status XAdapter::deletePost(const std::string& channel, const std::string& postId)
 {
     if (!isXId(postId))
         return fail(Errc::InvalidArgument, "\"" + postId + "\" is not an X post id");
-    POSTERN_ASSIGN(a, account(channel));
+    POSTERN_ASSIGN(a, m_sessions.open(channel));
     // Deleting is idempotent ("deleted" or already gone), so it may be repeated. X documents
     // 200 {"data":{"deleted":true}} for this endpoint, and 204 (no body) for some of its other
     // DELETE endpoints; a 204 here means the same, so it is taken too.

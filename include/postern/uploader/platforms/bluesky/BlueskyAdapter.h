@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/uploader/net/AccountSessions.h"
 #include "postern/uploader/net/AccountStore.h"
 #include "postern/uploader/net/HttpClient.h"
 #include "postern/uploader/net/PlatformJson.h"
@@ -47,6 +48,9 @@ public:
     BlueskyAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, BlueskyOptions options = {});
 
     [[nodiscard]] Result<TargetOutcome> publish(const TargetContent& target) override;
+    [[nodiscard]] bool canRetract() const override { return true; }
+    /** retract deletes a published post through deletePost (by the record key recorded with `sent`, checked against the at:// URI). */
+    [[nodiscard]] Status retract(const RetractTarget& target) override;
 
     /**
      * deletePost removes a published post (retraction); deleting a missing record is not an
@@ -60,7 +64,6 @@ public:
 
 private:
     struct Call;
-    [[nodiscard]] Result<Account*> account(const std::string& channel);
     [[nodiscard]] Status createSession(Account& a);
     [[nodiscard]] Status refreshSession(Account& a);
     [[nodiscard]] Result<HttpResponse> call(Account& a, const Call& c);
@@ -80,7 +83,7 @@ private:
     HttpClient& m_http;
     const Clock& m_clock;
     BlueskyOptions m_options;
-    std::map<std::string, Account> m_open; ///< accounts opened in this run (sessions cached)
+    AccountSessions m_sessions; ///< accounts opened in this run (sessions cached)
 };
 
 } // namespace postern::uploader

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/uploader/net/AccountSessions.h"
 #include "postern/uploader/net/AccountStore.h"
 #include "postern/uploader/net/AdapterSupport.h"
 #include "postern/uploader/net/HttpClient.h"
@@ -45,6 +46,9 @@ public:
     MastodonAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, MastodonOptions options = {});
 
     [[nodiscard]] Result<TargetOutcome> publish(const TargetContent& target) override;
+    [[nodiscard]] bool canRetract() const override { return true; }
+    /** retract deletes a published post through deletePost (by the status id it returned). */
+    [[nodiscard]] Status retract(const RetractTarget& target) override;
 
     /** deletePost deletes a status (retraction); a status already gone (404) is not an error. */
     [[nodiscard]] Status deletePost(const std::string& channel, const std::string& statusId);
@@ -57,7 +61,6 @@ public:
 
 private:
     struct Uploaded;
-    [[nodiscard]] Result<Account*> account(const std::string& channel);
     [[nodiscard]] HttpRequest request(const Account& a, std::string method, const std::string& path) const;
     [[nodiscard]] Result<HttpResponse> callSafe(const HttpRequest& r, const std::string& what);
     [[nodiscard]] Status authProblem(const Account& a, const HttpResponse& r) const;
@@ -83,7 +86,7 @@ private:
     HttpClient& m_http;
     const Clock& m_clock;
     MastodonOptions m_options;
-    std::map<std::string, Account> m_open;         ///< accounts opened in this run
+    AccountSessions m_sessions; ///< accounts opened in this run (sessions cached)
     std::map<std::string, PlatformJson> m_configs; ///< instance configuration per channel
     std::set<std::string> m_tokenAccepted;         ///< channels whose token was accepted in this run
 };

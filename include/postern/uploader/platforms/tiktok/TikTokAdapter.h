@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/uploader/net/AccountSessions.h"
 #include "postern/uploader/net/AccountStore.h"
 #include "postern/uploader/net/AdapterSupport.h"
 #include "postern/uploader/net/HttpClient.h"
@@ -64,6 +65,8 @@ public:
     TikTokAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, TikTokOptions options = {});
 
     [[nodiscard]] Result<TargetOutcome> publish(const TargetContent& target) override;
+    // No canRetract()/retract(): TikTok's Content Posting API has no delete, so the defaults
+    // (canRetract() false) make a retract order fail with "delete it by hand".
 
     /**
      * creatorInfo asks creator_info/query for the account of `channel` (refreshing its token
@@ -89,7 +92,6 @@ private:
         std::string sentKey;
         std::int64_t maxDurationSec = 0;
     };
-    [[nodiscard]] Result<Account*> account(const std::string& channel);
     [[nodiscard]] Status refresh(Account& a);
     [[nodiscard]] Result<HttpResponse> call(Account& a, const std::string& path, const std::string& body);
     [[nodiscard]] Result<TikTokAnswer> callSafe(Account& a, const std::string& path, const Json& body);
@@ -114,7 +116,7 @@ private:
     HttpClient& m_http;
     const Clock& m_clock;
     TikTokOptions m_options;
-    std::map<std::string, Account> m_open; ///< accounts opened in this run (tokens cached)
+    AccountSessions m_sessions; ///< accounts opened in this run (sessions cached)
 };
 
 } // namespace postern::uploader

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/uploader/net/AccountSessions.h"
 #include "postern/uploader/net/AccountStore.h"
 #include "postern/uploader/net/AdapterSupport.h"
 #include "postern/uploader/net/HttpClient.h"
@@ -69,6 +70,9 @@ public:
     XAdapter(AccountStore& accounts, HttpClient& http, const Clock& clock, XOptions options = {});
 
     [[nodiscard]] Result<TargetOutcome> publish(const TargetContent& target) override;
+    [[nodiscard]] bool canRetract() const override { return true; }
+    /** retract deletes a published post through deletePost (by the post id it returned). */
+    [[nodiscard]] Status retract(const RetractTarget& target) override;
 
     /** deletePost removes a published post (retraction); a post already gone is not an error. */
     [[nodiscard]] Status deletePost(const std::string& channel, const std::string& postId);
@@ -85,7 +89,6 @@ public:
 private:
     struct Lookup;
     struct Created;
-    [[nodiscard]] Result<Account*> account(const std::string& channel);
     [[nodiscard]] Status refresh(Account& a);
     [[nodiscard]] Status freshToken(Account& a);
     [[nodiscard]] Result<HttpResponse> call(Account& a, HttpRequest r);
@@ -111,7 +114,7 @@ private:
     HttpClient& m_http;
     const Clock& m_clock;
     XOptions m_options;
-    std::map<std::string, Account> m_open;          ///< accounts opened in this run
+    AccountSessions m_sessions; ///< accounts opened in this run (sessions cached)
     std::map<std::string, std::int64_t> m_lastSent; ///< per target, sends made by this process
     XReads m_reads;
 };

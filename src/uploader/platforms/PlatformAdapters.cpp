@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "postern/uploader/platforms/PlatformAdapters.h"
+
+#include "postern/uploader/platforms/bluesky/BlueskyAdapter.h"
+#include "postern/uploader/platforms/mastodon/MastodonAdapter.h"
+#include "postern/uploader/platforms/tiktok/TikTokAdapter.h"
+
+namespace postern::uploader {
+
+namespace {
+
+/** What every adapter is made from in a run. */
+struct AdapterParts
+{
+    UploaderHome& home;
+    AccountStore& accounts;
+    HttpClient& http;
+    const Clock& clock;
+};
+
+/** PlatformEntry makes one platform's adapter. */
+struct PlatformEntry
+{
+    domain::Platform platform;
+    std::unique_ptr<PublishAdapter> (*make)(const AdapterParts& parts);
+};
+
+/** TikTok restarts an attempt TikTok proved dead through the ledger (Ledger::restartSent). */
+TikTokOptions tiktokOptions(UploaderHome& home)
+{
+    TikTokOptions o;
+    o.ledger = &home.ledger();
+    return o;
+}
+
+// Every network platform, once. The outbox is not here: the publish service always has it.
+const PlatformEntry kPlatforms[] = {
+    {domain::Platform::Bluesky,
+     [](const AdapterParts& p) -> std::unique_ptr<PublishAdapter> {
+         return std::make_unique<BlueskyAdapter>(p.accounts, p.http, p.clock);
+     }},
+    {domain::Platform::Mastodon,
+     [](const AdapterParts& p) -> std::unique_ptr<PublishAdapter> {
+         return std::make_unique<MastodonAdapter>(p.accounts, p.http, p.clock);
+     }},
+    {domain::Platform::TikTok,
+     [](const AdapterParts& p) -> std::unique_ptr<PublishAdapter> {
+         return std::make_unique<TikTokAdapter>(p.accounts, p.http, p.clock, tiktokOptions(p.home));
+     }},
+    {domain::Platform::X,
+     [](const AdapterParts& p) -> std::unique_ptr<PublishAdapter> {
+         return std::make_unique<XAdapter>(p.accounts, p.http, p.clock);
+     }},
+};
+
+} // namespace
+
+PlatformAdapters::PlatformAdapters(UploaderHome& home, const Clock& clock)
+    : m_accounts(home.ledger(), home.layout().hostKey, clock)
+{
+    const AdapterParts parts{home, m_accounts, m_http, clock};
+    for (const auto& entry : kPlatforms) {
+        m_adapters.push_back(entry.make(parts));
+        m_registry.set(entry.platform, m_adapters.back().get());
+    }
+}
+
+PlatformAdapters::~PlatformAdapters() = default;
+
+XReads PlatformAdapters::xReads() const
+{
+    const auto* x = dynamic_cast<const XAdapter*>(m_registry.find(domain::Platform::X));
+    return x ? x->billedReads() : XReads{};
+}
+
+} // namespace postern::uploader
