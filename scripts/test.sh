@@ -33,10 +33,10 @@ if [ "${POSTERN_SKIP_FUZZ:-0}" = 1 ] || [ ! -f tests/fuzz/CMakeLists.txt ]; then
 
 step "asan build and tests"
 cmake --preset asan
-# Work that needs none of the asan binaries starts now in the background, at the lowest CPU
-# priority, so it only takes what the asan build and tests leave idle (ninja's single-threaded
-# links of the big test programs, tests waiting for a Node server): the fuzz build (step 3
-# waits for it) and the PDS tests' npm install (its lock makes the PDS tests wait for it; if
+# Work that needs none of the asan binaries starts now in the background: the fuzz build, at
+# the lowest CPU priority, so it only takes what the asan build and tests leave idle (ninja's
+# single-threaded links of the big test programs, tests waiting for a Node server; step 3
+# waits for it), and the PDS tests' npm install (its lock makes the PDS tests wait for it; if
 # it fails they run it again and report why).
 background=()
 trap 'kill "${background[@]}" 2>/dev/null || true' EXIT
@@ -48,8 +48,10 @@ if [ "$fuzz_enabled" = 1 ]; then
     fuzz_build=$!
     background+=("$fuzz_build")
 fi
+# The npm install runs at normal priority: it is mostly download and unpacking, and at the
+# lowest priority it took 14 minutes behind the build and held the PDS tests back.
 if command -v npm >/dev/null; then
-    nice -n 19 tests/pds/install.sh build/asan/tests/pds/node >build/pds-install.log 2>&1 &
+    tests/pds/install.sh build/asan/tests/pds/node >build/pds-install.log 2>&1 &
     background+=($!)
 fi
 cmake --build --preset asan -j"$jobs"
