@@ -9,14 +9,16 @@
 #
 #   workstation (postern, postern-cli, postern_gui)  no network library: Qt Network, libcurl
 #   uploader (postern-uploader)                      no GUI library: Qt Gui, Qt Widgets, postern_gui
-#   core libraries (postern_util ... postern_store)  neither of the two
+#   core libraries (postern_util ... postern_store,  neither of the two
+#     postern_system, postern_workflow)
 #
 # Limits: an imported target that is visible only in a subdirectory (find_package called there)
 # is matched by name but not walked into; scripts/test.sh also checks the built binaries with ldd.
 
 set(POSTERN_WORKSTATION_TARGETS postern postern-cli postern_gui)
 set(POSTERN_UPLOADER_TARGETS postern-uploader)
-set(POSTERN_CORE_TARGETS postern_util postern_media postern_crypto postern_domain postern_compose postern_bundle postern_store)
+set(POSTERN_CORE_TARGETS postern_util postern_media postern_crypto postern_domain postern_compose postern_bundle postern_store
+    postern_system postern_workflow)
 
 set(POSTERN_NETWORK_LINK_REGEX "[Nn]etwork|[Cc][Uu][Rr][Ll]")
 set(POSTERN_GUI_LINK_REGEX "Qt[0-9]*(::)?(Gui|Widgets|OpenGL)|^postern_gui$")

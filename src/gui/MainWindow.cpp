@@ -494,7 +494,7 @@ void MainWindow::importFoundReceipt(const QString& path)
     dialog->open(); // the results, per post and channel
 }
 
-void MainWindow::setSystemPaths(const workflow::SystemPaths& paths)
+void MainWindow::setSystemPaths(const system::SystemPaths& paths)
 {
     m_systemPaths = paths;
     m_receiptBanner->setSystemPaths(paths);

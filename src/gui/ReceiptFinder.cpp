@@ -31,18 +31,18 @@ struct Folder
     bool onDrive = false;
 };
 
-QString driveName(const workflow::DriveInfo& d)
+QString driveName(const system::DriveInfo& d)
 {
     return d.label.empty() ? QObject::tr("the removable drive (%1)").arg(QString::fromStdString(d.device))
                            : QString::fromStdString(d.label);
 }
 
 /** foldersToSearch: removable drives' tops first, then where recent bundles went. */
-std::vector<Folder> foldersToSearch(Session& session, const workflow::SystemPaths& paths)
+std::vector<Folder> foldersToSearch(Session& session, const system::SystemPaths& paths)
 {
     std::vector<Folder> folders;
-    std::vector<workflow::DriveInfo> removable;
-    if (auto drives = workflow::listDrives(paths)) {
+    std::vector<system::DriveInfo> removable;
+    if (auto drives = system::listDrives(paths)) {
         for (const auto& d : *drives)
             if (d.removable) {
                 removable.push_back(d);
@@ -75,7 +75,7 @@ std::vector<Folder> foldersToSearch(Session& session, const workflow::SystemPath
 
 } // namespace
 
-std::optional<FoundReceipt> findNewReceipt(Session& session, const workflow::SystemPaths& paths)
+std::optional<FoundReceipt> findNewReceipt(Session& session, const system::SystemPaths& paths)
 {
     if (!session.isOpen())
         return std::nullopt;
@@ -139,7 +139,7 @@ ReceiptBanner::ReceiptBanner(Session& session, QWidget* parent) : QFrame(parent)
     hide();
 }
 
-void ReceiptBanner::setSystemPaths(const workflow::SystemPaths& paths)
+void ReceiptBanner::setSystemPaths(const system::SystemPaths& paths)
 {
     m_paths = paths;
     rescan();

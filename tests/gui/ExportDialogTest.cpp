@@ -55,7 +55,7 @@ void put(const fs::path& file, const std::string& text)
 struct ExportStore : GuiStore
 {
     fs::path stick = dir / "media" / "olga" / "TRANSFER 1";
-    workflow::SystemPaths paths{dir / "proc", dir / "sys", dir / "dev"};
+    system::SystemPaths paths{dir / "proc", dir / "sys", dir / "dev"};
     std::vector<std::string> postIds;
     crypto::BoxKey uploaderBox = crypto::BoxKey::generate();
     crypto::SigningKey uploaderSign = crypto::SigningKey::generate();
@@ -472,6 +472,6 @@ TEST_CASE("from approved to published: 3 actions export, 1 imports the receipt",
     CHECK(child<QLabel>(results, "summaryLabel")->text().contains("1 published"));
     REQUIRE(window.postModel().rowCount() == 1); // the Published queue, where it now is
     CHECK(window.postModel().postId(0) == chosen.front());
-    CHECK_FALSE(banner->isVisible());          // imported: nothing more is offered
+    CHECK_FALSE(banner->isVisible()); // imported: nothing more is offered
     results->close();
 }
