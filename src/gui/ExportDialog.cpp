@@ -167,7 +167,7 @@ void ExportDialog::loadPosts(const QStringList& preselected)
     if (orders) {
         for (const auto& o : *orders) {
             const QString id = QString::fromStdString(o.id);
-            auto post = m_session.workstation().store().posts().get(o.postId);
+            auto post = m_session.workstation().queries().post(o.postId);
             const QString title = post ? QString::fromStdString(post->title) : QString();
             auto* item = new QTreeWidgetItem(m_ui->postList);
             item->setText(0,

@@ -49,7 +49,7 @@ std::vector<Folder> foldersToSearch(Session& session, const system::SystemPaths&
                 folders.push_back({d.mountPoint, driveName(d), true});
             }
     }
-    auto exports = session.workstation().store().exports().list(0, kRecentExports);
+    auto exports = session.workstation().queries().recentExports(kRecentExports);
     if (!exports)
         return folders;
     for (const auto& e : *exports) {
@@ -79,9 +79,8 @@ std::optional<FoundReceipt> findNewReceipt(Session& session, const system::Syste
 {
     if (!session.isOpen())
         return std::nullopt;
-    auto& store = session.workstation().store();
-    auto uploader = store.trust().activeUploader();
-    if (!uploader)
+    auto& queries = session.workstation().queries();
+    if (!queries.trustedUploader())
         return std::nullopt; // nothing could be checked, so nothing is offered
     for (const auto& folder : foldersToSearch(session, paths)) {
         std::error_code ec;
@@ -98,13 +97,9 @@ std::optional<FoundReceipt> findNewReceipt(Session& session, const system::Syste
             auto text = readFileCapped(file, bundle::kMaxReceiptBytes);
             if (!text)
                 continue;
-            auto receipt = bundle::readReceipt(*text, uploader->signKey);
-            if (!receipt)
-                continue; // not ours, or not a receipt: the Import receipt… dialog explains such files
-            const std::string bundleId = toHex(receipt->bundleId);
-            if (!store.exports().byBundleId(bundleId))
-                continue;
-            if (auto imported = store.exports().receipt(bundleId); imported && imported->text == *text)
+            // Not ours, not a receipt, or imported already: the Import receipt… dialog explains
+            // such files when someone opens one.
+            if (auto fresh = queries.isNewReceipt(*text); !fresh || !*fresh)
                 continue;
             return FoundReceipt{QString::fromStdString(file.string()), folder.place, folder.onDrive};
         }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Workstation: creation, login, users, the key ceremony and policy versions.
+#include "postern/workflow/Queries.h"
 #include "postern/workflow/Workstation.h"
 
 #include "UserKeys.h"
@@ -33,9 +34,11 @@ Result<Bytes> grantTo(const crypto::PublicKey& userKey, const crypto::SigningKey
 } // namespace
 
 Workstation::Workstation(std::unique_ptr<store::WorkstationStore> s, const Clock& clock)
-    : m_store(std::move(s)), m_clock(clock)
+    : m_store(std::move(s)), m_clock(clock), m_queries(std::make_unique<Queries>(*this, *m_store))
 {
 }
+
+Workstation::~Workstation() = default;
 
 Result<InitResult> Workstation::init(const std::filesystem::path& dir,
                                      std::string_view workstationName,
@@ -291,6 +294,22 @@ Result<domain::SignedPolicy> Workstation::setPolicy(const UnlockedUser& admin,
 Status Workstation::auditVerify()
 {
     return m_store->audit().verify();
+}
+
+Status Workstation::checkIntegrity()
+{
+    return m_store->checkIntegrity();
+}
+
+Result<store::BackupSummary> Workstation::backup(const std::filesystem::path& dest)
+{
+    return store::backupStore(*m_store, dest);
+}
+
+Result<store::BackupSummary> Workstation::restore(const std::filesystem::path& backupDir,
+                                                  const std::filesystem::path& dest)
+{
+    return store::restoreStore(backupDir, dest);
 }
 
 } // namespace postern::workflow
