@@ -33,13 +33,6 @@ Result<Bytes> grantTo(const crypto::PublicKey& userKey, const crypto::SigningKey
 }
 } // namespace
 
-Workstation::Workstation(std::unique_ptr<store::WorkstationStore> s, const Clock& clock)
-    : m_store(std::move(s)), m_clock(clock), m_queries(std::make_unique<Queries>(*this, *m_store))
-{
-}
-
-Workstation::~Workstation() = default;
-
 Result<InitResult> Workstation::init(const std::filesystem::path& dir,
                                      std::string_view workstationName,
                                      std::string_view adminName,
@@ -79,12 +72,6 @@ Result<InitResult> Workstation::init(const std::filesystem::path& dir,
     r.workstationFingerprint = crypto::fingerprint(workstation.publicKey());
     r.adminFingerprint = crypto::fingerprint(admin.publicKey());
     return r;
-}
-
-Result<std::unique_ptr<Workstation>> Workstation::open(const std::filesystem::path& dir, const Clock& clock)
-{
-    POSTERN_ASSIGN(s, store::WorkstationStore::open(dir));
-    return std::unique_ptr<Workstation>(new Workstation(std::move(s), clock));
 }
 
 Result<UnlockedUser> Workstation::unlock(std::string_view userName, const crypto::SecureBuffer& passphrase)
@@ -294,22 +281,6 @@ Result<domain::SignedPolicy> Workstation::setPolicy(const UnlockedUser& admin,
 Status Workstation::auditVerify()
 {
     return m_store->audit().verify();
-}
-
-Status Workstation::checkIntegrity()
-{
-    return m_store->checkIntegrity();
-}
-
-Result<store::BackupSummary> Workstation::backup(const std::filesystem::path& dest)
-{
-    return store::backupStore(*m_store, dest);
-}
-
-Result<store::BackupSummary> Workstation::restore(const std::filesystem::path& backupDir,
-                                                  const std::filesystem::path& dest)
-{
-    return store::restoreStore(backupDir, dest);
 }
 
 } // namespace postern::workflow

@@ -373,7 +373,7 @@ public:
     /** auditVerify checks the whole audit chain (audit-chain-broken names the first bad entry). */
     [[nodiscard]] Status auditVerify();
 
-    // ---- Reads for the front-ends and store upkeep (src/workflow/Queries.cpp, WorkstationAdmin.cpp) ----
+    // ---- Reads for the front-ends and store upkeep (src/workflow/Queries.cpp, Workstation.cpp) ----
     /**
      * queries answers the reads the CLI and the GUI need beyond a workflow step (pickers, the
      * audit log with names, the post pane's detail); see Queries.h. The store itself stays
