@@ -15,7 +15,8 @@
 #   postern_uploader_ledger, postern_uploader_publish  no network library at all, not even
 #                                                    through postern_uploader_net: the ledger and
 #                                                    the publish service cannot open a socket
-#   core libraries (postern_util ... postern_store)  neither of the two
+#   core libraries (postern_util ... postern_store,  neither of the two
+#     postern_system, postern_workflow)
 #
 # The uploader's libraries are found by name (postern_uploader_*) in every directory, so a new
 # room or platform is checked without being listed here. tests/layering proves that each rule
@@ -29,7 +30,8 @@ set(POSTERN_UPLOADER_TARGETS postern-uploader)
 # The network gateway of the uploader, and the rooms that must not reach it (see above).
 set(POSTERN_UPLOADER_NET_TARGET postern_uploader_net)
 set(POSTERN_UPLOADER_OFFLINE_TARGETS postern_uploader_ledger postern_uploader_publish)
-set(POSTERN_CORE_TARGETS postern_util postern_media postern_crypto postern_domain postern_compose postern_bundle postern_store)
+set(POSTERN_CORE_TARGETS postern_util postern_media postern_crypto postern_domain postern_compose postern_bundle postern_store
+    postern_system postern_workflow)
 
 set(POSTERN_NETWORK_LINK_REGEX "[Nn]etwork|[Cc][Uu][Rr][Ll]")
 set(POSTERN_GUI_LINK_REGEX "Qt[0-9]*(::)?(Gui|Widgets|OpenGL)|^postern_gui$")

@@ -34,7 +34,7 @@ ExitCode runUserAdd(const Context& ctx)
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
-    if (ws->store().users().byName(name).ok())
+    if (ws->queries().user(name).ok())
         return failWith(
             fail(Errc::AlreadyExists, "there is already a user named \"" + name + "\"; nothing was changed"),
             ExitCode::Refused,
@@ -63,7 +63,7 @@ ExitCode runUserList(const Context& ctx)
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
-    auto users = ws->store().users().list();
+    auto users = ws->queries().users();
     if (!users)
         return failWith(users.error());
     if (ctx.args.has("json")) {

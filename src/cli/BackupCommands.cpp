@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // backup and restore: a copy of the store (database and media) in a new folder, and a store
 // made again from such a copy. Neither needs a passphrase: they copy what is already sealed.
-#include "postern/store/StoreBackup.h"
 #include "postern/workflow/Workstation.h"
 
 #include "Session.h"
@@ -14,8 +13,8 @@ namespace {
 
 void printSummary(std::string_view what, const store::BackupSummary& s)
 {
-    std::cout << what << " " << s.dir.string() << ": postern.db (" << s.databaseBytes << " bytes) and "
-              << s.mediaFiles << " media file(s) (" << s.mediaBytes << " bytes), every file checked\n";
+    std::cout << what << " " << s.dir.string() << ": postern.db (" << s.databaseBytes << " bytes) and " << s.mediaFiles
+              << " media file(s) (" << s.mediaBytes << " bytes), every file checked\n";
 }
 
 } // namespace
@@ -27,7 +26,7 @@ ExitCode runBackup(const Context& ctx)
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
-    auto s = store::backupStore(ws->store(), ctx.args.positionals[0]);
+    auto s = ws->backup(ctx.args.positionals[0]);
     if (!s)
         return failWith(s.error());
     printSummary("backed up to", *s);
@@ -40,7 +39,7 @@ ExitCode runRestore(const Context& ctx)
 {
     if (ctx.args.positionals.size() != 1)
         return usageError("restore needs the backup folder", "postern-cli restore BACKUP --store NEWDIR");
-    auto s = store::restoreStore(ctx.args.positionals[0], ctx.store);
+    auto s = workflow::Workstation::restore(ctx.args.positionals[0], ctx.store);
     if (!s)
         return failWith(s.error());
     printSummary("restored into", *s);

@@ -148,7 +148,7 @@ std::optional<ExitCode> login(const Context& ctx,
         return usageError(std::string(action) + " needs --as USER, the user who acts",
                           "e.g. postern-cli " + ctx.args.command + " ... --as NAME");
     // Check the name before asking for a passphrase: a typo should not cost a prompt.
-    if (auto user = ws.store().users().byName(*name); !user) {
+    if (auto user = ws.queries().user(*name); !user) {
         if (user.code() == Errc::NotFound)
             return failWith(fail(Errc::NotFound, "there is no user named \"" + *name + "\""),
                             ExitCode::Usage,
@@ -208,7 +208,7 @@ std::optional<ExitCode> resolvePostId(workflow::Workstation& ws, std::string_vie
         return usageError("\"" + std::string(given) + "\" is not a post id",
                           "give the post id, or at least its first 6 hex digits, as `postern-cli list` shows them");
     if (id.size() == kPostIdChars) {
-        auto post = ws.store().posts().get(id);
+        auto post = ws.queries().post(id);
         if (!post && post.code() == Errc::NotFound)
             return usageError("there is no post " + id, "see the posts with `postern-cli list`");
         if (!post)
@@ -216,22 +216,10 @@ std::optional<ExitCode> resolvePostId(workflow::Workstation& ws, std::string_vie
         out = id;
         return std::nullopt;
     }
-    std::vector<std::string> matches;
-    store::PostFilter filter;
-    filter.limit = 10000;
-    filter.order = store::PostOrder::CreatedDesc;
-    for (;;) {
-        auto page = ws.store().posts().list(filter);
-        if (!page)
-            return failWith(page.error());
-        for (const auto& p : *page) {
-            if (p.id.compare(0, id.size(), id) == 0)
-                matches.push_back(p.id);
-        }
-        if (static_cast<std::int64_t>(page->size()) < filter.limit)
-            break;
-        filter.offset += filter.limit;
-    }
+    auto found = ws.queries().postIdsStartingWith(id);
+    if (!found)
+        return failWith(found.error());
+    const std::vector<std::string>& matches = *found;
     if (matches.empty())
         return usageError("no post id starts with " + id, "see the posts with `postern-cli list`");
     if (matches.size() > 1) {
@@ -247,7 +235,7 @@ std::optional<ExitCode> resolvePostId(workflow::Workstation& ws, std::string_vie
 
 std::string userName(workflow::Workstation& ws, std::int64_t userId)
 {
-    auto user = ws.store().users().byId(userId);
+    auto user = ws.queries().userById(userId);
     return user ? user->name : "#" + std::to_string(userId);
 }
 

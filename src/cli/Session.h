@@ -3,6 +3,7 @@
 
 #include "postern/crypto/KeyFile.h"
 #include "postern/util/Clock.h"
+#include "postern/workflow/Queries.h"
 #include "postern/workflow/Workstation.h"
 
 #include "CommandLine.h"

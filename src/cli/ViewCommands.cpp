@@ -186,17 +186,16 @@ ExitCode runAuditVerify(const Context& ctx, workflow::Workstation& ws)
         return usageError("audit verify takes no argument", "postern-cli audit verify");
     // The whole database first (the open only checks its structure): a damaged page is named
     // as damage, not as a broken chain.
-    if (auto s = ws.store().checkIntegrity(); !s)
+    if (auto s = ws.checkIntegrity(); !s)
         return failWith(s.error());
     std::cout << "OK: the store's database reads back whole (SQLite quick_check)\n";
     if (auto s = ws.auditVerify(); !s)
         return failWith(s.error(), ExitCode::Refused);
-    auto count = ws.store().audit().count();
-    auto head = ws.store().audit().head();
-    if (!count || !head)
-        return failWith(!count ? count.error() : head.error());
-    std::cout << "OK: the audit chain of " << *count << " entries verifies; head #" << head->seq << " "
-              << toHex(head->hash).substr(0, 16) << "\n";
+    auto audit = ws.queries().auditSummary();
+    if (!audit)
+        return failWith(audit.error());
+    std::cout << "OK: the audit chain of " << audit->entries << " entries verifies; head #" << audit->head.seq << " "
+              << toHex(audit->head.hash).substr(0, 16) << "\n";
     return ExitCode::Ok;
 }
 
@@ -211,28 +210,17 @@ ExitCode runAuditList(const Context& ctx, workflow::Workstation& ws)
             return failWith(n.error(), ExitCode::Usage, "--limit takes a number of entries, 1 to 10000");
         limit = *n;
     }
-    auto count = ws.store().audit().count();
-    if (!count)
-        return failWith(count.error());
-    const std::int64_t offset = std::max<std::int64_t>(0, *count - limit);
-    auto entries = ws.store().audit().entries(offset, limit);
-    auto workstation = ws.store().workstation();
-    if (!entries || !workstation)
-        return failWith(!entries ? entries.error() : workstation.error());
-    std::map<crypto::PublicKey, std::string> actors;
-    std::cout << "the last " << entries->size() << " of " << *count << " audit entries (oldest first)\n";
-    for (const auto& e : *entries) {
-        auto it = actors.find(e.actorKey);
-        if (it == actors.end()) {
-            std::string name = domain::keyFingerprint(e.actorKey);
-            if (e.actorKey == workstation->publicKey)
-                name = "(workstation)";
-            else if (auto user = ws.store().users().byKey(e.actorKey))
-                name = user->name;
-            it = actors.emplace(e.actorKey, name).first;
-        }
-        std::cout << "#" << std::left << std::setw(6) << e.seq << formatUtc(e.at) << "  " << std::setw(16) << it->second
-                  << " " << std::setw(16) << printable(e.action) << " " << printable(e.subject);
+    auto page = ws.queries().auditTail(limit);
+    if (!page)
+        return failWith(page.error());
+    std::cout << "the last " << page->entries.size() << " of " << page->total << " audit entries (oldest first)\n";
+    for (const auto& entry : page->entries) {
+        const auto& e = entry.record;
+        const std::string who = entry.byWorkstation        ? std::string("(workstation)")
+                                : !entry.actorName.empty() ? entry.actorName
+                                                           : domain::keyFingerprint(e.actorKey);
+        std::cout << "#" << std::left << std::setw(6) << e.seq << formatUtc(e.at) << "  " << std::setw(16) << who << " "
+                  << std::setw(16) << printable(e.action) << " " << printable(e.subject);
         if (!e.details.empty())
             std::cout << "  " << printable(truncateChars(e.details, 80));
         std::cout << "\n";

@@ -137,7 +137,7 @@ void AdminDialog::changed()
 void AdminDialog::loadUsers()
 {
     const QString keep = selectedUserName();
-    auto users = m_session.workstation().store().users().list();
+    auto users = m_session.workstation().queries().users();
     if (!users) {
         showError(tr("Cannot read the users"), users.error());
         return;

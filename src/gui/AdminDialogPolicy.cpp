@@ -97,7 +97,7 @@ void AdminDialog::loadPolicy()
         showError(tr("Cannot read the approval policy"), policy.error());
         return;
     }
-    auto users = ws.store().users().list();
+    auto users = ws.queries().users();
     if (!users) {
         showError(tr("Cannot read the users"), users.error());
         return;
@@ -170,7 +170,7 @@ void AdminDialog::showRules()
 
 void AdminDialog::showPolicyWarnings()
 {
-    auto users = m_session.workstation().store().users().list();
+    auto users = m_session.workstation().queries().users();
     if (!users)
         return;
     QStringList warnings;

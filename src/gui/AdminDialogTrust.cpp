@@ -56,12 +56,12 @@ void AdminDialog::setupTrustTabs()
 
 void AdminDialog::loadTrust()
 {
-    auto& store = m_session.workstation().store();
-    if (auto ws = store.workstation()) {
+    auto& queries = m_session.workstation().queries();
+    if (auto ws = queries.workstation()) {
         m_ui->workstationNameLabel->setText(q(ws->name));
         m_ui->workstationFingerprintLabel->setText(q(crypto::fingerprint(ws->publicKey)));
     }
-    if (auto up = store.trust().activeUploader()) {
+    if (auto up = queries.trustedUploader()) {
         auto id = domain::readUploaderIdentity(up->identityText);
         m_ui->currentUploaderLabel->setText(
             tr("Trusted uploader: %1, fingerprint %2, since %3. Bundles are encrypted to it.")

@@ -14,7 +14,7 @@ constexpr int kDefaultIntervalMs = 5000;
 constexpr int kIconPixels = 16;
 } // namespace
 
-AirGapIndicator::AirGapIndicator(QWidget* parent, workflow::SystemPaths paths)
+AirGapIndicator::AirGapIndicator(QWidget* parent, system::SystemPaths paths)
     : QWidget(parent), m_paths(std::move(paths))
 {
     initResources();
@@ -46,7 +46,7 @@ QString AirGapIndicator::text() const
 
 void AirGapIndicator::poll()
 {
-    auto interfaces = workflow::networkInterfaces(m_paths);
+    auto interfaces = system::networkInterfaces(m_paths);
     bool anyUp = false;
     QString text;
     QStringList details;

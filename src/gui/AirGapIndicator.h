@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "postern/workflow/SystemInfo.h"
+#include "postern/system/SystemInfo.h"
 
 #include <QTimer>
 #include <QWidget>
@@ -14,7 +14,7 @@ namespace postern::gui {
 
 /**
  * AirGapIndicator sits in the status bar and says whether this workstation is offline. It
- * reads /sys/class/net every few seconds (workflow::networkInterfaces: files only, no socket,
+ * reads /sys/class/net every few seconds (system::networkInterfaces: files only, no socket,
  * no network library). Any interface other than loopback that is up turns it into a red
  * warning naming the interface; an unreadable state is shown as a warning too, never as
  * "offline".
@@ -24,7 +24,7 @@ class AirGapIndicator : public QWidget
     Q_OBJECT
 
 public:
-    explicit AirGapIndicator(QWidget* parent = nullptr, workflow::SystemPaths paths = {});
+    explicit AirGapIndicator(QWidget* parent = nullptr, system::SystemPaths paths = {});
 
     /** setInterval changes the polling period (default 5000 ms; tests use less). */
     void setInterval(int milliseconds);
@@ -41,7 +41,7 @@ signals:
     void stateChanged(bool anyUp);
 
 private:
-    workflow::SystemPaths m_paths;
+    system::SystemPaths m_paths;
     QTimer m_timer;
     QLabel* m_icon = nullptr;
     QLabel* m_label = nullptr;

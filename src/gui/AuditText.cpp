@@ -39,7 +39,7 @@ QString AuditText::post(const std::string& id)
     if (auto it = m_snippets.constFind(key); it != m_snippets.constEnd())
         return *it;
     QString snippet = QObject::tr("a post");
-    if (auto record = m_session.workstation().store().posts().get(id)) {
+    if (auto record = m_session.workstation().queries().post(id)) {
         const QString title = q(record->title).simplified();
         if (!title.isEmpty())
             snippet = "“" + (title.size() > 40 ? title.left(40).trimmed() + "…" : title) + "”";

@@ -110,28 +110,28 @@ void ComposeDialog::renderPreview(const compose::DraftCheckInput& input)
 
 QString ComposeDialog::approversNext() const
 {
-    auto policy = m_session.workstation().currentPolicy();
-    auto users = m_session.workstation().store().users().list();
-    if (!policy || !users)
+    std::vector<domain::ChannelId> channels;
+    for (const QString& id : selectedChannels())
+        if (auto channel = domain::ChannelId::parse(id.toStdString()))
+            channels.push_back(*channel);
+    auto approvers = m_session.workstation().queries().channelApprovers(channels);
+    if (!approvers)
         return {};
     QStringList lines;
-    for (const QString& id : selectedChannels()) {
-        auto channel = domain::ChannelId::parse(id.toStdString());
-        const auto* rule = channel ? policy->policy.rule(*channel) : nullptr;
-        if (!rule)
+    for (const auto& channel : *approvers) {
+        if (!channel.hasRule)
             continue;
         QStringList candidates;
-        for (const auto& key : rule->approvers)
-            for (const auto& u : *users)
-                if (u.publicKey == key && !u.disabled && u.name != m_session.user().record.name)
-                    candidates << QString::fromStdString(u.name); // authors never approve their own
+        for (const auto& name : channel.names)
+            if (name != m_session.user().record.name)
+                candidates << QString::fromStdString(name); // authors never approve their own
         candidates.sort();
-        QString line = rule->required == 1
-                           ? tr("%1 needs 1 approval").arg(channelTitle(*channel))
-                           : tr("%1 needs %2 approvals").arg(channelTitle(*channel)).arg(rule->required);
+        const std::int64_t required = channel.required;
+        QString line = required == 1 ? tr("%1 needs 1 approval").arg(channelTitle(channel.channel))
+                                     : tr("%1 needs %2 approvals").arg(channelTitle(channel.channel)).arg(required);
         if (!candidates.isEmpty())
-            line += ": " + whoCanApprove(rule->required, candidates);
-        if (candidates.size() < rule->required)
+            line += ": " + whoCanApprove(required, candidates);
+        if (candidates.size() < required)
             line += tr(", more than can approve your post (you cannot approve your own): ask an administrator");
         lines << line + ".";
     }

@@ -118,7 +118,7 @@ ExportDialog::~ExportDialog()
     }
 }
 
-void ExportDialog::setSystemPaths(const workflow::SystemPaths& paths)
+void ExportDialog::setSystemPaths(const system::SystemPaths& paths)
 {
     m_paths = paths;
     refreshDrives();
@@ -167,7 +167,7 @@ void ExportDialog::loadPosts(const QStringList& preselected)
     if (orders) {
         for (const auto& o : *orders) {
             const QString id = QString::fromStdString(o.id);
-            auto post = m_session.workstation().store().posts().get(o.postId);
+            auto post = m_session.workstation().queries().post(o.postId);
             const QString title = post ? QString::fromStdString(post->title) : QString();
             auto* item = new QTreeWidgetItem(m_ui->postList);
             item->setText(0,
@@ -244,7 +244,7 @@ void ExportDialog::refreshDrives()
 {
     const QSignalBlocker blocker(m_ui->driveList);
     m_ui->driveList->clear();
-    auto drives = workflow::listDrives(m_paths);
+    auto drives = system::listDrives(m_paths);
     if (!drives) {
         m_ui->statusLabel->setText(tr("Could not list the drives (%1). Use \"Choose another folder…\".")
                                        .arg(QString::fromStdString(drives.error().message)));
@@ -285,7 +285,7 @@ void ExportDialog::chooseFolder()
     const QString folder = Dialogs::directory(this, tr("Choose the folder for the bundle"));
     if (folder.isEmpty())
         return;
-    auto drive = workflow::driveFor(folder.toStdString(), m_paths);
+    auto drive = system::driveFor(folder.toStdString(), m_paths);
     const bool removable = drive && drive->removable;
     if (!removable) {
         const auto answer = Dialogs::question(

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "postern/workflow/SystemInfo.h"
+#include "postern/system/SystemInfo.h"
 #include "postern/workflow/Workstation.h"
 
 #include <QDialog>
@@ -46,7 +46,7 @@ public:
     ~ExportDialog() override;
 
     /** setSystemPaths points drive detection at a fake /proc, /sys, /dev (tests). */
-    void setSystemPaths(const workflow::SystemPaths& paths);
+    void setSystemPaths(const system::SystemPaths& paths);
     /** isExporting is true while the worker thread runs. */
     [[nodiscard]] bool isExporting() const noexcept { return m_worker != nullptr; }
     /** destination is the folder the bundle will be written to (empty until chosen). */
@@ -80,7 +80,7 @@ private:
 
     std::unique_ptr<Ui::ExportDialog> m_ui;
     Session& m_session;
-    workflow::SystemPaths m_paths;
+    system::SystemPaths m_paths;
     QString m_destination;
     bool m_removable = false; ///< the destination is on a removable drive (decides the checklist)
     std::filesystem::path m_bundleFile;

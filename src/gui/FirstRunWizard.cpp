@@ -172,7 +172,7 @@ bool FirstRunWizard::savePolicy()
 {
     if (m_ui->channelsList->count() == 0)
         return true; // channels can be added later under Administration
-    auto users = m_session.workstation().store().users().list();
+    auto users = m_session.workstation().queries().users();
     if (!users) {
         m_ui->channelErrorLabel->setText(errorText(users.error()));
         return false;
@@ -222,7 +222,7 @@ void FirstRunWizard::showSummary()
                    + "</li><li>" + tr("Each person unlocks with their own name and passphrase.") + "</li></ol>";
     // Who can export is the first thing the team needs after this: say it, or how to fix it.
     QStringList operators;
-    if (auto users = m_session.workstation().store().users().list())
+    if (auto users = m_session.workstation().queries().users())
         for (const auto& u : *users)
             if (!u.disabled && u.hasRole(static_cast<store::RoleMask>(domain::Role::Operator)))
                 operators << QString::fromStdString(u.name).toHtmlEscaped();

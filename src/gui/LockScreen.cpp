@@ -45,7 +45,7 @@ void LockScreen::reload()
     m_ui->workstationLabel->setText(tr("Workstation “%1”").arg(m_session.workstationName()));
     const QString previous = m_session.lastUser();
     m_ui->userCombo->clear();
-    auto users = m_session.workstation().store().users().list();
+    auto users = m_session.workstation().queries().users();
     if (!users) {
         m_ui->errorLabel->setText(errorText(users.error()));
         return;

@@ -215,7 +215,7 @@ void MainWindow::refresh()
 
 void MainWindow::refreshQueues()
 {
-    auto counts = m_session.workstation().store().posts().countByState();
+    auto counts = m_session.workstation().queries().postCounts();
     std::int64_t total = 0;
     for (int row = 0; row < m_ui->queueList->count(); ++row) {
         auto* item = m_ui->queueList->item(row);
@@ -394,39 +394,33 @@ void MainWindow::showDay(const QDate& day)
 
 void MainWindow::loadAudit()
 {
-    auto& audit = m_session.workstation().store().audit();
-    auto count = audit.count();
-    if (!count)
-        return;
     constexpr std::int64_t kShown = 500;
-    const std::int64_t offset = std::max<std::int64_t>(0, *count - kShown);
-    auto entries = audit.entries(offset, kShown);
-    if (!entries)
+    auto page = m_session.workstation().queries().auditTail(kShown);
+    if (!page)
         return;
-    auto users = m_session.workstation().store().users().list();
     AuditText words(m_session);
     m_ui->auditTable->clear();
     m_ui->auditTable->setColumnCount(4);
     m_ui->auditTable->setHorizontalHeaderLabels({tr("#"), tr("Time"), tr("Who"), tr("What")});
-    m_ui->auditTable->setRowCount(static_cast<int>(entries->size()));
+    m_ui->auditTable->setRowCount(static_cast<int>(page->entries.size()));
     int row = 0;
-    for (auto it = entries->rbegin(); it != entries->rend(); ++it, ++row) {
-        QString who = QString::fromStdString(toHex(it->actorKey).substr(0, 8));
-        if (users)
-            for (const auto& u : *users)
-                if (u.publicKey == it->actorKey)
-                    who = QString::fromStdString(u.name);
-        m_ui->auditTable->setItem(row, 0, new QTableWidgetItem(QString::number(it->seq)));
-        m_ui->auditTable->setItem(row, 1, new QTableWidgetItem(formatTime(it->at)));
+    for (auto it = page->entries.rbegin(); it != page->entries.rend(); ++it, ++row) {
+        const auto& e = it->record;
+        // Only accounts have names; any other key is shown by its first hex digits.
+        const QString who = it->actorName.empty() ? QString::fromStdString(toHex(e.actorKey).substr(0, 8))
+                                                  : QString::fromStdString(it->actorName);
+        m_ui->auditTable->setItem(row, 0, new QTableWidgetItem(QString::number(e.seq)));
+        m_ui->auditTable->setItem(row, 1, new QTableWidgetItem(formatTime(e.at)));
         m_ui->auditTable->setItem(row, 2, new QTableWidgetItem(who));
-        auto* what = new QTableWidgetItem(words.what(*it));
-        what->setToolTip(AuditText::raw(*it)); // ids and details for whoever investigates
+        auto* what = new QTableWidgetItem(words.what(e));
+        what->setToolTip(AuditText::raw(e)); // ids and details for whoever investigates
         m_ui->auditTable->setItem(row, 3, what);
     }
     m_ui->auditTable->resizeColumnsToContents();
-    m_ui->auditStatusLabel->setText(
-        *count <= kShown ? tr("%1 entries in the log.").arg(*count)
-                         : tr("%1 entries in the log; the newest %2 are shown.").arg(*count).arg(kShown));
+    const std::int64_t count = page->total;
+    m_ui->auditStatusLabel->setText(count <= kShown
+                                        ? tr("%1 entries in the log.").arg(count)
+                                        : tr("%1 entries in the log; the newest %2 are shown.").arg(count).arg(kShown));
 }
 
 void MainWindow::verifyAudit()
@@ -494,7 +488,7 @@ void MainWindow::importFoundReceipt(const QString& path)
     dialog->open(); // the results, per post and channel
 }
 
-void MainWindow::setSystemPaths(const workflow::SystemPaths& paths)
+void MainWindow::setSystemPaths(const system::SystemPaths& paths)
 {
     m_systemPaths = paths;
     m_receiptBanner->setSystemPaths(paths);

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "postern/store/PostRecords.h"
-#include "postern/workflow/SystemInfo.h"
+#include "postern/system/SystemInfo.h"
 
 #include <QMainWindow>
 
@@ -55,7 +55,7 @@ public:
     /** importFoundReceipt imports a receipt file in one step and shows its results. */
     void importFoundReceipt(const QString& path);
     /** setSystemPaths points drive detection (export, receipts found) at a fake /proc, /sys, /dev. */
-    void setSystemPaths(const workflow::SystemPaths& paths);
+    void setSystemPaths(const system::SystemPaths& paths);
     void openAdministration();
     /** focusPostList puts the keyboard focus on the post list, selecting the first post. */
     void focusPostList();
@@ -83,7 +83,7 @@ private:
     PostListModel* m_model = nullptr;
     PostPane* m_pane = nullptr;
     ReceiptBanner* m_receiptBanner = nullptr;
-    workflow::SystemPaths m_systemPaths;
+    system::SystemPaths m_systemPaths;
     QLabel* m_userLabel = nullptr;
     std::optional<store::PostState> m_queue;
     QTimer* m_filterTimer = nullptr;

@@ -64,7 +64,7 @@ void PostListModel::reload()
     if (m_session.isOpen()) {
         loadAuthors();
         loadPendingOrders();
-        auto total = m_session.workstation().store().posts().count(m_filter);
+        auto total = m_session.workstation().queries().countPosts(m_filter);
         if (total) {
             m_total = *total;
             m_exhausted = false;
@@ -80,7 +80,7 @@ void PostListModel::reload()
 void PostListModel::loadAuthors()
 {
     m_authors.clear();
-    auto users = m_session.workstation().store().users().list();
+    auto users = m_session.workstation().queries().users();
     if (!users)
         return;
     for (const auto& user : *users)

@@ -121,16 +121,17 @@ void PostPane::load(const QString& postId)
         m_ui->titleLabel->setText(tr("<i>Select a post to see it as it will be published.</i>"));
         return;
     }
-    auto view = m_session.workstation().show(postId.toStdString());
-    if (!view) {
-        m_ui->titleLabel->setText(tr("This post cannot be shown: %1").arg(errorText(view.error())));
+    auto detail = m_session.workstation().queries().postDetail(postId.toStdString());
+    if (!detail) {
+        m_ui->titleLabel->setText(tr("This post cannot be shown: %1").arg(errorText(detail.error())));
         return;
     }
-    render(*view);
+    render(*detail);
 }
 
-void PostPane::render(const workflow::PostView& view)
+void PostPane::render(const workflow::PostDetail& detail)
 {
+    const auto& view = detail.view;
     const auto& record = view.record;
     m_ui->titleLabel->setText(tr("<b>%1</b> &nbsp; version %2 by %3")
                                   .arg(stateTitle(record.state))
@@ -145,7 +146,7 @@ void PostPane::render(const workflow::PostView& view)
         status += tr("Approved by: %1. ").arg(names.join(", "));
     }
     if (record.state == store::PostState::InReview && !view.approvalStatus.empty())
-        status += approvalsNeeded(m_session, view).toHtmlEscaped();
+        status += approvalsNeeded(detail).toHtmlEscaped();
     if ((record.state == store::PostState::Rejected || record.state == store::PostState::Failed)
         && !record.lastReason.empty())
         status += "<span style='color:#a4262c'><b>"
@@ -176,7 +177,7 @@ void PostPane::render(const workflow::PostView& view)
         else
             html += "<p>" + tr("Scheduled on %1: the uploader publishes it at its time").arg(channel) + "</p>";
     }
-    html += renderOrders(view);
+    html += renderOrders(detail);
     m_ui->contentView->setHtml(html);
     renderMedia(view);
     renderReview(view);
@@ -271,10 +272,9 @@ void PostPane::renderOpsec()
         return;
     }
     for (const auto& flag : *flags) {
-        const QString where = flag.channel.empty()
-                                  ? QString::fromStdString(flag.field)
-                                  : channelTitle(QString::fromStdString(flag.channel)) + " "
-                                        + QString::fromStdString(flag.field);
+        const QString where = flag.channel.empty() ? QString::fromStdString(flag.field)
+                                                   : channelTitle(QString::fromStdString(flag.channel)) + " "
+                                                         + QString::fromStdString(flag.field);
         auto* item = new QListWidgetItem(
             QIcon(":/icons/reject.svg"),
             tr("%1: “%2” in %3").arg(QString::fromStdString(flag.ruleName), QString::fromStdString(flag.match), where),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/workflow/Queries.h"
 #include "postern/workflow/Workstation.h"
 
 #include "gui/OrderDialog.h"
@@ -58,6 +59,9 @@ public:
     submitOrder(domain::OrderAction action, const std::vector<domain::ChannelId>& channels, const QString& reason);
     /** orderChoices lists the exported version's channels for the OrderDialog. */
     [[nodiscard]] std::vector<OrderDialog::ChannelChoice> orderChoices(domain::OrderAction action) const;
+    /** orderChoicesFrom is orderChoices over channels already read (PostDetail::exported). */
+    [[nodiscard]] static std::vector<OrderDialog::ChannelChoice>
+    orderChoicesFrom(const std::vector<workflow::ExportedChannel>& exported, domain::OrderAction action);
     /** approveOrder asks for the passphrase, then signs the pending order shown in the pane. */
     void approveOrder();
     /** declineOrder asks for the reason the requester will see. */
@@ -76,14 +80,14 @@ signals:
 
 private:
     void load(const QString& postId);
-    void render(const workflow::PostView& view);
+    void render(const workflow::PostDetail& detail);
     void renderMedia(const workflow::PostView& view);
     void renderReview(const workflow::PostView& view);
     void renderDiff(const workflow::PostView& view);
     void renderOpsec();
     void updateButtons(const workflow::PostView& view);
     /** renderOrders returns the Orders section's HTML and sets up the order buttons. */
-    QString renderOrders(const workflow::PostView& view);
+    QString renderOrders(const workflow::PostDetail& detail);
     /**
      * withSigner asks for the passphrase before a signature (an approval is one) and re-checks
      * it off the GUI thread (a busy bar shows meanwhile), then calls `sign` with the confirmed
@@ -111,6 +115,6 @@ private:
 [[nodiscard]] QString whoCanApprove(std::int64_t need, const QStringList& candidates);
 
 /** approvalsNeeded says per channel how many approvals a post in review lacks and who can give them. */
-[[nodiscard]] QString approvalsNeeded(Session& session, const workflow::PostView& view);
+[[nodiscard]] QString approvalsNeeded(const workflow::PostDetail& detail);
 
 } // namespace postern::gui

@@ -7,7 +7,6 @@
 #include "gui/Session.h"
 
 #include <algorithm>
-#include <map>
 
 namespace postern::gui {
 
@@ -21,40 +20,29 @@ QString whoCanApprove(std::int64_t need, const QStringList& candidates)
     return QObject::tr("any %1 of %2").arg(need).arg(listInWords(candidates, QObject::tr("or")));
 }
 
-QString approvalsNeeded(Session& session, const workflow::PostView& view)
+QString approvalsNeeded(const workflow::PostDetail& detail)
 {
-    auto policy = session.workstation().currentPolicy();
-    auto users = session.workstation().store().users().list();
-    if (!policy || !users)
-        return QString::fromStdString(view.approvalStatus); // the core's sentence is still true
-    std::map<crypto::PublicKey, std::string> names;
-    for (const auto& u : *users)
-        if (!u.disabled)
-            names[u.publicKey] = u.name;
+    const auto& view = detail.view;
     const auto approved = [&](const std::string& name) {
         return std::find(view.approverNames.begin(), view.approverNames.end(), name) != view.approverNames.end();
     };
     QStringList lines;
-    for (const auto& channel : view.content.channels) {
-        const auto* rule = policy->policy.rule(channel.channel);
+    for (const auto& channel : detail.approvers) {
         const QString title = channelTitle(channel.channel);
-        if (!rule) {
+        if (!channel.hasRule) {
             lines << QObject::tr("%1 has no approval rule: an administrator must add one.").arg(title);
             continue;
         }
         std::int64_t have = 0;
         QStringList candidates;
-        for (const auto& key : rule->approvers) {
-            const auto it = names.find(key);
-            if (it == names.end())
-                continue;
-            if (approved(it->second))
+        for (const auto& name : channel.names) {
+            if (approved(name))
                 ++have;
-            else if (it->second != view.authorName) // authors never approve their own posts
-                candidates << QString::fromStdString(it->second);
+            else if (name != view.authorName) // authors never approve their own posts
+                candidates << QString::fromStdString(name);
         }
         candidates.sort(); // the policy keeps keys in key order; people read names alphabetically
-        const std::int64_t need = rule->required - have;
+        const std::int64_t need = channel.required - have;
         if (need <= 0)
             continue;
         QString line = need == 1 ? QObject::tr("%1 needs 1 more approval").arg(title)

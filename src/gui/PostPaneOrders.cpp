@@ -9,7 +9,6 @@
 #include <QPushButton>
 
 #include <algorithm>
-#include <map>
 
 namespace postern::gui {
 
@@ -45,15 +44,16 @@ bool wasExported(store::PostState s)
 
 } // namespace
 
-QString PostPane::renderOrders(const workflow::PostView& view)
+QString PostPane::renderOrders(const workflow::PostDetail& detail)
 {
+    const auto& view = detail.view;
     const bool author = m_session.userHas(domain::Role::Author);
     const bool approver = m_session.userHas(domain::Role::Approver);
     if (wasExported(view.record.state) && (author || approver)) {
-        const bool anyOpen = !orderChoices(domain::OrderAction::Retract).empty();
+        const bool anyOpen = !orderChoicesFrom(detail.exported, domain::OrderAction::Retract).empty();
         m_retractOrderButton->setVisible(anyOpen);
         m_cancelOrderButton->setVisible(anyOpen);
-        const auto cancellable = orderChoices(domain::OrderAction::Cancel);
+        const auto cancellable = orderChoicesFrom(detail.exported, domain::OrderAction::Cancel);
         m_cancelOrderButton->setEnabled(
             std::any_of(cancellable.begin(), cancellable.end(), [](const auto& c) { return c.enabled; }));
         m_cancelOrderButton->setToolTip(m_cancelOrderButton->isEnabled()
@@ -61,23 +61,14 @@ QString PostPane::renderOrders(const workflow::PostView& view)
                                             : tr("It is published everywhere it can be stopped: use Retract"));
     }
 
-    store::OrderFilter filter;
-    filter.postId = view.record.id;
-    auto orders = m_session.workstation().listOrders(filter);
-    if (!orders)
-        return "<p style='color:#a4262c'>"
-               + tr("The orders of this post cannot be read: %1").arg(errorText(orders.error()).toHtmlEscaped())
-               + "</p>";
-    if (orders->empty())
+    if (detail.orders.empty())
         return {};
     QString html = "<h3>" + tr("Cancel and retract orders") + "</h3>";
     const auto& me = m_session.user().record;
-    for (const auto& o : *orders) {
-        auto order = m_session.workstation().showOrder(o.id);
-        if (!order)
-            continue;
+    for (const auto& order : detail.orders) {
+        const auto& o = order.record;
         QStringList progress;
-        for (const auto& p : order->progress)
+        for (const auto& p : order.progress)
             progress
                 << tr("%1: %2 of %3").arg(channelTitle(p.channel).toHtmlEscaped()).arg(p.approvals).arg(p.required);
         const QString action = o.action == "retract" ? tr("Retract") : tr("Cancel");
@@ -85,7 +76,7 @@ QString PostPane::renderOrders(const workflow::PostView& view)
                 + tr("on %1").arg(channelsTitle(QString::fromStdString(o.channels)).toHtmlEscaped()) + " — <i>"
                 + orderStateTitle(o.state) + "</i><br>"
                 + tr("Requested by %1, %2: “%3”")
-                      .arg(QString::fromStdString(order->requesterName).toHtmlEscaped(),
+                      .arg(QString::fromStdString(order.requesterName).toHtmlEscaped(),
                            formatTime(o.createdAt),
                            QString::fromStdString(o.reason).toHtmlEscaped());
         if (o.state == store::OrderState::Pending || o.state == store::OrderState::Approved)
@@ -93,7 +84,7 @@ QString PostPane::renderOrders(const workflow::PostView& view)
         if (!o.lastReason.empty() && o.state != store::OrderState::Withdrawn)
             html +=
                 "<br><span style='color:#a4262c'>" + QString::fromStdString(o.lastReason).toHtmlEscaped() + "</span>";
-        for (const auto& r : order->results)
+        for (const auto& r : order.results)
             html += "<br>" + channelTitle(QString::fromStdString(r.channel)).toHtmlEscaped() + ": "
                     + QString::fromStdString(std::string(store::orderOutcomeName(r.outcome)))
                     + (r.reason.empty() ? QString() : " — " + QString::fromStdString(r.reason).toHtmlEscaped());
@@ -109,8 +100,8 @@ QString PostPane::renderOrders(const workflow::PostView& view)
             m_withdrawOrderButton->show();
         } else if (approver && !mine && open) {
             m_actionOrderId = QString::fromStdString(o.id);
-            const bool signed_ = std::find(order->approverNames.begin(), order->approverNames.end(), me.name)
-                                 != order->approverNames.end();
+            const bool signed_ =
+                std::find(order.approverNames.begin(), order.approverNames.end(), me.name) != order.approverNames.end();
             m_approveOrderButton->setVisible(o.state == store::OrderState::Pending);
             m_approveOrderButton->setEnabled(!signed_);
             m_approveOrderButton->setToolTip(signed_ ? tr("You have approved this order; it waits for others")
@@ -123,32 +114,24 @@ QString PostPane::renderOrders(const workflow::PostView& view)
 
 std::vector<OrderDialog::ChannelChoice> PostPane::orderChoices(domain::OrderAction action) const
 {
+    auto exported = m_session.workstation().queries().exportedChannels(m_postId.toStdString());
+    if (!exported)
+        return {};
+    return orderChoicesFrom(*exported, action);
+}
+
+std::vector<OrderDialog::ChannelChoice>
+PostPane::orderChoicesFrom(const std::vector<workflow::ExportedChannel>& exported, domain::OrderAction action)
+{
     std::vector<OrderDialog::ChannelChoice> out;
-    auto& ws = m_session.workstation();
-    auto exported = ws.store().orders().lastExport(m_postId.toStdString());
-    if (!exported || !exported->has_value())
-        return out;
-    auto version = ws.store().posts().getVersion((*exported)->postId, (*exported)->version);
-    auto results = ws.store().exports().results((*exported)->postId);
-    if (!version || !results)
-        return out;
-    std::map<std::string, store::PublishOutcome> outcome;
-    for (const auto& r : *results) {
-        if (r.version == (*exported)->version)
-            outcome[r.channel] = r.outcome;
-    }
-    for (const auto& c : store::splitChannels(version->channels)) {
-        auto id = domain::ChannelId::parse(c);
-        if (!id)
-            continue;
-        auto it = outcome.find(c);
-        OrderDialog::ChannelChoice choice{*id, tr("not reported yet"), true};
-        if (it != outcome.end()) {
-            choice.state = QString::fromStdString(std::string(store::publishOutcomeName(it->second)));
+    for (const auto& channel : exported) {
+        OrderDialog::ChannelChoice choice{channel.channel, tr("not reported yet"), true};
+        if (const auto outcome = channel.outcome) {
+            choice.state = QString::fromStdString(std::string(store::publishOutcomeName(*outcome)));
             const bool stopped =
-                it->second == store::PublishOutcome::Cancelled || it->second == store::PublishOutcome::Retracted;
+                *outcome == store::PublishOutcome::Cancelled || *outcome == store::PublishOutcome::Retracted;
             choice.enabled =
-                !stopped && !(action == domain::OrderAction::Cancel && it->second == store::PublishOutcome::Published);
+                !stopped && !(action == domain::OrderAction::Cancel && *outcome == store::PublishOutcome::Published);
             if (stopped)
                 continue; // nothing left to do there
         }

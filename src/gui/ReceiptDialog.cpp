@@ -288,9 +288,9 @@ void ReceiptDialog::showResults()
     std::vector<Row> rows;
     if (!m_summary->error.empty()) {
         // A refused bundle reports no entries: list what it carried, all failed.
-        if (auto exported = m_session.workstation().store().exports().byBundleId(m_summary->bundleId)) {
+        if (auto exported = m_session.workstation().queries().exportOf(m_summary->bundleId)) {
             for (const auto& item : exported->items) {
-                auto post = m_session.workstation().store().posts().get(item.postId);
+                auto post = m_session.workstation().queries().post(item.postId);
                 rows.push_back({item.postId,
                                 post ? post->channels : std::string(),
                                 stateText(bundle::ReceiptState::Rejected),

@@ -31,25 +31,25 @@ struct Folder
     bool onDrive = false;
 };
 
-QString driveName(const workflow::DriveInfo& d)
+QString driveName(const system::DriveInfo& d)
 {
     return d.label.empty() ? QObject::tr("the removable drive (%1)").arg(QString::fromStdString(d.device))
                            : QString::fromStdString(d.label);
 }
 
 /** foldersToSearch: removable drives' tops first, then where recent bundles went. */
-std::vector<Folder> foldersToSearch(Session& session, const workflow::SystemPaths& paths)
+std::vector<Folder> foldersToSearch(Session& session, const system::SystemPaths& paths)
 {
     std::vector<Folder> folders;
-    std::vector<workflow::DriveInfo> removable;
-    if (auto drives = workflow::listDrives(paths)) {
+    std::vector<system::DriveInfo> removable;
+    if (auto drives = system::listDrives(paths)) {
         for (const auto& d : *drives)
             if (d.removable) {
                 removable.push_back(d);
                 folders.push_back({d.mountPoint, driveName(d), true});
             }
     }
-    auto exports = session.workstation().store().exports().list(0, kRecentExports);
+    auto exports = session.workstation().queries().recentExports(kRecentExports);
     if (!exports)
         return folders;
     for (const auto& e : *exports) {
@@ -75,13 +75,12 @@ std::vector<Folder> foldersToSearch(Session& session, const workflow::SystemPath
 
 } // namespace
 
-std::optional<FoundReceipt> findNewReceipt(Session& session, const workflow::SystemPaths& paths)
+std::optional<FoundReceipt> findNewReceipt(Session& session, const system::SystemPaths& paths)
 {
     if (!session.isOpen())
         return std::nullopt;
-    auto& store = session.workstation().store();
-    auto uploader = store.trust().activeUploader();
-    if (!uploader)
+    auto& queries = session.workstation().queries();
+    if (!queries.trustedUploader())
         return std::nullopt; // nothing could be checked, so nothing is offered
     for (const auto& folder : foldersToSearch(session, paths)) {
         std::error_code ec;
@@ -98,13 +97,9 @@ std::optional<FoundReceipt> findNewReceipt(Session& session, const workflow::Sys
             auto text = readFileCapped(file, bundle::kMaxReceiptBytes);
             if (!text)
                 continue;
-            auto receipt = bundle::readReceipt(*text, uploader->signKey);
-            if (!receipt)
-                continue; // not ours, or not a receipt: the Import receipt… dialog explains such files
-            const std::string bundleId = toHex(receipt->bundleId);
-            if (!store.exports().byBundleId(bundleId))
-                continue;
-            if (auto imported = store.exports().receipt(bundleId); imported && imported->text == *text)
+            // Not ours, not a receipt, or imported already: the Import receipt… dialog explains
+            // such files when someone opens one.
+            if (auto fresh = queries.isNewReceipt(*text); !fresh || !*fresh)
                 continue;
             return FoundReceipt{QString::fromStdString(file.string()), folder.place, folder.onDrive};
         }
@@ -139,7 +134,7 @@ ReceiptBanner::ReceiptBanner(Session& session, QWidget* parent) : QFrame(parent)
     hide();
 }
 
-void ReceiptBanner::setSystemPaths(const workflow::SystemPaths& paths)
+void ReceiptBanner::setSystemPaths(const system::SystemPaths& paths)
 {
     m_paths = paths;
     rescan();

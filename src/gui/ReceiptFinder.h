@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "postern/workflow/SystemInfo.h"
+#include "postern/system/SystemInfo.h"
 
 #include <QFrame>
 #include <QString>
@@ -31,7 +31,7 @@ struct FoundReceipt
  * trusted uploader, and answers a bundle exported from here; one already imported with the
  * same text is skipped. Reads only: the import itself is Workstation::importReceipt.
  */
-[[nodiscard]] std::optional<FoundReceipt> findNewReceipt(Session& session, const workflow::SystemPaths& paths);
+[[nodiscard]] std::optional<FoundReceipt> findNewReceipt(Session& session, const system::SystemPaths& paths);
 
 /**
  * ReceiptBanner offers the one-action import: "Import the receipt found on TRANSFER 1". It
@@ -45,7 +45,7 @@ class ReceiptBanner : public QFrame
 public:
     ReceiptBanner(Session& session, QWidget* parent = nullptr);
 
-    void setSystemPaths(const workflow::SystemPaths& paths);
+    void setSystemPaths(const system::SystemPaths& paths);
     /** rescan looks for a receipt now and shows or hides the banner. */
     void rescan();
     [[nodiscard]] const std::optional<FoundReceipt>& found() const noexcept { return m_found; }
@@ -56,7 +56,7 @@ signals:
 
 private:
     Session& m_session;
-    workflow::SystemPaths m_paths;
+    system::SystemPaths m_paths;
     std::optional<FoundReceipt> m_found;
     QLabel* m_label = nullptr;
     QPushButton* m_button = nullptr;

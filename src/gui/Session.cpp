@@ -98,7 +98,7 @@ QString Session::workstationName()
 {
     if (!m_workstation)
         return {};
-    auto record = m_workstation->store().workstation();
+    auto record = m_workstation->queries().workstation();
     return record ? QString::fromStdString(record->name) : QString();
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/workflow/Queries.h"
 #include "postern/workflow/Workstation.h"
 
 #include <QObject>

@@ -12,7 +12,7 @@ QIcon mediaThumbnail(Session& session, const std::string& hash, const std::strin
 {
     if (mime.rfind("image/", 0) != 0)
         return QIcon(":/icons/video.svg");
-    auto path = session.workstation().store().media().pathFor(hash);
+    auto path = session.workstation().queries().mediaPath(hash);
     if (!path)
         return QIcon(":/icons/media.svg");
     QImageReader reader(QString::fromStdString(path->string()));

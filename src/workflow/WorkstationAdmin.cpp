@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Workstation: creation, login, users, the key ceremony and policy versions.
+#include "postern/workflow/Queries.h"
 #include "postern/workflow/Workstation.h"
 
 #include "UserKeys.h"
@@ -31,11 +32,6 @@ Result<Bytes> grantTo(const crypto::PublicKey& userKey, const crypto::SigningKey
     return crypto::sealTo(boxKey, workstationKey.seed().view());
 }
 } // namespace
-
-Workstation::Workstation(std::unique_ptr<store::WorkstationStore> s, const Clock& clock)
-    : m_store(std::move(s)), m_clock(clock)
-{
-}
 
 Result<InitResult> Workstation::init(const std::filesystem::path& dir,
                                      std::string_view workstationName,
@@ -76,12 +72,6 @@ Result<InitResult> Workstation::init(const std::filesystem::path& dir,
     r.workstationFingerprint = crypto::fingerprint(workstation.publicKey());
     r.adminFingerprint = crypto::fingerprint(admin.publicKey());
     return r;
-}
-
-Result<std::unique_ptr<Workstation>> Workstation::open(const std::filesystem::path& dir, const Clock& clock)
-{
-    POSTERN_ASSIGN(s, store::WorkstationStore::open(dir));
-    return std::unique_ptr<Workstation>(new Workstation(std::move(s), clock));
 }
 
 Result<UnlockedUser> Workstation::unlock(std::string_view userName, const crypto::SecureBuffer& passphrase)

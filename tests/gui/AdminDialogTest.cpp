@@ -100,7 +100,7 @@ TEST_CASE("admin dialog adds people, changes roles, replaces keys and disables",
     const auto v1 = env.policyVersion();
     addPerson(&dialog, "bob", "newRoleApprover", "bob passphrase 1");
     REQUIRE(users->rowCount() == 2);
-    auto bob = env.ws().store().users().byName("bob");
+    auto bob = env.ws().queries().user("bob");
     REQUIRE(bob.ok());
     CHECK(bob->roles == store::kRoleApprover);
     CHECK(env.policyVersion() == v1 + 1);
@@ -111,7 +111,7 @@ TEST_CASE("admin dialog adds people, changes roles, replaces keys and disables",
     child<QCheckBox>(&dialog, "editRoleAuthor")->setChecked(true);
     Dialogs::queueText(kAdminPass);
     click(&dialog, "saveRolesButton");
-    CHECK(env.ws().store().users().byName("bob")->roles == (store::kRoleApprover | store::kRoleAuthor));
+    CHECK(env.ws().queries().user("bob")->roles == (store::kRoleApprover | store::kRoleAuthor));
     CHECK(env.policyVersion() == v1 + 2);
 
     // A wrong admin passphrase changes nothing and says so.
@@ -132,7 +132,7 @@ TEST_CASE("admin dialog adds people, changes roles, replaces keys and disables",
     Dialogs::queueAnswer(Dialogs::Answer::Ok);
     click(&dialog, "saveRolesButton");
     CHECK(recordedContains("your own admin role"));
-    CHECK(env.ws().store().users().byName("ada")->hasRole(store::kRoleAdmin));
+    CHECK(env.ws().queries().user("ada")->hasRole(store::kRoleAdmin));
 
     // Replace bob's key: confirm, new passphrase twice, admin passphrase, then the notice.
     selectRowNamed(users, "bob");
@@ -152,7 +152,7 @@ TEST_CASE("admin dialog adds people, changes roles, replaces keys and disables",
     Dialogs::queueAnswer(Dialogs::Answer::Yes);
     Dialogs::queueText(kAdminPass);
     click(&dialog, "disableUserButton");
-    CHECK(env.ws().store().users().byName("bob")->disabled);
+    CHECK(env.ws().queries().user("bob")->disabled);
     selectRowNamed(users, "bob");
     CHECK_FALSE(child<QPushButton>(&dialog, "disableUserButton")->isEnabled());
     maybeScreenshot(&dialog, "admin-users");
@@ -235,7 +235,7 @@ TEST_CASE("admin dialog trusts an uploader only with the fingerprint read aloud"
     edit->setText(QString::fromStdString(wrong));
     Dialogs::clearRecorded();
     QTest::keyClick(edit, Qt::Key_Return); // Enter in the field acts
-    CHECK_FALSE(env.ws().store().trust().activeUploader().ok());
+    CHECK_FALSE(env.ws().queries().trustedUploader().ok());
     const QString refusal = child<QLabel>(&dialog, "uploaderErrorLabel")->text();
     CHECK(refusal.contains("Compare it again"));
     CHECK_FALSE(showsAnyGroup(refusal.toUpper()));
@@ -252,7 +252,7 @@ TEST_CASE("admin dialog trusts an uploader only with the fingerprint read aloud"
     Dialogs::queueText(kAdminPass);
     Dialogs::queueAnswer(Dialogs::Answer::Ok);
     QTest::keyClick(edit, Qt::Key_Enter);
-    REQUIRE(env.ws().store().trust().activeUploader().ok());
+    REQUIRE(env.ws().queries().trustedUploader().ok());
     CHECK(child<QLabel>(&dialog, "currentUploaderLabel")->text().contains(QString::fromStdString(fingerprint)));
     CHECK(gui::groupFingerprint("abcd efgh-ijkl") == "ABCD-EFGH-IJKL");
     child<QTabWidget>(&dialog, "tabs")->setCurrentIndex(2);
@@ -263,7 +263,7 @@ TEST_CASE("admin dialog exports the workstation identity and sets the idle lock"
 {
     AdminEnv env;
     gui::AdminDialog dialog(env.session);
-    const auto ws = env.ws().store().workstation().value();
+    const auto ws = env.ws().queries().workstation().value();
     CHECK(child<QLabel>(&dialog, "workstationNameLabel")->text() == "press-office");
     CHECK(child<QLabel>(&dialog, "workstationFingerprintLabel")->text()
           == QString::fromStdString(crypto::fingerprint(ws.publicKey)));

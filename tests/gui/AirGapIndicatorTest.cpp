@@ -29,7 +29,7 @@ void iface(const fs::path& sys, const std::string& name, const std::string& flag
 TEST_CASE("air-gap indicator: offline, then a warning when an interface comes up", "[gui][airgap]")
 {
     TempDir dir;
-    workflow::SystemPaths paths{dir / "proc", dir / "sys", dir / "dev"};
+    system::SystemPaths paths{dir / "proc", dir / "sys", dir / "dev"};
     iface(paths.sys, "lo", "0x9", "unknown");
     iface(paths.sys, "eth0", "0x1003", "down"); // enabled, cable out: not a connection
 
@@ -67,7 +67,7 @@ TEST_CASE("air-gap indicator: offline, then a warning when an interface comes up
 TEST_CASE("air-gap indicator: an unreadable state is a warning", "[gui][airgap]")
 {
     TempDir dir;
-    workflow::SystemPaths paths{dir / "proc", dir / "sys", dir / "dev"};
+    system::SystemPaths paths{dir / "proc", dir / "sys", dir / "dev"};
     iface(paths.sys, "lo", "0x9", "unknown");
     iface(paths.sys, "eth0", "0x1003", "sideways");
     gui::AirGapIndicator indicator(nullptr, paths);

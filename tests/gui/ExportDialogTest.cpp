@@ -55,7 +55,7 @@ void put(const fs::path& file, const std::string& text)
 struct ExportStore : GuiStore
 {
     fs::path stick = dir / "media" / "olga" / "TRANSFER 1";
-    workflow::SystemPaths paths{dir / "proc", dir / "sys", dir / "dev"};
+    system::SystemPaths paths{dir / "proc", dir / "sys", dir / "dev"};
     std::vector<std::string> postIds;
     crypto::BoxKey uploaderBox = crypto::BoxKey::generate();
     crypto::SigningKey uploaderSign = crypto::SigningKey::generate();
@@ -195,8 +195,7 @@ TEST_CASE("export dialog: seal to the USB stick, read back, fingerprint and chec
     CHECK(child<QLabel>(&dialog, "bundleFileLabel")->text() == QString::fromStdString((s.stick / files[0]).string()));
     const QString fingerprint = child<QLabel>(&dialog, "fingerprintLabel")->text();
     CHECK(fingerprint.split(QRegularExpression("[ \n]")).size() == 8);
-    const auto record =
-        s.session.workstation().store().exports().byBundleId(exported.at(0).at(0).toString().toStdString());
+    const auto record = s.session.workstation().queries().exportOf(exported.at(0).at(0).toString().toStdString());
     REQUIRE(record.ok());
     CHECK(QString::fromStdString(record->fileFingerprint).replace('-', ' ') == QString(fingerprint).replace('\n', ' '));
     CHECK(child<QLabel>(&dialog, "donePostsLabel")->text().startsWith("2 post"));
@@ -252,7 +251,7 @@ TEST_CASE("export dialog: a folder that is not on removable media needs confirma
 TEST_CASE("export dialog: cancelling leaves nothing on the drive and changes nothing", "[gui][export]")
 {
     ExportStore s(24u << 20); // two 24 MiB clips: the export takes long enough to cancel
-    const auto auditBefore = s.session.workstation().store().audit().count().value();
+    const auto auditBefore = s.session.workstation().queries().auditSummary().value().entries;
     gui::ExportDialog dialog(s.session, {});
     dialog.setSystemPaths(s.paths);
     QSignalSpy exported(&dialog, &gui::ExportDialog::exported);
@@ -270,10 +269,10 @@ TEST_CASE("export dialog: cancelling leaves nothing on the drive and changes not
     CHECK(s.stateOf(0) == store::PostState::Approved);
     CHECK(s.stateOf(1) == store::PostState::Approved);
     // The passphrase confirmation is logged as a login; the export left no entry.
-    auto& audit = s.session.workstation().store().audit();
-    CHECK(audit.count().value() == auditBefore + 1);
-    for (const auto& e : audit.entries(0, 1000).value())
-        CHECK(e.action != "export");
+    const auto audit = s.session.workstation().queries().auditTail(1000).value();
+    CHECK(audit.total == auditBefore + 1);
+    for (const auto& e : audit.entries)
+        CHECK(e.record.action != "export");
     CHECK(dialog.isVisible() == false); // never shown; the dialog itself stays open (not rejected)
     CHECK(dialog.result() == 0);
 }
@@ -472,6 +471,6 @@ TEST_CASE("from approved to published: 3 actions export, 1 imports the receipt",
     CHECK(child<QLabel>(results, "summaryLabel")->text().contains("1 published"));
     REQUIRE(window.postModel().rowCount() == 1); // the Published queue, where it now is
     CHECK(window.postModel().postId(0) == chosen.front());
-    CHECK_FALSE(banner->isVisible());          // imported: nothing more is offered
+    CHECK_FALSE(banner->isVisible()); // imported: nothing more is offered
     results->close();
 }

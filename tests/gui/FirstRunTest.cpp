@@ -78,7 +78,7 @@ TEST_CASE("first-run wizard creates the store, users and channel rules", "[gui][
     CHECK(child<QTextBrowser>(&wizard, "summaryView")->toPlainText().contains("Nobody is an operator yet"));
     CHECK(child<QTextBrowser>(&wizard, "summaryView")->toPlainText().contains("tick Operator, Save roles"));
 
-    auto users = env.session.workstation().store().users().list();
+    auto users = env.session.workstation().queries().users();
     REQUIRE(users);
     CHECK(users->size() == 3);
     auto policy = env.session.workstation().currentPolicy();

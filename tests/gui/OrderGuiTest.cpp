@@ -85,7 +85,7 @@ struct OrderOffice : GuiStore
         const Bytes id = fromHex(bundleId, 16).value();
         std::copy(id.begin(), id.end(), r.bundleId.begin());
         r.uploader = uploaderSign.publicKey();
-        r.workstation = ws().store().workstation()->publicKey;
+        r.workstation = ws().queries().workstation()->publicKey;
         r.processedAt = clock.now();
         r.entries = std::move(entries);
         r.orders = std::move(orders);

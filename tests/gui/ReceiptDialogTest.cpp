@@ -84,7 +84,7 @@ struct Office : GuiStore
         const Bytes id = fromHex(exported.bundleId, 16).value();
         std::copy(id.begin(), id.end(), r.bundleId.begin());
         r.uploader = uploaderSign.publicKey();
-        r.workstation = ws().store().workstation()->publicKey;
+        r.workstation = ws().queries().workstation()->publicKey;
         r.processedAt = clock.now();
         r.error = std::move(error);
         r.entries = std::move(entries);
@@ -195,7 +195,7 @@ TEST_CASE("receipt dialog refuses what it must not take in", "[gui][receipt]")
     // Signed by someone other than the trusted uploader.
     bundle::Receipt forged;
     std::copy_n(fromHex(exported.bundleId, 16)->begin(), 16, forged.bundleId.begin());
-    forged.workstation = o.ws().store().workstation()->publicKey;
+    forged.workstation = o.ws().queries().workstation()->publicKey;
     const auto forgedFile = o.dir.path() / "forged.receipt";
     REQUIRE(writeFileAtomic(forgedFile, bundle::makeReceipt(forged, crypto::SigningKey::generate())).ok());
 

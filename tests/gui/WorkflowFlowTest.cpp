@@ -128,7 +128,7 @@ std::filesystem::path photoWithLocation(const std::filesystem::path& dir)
 
 store::PostState stateOf(gui::Session& session, const QString& postId)
 {
-    auto record = session.workstation().store().posts().get(postId.toStdString());
+    auto record = session.workstation().queries().post(postId.toStdString());
     REQUIRE(record);
     return record->state;
 }
@@ -182,7 +182,7 @@ TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twic
     REQUIRE(view);
     REQUIRE(view->content.media.size() == 1);
     CHECK(view->content.media[0].alt == "The harbour at dawn with two patrol boats");
-    auto stored = env.session.workstation().store().media().pathFor(toHex(view->content.media[0].hash));
+    auto stored = env.session.workstation().queries().mediaPath(toHex(view->content.media[0].hash));
     REQUIRE(stored);
     QFile storedFile(QString::fromStdString(stored->string()));
     REQUIRE(storedFile.open(QIODevice::ReadOnly));
@@ -294,7 +294,7 @@ TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twic
         child<QCheckBox>(exporter, box)->setChecked(true);
     QTest::mouseClick(child<QPushButton>(exporter, "closeButton"), Qt::LeftButton);
     REQUIRE(waitUntil([&] { return window.findChild<gui::ExportDialog*>() == nullptr; }));
-    auto exports = env.session.workstation().store().exports().list(0, 10);
+    auto exports = env.session.workstation().queries().recentExports(10);
     REQUIRE(exports);
     REQUIRE(exports->size() == 1);
     REQUIRE(std::filesystem::exists(exports->front().path));
@@ -304,7 +304,7 @@ TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twic
     const Bytes id = fromHex(exports->front().bundleId, 16).value();
     std::copy(id.begin(), id.end(), receipt.bundleId.begin());
     receipt.uploader = uploaderSign.publicKey();
-    receipt.workstation = env.session.workstation().store().workstation()->publicKey;
+    receipt.workstation = env.session.workstation().queries().workstation()->publicKey;
     receipt.processedAt = env.clock.now();
     for (const auto& channel : approved->content.channels) {
         bundle::ReceiptEntry e;
@@ -448,7 +448,7 @@ TEST_CASE("screenshots of each main screen", "[.screenshots]")
     const Bytes id = fromHex(exported->bundleId, 16).value();
     std::copy(id.begin(), id.end(), receipt.bundleId.begin());
     receipt.uploader = uploaderSign.publicKey();
-    receipt.workstation = ws.store().workstation()->publicKey;
+    receipt.workstation = ws.queries().workstation()->publicKey;
     receipt.processedAt = env.clock.now();
     bundle::ReceiptEntry e;
     e.postId = approvedId;

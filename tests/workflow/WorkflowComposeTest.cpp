@@ -4,6 +4,7 @@
 // the previous reviewed version for its diff.
 #include "postern/compose/TextDiff.h"
 #include "postern/util/FileIO.h"
+#include "postern/workflow/Queries.h"
 #include "postern/workflow/Workstation.h"
 
 #include "TempDir.h"
@@ -77,13 +78,13 @@ struct ComposeOffice
 
     std::vector<std::string> auditActions()
     {
-        auto n = ws->store().audit().count();
-        REQUIRE(n.ok());
-        auto entries = ws->store().audit().entries(0, *n);
-        REQUIRE(entries.ok());
+        auto page = ws->queries().auditTail(10000);
+        REQUIRE(page.ok());
         std::vector<std::string> out;
-        for (const auto& e : *entries)
+        for (const auto& entry : page->entries) {
+            const auto& e = entry.record;
             out.push_back(e.action + " " + e.subject + " " + e.details);
+        }
         return out;
     }
 };

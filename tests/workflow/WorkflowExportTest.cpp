@@ -2,6 +2,7 @@
 // Export: cancellation at every point, verify after write, and bounded memory, against a real
 // store and real files. "No state change" is checked on everything an export could touch:
 // post states, the audit chain, the export records, and the destination folder's listing.
+#include "postern/workflow/Queries.h"
 #include "postern/workflow/Workstation.h"
 
 #include "TempDir.h"
@@ -114,8 +115,8 @@ struct ExportOffice
         store::PostFilter all;
         for (const auto& p : ws->list(all).value())
             s.posts.push_back(p.id + "=" + std::string(store::postStateName(p.state)));
-        s.auditEntries = ws->store().audit().count().value();
-        s.exports = ws->store().exports().list(0, 1000)->size();
+        s.auditEntries = ws->queries().auditSummary().value().entries;
+        s.exports = ws->queries().recentExports(1000)->size();
         return s;
     }
 
@@ -276,7 +277,7 @@ TEST_CASE("a successful export reads back what it wrote", "[workflow][export]")
     CHECK(last[1] == std::pair{bundle::SealPhase::ReadingBack, std::uint64_t{100}});
     CHECK(r->fileBytes == fs::file_size(o.drive / "b.postern"));
     CHECK(r->fingerprint.size() == 39); // eight groups of four, seven dashes
-    CHECK(o.ws->store().audit().count().value() > 0);
+    CHECK(o.ws->queries().auditSummary().value().entries > 0);
     CHECK(o.ws->auditVerify().ok());
 }
 

@@ -3,6 +3,7 @@
 // with two approvals, a bundle carrying only that order opened by the uploader's own verifier,
 // and a signed receipt with order results; plus every refusal a user can run into.
 #include "postern/bundle/BundleVerifier.h"
+#include "postern/workflow/Queries.h"
 #include "postern/workflow/Workstation.h"
 
 #include "TempDir.h"
@@ -267,8 +268,8 @@ TEST_CASE("a retract order goes through review, a bundle of its own and a receip
     // Every step is in the signed audit chain.
     CHECK(o.ws->auditVerify().ok());
     std::vector<std::string> actions;
-    for (const auto& e : o.ws->store().audit().entries(0, 1000).value())
-        actions.push_back(e.action);
+    for (const auto& e : o.ws->queries().auditTail(1000).value().entries)
+        actions.push_back(e.record.action);
     for (const char* a : {"order-request", "order-approve", "export", "receipt-import"})
         CHECK(std::find(actions.begin(), actions.end(), a) != actions.end());
 }

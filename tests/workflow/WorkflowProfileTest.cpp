@@ -3,6 +3,7 @@
 // import under the trusted uploader's key, refusal of older or foreign profiles, audit, and
 // checkPost/submit judging drafts by the live limits until the profile expires.
 #include "postern/domain/Identity.h"
+#include "postern/workflow/Queries.h"
 #include "postern/workflow/Workstation.h"
 
 #include "TempDir.h"
@@ -88,11 +89,10 @@ struct ProfileOffice
 
     std::string lastAudit()
     {
-        auto n = ws->store().audit().count();
-        REQUIRE(n.ok());
-        auto entries = ws->store().audit().entries(0, *n);
-        REQUIRE(entries.ok());
-        const auto& e = entries->back();
+        auto page = ws->queries().auditTail(1);
+        REQUIRE(page.ok());
+        REQUIRE_FALSE(page->entries.empty());
+        const auto& e = page->entries.back().record;
         return e.action + " " + e.subject + " " + e.details;
     }
 };

@@ -11,6 +11,7 @@
 #include "postern/domain/Identity.h"
 #include "postern/domain/Order.h"
 #include "postern/media/Sanitize.h"
+#include "postern/store/StoreBackup.h"
 #include "postern/store/WorkstationStore.h"
 #include "postern/util/Clock.h"
 
@@ -21,6 +22,8 @@
 #include <optional>
 
 namespace postern::workflow {
+
+class Queries;
 
 /** UnlockedUser is a user whose key was decrypted with their passphrase: a login. */
 struct UnlockedUser
@@ -370,7 +373,35 @@ public:
     /** auditVerify checks the whole audit chain (audit-chain-broken names the first bad entry). */
     [[nodiscard]] Status auditVerify();
 
-    [[nodiscard]] store::WorkstationStore& store() noexcept { return *m_store; }
+    // ---- Reads for the front-ends and store upkeep (src/workflow/Queries.cpp, Workstation.cpp) ----
+    /**
+     * queries answers the reads the CLI and the GUI need beyond a workflow step (pickers, the
+     * audit log with names, the post pane's detail); see Queries.h. The store itself stays
+     * private: front-ends never read or write a repository.
+     */
+    [[nodiscard]] Queries& queries() noexcept { return *m_queries; }
+    /**
+     * checkIntegrity reads the whole database once (SQLite quick_check): damaged, with what to
+     * do, if any page is wrong. Opening a store checks only its structure.
+     */
+    [[nodiscard]] Status checkIntegrity();
+    /**
+     * backup copies the store (a consistent copy of the database, and every media file, each
+     * checked) into the new folder `dest`; no passphrase is needed, everything is already
+     * sealed. Errors as store::backupStore: already-exists, damaged, io.
+     */
+    [[nodiscard]] Result<store::BackupSummary> backup(const std::filesystem::path& dest);
+    /**
+     * restore makes a new store in `dest` from a folder `backup` wrote, after checking it (as
+     * store::restoreStore). Static: no store is open yet.
+     */
+    [[nodiscard]] static Result<store::BackupSummary> restore(const std::filesystem::path& backupDir,
+                                                              const std::filesystem::path& dest);
+    // ---- end of reads block ----
+
+    ~Workstation();
+    Workstation(const Workstation&) = delete;
+    Workstation& operator=(const Workstation&) = delete;
 
 private:
     Workstation(std::unique_ptr<store::WorkstationStore> store, const Clock& clock);
@@ -417,6 +448,7 @@ private:
 
     std::unique_ptr<store::WorkstationStore> m_store;
     const Clock& m_clock;
+    std::unique_ptr<Queries> m_queries; ///< reads over m_store; declared after it, so destroyed first
 };
 
 /** guessMime maps a file extension to an allowed media type (empty if unknown). */

@@ -2,7 +2,7 @@
 // What the export dialog and the air-gap indicator need to know about the machine, read from
 // /proc, /sys and /dev only: no socket is opened and no network library is linked, so asking
 // "is the network up?" cannot itself touch the network.
-#include "postern/workflow/SystemInfo.h"
+#include "postern/system/SystemInfo.h"
 
 #include <fcntl.h>
 #include <sys/statvfs.h>
@@ -17,7 +17,7 @@
 #include <optional>
 #include <set>
 
-namespace postern::workflow {
+namespace postern::system {
 
 namespace fs = std::filesystem;
 
@@ -432,4 +432,4 @@ Result<std::vector<InterfaceInfo>> networkInterfaces(const SystemPaths& paths)
     return out;
 }
 
-} // namespace postern::workflow
+} // namespace postern::system

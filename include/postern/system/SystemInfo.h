@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace postern::workflow {
+namespace postern::system {
 
 /**
  * SystemPaths are the roots of the kernel's pseudo file systems. Everything below reads only
@@ -98,4 +98,4 @@ struct InterfaceInfo
  */
 [[nodiscard]] Result<std::vector<InterfaceInfo>> networkInterfaces(const SystemPaths& paths = {});
 
-} // namespace postern::workflow
+} // namespace postern::system

@@ -2,8 +2,8 @@
 // Drive and network detection against a fake /proc, /sys and /dev built in a temporary
 // directory the way the kernel and udev lay them out (relative symlinks included), so the
 // answers are exact and do not depend on the machine running the tests.
+#include "postern/system/SystemInfo.h"
 #include "postern/util/FileIO.h"
-#include "postern/workflow/SystemInfo.h"
 
 #include "TempDir.h"
 
@@ -11,7 +11,7 @@
 #include <sys/statvfs.h>
 
 using namespace postern;
-using namespace postern::workflow;
+using namespace postern::system;
 namespace fs = std::filesystem;
 
 namespace {
