@@ -2,8 +2,11 @@
 // The composer's platform option boxes: which box shows for which ticked channel, the controls
 // in each (labels, choices, defaults), the options a saved version gets from them, loading
 // them back, the keyboard order, and jumping from an option problem to its control.
+#include "postern/domain/PlatformDescriptor.h"
+
 #include "GuiTestSupport.h"
 #include "gui/ComposeDialog.h"
+#include "gui/PlatformOptionsBox.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -137,6 +140,15 @@ TEST_CASE("composer: the option controls, their defaults, what is saved and load
     tick(*dialog, {"mastodon:press", "tiktok:press"});
     auto* tiktok = child<QGroupBox>(dialog.get(), "tiktokBox");
     auto* mastodon = child<QGroupBox>(dialog.get(), "mastodonBox");
+    // Names of the generated controls: "<platform>_<key>" (the hand-built form had others).
+    for (const char* name : {"tiktok_privacy_level",
+                             "tiktok_disable_comment",
+                             "tiktok_disable_duet",
+                             "tiktok_disable_stitch",
+                             "mastodon_visibility",
+                             "mastodon_spoiler_text",
+                             "mastodon_language"})
+        CHECK(dialog->findChild<QWidget*>(name) != nullptr);
 
     // TikTok: who can watch has no default; interactions start off (content-sharing guidelines).
     const auto tiktokCombos = tiktok->findChildren<QComboBox*>();
@@ -257,4 +269,66 @@ TEST_CASE("composer: a problem with an option goes to its control", "[gui][compo
     emit list->itemActivated(list->item(row));
     auto* privacy = child<QGroupBox>(&dialog, "tiktokBox")->findChildren<QComboBox*>().front();
     CHECK(waitUntil([&] { return privacy->hasFocus(); }, 1000));
+}
+
+TEST_CASE("option boxes are built from the option specs alone", "[gui][compose][options]")
+{
+    // A platform that does not exist: every kind of spec, to show that no platform needs GUI code.
+    domain::PlatformDescriptor d = domain::descriptorFor(domain::Platform::Bluesky);
+    d.name = "example";
+    d.label = "Example";
+    const auto spec = [](std::string_view key, domain::OptionType type, std::string_view label) {
+        domain::OptionSpec o;
+        o.key = key;
+        o.type = type;
+        o.label = label;
+        o.inComposer = true;
+        return o;
+    };
+    auto audienceSpec = spec("audience", domain::OptionType::Choice, "Audience");
+    audienceSpec.choices = {{"all", "All"}, {"some", "Some"}};
+    audienceSpec.help = "who sees it";
+    auto quietSpec = spec("quiet", domain::OptionType::Bool, "Quiet");
+    quietSpec.defaultOn = true;
+    auto repliesSpec = spec("no_replies", domain::OptionType::Bool, "Allow replies");
+    repliesSpec.defaultOn = true;
+    repliesSpec.inverted = true;
+    auto topicSpec = spec("topic", domain::OptionType::Text, "Topic");
+    topicSpec.help = "one word";
+    topicSpec.maxLength = 20;
+    auto hiddenSpec = spec("hidden", domain::OptionType::Bool, "Not in the composer");
+    hiddenSpec.inComposer = false;
+    d.options = {audienceSpec, quietSpec, repliesSpec, topicSpec, hiddenSpec};
+    REQUIRE(checkDescriptor(d).ok());
+    REQUIRE(gui::PlatformOptionsBox::hasControls(d));
+    gui::PlatformOptionsBox box(d);
+    CHECK(box.objectName() == "exampleBox");
+    CHECK(box.title() == "Example options");
+    CHECK(box.controls().size() == 4);
+    CHECK(box.control("hidden") == nullptr);
+
+    auto* audience = qobject_cast<QComboBox*>(box.control("audience"));
+    REQUIRE(audience != nullptr);
+    CHECK(audience->objectName() == "example_audience");
+    CHECK(items(audience, Qt::DisplayRole) == (QStringList{"— choose audience —", "All", "Some"}));
+    CHECK(audience->accessibleName() == "Example: audience");
+    CHECK(audience->toolTip() == "who sees it");
+    auto* quiet = qobject_cast<QCheckBox*>(box.control("quiet"));
+    auto* replies = qobject_cast<QCheckBox*>(box.control("no_replies"));
+    REQUIRE(quiet != nullptr);
+    REQUIRE(replies != nullptr);
+    CHECK(quiet->isChecked());         // defaultOn
+    CHECK_FALSE(replies->isChecked()); // defaultOn, shown inverted
+    auto* topic = qobject_cast<QLineEdit*>(box.control("topic"));
+    REQUIRE(topic != nullptr);
+    CHECK(topic->placeholderText() == "one word");
+    CHECK(topic->maxLength() == 20);
+
+    // Untouched: the check boxes' defaults; nothing chosen or typed is left out.
+    CHECK(box.options().serialize() == R"({"no_replies":true,"quiet":true})");
+    int changes = 0;
+    QObject::connect(&box, &gui::PlatformOptionsBox::changed, [&] { ++changes; });
+    box.load(Json(Json::Object{}).set("audience", "some").set("no_replies", false).set("topic", "harbour"));
+    CHECK(changes > 0);
+    CHECK(box.options().serialize() == R"({"audience":"some","no_replies":false,"quiet":true,"topic":"harbour"})");
 }
