@@ -185,6 +185,12 @@ TEST_CASE("every platform has one well-formed descriptor, in Platform order", "[
         CHECK(ChannelId::parse(std::string(d.name) + ":press")->platform == d.id);
     }
     CHECK(std::count_if(all.begin(), all.end(), [](const auto* d) { return d->manual; }) == 1);
+    // The error for an unknown name lists every platform, in Platform order.
+    std::string known;
+    for (std::size_t i = 0; i < all.size(); ++i)
+        known += (i == 0 ? "" : (i + 1 == all.size() ? " and " : ", ")) + std::string(all[i]->name);
+    CHECK(parsePlatform("myspace").error().message == "unknown platform \"myspace\"; platforms are " + known);
+    CHECK_THAT(known, Catch::StartsWith("outbox, bluesky, mastodon, tiktok")); // appended after these
 }
 
 TEST_CASE("checkDescriptor refuses what a descriptor must not say", "[platform]")

@@ -144,8 +144,10 @@ TEST_CASE("option errors name the option, the platform and the rule, word for wo
 
 TEST_CASE("unknown platforms are refused with the list of known ones", "[post]")
 {
-    CHECK(parsePlatform("myspace").error().message
-          == "unknown platform \"myspace\"; platforms are outbox, bluesky, mastodon, tiktok and x");
+    // Today's five, in this order; a platform added later joins the end of the list, which
+    // TestPlatformDescriptor.cpp checks in full.
+    CHECK_THAT(parsePlatform("myspace").error().message,
+               Catch::StartsWith("unknown platform \"myspace\"; platforms are outbox, bluesky, mastodon, tiktok"));
     for (const char* name : {"outbox", "bluesky", "mastodon", "tiktok", "x"})
         CHECK(platformName(parsePlatform(name).value()) == name);
 }
