@@ -3,6 +3,7 @@
 // `postern-uploader profile export`, read by the workstation. Same envelope as receipts.
 #include "postern/bundle/PlatformProfile.h"
 
+#include "postern/domain/PlatformDescriptor.h"
 #include "postern/domain/Post.h"
 #include "postern/domain/SignedDocument.h"
 
@@ -86,15 +87,16 @@ Status validateChannel(const ProfileChannel& c, const std::string& where)
             return fail(Errc::TooLarge, where + ".limits.mime_types has more than 16 items");
         POSTERN_TRY(validateList(*l.mimeTypes, where + ".limits.mime_types", false));
     }
-    const bool tiktok = c.channel.platform == domain::Platform::TikTok;
+    // Creator settings are TikTok's (creator_info), allowed for platforms whose descriptor says so.
+    const bool creator = domain::descriptorFor(c.channel.platform).creatorSettings;
     if (l.privacyLevelOptions) {
-        if (!tiktok)
+        if (!creator)
             return fail(Errc::BadValue, where + ".limits.privacy_level_options is a TikTok setting");
         if (l.privacyLevelOptions->size() > kMaxPrivacyOptions)
             return fail(Errc::TooLarge, where + ".limits.privacy_level_options has more than 8 items");
         POSTERN_TRY(validateList(*l.privacyLevelOptions, where + ".limits.privacy_level_options", true));
     }
-    if (!tiktok && (l.commentDisabled || l.duetDisabled || l.stitchDisabled))
+    if (!creator && (l.commentDisabled || l.duetDisabled || l.stitchDisabled))
         return fail(Errc::BadValue, where + ".limits: comment, duet and stitch settings are TikTok settings");
     if (c.fetchedAt < 0)
         return fail(Errc::BadValue, where + ".fetched_at must not be negative");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Authoring and review: draft new / edit, submit, approve, reject.
+#include "postern/domain/PlatformDescriptor.h"
 #include "postern/domain/Post.h"
 #include "postern/util/FileIO.h"
 
@@ -18,19 +19,11 @@ constexpr std::string_view kDraftSynopsis =
     "postern-cli draft new --as AUTHOR --channel PLATFORM:ACCOUNT (--text TEXT | --text-file FILE) "
     "[--media FILE [--alt TEXT]] ...; see `postern-cli draft --help`";
 
-/**
- * isBooleanOption lists the platform options that take true/false. It mirrors the option table
- * in src/domain/Post.cpp, which is private there; the domain check still has the last word.
- */
+/** isBooleanOption: the option takes true/false (its descriptor says so; the domain check has the last word). */
 bool isBooleanOption(domain::Platform platform, std::string_view key)
 {
-    using domain::Platform;
-    if (platform == Platform::Mastodon)
-        return key == "sensitive";
-    if (platform == Platform::TikTok)
-        return key == "disable_comment" || key == "disable_duet" || key == "disable_stitch" || key == "is_aigc"
-               || key == "brand_content_toggle" || key == "brand_organic_toggle";
-    return false;
+    const domain::OptionSpec* spec = domain::descriptorFor(platform).option(key);
+    return spec && spec->type == domain::OptionType::Bool;
 }
 
 /** readTextFile reads a post text; one final newline (editors add it) is not part of the text. */

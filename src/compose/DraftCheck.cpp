@@ -76,9 +76,12 @@ std::string kindNoun(MediaKind k, std::int64_t n)
 
 void checkText(const PlatformRules& rules, const CheckChannel& ch, std::vector<Violation>& out)
 {
+    const domain::PlatformDescriptor& platform = domain::descriptorFor(rules.platform);
     std::int64_t reserved = 0;
-    if (const Json* cw = ch.options.isObject() ? ch.options.find("spoiler_text") : nullptr;
-        cw && cw->type() == Json::Type::String && rules.platform == domain::Platform::Mastodon)
+    if (const Json* cw = ch.options.isObject() && !platform.contentWarningOption.empty()
+                             ? ch.options.find(platform.contentWarningOption)
+                             : nullptr;
+        cw && cw->type() == Json::Type::String)
         reserved = graphemeCount(cw->asString());
     for (const auto& limit : rules.textLimits) {
         const std::int64_t extra = limit.unit == CountUnit::MastodonChars ? reserved : 0;
@@ -86,8 +89,7 @@ void checkText(const PlatformRules& rules, const CheckChannel& ch, std::vector<V
         const CounterValue c{limit.unit, m.used + extra, limit.max};
         if (!c.over())
             continue;
-        const std::string what = rules.platform == domain::Platform::TikTok ? "caption" : "text";
-        out.push_back({ch.channel.str(), "text", textMessage(rules, what, c), m.crossOffset});
+        out.push_back({ch.channel.str(), "text", textMessage(rules, platform.textNoun, c), m.crossOffset});
     }
 }
 
@@ -168,15 +170,16 @@ void checkMedia(const PlatformRules& rules,
 }
 
 /**
- * checkCreatorSettings holds a TikTok post to what the creator's account allows, as the
- * uploader's profile reported it (creator_info): TikTok refuses anything else at publish time.
+ * checkCreatorSettings holds a post to what the creator's account allows, as the uploader's
+ * profile reported it (TikTok's creator_info): the platform refuses anything else at publish
+ * time. Platforms whose descriptor has creatorSettings use TikTok's option keys for them.
  */
 void checkCreatorSettings(const PlatformRules& rules,
                           const CheckChannel& ch,
                           const domain::ChannelLimits& limits,
                           std::vector<Violation>& out)
 {
-    if (ch.channel.platform != domain::Platform::TikTok || !ch.options.isObject())
+    if (!domain::descriptorFor(ch.channel.platform).creatorSettings || !ch.options.isObject())
         return;
     const std::string channel = ch.channel.str();
     const Json* privacy = ch.options.find("privacy_level");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Running OPSEC rules over a post's texts and alt texts for the review pane.
 #include "postern/compose/OpsecRules.h"
+#include "postern/domain/PlatformDescriptor.h"
 
 #include "OpsecRegex.h"
 #include "TextIndex.h"
@@ -113,11 +114,13 @@ Result<std::vector<OpsecFlag>> scanOpsec(const domain::PostContent& content, con
         POSTERN_TRY(scanField(ch.text, compiled, ch.channel.str(), "text", out));
     for (std::size_t i = 0; i < content.media.size(); ++i)
         POSTERN_TRY(scanField(content.media[i].alt, compiled, "", "media[" + std::to_string(i) + "].alt", out));
-    // Options such as a Mastodon content warning are published text too.
+    // A content warning (the descriptor's contentWarningOption, Mastodon's spoiler_text) is
+    // published text too.
     for (const auto& ch : content.channels) {
-        if (const Json* cw = ch.options.isObject() ? ch.options.find("spoiler_text") : nullptr;
+        const std::string_view key = domain::descriptorFor(ch.channel.platform).contentWarningOption;
+        if (const Json* cw = ch.options.isObject() && !key.empty() ? ch.options.find(key) : nullptr;
             cw && cw->type() == Json::Type::String)
-            POSTERN_TRY(scanField(cw->asString(), compiled, ch.channel.str(), "options.spoiler_text", out));
+            POSTERN_TRY(scanField(cw->asString(), compiled, ch.channel.str(), "options." + std::string(key), out));
     }
     return out;
 }

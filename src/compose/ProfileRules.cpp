@@ -2,7 +2,8 @@
 // Built-in platform rules adjusted by a signed platform profile (docs/compose.md, "Platform
 // profiles"). The built-in table is the strictest reading of the platforms' documentation;
 // the profile is what the uploader saw live. A profile may only tighten, except where the
-// built-in value is a stand-in for a per-instance setting (Mastodon), where it replaces it.
+// built-in value is a stand-in for a per-instance setting (Mastodon: the descriptor's
+// instanceDefinesLimits), where it replaces it.
 #include "postern/compose/PlatformRules.h"
 #include "postern/domain/Post.h"
 
@@ -55,7 +56,7 @@ std::string summary(const PlatformRules& r)
 PlatformRules applyProfile(const PlatformRules& base, const domain::ChannelLimits& limits)
 {
     PlatformRules r = base;
-    const bool instance = base.platform == domain::Platform::Mastodon;
+    const bool instance = domain::descriptorFor(base.platform).instanceDefinesLimits;
     if (limits.maxCharacters && !r.textLimits.empty()) {
         // The first text limit is the one people see (graphemes, weighted characters, UTF-16
         // units); Bluesky's byte cap stays as it is.

@@ -251,12 +251,13 @@ std::int64_t codePointCount(std::string_view utf8)
 std::vector<CounterValue> countText(domain::Platform platform, std::string_view text, const Json& options)
 {
     std::vector<CounterValue> out;
+    const std::string_view cwKey = domain::descriptorFor(platform).contentWarningOption;
     for (const auto& limit : rulesFor(platform).textLimits) {
         std::int64_t used = measureText(limit.unit, text, limit.max).used;
         // Mastodon counts the content warning into the same limit (StatusLengthValidator joins
         // spoiler_text and the countable text).
-        if (limit.unit == CountUnit::MastodonChars && options.isObject()) {
-            if (const Json* cw = options.find("spoiler_text"); cw && cw->type() == Json::Type::String)
+        if (limit.unit == CountUnit::MastodonChars && !cwKey.empty() && options.isObject()) {
+            if (const Json* cw = options.find(cwKey); cw && cw->type() == Json::Type::String)
                 used += graphemeCount(cw->asString());
         }
         out.push_back({limit.unit, used, limit.max});

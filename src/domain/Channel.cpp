@@ -1,36 +1,30 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "postern/domain/Channel.h"
 
+#include "postern/domain/PlatformDescriptor.h"
 #include "postern/util/Bytes.h"
 
 namespace postern::domain {
 
-namespace {
-constexpr std::pair<Platform, std::string_view> kPlatforms[] = {{Platform::Outbox, "outbox"},
-                                                                {Platform::Bluesky, "bluesky"},
-                                                                {Platform::Mastodon, "mastodon"},
-                                                                {Platform::TikTok, "tiktok"},
-                                                                {Platform::X, "x"}};
-} // namespace
-
 std::string_view platformName(Platform p) noexcept
 {
-    for (const auto& [platform, name] : kPlatforms) {
-        if (platform == p)
-            return name;
+    for (const PlatformDescriptor* d : allPlatforms()) {
+        if (d->id == p)
+            return d->name;
     }
     return "unknown";
 }
 
 Result<Platform> parsePlatform(std::string_view name)
 {
-    for (const auto& [platform, n] : kPlatforms) {
-        if (n == name)
-            return platform;
+    std::string known;
+    const auto all = allPlatforms();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (all[i]->name == name)
+            return all[i]->id;
+        known += (i == 0 ? "" : (i + 1 == all.size() ? " and " : ", ")) + std::string(all[i]->name);
     }
-    return fail(Errc::BadValue,
-                "unknown platform \"" + std::string(name)
-                    + "\"; platforms are outbox, bluesky, mastodon, tiktok and x");
+    return fail(Errc::BadValue, "unknown platform \"" + std::string(name) + "\"; platforms are " + known);
 }
 
 std::string ChannelId::str() const

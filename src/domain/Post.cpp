@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "postern/domain/Post.h"
 
+#include "postern/domain/PlatformDescriptor.h"
+
 #include <algorithm>
 #include <set>
 
@@ -48,21 +50,34 @@ Json PostContent::toJson() const
     return body;
 }
 
+namespace {
+
+constexpr std::pair<std::string_view, std::string_view> kMediaTypes[] = {{"image/jpeg", "jpg"},
+                                                                         {"image/png", "png"},
+                                                                         {"image/webp", "webp"},
+                                                                         {"image/gif", "gif"},
+                                                                         {"video/mp4", "mp4"},
+                                                                         {"video/quicktime", "mov"},
+                                                                         {"video/webm", "webm"}};
+
+} // namespace
+
 bool mediaMimeAllowed(std::string_view mime)
 {
     return !mediaExtension(mime).empty();
 }
 
+std::vector<std::string> allowedMediaTypes()
+{
+    std::vector<std::string> out;
+    for (const auto& [m, ext] : kMediaTypes)
+        out.emplace_back(m);
+    return out;
+}
+
 std::string_view mediaExtension(std::string_view mime)
 {
-    static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {{"image/jpeg", "jpg"},
-                                                                               {"image/png", "png"},
-                                                                               {"image/webp", "webp"},
-                                                                               {"image/gif", "gif"},
-                                                                               {"video/mp4", "mp4"},
-                                                                               {"video/quicktime", "mov"},
-                                                                               {"video/webm", "webm"}};
-    for (const auto& [m, ext] : kTypes) {
+    for (const auto& [m, ext] : kMediaTypes) {
         if (m == mime)
             return ext;
     }
@@ -88,87 +103,42 @@ Status validateMediaName(std::string_view name)
     return {};
 }
 
-namespace {
-
-struct OptionSpec
-{
-    std::string_view key;
-    bool isBool;
-    bool required;
-    std::vector<std::string_view> allowed; // empty = any string within the length cap
-};
-
-const std::vector<OptionSpec>& optionTable(Platform p)
-{
-    static const std::vector<OptionSpec> kNone;
-    static const std::vector<OptionSpec> kBluesky{{"lang", false, false, {}}};
-    static const std::vector<OptionSpec> kMastodon{
-        {"language", false, false, {}},
-        {"sensitive", true, false, {}},
-        {"spoiler_text", false, false, {}},
-        {"visibility", false, true, {"public", "unlisted", "private", "direct"}}};
-    // TikTok: privacy level has no default and interaction toggles must be chosen explicitly
-    // (content-sharing guidelines), so they are required here.
-    static const std::vector<OptionSpec> kTikTok{
-        {"brand_content_toggle", true, false, {}},
-        {"brand_organic_toggle", true, false, {}},
-        {"disable_comment", true, true, {}},
-        {"disable_duet", true, true, {}},
-        {"disable_stitch", true, true, {}},
-        {"is_aigc", true, false, {}},
-        {"privacy_level",
-         false,
-         true,
-         {"PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"}}};
-    static const std::vector<OptionSpec> kX{
-        {"reply_settings", false, false, {"following", "mentionedUsers", "subscribers", "verified"}}};
-    switch (p) {
-    case Platform::Outbox:
-        return kNone;
-    case Platform::Bluesky:
-        return kBluesky;
-    case Platform::Mastodon:
-        return kMastodon;
-    case Platform::TikTok:
-        return kTikTok;
-    case Platform::X:
-        return kX;
-    }
-    return kNone;
-}
-
-} // namespace
-
 Status validateOptions(Platform platform, const Json& options, const std::string& where)
 {
     if (!options.isObject())
         return fail(Errc::WrongType, where + " must be an object");
-    const auto& table = optionTable(platform);
+    const PlatformDescriptor& platformSpec = descriptorFor(platform);
+    const std::string name(platformSpec.name);
     for (const auto& member : options.asObject()) {
         // Named references, not a structured binding: clang 14 cannot capture bindings.
         const std::string& key = member.first;
         const Json& value = member.second;
-        const auto it = std::find_if(table.begin(), table.end(), [&](const OptionSpec& s) { return s.key == key; });
-        if (it == table.end())
-            return fail(Errc::UnknownField,
-                        where + " has option \"" + key + "\", which " + std::string(platformName(platform))
-                            + " does not support");
-        if (it->isBool != (value.type() == Json::Type::Bool) || (!it->isBool && value.type() != Json::Type::String))
-            return fail(Errc::WrongType,
-                        where + "." + key + (it->isBool ? " must be true or false" : " must be a string"));
-        if (!it->isBool) {
+        const OptionSpec* spec = platformSpec.option(key);
+        if (!spec)
+            return fail(Errc::UnknownField, where + " has option \"" + key + "\", which " + name + " does not support");
+        const bool isBool = spec->type == OptionType::Bool;
+        if (isBool != (value.type() == Json::Type::Bool) || (!isBool && value.type() != Json::Type::String))
+            return fail(Errc::WrongType, where + "." + key + (isBool ? " must be true or false" : " must be a string"));
+        if (!isBool) {
             const auto& s = value.asString();
             if (s.size() > 500)
                 return fail(Errc::TooLarge, where + "." + key + " is longer than 500 bytes");
-            if (!it->allowed.empty() && std::find(it->allowed.begin(), it->allowed.end(), s) == it->allowed.end())
+            if (spec->type == OptionType::Choice && !spec->choice(s))
                 return fail(Errc::BadValue, where + "." + key + " has the unsupported value \"" + s + "\"");
         }
     }
-    for (const auto& spec : table) {
-        if (spec.required && !options.find(spec.key))
+    // Key order, as the post's JSON lists options: the message does not depend on the order
+    // in which the composer shows them.
+    std::vector<std::string_view> required;
+    for (const auto& spec : platformSpec.options) {
+        if (spec.required)
+            required.push_back(spec.key);
+    }
+    std::sort(required.begin(), required.end());
+    for (const auto key : required) {
+        if (!options.find(key))
             return fail(Errc::MissingField,
-                        where + " must set " + std::string(platformName(platform)) + " option \""
-                            + std::string(spec.key) + "\" (there is no default)");
+                        where + " must set " + name + " option \"" + std::string(key) + "\" (there is no default)");
     }
     return {};
 }

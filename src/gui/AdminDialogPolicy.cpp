@@ -29,12 +29,6 @@ enum RuleColumn {
     kRuleColumns
 };
 
-constexpr domain::Platform kPlatforms[] = {domain::Platform::Bluesky,
-                                           domain::Platform::Mastodon,
-                                           domain::Platform::TikTok,
-                                           domain::Platform::X,
-                                           domain::Platform::Outbox};
-
 QString q(std::string_view s)
 {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
@@ -51,7 +45,7 @@ QString hours(std::int64_t seconds)
 
 void AdminDialog::setupPolicyTab()
 {
-    for (const auto platform : kPlatforms)
+    for (const auto platform : menuPlatforms())
         m_ui->platformCombo->addItem(platformTitle(platform), q(domain::platformName(platform)));
     m_ui->platformCombo->setToolTip(tr("Outbox is a folder on the uploader where approved posts are left for "
                                        "someone to post by hand, for platforms Postern cannot reach itself."));

@@ -5,6 +5,7 @@
 #include "postern/compose/TextCounter.h"
 
 #include "gui/Dialogs.h"
+#include "gui/PlatformOptionsBox.h"
 #include "gui/PlatformPreview.h"
 #include "gui/ScreenFit.h"
 #include "gui/Session.h"
@@ -22,6 +23,7 @@
 #include <QTextBlock>
 
 #include <algorithm>
+#include <set>
 
 namespace postern::gui {
 
@@ -72,16 +74,7 @@ ComposeDialog::ComposeDialog(Session& session, const QString& postId, QWidget* p
     m_ui->composeSplitter->setStretchFactor(0, 3);
     m_ui->composeSplitter->setStretchFactor(1, 2);
 
-    // TikTok: privacy has no default, interactions start off (content-sharing guidelines).
-    m_ui->tiktokPrivacyCombo->addItem(tr("— choose who can watch —"), QString());
-    m_ui->tiktokPrivacyCombo->addItem(tr("Everyone"), "PUBLIC_TO_EVERYONE");
-    m_ui->tiktokPrivacyCombo->addItem(tr("Friends (mutual followers)"), "MUTUAL_FOLLOW_FRIENDS");
-    m_ui->tiktokPrivacyCombo->addItem(tr("Followers"), "FOLLOWER_OF_CREATOR");
-    m_ui->tiktokPrivacyCombo->addItem(tr("Only the account"), "SELF_ONLY");
-    m_ui->mastodonVisibilityCombo->addItem(tr("Public"), "public");
-    m_ui->mastodonVisibilityCombo->addItem(tr("Unlisted (quiet public)"), "unlisted");
-    m_ui->mastodonVisibilityCombo->addItem(tr("Followers only"), "private");
-    m_ui->mastodonVisibilityCombo->addItem(tr("Mentioned people only"), "direct");
+    addOptionBoxes();
     m_ui->scheduleEdit->setDateTime(QDateTime::currentDateTime().addSecs(3600));
 
     if (auto rules = m_session.workstation().opsecRules())
@@ -102,12 +95,8 @@ ComposeDialog::ComposeDialog(Session& session, const QString& postId, QWidget* p
     connect(m_ui->scheduleCheck, &QCheckBox::toggled, m_ui->scheduleEdit, &QWidget::setEnabled);
     connect(m_ui->scheduleCheck, &QCheckBox::toggled, this, changed);
     connect(m_ui->scheduleEdit, &QDateTimeEdit::dateTimeChanged, this, changed);
-    for (auto* box : {m_ui->tiktokPrivacyCombo, m_ui->mastodonVisibilityCombo})
-        connect(box, &QComboBox::currentIndexChanged, this, changed);
-    for (auto* check : {m_ui->tiktokCommentCheck, m_ui->tiktokDuetCheck, m_ui->tiktokStitchCheck})
-        connect(check, &QCheckBox::toggled, this, changed);
-    for (auto* edit : {m_ui->mastodonSpoilerEdit, m_ui->mastodonLanguageEdit})
-        connect(edit, &QLineEdit::textChanged, this, changed);
+    for (auto* box : m_optionBoxes)
+        connect(box, &PlatformOptionsBox::changed, this, changed);
 
     connect(m_ui->addMediaButton, &QPushButton::clicked, this, [this] {
         attachFiles(Dialogs::openFiles(this,
@@ -181,10 +170,6 @@ void ComposeDialog::setupKeyboard()
     m_ui->previewView->setAccessibleName(tr("Preview"));
     m_ui->previewView->setTabChangesFocus(true);
     m_ui->scheduleEdit->setAccessibleName(tr("Publish at"));
-    m_ui->tiktokPrivacyCombo->setAccessibleName(tr("TikTok: who can watch"));
-    m_ui->mastodonVisibilityCombo->setAccessibleName(tr("Mastodon visibility"));
-    m_ui->mastodonSpoilerEdit->setAccessibleName(tr("Mastodon content warning"));
-    m_ui->mastodonLanguageEdit->setAccessibleName(tr("Mastodon language"));
     // The focus starts in the channel list on the first channel, ready for Space.
     if (m_ui->channelList->count() > 0 && !m_ui->channelList->currentItem())
         m_ui->channelList->setCurrentRow(0);
@@ -241,26 +226,8 @@ void ComposeDialog::loadPost()
                 edit->setPlainText(QString::fromStdString(channel.text));
     }
     for (const auto& channel : content.channels) {
-        const Json& o = channel.options;
-        if (channel.channel.platform == domain::Platform::TikTok) {
-            if (const auto* p = o.find("privacy_level"))
-                m_ui->tiktokPrivacyCombo->setCurrentIndex(
-                    m_ui->tiktokPrivacyCombo->findData(QString::fromStdString(p->asString())));
-            if (const auto* v = o.find("disable_comment"))
-                m_ui->tiktokCommentCheck->setChecked(!v->asBool());
-            if (const auto* v = o.find("disable_duet"))
-                m_ui->tiktokDuetCheck->setChecked(!v->asBool());
-            if (const auto* v = o.find("disable_stitch"))
-                m_ui->tiktokStitchCheck->setChecked(!v->asBool());
-        } else if (channel.channel.platform == domain::Platform::Mastodon) {
-            if (const auto* v = o.find("visibility"))
-                m_ui->mastodonVisibilityCombo->setCurrentIndex(
-                    m_ui->mastodonVisibilityCombo->findData(QString::fromStdString(v->asString())));
-            if (const auto* v = o.find("spoiler_text"))
-                m_ui->mastodonSpoilerEdit->setText(QString::fromStdString(v->asString()));
-            if (const auto* v = o.find("language"))
-                m_ui->mastodonLanguageEdit->setText(QString::fromStdString(v->asString()));
-        }
+        if (auto* box = optionBox(channel.channel.platform))
+            box->load(channel.options);
     }
     for (const auto& m : content.media) {
         Attached a{toHex(m.hash), m.size, m.mime, m.name, m.alt};
@@ -332,36 +299,49 @@ QString ComposeDialog::textFor(const QString& channel) const
     return textEditFor(channel)->toPlainText();
 }
 
+void ComposeDialog::addOptionBoxes()
+{
+    // One box per platform the composer offers options for, from its descriptor, placed where
+    // the form leaves room (optionsLayout) and, for the keyboard, right after "Publish at".
+    QWidget* previous = m_ui->scheduleEdit;
+    for (const domain::Platform platform : menuPlatforms()) {
+        const domain::PlatformDescriptor& descriptor = domain::descriptorFor(platform);
+        if (!PlatformOptionsBox::hasControls(descriptor))
+            continue;
+        auto* box = new PlatformOptionsBox(descriptor, m_ui->editorColumn);
+        m_ui->optionsLayout->addWidget(box);
+        m_optionBoxes.push_back(box);
+        for (QWidget* control : box->controls()) {
+            QWidget::setTabOrder(previous, control);
+            previous = control;
+        }
+    }
+}
+
+PlatformOptionsBox* ComposeDialog::optionBox(domain::Platform platform) const
+{
+    for (auto* box : m_optionBoxes) {
+        if (box->platform() == platform)
+            return box;
+    }
+    return nullptr;
+}
+
 void ComposeDialog::updateOptionBoxes()
 {
-    bool tiktok = false;
-    bool mastodon = false;
+    std::set<domain::Platform> ticked;
     for (const QString& id : selectedChannels()) {
-        tiktok = tiktok || id.startsWith("tiktok:");
-        mastodon = mastodon || id.startsWith("mastodon:");
+        if (auto channel = domain::ChannelId::parse(id.toStdString()))
+            ticked.insert(channel->platform);
     }
-    m_ui->tiktokBox->setVisible(tiktok);
-    m_ui->mastodonBox->setVisible(mastodon);
+    for (auto* box : m_optionBoxes)
+        box->setVisible(ticked.count(box->platform()) > 0);
 }
 
 Json ComposeDialog::optionsFor(domain::Platform platform) const
 {
-    Json options{Json::Object{}};
-    if (platform == domain::Platform::TikTok) {
-        const QString privacy = m_ui->tiktokPrivacyCombo->currentData().toString();
-        if (!privacy.isEmpty())
-            options.set("privacy_level", privacy.toStdString());
-        options.set("disable_comment", !m_ui->tiktokCommentCheck->isChecked());
-        options.set("disable_duet", !m_ui->tiktokDuetCheck->isChecked());
-        options.set("disable_stitch", !m_ui->tiktokStitchCheck->isChecked());
-    } else if (platform == domain::Platform::Mastodon) {
-        options.set("visibility", m_ui->mastodonVisibilityCombo->currentData().toString().toStdString());
-        if (!m_ui->mastodonSpoilerEdit->text().trimmed().isEmpty())
-            options.set("spoiler_text", m_ui->mastodonSpoilerEdit->text().trimmed().toStdString());
-        if (!m_ui->mastodonLanguageEdit->text().trimmed().isEmpty())
-            options.set("language", m_ui->mastodonLanguageEdit->text().trimmed().toStdString());
-    }
-    return options;
+    const PlatformOptionsBox* box = optionBox(platform);
+    return box ? box->options() : Json{Json::Object{}};
 }
 
 workflow::DraftInput ComposeDialog::draftInput() const
@@ -494,8 +474,11 @@ void ComposeDialog::jumpTo(int row)
         m_ui->mediaList->setCurrentRow(index);
         if (v.field.find(".alt") != std::string::npos)
             m_ui->altTextEdit->setFocus();
-    } else if (v.field.rfind("options.privacy_level", 0) == 0) {
-        m_ui->tiktokPrivacyCombo->setFocus();
+    } else if (v.field.rfind("options.", 0) == 0) {
+        const auto channel = domain::ChannelId::parse(v.channel);
+        const PlatformOptionsBox* box = channel ? optionBox(channel->platform) : nullptr;
+        if (QWidget* control = box ? box->control(std::string_view(v.field).substr(8)) : nullptr)
+            control->setFocus();
     } else if (v.field == "media") {
         m_ui->addMediaButton->setFocus();
     }

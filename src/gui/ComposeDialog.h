@@ -18,6 +18,7 @@ class QPlainTextEdit;
 
 namespace postern::gui {
 
+class PlatformOptionsBox;
 class Session;
 
 /**
@@ -71,7 +72,11 @@ private:
     void loadChannels();
     void loadPost();
     void setPerChannel(bool on);
+    /** addOptionBoxes builds one PlatformOptionsBox per platform with composer options. */
+    void addOptionBoxes();
+    /** updateOptionBoxes shows the boxes of the platforms of the ticked channels. */
     void updateOptionBoxes();
+    [[nodiscard]] PlatformOptionsBox* optionBox(domain::Platform platform) const;
     void addMediaItem(const Attached& media);
     void showSelectedMedia();
     void jumpTo(int violationRow);
@@ -98,6 +103,7 @@ private:
     QString m_postId;
     std::vector<Attached> m_media;
     QMap<QString, QPlainTextEdit*> m_channelEdits;
+    std::vector<PlatformOptionsBox*> m_optionBoxes; ///< owned by the form, in menu order
     std::vector<compose::Violation> m_violations;
     std::vector<compose::OpsecRule> m_opsecRules; ///< read once: the admin's list
     int m_warnings = 0;                           ///< OPSEC and alt-text lines under Checks

@@ -14,12 +14,6 @@ namespace postern::gui {
 
 namespace {
 
-constexpr std::array kPlatforms = {domain::Platform::Bluesky,
-                                   domain::Platform::Mastodon,
-                                   domain::Platform::X,
-                                   domain::Platform::TikTok,
-                                   domain::Platform::Outbox};
-
 class BusyCursor
 {
 public:
@@ -36,7 +30,7 @@ FirstRunWizard::FirstRunWizard(Session& session, QWidget* parent)
 {
     m_ui->setupUi(this);
     setWindowIcon(QIcon(":/icons/postern.svg"));
-    for (auto platform : kPlatforms)
+    for (auto platform : menuPlatforms())
         m_ui->platformCombo->addItem(platformTitle(platform),
                                      QString::fromUtf8(domain::platformName(platform).data(),
                                                        static_cast<int>(domain::platformName(platform).size())));

@@ -1,44 +1,49 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui/PlatformPreview.h"
 
+#include "postern/domain/PlatformDescriptor.h"
+
 #include "gui/PostListModel.h"
 
+#include <QCoreApplication>
 #include <QRegularExpression>
+
+#include <algorithm>
 
 namespace postern::gui {
 
+namespace {
+
+QString text(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+} // namespace
+
 QString platformColor(domain::Platform platform)
 {
-    switch (platform) {
-    case domain::Platform::Bluesky:
-        return "#1185fe";
-    case domain::Platform::Mastodon:
-        return "#6364ff";
-    case domain::Platform::X:
-        return "#0f1419";
-    case domain::Platform::TikTok:
-        return "#fe2c55";
-    case domain::Platform::Outbox:
-        return "#5b6770";
-    }
-    return "#5b6770";
+    return text(domain::descriptorFor(platform).accent);
 }
 
 QString platformTitle(domain::Platform platform)
 {
-    switch (platform) {
-    case domain::Platform::Bluesky:
-        return QObject::tr("Bluesky");
-    case domain::Platform::Mastodon:
-        return QObject::tr("Mastodon");
-    case domain::Platform::X:
-        return QObject::tr("X");
-    case domain::Platform::TikTok:
-        return QObject::tr("TikTok");
-    case domain::Platform::Outbox:
-        return QObject::tr("Outbox (a folder for manual posting)");
-    }
-    return {};
+    // Context "Platform": the titles are data (the descriptors), so a translation lists them there.
+    return QCoreApplication::translate("Platform", std::string(domain::descriptorFor(platform).title).c_str());
+}
+
+std::vector<domain::Platform> menuPlatforms()
+{
+    std::vector<const domain::PlatformDescriptor*> sorted(domain::allPlatforms().begin(), domain::allPlatforms().end());
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+        if (a->manual != b->manual)
+            return b->manual;
+        return QString::compare(text(a->label), text(b->label), Qt::CaseInsensitive) < 0;
+    });
+    std::vector<domain::Platform> out;
+    for (const auto* d : sorted)
+        out.push_back(d->id);
+    return out;
 }
 
 QString channelTitle(const domain::ChannelId& channel)
@@ -79,12 +84,12 @@ QString markUp(const QString& text, const QString& accent)
     return out.replace('\n', "<br>");
 }
 
-QString optionText(const Json& options)
+QString optionText(const Json& options, std::string_view contentWarning)
 {
     QStringList parts;
     if (options.isObject()) {
         for (const auto& [key, value] : options.asObject()) {
-            if (key == "spoiler_text")
+            if (!contentWarning.empty() && key == contentWarning)
                 continue; // shown as the content warning above the text
             QString shown;
             if (value.type() == Json::Type::Bool)
@@ -116,7 +121,8 @@ QString channelCardHtml(const domain::ChannelPost& post,
                    + ";margin-bottom:10px'><tr><td style='background:" + accent + ";color:white'><b>"
                    + platformTitle(post.channel.platform).toHtmlEscaped() + "</b> &nbsp; "
                    + QString::fromStdString(post.channel.account).toHtmlEscaped() + "</td></tr><tr><td>";
-    const auto* spoiler = post.options.find("spoiler_text");
+    const std::string_view cwKey = domain::descriptorFor(post.channel.platform).contentWarningOption;
+    const auto* spoiler = cwKey.empty() ? nullptr : post.options.find(cwKey);
     if (spoiler && spoiler->type() == Json::Type::String && !spoiler->asString().empty())
         html += "<p style='background:#f3f0e0;padding:4px'><b>" + QObject::tr("Content warning:") + "</b> "
                 + QString::fromStdString(spoiler->asString()).toHtmlEscaped() + "</p>";
@@ -132,7 +138,7 @@ QString channelCardHtml(const domain::ChannelPost& post,
                                  : QObject::tr("Alt text: ") + QString::fromStdString(m.alt).toHtmlEscaped())
                 + "</p>";
     }
-    const QString options = optionText(post.options);
+    const QString options = optionText(post.options, cwKey);
     html += "<p style='color:#555;font-size:9pt'>"
             + QObject::tr("Publish: %1").arg(formatTime(schedule, QObject::tr("as soon as the uploader receives it")))
             + (options.isEmpty() ? QString() : "<br>" + options) + "</p></td></tr></table>";

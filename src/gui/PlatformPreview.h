@@ -6,6 +6,8 @@
 #include <QString>
 #include <QUrl>
 
+#include <vector>
+
 namespace postern::gui {
 
 /**
@@ -24,10 +26,12 @@ namespace postern::gui {
  *  refers to it, and the caller adds the picture under that name (QTextDocument::addResource). */
 [[nodiscard]] QUrl mediaImageUrl(const domain::MediaRef& media);
 
-/** platformColor is the accent colour used for a platform's cards and tabs. */
+/** platformColor is the accent colour used for a platform's cards and tabs (its descriptor's accent). */
 [[nodiscard]] QString platformColor(domain::Platform platform);
-/** platformTitle is the platform's display name ("Bluesky", "X", ...). */
+/** platformTitle is the platform's display name ("Bluesky", "X", ...): its descriptor's title. */
 [[nodiscard]] QString platformTitle(domain::Platform platform);
+/** menuPlatforms lists the platforms for choosers: by label, the outbox (manual) last. */
+[[nodiscard]] std::vector<domain::Platform> menuPlatforms();
 /** channelTitle is a channel in words: "Bluesky press.example.org", "X @press". */
 [[nodiscard]] QString channelTitle(const domain::ChannelId& channel);
 /** channelTitle of a channel id string ("bluesky:press.example.org"); unchanged if unparsable. */

@@ -36,16 +36,21 @@ std::string textOf(CountUnit unit, std::int64_t n)
     return repeat("a", n); // ASCII letters weigh 1 in every other unit
 }
 
+/** validOptions sets every required option of the platform: its default, else a choice or false. */
 Json validOptions(domain::Platform p)
 {
     Json o(Json::Object{});
-    if (p == domain::Platform::Mastodon)
-        o.set("visibility", "public");
-    if (p == domain::Platform::TikTok)
-        o.set("privacy_level", "SELF_ONLY")
-            .set("disable_comment", false)
-            .set("disable_duet", false)
-            .set("disable_stitch", false);
+    for (const auto& spec : domain::descriptorFor(p).options) {
+        if (!spec.required)
+            continue;
+        if (spec.type == domain::OptionType::Bool)
+            o.set(std::string(spec.key), false);
+        else if (spec.type == domain::OptionType::Choice)
+            o.set(std::string(spec.key),
+                  std::string(spec.defaultChoice.empty() ? spec.choices.back().value : spec.defaultChoice));
+        else
+            o.set(std::string(spec.key), "x");
+    }
     return o;
 }
 
@@ -80,7 +85,7 @@ std::string describe(const std::vector<Violation>& vs)
 TEST_CASE("every platform has rules, in Platform order", "[compose][limits]")
 {
     const auto all = allPlatformRules();
-    REQUIRE(all.size() == 5);
+    REQUIRE(all.size() == domain::allPlatforms().size());
     for (const auto& r : all) {
         CHECK(&rulesFor(r.platform) == &r);
         CHECK_FALSE(r.textLimits.empty());

@@ -88,6 +88,70 @@ TEST_CASE("platform options follow each platform's table", "[post]")
     CHECK(validateOptions(Platform::Outbox, outbox, where).code() == Errc::UnknownField);
 }
 
+TEST_CASE("option errors name the option, the platform and the rule, word for word", "[post]")
+{
+    // Pinned texts: the per-platform option tables moved into platform descriptors, and the
+    // composer, the CLI and bundle checks show these messages unchanged.
+    const std::string where = "opts";
+    const auto message = [&](Platform p, const Json& o) { return validateOptions(p, o, where).error().message; };
+    Json o(Json::Object{});
+    o.set("anything", true);
+    CHECK(message(Platform::Outbox, o) == "opts has option \"anything\", which outbox does not support");
+    CHECK(message(Platform::X, Json(Json::Object{}).set("lang", "en"))
+          == "opts has option \"lang\", which x does not support");
+    CHECK(message(Platform::Mastodon, Json(Json::Object{}).set("visibility", "public").set("sensitive", "yes"))
+          == "opts.sensitive must be true or false");
+    CHECK(message(Platform::Mastodon, Json(Json::Object{}).set("visibility", true))
+          == "opts.visibility must be a string");
+    CHECK(message(Platform::Bluesky, Json(Json::Object{}).set("lang", std::string(501, 'e')))
+          == "opts.lang is longer than 500 bytes");
+    CHECK(message(Platform::X, Json(Json::Object{}).set("reply_settings", "everyone"))
+          == "opts.reply_settings has the unsupported value \"everyone\"");
+    CHECK(message(Platform::Mastodon, Json(Json::Object{}))
+          == "opts must set mastodon option \"visibility\" (there is no default)");
+    // Required options are reported in key order, the order of the post's JSON.
+    CHECK(message(Platform::TikTok, Json(Json::Object{}))
+          == "opts must set tiktok option \"disable_comment\" (there is no default)");
+    CHECK(
+        message(Platform::TikTok,
+                Json(Json::Object{}).set("disable_comment", true).set("disable_duet", true).set("disable_stitch", true))
+        == "opts must set tiktok option \"privacy_level\" (there is no default)");
+    CHECK(validateOptions(Platform::Bluesky, Json(Json::Array{}), where).error().message == "opts must be an object");
+    // Every value each table allows, and nothing else of the same key.
+    for (const char* v : {"public", "unlisted", "private", "direct"})
+        CHECK(validateOptions(Platform::Mastodon, Json(Json::Object{}).set("visibility", v), where).ok());
+    for (const char* v : {"following", "mentionedUsers", "subscribers", "verified"})
+        CHECK(validateOptions(Platform::X, Json(Json::Object{}).set("reply_settings", v), where).ok());
+    Json full(Json::Object{});
+    full.set("brand_content_toggle", false)
+        .set("brand_organic_toggle", false)
+        .set("disable_comment", false)
+        .set("disable_duet", false)
+        .set("disable_stitch", false)
+        .set("is_aigc", true);
+    for (const char* v : {"PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"})
+        CHECK(validateOptions(Platform::TikTok, Json(full).set("privacy_level", v), where).ok());
+    CHECK(validateOptions(Platform::Mastodon,
+                          Json(Json::Object{})
+                              .set("visibility", "direct")
+                              .set("sensitive", true)
+                              .set("spoiler_text", "cw")
+                              .set("language", "en"),
+                          where)
+              .ok());
+    CHECK(validateOptions(Platform::Bluesky, Json(Json::Object{}).set("lang", "en"), where).ok());
+}
+
+TEST_CASE("unknown platforms are refused with the list of known ones", "[post]")
+{
+    // Today's five, in this order; a platform added later joins the end of the list, which
+    // TestPlatformDescriptor.cpp checks in full.
+    CHECK_THAT(parsePlatform("myspace").error().message,
+               Catch::StartsWith("unknown platform \"myspace\"; platforms are outbox, bluesky, mastodon, tiktok"));
+    for (const char* name : {"outbox", "bluesky", "mastodon", "tiktok", "x"})
+        CHECK(platformName(parsePlatform(name).value()) == name);
+}
+
 TEST_CASE("channels and media names are labels, never paths", "[post]")
 {
     CHECK(ChannelId::parse("bluesky:press.example.org").ok());

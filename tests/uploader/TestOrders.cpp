@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Cancel and retract orders on the uploader (docs/uploader.md, "Cancel and retract orders"),
 // through the real ledger, outbox and receipts.
+#include "postern/domain/PlatformDescriptor.h"
+#include "postern/uploader/platforms/PlatformAdapters.h"
+
 #include "UploaderFixture.h"
 
 using namespace postern;
@@ -317,4 +320,18 @@ TEST_CASE("an order does not stop a version of the post written after it", "[upl
     REQUIRE(stale.progress.targets.size() == 1);
     CHECK(stale.progress.targets[0].record.state == TargetState::Cancelled);
     CHECK_THAT(stale.progress.targets[0].record.reason, Catch::Contains("arrived before this version"));
+}
+
+TEST_CASE("each platform's adapter deletes exactly where its descriptor says it can", "[uploader][orders]")
+{
+    // The workstation reads canDelete from the descriptor; the uploader's adapters decide.
+    UploaderFixture f;
+    const PlatformAdapters adapters(*f.home, f.clock);
+    OutboxPublisher outbox(f.outbox());
+    for (const domain::PlatformDescriptor* d : domain::allPlatforms()) {
+        INFO(d->name);
+        const PublishAdapter* adapter = d->manual ? &outbox : adapters.registry().find(d->id);
+        REQUIRE(adapter != nullptr);
+        CHECK(adapter->canRetract() == d->canDelete);
+    }
 }

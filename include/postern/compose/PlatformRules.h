@@ -2,15 +2,13 @@
 #pragma once
 
 #include "postern/compose/TextCounter.h"
-#include "postern/domain/Channel.h"
 #include "postern/domain/ChannelLimits.h"
+#include "postern/domain/PlatformDescriptor.h"
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace postern::compose {
 
@@ -26,35 +24,15 @@ enum class MediaKind {
 
 /**
  * PlatformRules is what one platform accepts in a single post, as the composer checks it
- * offline. Values come from docs/compose.md (which cites the platform sources); where
- * sources disagree the stricter value is used, so a post that passes here is not refused
- * for size by the platform. Instance- or account-specific values (Mastodon forks, X Premium)
- * use the defaults unless an imported platform profile says otherwise (applyProfile).
+ * offline: the limits of its descriptor (domain::PlatformLimits, with their cited sources in
+ * src/domain/platforms/<name>/), plus the platform and its label for messages. Instance- or
+ * account-specific values (Mastodon forks, X Premium) use the defaults unless an imported
+ * platform profile says otherwise (applyProfile).
  */
-struct PlatformRules
+struct PlatformRules : domain::PlatformLimits
 {
-    struct TextLimit
-    {
-        CountUnit unit = CountUnit::Graphemes;
-        std::int64_t max = 0;
-    };
-
     domain::Platform platform = domain::Platform::Outbox;
-    std::string displayName;           ///< "X", "Mastodon", ...
-    std::vector<TextLimit> textLimits; ///< every one must hold
-    int maxMedia = 0;                  ///< attachments in total
-    int maxImages = 0;                 ///< JPEG, PNG, WebP (and GIF where gifCountsAsImage)
-    int maxVideos = 0;
-    int maxGifs = 0;                ///< ignored where gifCountsAsImage
-    bool mixImagesAndVideo = false; ///< false: all attachments must be of one kind
-    bool gifCountsAsImage = false;  ///< Bluesky: a GIF is a (still) image blob
-    std::vector<std::string> mimes; ///< accepted MIME types
-    std::uint64_t maxImageBytes = 0;
-    std::uint64_t maxGifBytes = 0;
-    std::uint64_t maxVideoBytes = 0;
-    std::optional<TextLimit> altLimit; ///< nullopt: the platform takes no alt text
-    bool requiresMedia = false;        ///< TikTok: a post is a video
-    std::string mediaSummary;          ///< for messages: "4 photos, or 1 GIF, or 1 video"
+    std::string displayName; ///< "X", "Mastodon", ...: the descriptor's label
 
     [[nodiscard]] bool acceptsMime(std::string_view mime) const;
 };
@@ -72,6 +50,7 @@ struct PlatformRules
  * max_media and the size caps: the instance is the authority, so its values replace the
  * defaults, higher or lower. Informational fields (video duration, URL reserve) and TikTok's
  * creator settings do not change the rules; checkDraft checks the latter against options.
+ * Which platforms are instances is their descriptor's instanceDefinesLimits.
  */
 [[nodiscard]] PlatformRules applyProfile(const PlatformRules& base, const domain::ChannelLimits& limits);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "postern/domain/Channel.h"
+#include "postern/domain/PlatformDescriptor.h"
 #include "postern/util/Json.h"
 
 #include <cstdint>
@@ -11,23 +11,8 @@
 
 namespace postern::compose {
 
-/**
- * CountUnit is how a platform measures text (docs/compose.md, "Counting"):
- *  - XWeighted: twitter-text config v3 (NFC, weights 1/2 by code point range, one emoji
- *    sequence = 2, every URL = 23);
- *  - Graphemes: extended grapheme clusters (what a reader sees as one character);
- *  - Utf8Bytes, Utf16Units, CodePoints: encoded size;
- *  - MastodonChars: graphemes, with every http(s) URL counting 23 and `@user@domain` counting
- *    only `@user`.
- */
-enum class CountUnit {
-    XWeighted,
-    Graphemes,
-    Utf8Bytes,
-    Utf16Units,
-    MastodonChars,
-    CodePoints
-};
+/** CountUnit is how a platform measures text; platform descriptors name it (PlatformDescriptor.h). */
+using CountUnit = domain::CountUnit;
 
 /** countUnitName is the noun for messages: "weighted characters", "graphemes", "bytes", ... */
 [[nodiscard]] std::string_view countUnitName(CountUnit unit) noexcept;

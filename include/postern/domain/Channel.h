@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/domain/PlatformList.h"
 #include "postern/util/Result.h"
 
 #include <string>
@@ -8,16 +9,20 @@
 
 namespace postern::domain {
 
-/** Platform is a publishing target type. Outbox writes folders for manual posting. */
+/**
+ * Platform is a publishing target type. Outbox writes folders for manual posting. The values
+ * come from POSTERN_PLATFORMS (PlatformList.h); what each platform is lives in its descriptor
+ * (PlatformDescriptor.h).
+ */
 enum class Platform {
-    Outbox,
-    Bluesky,
-    Mastodon,
-    TikTok,
-    X
+#define POSTERN_PLATFORM_ENUM(id, folder) id,
+    POSTERN_PLATFORMS(POSTERN_PLATFORM_ENUM)
+#undef POSTERN_PLATFORM_ENUM
 };
 
+/** platformName is the platform's name in channel ids and files ("mastodon"); "unknown" for no platform. */
 [[nodiscard]] std::string_view platformName(Platform p) noexcept;
+/** parsePlatform reads a platform name; the error lists the known names. */
 [[nodiscard]] Result<Platform> parsePlatform(std::string_view name);
 
 /**

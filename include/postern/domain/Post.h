@@ -66,11 +66,18 @@ struct PostContent
 
 /** mediaMimeAllowed: image/jpeg, image/png, image/webp, image/gif, video/mp4, video/quicktime, video/webm. */
 [[nodiscard]] bool mediaMimeAllowed(std::string_view mime);
+/** allowedMediaTypes lists the types mediaMimeAllowed accepts, in the order above. */
+[[nodiscard]] std::vector<std::string> allowedMediaTypes();
 /** mediaExtension maps an allowed MIME type to the file extension the uploader writes. */
 [[nodiscard]] std::string_view mediaExtension(std::string_view mime);
 /** validateMediaName refuses names that look like paths: "/", "\\", "..", leading ".", controls. */
 [[nodiscard]] Status validateMediaName(std::string_view name);
-/** validateOptions checks a channel's options against its platform's option table. */
+/**
+ * validateOptions checks a channel's options against its platform's option specs
+ * (PlatformDescriptor::options): no unknown key, each value of its type (a string at most
+ * 500 bytes, one of the choices where there are choices), every required key present
+ * (the first missing one in key order is named).
+ */
 [[nodiscard]] Status validateOptions(Platform platform, const Json& options, const std::string& where);
 
 /** Approval is an approver's signature over a version digest. */
