@@ -15,6 +15,8 @@
 #                                                    through postern_uploader_net: the ledger and
 #                                                    the publish service cannot open a socket
 #   core libraries (postern_util ... postern_store)  neither of the two
+#   the command-line kit (postern_clikit)            no Qt at all, no network library: both
+#                                                    command lines share it
 #
 # The uploader's libraries are found by name (postern_uploader_*) in every directory, so a new
 # room or platform is checked without being listed here. tests/layering proves that each rule
@@ -29,9 +31,12 @@ set(POSTERN_UPLOADER_TARGETS postern-uploader)
 set(POSTERN_UPLOADER_NET_TARGET postern_uploader_net)
 set(POSTERN_UPLOADER_OFFLINE_TARGETS postern_uploader_ledger postern_uploader_publish)
 set(POSTERN_CORE_TARGETS postern_util postern_media postern_crypto postern_domain postern_compose postern_bundle postern_store)
+# The kit both command lines share (src/clikit): standard C++ and CLI11 only.
+set(POSTERN_CLIKIT_TARGETS postern_clikit)
 
 set(POSTERN_NETWORK_LINK_REGEX "[Nn]etwork|[Cc][Uu][Rr][Ll]")
 set(POSTERN_GUI_LINK_REGEX "Qt[0-9]*(::)?(Gui|Widgets|OpenGL)|^postern_gui$")
+set(POSTERN_QT_LINK_REGEX "^Qt[0-9]*(::)?[A-Za-z]")
 
 # _postern_layering_visit(<item> <chain> <regex>): check one link item, then what it links.
 # Targets in _POSTERN_LAYERING_GATEWAYS (a global property) are allowed to bring in what the
@@ -159,6 +164,9 @@ function(postern_check_layering)
     _postern_layering_check("${POSTERN_NETWORK_LINK_REGEX}|${POSTERN_GUI_LINK_REGEX}"
         "core libraries must link neither Qt Gui/Widgets nor a network library"
         ${POSTERN_CORE_TARGETS})
+    _postern_layering_check("${POSTERN_NETWORK_LINK_REGEX}|${POSTERN_GUI_LINK_REGEX}|${POSTERN_QT_LINK_REGEX}"
+        "the command-line kit must link no Qt and no network library"
+        ${POSTERN_CLIKIT_TARGETS})
 endfunction()
 
 postern_check_layering()

@@ -16,7 +16,8 @@ set(cases
     "platform_links_network|only postern_uploader_net may link a network library.*postern_uploader_bluesky -> Qt6::Network"
     "new_room_links_network|only postern_uploader_net may link a network library.*postern_uploader_threads"
     "app_links_widgets|must link no GUI library.*postern_uploader_app -> Qt6::Widgets"
-    "cli_links_network|workstation must link no network library.*postern-cli -> Qt6::Network")
+    "cli_links_network|workstation must link no network library.*postern-cli -> Qt6::Network"
+    "clikit_links_qt|command-line kit must link no Qt.*postern_clikit -> Qt6::Core")
 
 set(generator "")
 if(GENERATOR)
