@@ -7,7 +7,8 @@
 # $<LINK_ONLY:...> included. Any dependency whose name matches a forbidden pattern stops the
 # configure step with the path that brought it in. Targets that do not exist yet are skipped.
 #
-#   workstation (postern, postern-cli, postern_gui)  no network library: Qt Network, libcurl
+#   workstation (postern, postern-cli, postern_cli_app, postern_gui)
+#                                                    no network library: Qt Network, libcurl
 #   uploader (postern-uploader, postern_uploader_*)  no GUI library: Qt Gui, Qt Widgets, postern_gui
 #   uploader rooms other than postern_uploader_net   a network library only through
 #                                                    postern_uploader_net, never linked directly
@@ -25,7 +26,7 @@
 # Limits: an imported target that is visible only in a subdirectory (find_package called there)
 # is matched by name but not walked into; scripts/test.sh also checks the built binaries with ldd.
 
-set(POSTERN_WORKSTATION_TARGETS postern postern-cli postern_gui)
+set(POSTERN_WORKSTATION_TARGETS postern postern-cli postern_cli_app postern_gui)
 set(POSTERN_UPLOADER_TARGETS postern-uploader)
 # The network gateway of the uploader, and the rooms that must not reach it (see above).
 set(POSTERN_UPLOADER_NET_TARGET postern_uploader_net)
