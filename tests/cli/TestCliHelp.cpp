@@ -76,6 +76,9 @@ TEST_CASE("postern-cli GROUP --help shows each command's usage and every option 
 
 TEST_CASE("every command in the table has a handler, and --version answers", "[cli][help]")
 {
+    const auto checked = clikit::checkProgram(cli::commands().program());
+    INFO((checked.ok() ? std::string() : checked.error().message));
+    CHECK(checked.ok());
     for (const auto& c : cli::commands().program().commands) {
         INFO(c.name);
         CHECK(cli::commands().find(c.name) != nullptr);

@@ -91,3 +91,35 @@ TEST_CASE("a hint table answers by error code", "[clikit][hint]")
     CHECK(hintFor(kTable, Errc::NotFound) == "look elsewhere");
     CHECK(hintFor(kTable, Errc::Io).empty());
 }
+
+TEST_CASE("checkProgram refuses definitions the parser cannot honour", "[clikit][spec]")
+{
+    CHECK(checkProgram(test::kitProgram()).ok());
+    const auto broken = [](auto change) {
+        ProgramSpec p = test::kitProgram();
+        change(p);
+        auto s = checkProgram(p);
+        CHECK(s.code() == Errc::InvalidArgument);
+        return s.ok() ? std::string() : s.error().message;
+    };
+    CHECK(broken([](ProgramSpec& p) { p.commands[2].options[0].value.clear(); })
+          == "--text takes a value in one place and not in \"draft edit\"");
+    CHECK(broken([](ProgramSpec& p) {
+              p.commands.push_back({"list", {"list"}});
+          })
+          == "the command \"list\" is declared twice");
+    CHECK(broken([](ProgramSpec& p) {
+              p.commands.push_back({"draft", {"draft"}});
+          })
+          == "\"draft\" is both a command and a group with sub-commands");
+    CHECK(broken([](ProgramSpec& p) {
+              p.commands.push_back({"a b c", {"a b c"}});
+          })
+          == "\"a b c\" is not a command name of one or two words");
+    CHECK(broken([](ProgramSpec& p) { p.commands.push_back({"new"}); }) == "the command \"new\" has no usage line");
+    CHECK(broken([](ProgramSpec& p) {
+              p.commands[0].options.push_back({"store", "DIR", "again"});
+          })
+          == "--store is declared twice for \"list\"");
+    CHECK(broken([](ProgramSpec& p) { p.globals.pop_back(); }) == "the global option --version is missing");
+}

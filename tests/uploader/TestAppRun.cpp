@@ -77,6 +77,9 @@ TEST_CASE("postern-uploader --help is generated from the command table", "[uploa
     }
     for (const auto& o : program.globals)
         CHECK(contains(help.out, "\n  --" + o.name));
+    const auto checked = clikit::checkProgram(program);
+    INFO((checked.ok() ? std::string() : checked.error().message));
+    CHECK(checked.ok());
     for (int code = 0; code <= 7; ++code)
         CHECK(contains(help.out, "\n  " + std::to_string(code) + "  "));
     // Every platform with an adapter is named: the list comes from the adapter table.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/util/Result.h"
+
 #include <string>
 #include <vector>
 
@@ -64,5 +66,15 @@ struct ProgramSpec
     std::vector<CommandSpec> commands{}; ///< in the order of the command list
     std::vector<GroupSpec> groups{};     ///< help prose per group
 };
+
+/**
+ * checkProgram checks that a program's definitions can be parsed as the help describes them:
+ * unique command names of one or two words, no group that is both a command and has
+ * sub-commands, a usage line for every command, one meaning per option name (a flag everywhere
+ * or a value everywhere, because the words are split before the command is known), no command
+ * option that repeats a global one, and the global --help and --version the front door answers.
+ * invalid-argument names the first problem. Each program's tests run it on its command table.
+ */
+[[nodiscard]] Status checkProgram(const ProgramSpec& program);
 
 } // namespace postern::clikit
