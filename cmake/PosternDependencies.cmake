@@ -4,6 +4,9 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 find_package(SQLite3 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(Threads REQUIRED)
+# CLI11 (libcli11-dev, header-only): the argument parser of both command lines, linked only by
+# postern_clikit, privately (src/clikit).
+find_package(CLI11 2.1 REQUIRED)
 if(POSTERN_BUILD_TESTS)
     find_package(Catch2 2.13 REQUIRED)
     include(Catch)

@@ -7,8 +7,9 @@
 # $<LINK_ONLY:...> included. Any dependency whose name matches a forbidden pattern stops the
 # configure step with the path that brought it in. Targets that do not exist yet are skipped.
 #
-#   workstation (postern, postern-cli, postern_gui,  no network library: Qt Network, libcurl
-#   and postern-bench, which drives the GUI)
+#   workstation (postern, postern-cli,              no network library: Qt Network, libcurl
+#   postern_cli_app, postern_gui, and postern-bench,
+#   which drives the GUI)
 #   uploader (postern-uploader, postern_uploader_*)  no GUI library: Qt Gui, Qt Widgets, postern_gui
 #   uploader rooms other than postern_uploader_net   a network library only through
 #                                                    postern_uploader_net, never linked directly
@@ -17,6 +18,8 @@
 #                                                    the publish service cannot open a socket
 #   core libraries (postern_util ... postern_store,  neither of the two
 #     postern_system, postern_workflow)
+#   the command-line kit (postern_clikit)            no Qt at all, no network library: both
+#                                                    command lines share it
 #
 # The uploader's libraries are found by name (postern_uploader_*) in every directory, so a new
 # room or platform is checked without being listed here. tests/layering proves that each rule
@@ -25,16 +28,19 @@
 # Limits: an imported target that is visible only in a subdirectory (find_package called there)
 # is matched by name but not walked into; scripts/test.sh also checks the built binaries with ldd.
 
-set(POSTERN_WORKSTATION_TARGETS postern postern-cli postern_gui postern-bench)
+set(POSTERN_WORKSTATION_TARGETS postern postern-cli postern_cli_app postern_gui postern-bench)
 set(POSTERN_UPLOADER_TARGETS postern-uploader)
 # The network gateway of the uploader, and the rooms that must not reach it (see above).
 set(POSTERN_UPLOADER_NET_TARGET postern_uploader_net)
 set(POSTERN_UPLOADER_OFFLINE_TARGETS postern_uploader_ledger postern_uploader_publish)
 set(POSTERN_CORE_TARGETS postern_util postern_media postern_crypto postern_domain postern_compose postern_bundle postern_store
     postern_system postern_workflow)
+# The kit both command lines share (src/clikit): standard C++ and CLI11 only.
+set(POSTERN_CLIKIT_TARGETS postern_clikit)
 
 set(POSTERN_NETWORK_LINK_REGEX "[Nn]etwork|[Cc][Uu][Rr][Ll]")
 set(POSTERN_GUI_LINK_REGEX "Qt[0-9]*(::)?(Gui|Widgets|OpenGL)|^postern_gui$")
+set(POSTERN_QT_LINK_REGEX "^Qt[0-9]*(::)?[A-Za-z]")
 
 # _postern_layering_visit(<item> <chain> <regex>): check one link item, then what it links.
 # Targets in _POSTERN_LAYERING_GATEWAYS (a global property) are allowed to bring in what the
@@ -162,6 +168,9 @@ function(postern_check_layering)
     _postern_layering_check("${POSTERN_NETWORK_LINK_REGEX}|${POSTERN_GUI_LINK_REGEX}"
         "core libraries must link neither Qt Gui/Widgets nor a network library"
         ${POSTERN_CORE_TARGETS})
+    _postern_layering_check("${POSTERN_NETWORK_LINK_REGEX}|${POSTERN_GUI_LINK_REGEX}|${POSTERN_QT_LINK_REGEX}"
+        "the command-line kit must link no Qt and no network library"
+        ${POSTERN_CLIKIT_TARGETS})
 endfunction()
 
 postern_check_layering()

@@ -14,6 +14,8 @@ packages=(
     libqt6svg6
     # Core libraries
     libsodium-dev libspdlog-dev libsqlite3-dev sqlite3
+    # CLI11, the argument parser of postern-cli and postern-uploader (header-only; src/clikit)
+    libcli11-dev
     # Tests: Catch2 2.13, clang + compiler-rt for libFuzzer/sanitizers, Xvfb for GUI tests;
     # procps (pgrep) and bsdutils (script, a terminal for the passphrase prompt) for the
     # invariants test

@@ -8,7 +8,7 @@
 #include "Session.h"
 
 #include <iomanip>
-#include <iostream>
+#include <istream>
 
 namespace postern::cli {
 
@@ -20,14 +20,15 @@ ExitCode runUserAdd(const Context& ctx)
 {
     constexpr std::string_view kSynopsis = "postern-cli user add NAME --roles ROLE[,ROLE...] --as ADMIN";
     if (ctx.args.positionals.size() != 1)
-        return usageError("user add takes exactly one NAME", kSynopsis);
+        return usageError(ctx, "user add takes exactly one NAME", kSynopsis);
     const std::string& name = ctx.args.positionals[0];
     const auto* rolesText = ctx.args.value("roles");
     if (!rolesText)
-        return usageError("user add needs --roles, e.g. --roles author or --roles approver,operator", kSynopsis);
+        return usageError(ctx, "user add needs --roles, e.g. --roles author or --roles approver,operator", kSynopsis);
     auto roles = domain::parseRoleList(*rolesText);
     if (!roles)
-        return failWith(roles.error(),
+        return failWith(ctx,
+                        roles.error(),
                         ExitCode::Usage,
                         "roles are author, approver, operator and admin, comma-separated");
 
@@ -36,6 +37,7 @@ ExitCode runUserAdd(const Context& ctx)
         return *code;
     if (ws->queries().user(name).ok())
         return failWith(
+            ctx,
             fail(Errc::AlreadyExists, "there is already a user named \"" + name + "\"; nothing was changed"),
             ExitCode::Refused,
             "choose another name; `postern-cli user list` shows the users");
@@ -44,28 +46,28 @@ ExitCode runUserAdd(const Context& ctx)
         return *code;
     auto passphrase = readNewPassphrase(ctx, name, false);
     if (!passphrase)
-        return failWith(passphrase.error(), ExitCode::Usage);
+        return failWith(ctx, passphrase.error(), ExitCode::Usage);
     auto user = ws->addUser(*admin, name, *roles, *passphrase, ctx.kdf);
     if (!user)
-        return failWith(user.error());
-    std::cout << "added user \"" << user->name << "\"\n"
+        return failWith(ctx, user.error());
+    ctx.out() << "added user \"" << user->name << "\"\n"
               << field("roles") << domain::formatRoles(user->roles) << "\n"
               << field("fingerprint") << domain::keyFingerprint(user->publicKey) << "\n";
     if (auto policy = ws->currentPolicy())
-        std::cout << field("policy") << "version " << policy->policy.version << " (the new user is in it)\n";
+        ctx.out() << field("policy") << "version " << policy->policy.version << " (the new user is in it)\n";
     return ExitCode::Ok;
 }
 
 ExitCode runUserList(const Context& ctx)
 {
     if (!ctx.args.positionals.empty())
-        return usageError("user list takes no argument", "postern-cli user list [--json]");
+        return usageError(ctx, "user list takes no argument", "postern-cli user list [--json]");
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
     auto users = ws->queries().users();
     if (!users)
-        return failWith(users.error());
+        return failWith(ctx, users.error());
     if (ctx.args.has("json")) {
         Json::Array out;
         for (const auto& u : *users) {
@@ -80,15 +82,15 @@ ExitCode runUserList(const Context& ctx)
             o.set("created", u.createdAt);
             out.push_back(std::move(o));
         }
-        std::cout << Json(std::move(out)).serialize() << "\n";
+        ctx.out() << Json(std::move(out)).serialize() << "\n";
         return ExitCode::Ok;
     }
-    std::cout << std::left << std::setw(20) << "NAME"
+    ctx.out() << std::left << std::setw(20) << "NAME"
               << " " << std::setw(34) << "ROLES"
               << " " << std::setw(40) << "FINGERPRINT"
               << " STATE\n";
     for (const auto& u : *users)
-        std::cout << std::setw(20) << u.name << " " << std::setw(34) << domain::formatRoles(u.roles) << " "
+        ctx.out() << std::setw(20) << u.name << " " << std::setw(34) << domain::formatRoles(u.roles) << " "
                   << std::setw(40) << domain::keyFingerprint(u.publicKey) << " " << (u.disabled ? "disabled" : "active")
                   << "\n";
     return ExitCode::Ok;
@@ -100,22 +102,24 @@ std::optional<ExitCode> confirmFingerprint(const Context& ctx, const std::string
     if (const auto* given = ctx.args.value("fingerprint")) {
         if (*given == fingerprint)
             return std::nullopt;
-        printError("the fingerprint you gave (" + *given + ") does not match this uploader's (" + fingerprint
+        printError(ctx,
+                   "the fingerprint you gave (" + *given + ") does not match this uploader's (" + fingerprint
                        + "); nothing was trusted",
                    "do not trust this file; compare the fingerprint with the uploader host again");
         return ExitCode::Refused;
     }
-    if (!stdinIsTerminal()) {
-        printError("refusing to trust an uploader without confirmation",
+    if (!ctx.io->inIsTerminal) {
+        printError(ctx,
+                   "refusing to trust an uploader without confirmation",
                    "compare the fingerprint with the uploader admin, then pass --fingerprint " + fingerprint);
         return ExitCode::Usage;
     }
-    std::cout << "\nCompare the fingerprint above with the one `postern-uploader init` printed on the uploader\n"
+    ctx.out() << "\nCompare the fingerprint above with the one `postern-uploader init` printed on the uploader\n"
               << "host, aloud or over a trusted channel. Type yes to trust this uploader: " << std::flush;
     std::string answer;
-    std::getline(std::cin, answer);
+    std::getline(ctx.io->in, answer);
     if (answer != "yes") {
-        printError("not confirmed; nothing was trusted");
+        printError(ctx, "not confirmed; nothing was trusted");
         return ExitCode::Refused;
     }
     return std::nullopt;
@@ -129,9 +133,10 @@ ExitCode runInit(const Context& ctx)
     const auto* name = ctx.args.value("name");
     const auto* admin = ctx.args.value("admin");
     if (!ctx.args.positionals.empty())
-        return usageError("init takes no positional argument", kSynopsis);
+        return usageError(ctx, "init takes no positional argument", kSynopsis);
     if (!name || !admin)
-        return usageError(name ? "init needs --admin NAME, the first admin's user name"
+        return usageError(ctx,
+                          name ? "init needs --admin NAME, the first admin's user name"
                                : "init needs --name WORKSTATION, a name for this workstation",
                           kSynopsis);
     {
@@ -139,18 +144,20 @@ ExitCode runInit(const Context& ctx)
         auto existing = workflow::Workstation::open(ctx.store, *ctx.clock);
         if (existing)
             return failWith(
+                ctx,
                 fail(Errc::AlreadyExists, ctx.store.string() + " is already an initialised store; nothing was changed"),
                 ExitCode::Usage,
                 "use another --store DIR, or keep using this one");
     }
     auto passphrase = readNewPassphrase(ctx, *admin, true);
     if (!passphrase)
-        return failWith(passphrase.error(), ExitCode::Usage);
+        return failWith(ctx, passphrase.error(), ExitCode::Usage);
     auto result = workflow::Workstation::init(ctx.store, *name, *admin, *passphrase, ctx.kdf, *ctx.clock);
     if (!result)
-        return failWith(result.error(),
+        return failWith(ctx,
+                        result.error(),
                         result.code() == Errc::AlreadyExists ? std::optional(ExitCode::Usage) : std::nullopt);
-    std::cout << "initialised workstation \"" << *name << "\" in " << fs::absolute(ctx.store).string() << "\n"
+    ctx.out() << "initialised workstation \"" << *name << "\" in " << fs::absolute(ctx.store).string() << "\n"
               << field("workstation") << result->workstationFingerprint << "\n"
               << field("admin") << *admin << " " << result->adminFingerprint << "\n"
               << field("policy") << "version " << result->policyVersion << "\n\n"
@@ -178,17 +185,18 @@ ExitCode runUploader(const Context& ctx)
 {
     constexpr std::string_view kSynopsis = "postern-cli uploader trust FILE --as ADMIN [--fingerprint FP]";
     if (ctx.args.positionals.size() != 1)
-        return usageError("uploader trust takes exactly one FILE, the uploader's identity file", kSynopsis);
+        return usageError(ctx, "uploader trust takes exactly one FILE, the uploader's identity file", kSynopsis);
     const fs::path file = ctx.args.positionals[0];
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
     auto text = readFileCapped(file, domain::kMaxIdentityBytes);
     if (!text)
-        return failWith(text.error());
+        return failWith(ctx, text.error());
     auto identity = domain::readUploaderIdentity(*text);
     if (!identity)
-        return failWith(identity.error(),
+        return failWith(ctx,
+                        identity.error(),
                         ExitCode::Refused,
                         file.string()
                             + " is not a valid uploader identity; ask the uploader admin for a fresh one "
@@ -197,15 +205,15 @@ ExitCode runUploader(const Context& ctx)
     if (auto code = login(ctx, *ws, "uploader trust", admin))
         return *code;
     const std::string fingerprint = identity->fingerprint();
-    std::cout << "uploader identity\n"
+    ctx.out() << "uploader identity\n"
               << field("name") << identity->name << "\n"
               << field("fingerprint") << fingerprint << "\n";
     if (auto code = confirmFingerprint(ctx, fingerprint))
         return *code;
     auto trusted = ws->trustUploader(*admin, *text, fingerprint);
     if (!trusted)
-        return failWith(trusted.error());
-    std::cout << "trusted uploader \"" << trusted->name << "\" (" << trusted->fingerprint()
+        return failWith(ctx, trusted.error());
+    ctx.out() << "trusted uploader \"" << trusted->name << "\" (" << trusted->fingerprint()
               << "); bundles are now encrypted to it\n";
     return ExitCode::Ok;
 }
@@ -214,7 +222,7 @@ ExitCode runIdentity(const Context& ctx)
 {
     constexpr std::string_view kSynopsis = "postern-cli identity export FILE --as ADMIN";
     if (ctx.args.positionals.size() != 1)
-        return usageError("identity export takes exactly one FILE", kSynopsis);
+        return usageError(ctx, "identity export takes exactly one FILE", kSynopsis);
     const fs::path file = ctx.args.positionals[0];
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
@@ -224,15 +232,16 @@ ExitCode runIdentity(const Context& ctx)
         return *code;
     auto text = ws->exportIdentity(*admin);
     if (!text)
-        return failWith(text.error());
+        return failWith(ctx, text.error());
     auto identity = domain::readWorkstationIdentity(*text);
     if (!identity)
-        return failWith(identity.error(),
+        return failWith(ctx,
+                        identity.error(),
                         ExitCode::Environment,
                         "the identity just made does not read back; report it");
     if (auto s = writeFileAtomic(file, *text, 0644); !s)
-        return failWith(s.error());
-    std::cout << "wrote the identity of workstation \"" << identity->name << "\" to " << file.string() << "\n"
+        return failWith(ctx, s.error());
+    ctx.out() << "wrote the identity of workstation \"" << identity->name << "\" to " << file.string() << "\n"
               << field("fingerprint") << identity->fingerprint() << "\n"
               << field("policy") << "version " << identity->latest().policy.version << "\n\n"
               << "Carry the file to the uploader host once, run `postern-uploader trust " << file.filename().string()

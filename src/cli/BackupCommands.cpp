@@ -5,15 +5,13 @@
 
 #include "Session.h"
 
-#include <iostream>
-
 namespace postern::cli {
 
 namespace {
 
-void printSummary(std::string_view what, const store::BackupSummary& s)
+void printSummary(const Context& ctx, std::string_view what, const store::BackupSummary& s)
 {
-    std::cout << what << " " << s.dir.string() << ": postern.db (" << s.databaseBytes << " bytes) and " << s.mediaFiles
+    ctx.out() << what << " " << s.dir.string() << ": postern.db (" << s.databaseBytes << " bytes) and " << s.mediaFiles
               << " media file(s) (" << s.mediaBytes << " bytes), every file checked\n";
 }
 
@@ -22,15 +20,15 @@ void printSummary(std::string_view what, const store::BackupSummary& s)
 ExitCode runBackup(const Context& ctx)
 {
     if (ctx.args.positionals.size() != 1)
-        return usageError("backup needs the new folder to write", "postern-cli backup DIR");
+        return usageError(ctx, "backup needs the new folder to write", "postern-cli backup DIR");
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
     auto s = ws->backup(ctx.args.positionals[0]);
     if (!s)
-        return failWith(s.error());
-    printSummary("backed up to", *s);
-    std::cout << "keep it on a separate medium; `postern-cli restore " << s->dir.string()
+        return failWith(ctx, s.error());
+    printSummary(ctx, "backed up to", *s);
+    ctx.out() << "keep it on a separate medium; `postern-cli restore " << s->dir.string()
               << " --store NEWDIR` makes a store from it\n";
     return ExitCode::Ok;
 }
@@ -38,12 +36,12 @@ ExitCode runBackup(const Context& ctx)
 ExitCode runRestore(const Context& ctx)
 {
     if (ctx.args.positionals.size() != 1)
-        return usageError("restore needs the backup folder", "postern-cli restore BACKUP --store NEWDIR");
+        return usageError(ctx, "restore needs the backup folder", "postern-cli restore BACKUP --store NEWDIR");
     auto s = workflow::Workstation::restore(ctx.args.positionals[0], ctx.store);
     if (!s)
-        return failWith(s.error());
-    printSummary("restored into", *s);
-    std::cout << "open it with --store " << s->dir.string() << " (or move it where the old store was); run "
+        return failWith(ctx, s.error());
+    printSummary(ctx, "restored into", *s);
+    ctx.out() << "open it with --store " << s->dir.string() << " (or move it where the old store was); run "
               << "`postern-cli audit verify` to check the audit chain\n";
     return ExitCode::Ok;
 }

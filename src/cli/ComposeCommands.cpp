@@ -4,17 +4,15 @@
 
 #include "Session.h"
 
-#include <iostream>
-
 namespace postern::cli {
 
-void printViolations(const std::vector<compose::Violation>& violations)
+void printViolations(const Context& ctx, const std::vector<compose::Violation>& violations)
 {
     for (const auto& v : violations) {
-        std::cout << "  " << (v.channel.empty() ? std::string("(post)") : v.channel) << " " << v.field;
+        ctx.out() << "  " << (v.channel.empty() ? std::string("(post)") : v.channel) << " " << v.field;
         if (v.offsetUtf8 >= 0)
-            std::cout << " from byte " << v.offsetUtf8;
-        std::cout << ": " << printable(v.message) << "\n";
+            ctx.out() << " from byte " << v.offsetUtf8;
+        ctx.out() << ": " << printable(v.message) << "\n";
     }
 }
 
@@ -23,28 +21,28 @@ ExitCode runCheck(const Context& ctx)
     std::unique_ptr<workflow::Workstation> ws;
     std::string postId;
     if (ctx.args.positionals.size() != 1)
-        return usageError("check takes exactly one POST id", "postern-cli check POST");
+        return usageError(ctx, "check takes exactly one POST id", "postern-cli check POST");
     if (auto code = openStore(ctx, ws))
         return *code;
-    if (auto code = resolvePostId(*ws, ctx.args.positionals[0], postId))
+    if (auto code = resolvePostId(ctx, *ws, ctx.args.positionals[0], postId))
         return *code;
     auto violations = ws->checkPost(postId);
     if (!violations)
-        return failWith(violations.error());
+        return failWith(ctx, violations.error());
     auto flags = ws->opsecFlags(postId);
     if (!flags)
-        return failWith(flags.error());
+        return failWith(ctx, flags.error());
     if (violations->empty()) {
-        std::cout << "post " << shortId(postId) << " fits every channel's platform limits\n";
+        ctx.out() << "post " << shortId(postId) << " fits every channel's platform limits\n";
     } else {
-        std::cout << "post " << shortId(postId) << " breaks " << violations->size()
+        ctx.out() << "post " << shortId(postId) << " breaks " << violations->size()
                   << " platform limit(s); it cannot be submitted until they are fixed:\n";
-        printViolations(*violations);
+        printViolations(ctx, *violations);
     }
     if (flags->empty())
-        std::cout << "no OPSEC flags\n";
+        ctx.out() << "no OPSEC flags\n";
     for (const auto& f : *flags)
-        std::cout << "OPSEC " << f.ruleName << ": " << (f.channel.empty() ? "" : f.channel + " ") << f.field
+        ctx.out() << "OPSEC " << f.ruleName << ": " << (f.channel.empty() ? "" : f.channel + " ") << f.field
                   << " bytes " << f.beginUtf8 << "-" << f.endUtf8 << ": \"" << printable(f.match) << "\"\n";
     return violations->empty() ? ExitCode::Ok : ExitCode::Refused;
 }
@@ -53,16 +51,18 @@ ExitCode runOpsec(const Context& ctx)
 {
     const bool set = ctx.args.command == "opsec set";
     if (ctx.args.positionals.size() != (set ? 1u : 0u))
-        return usageError(set ? "opsec set takes exactly one FILE" : "opsec list takes no argument",
+        return usageError(ctx,
+                          set ? "opsec set takes exactly one FILE" : "opsec list takes no argument",
                           set ? "postern-cli opsec set FILE --as ADMIN" : "postern-cli opsec list");
     std::vector<compose::OpsecRule> rules;
     if (set) {
         auto text = readFileCapped(ctx.args.positionals[0], compose::kMaxOpsecRulesJsonBytes);
         if (!text)
-            return failWith(text.error());
+            return failWith(ctx, text.error());
         auto parsed = compose::parseOpsecRulesText(*text);
         if (!parsed)
-            return failWith(parsed.error(),
+            return failWith(ctx,
+                            parsed.error(),
                             ExitCode::Usage,
                             "see `postern-cli opsec --help` for the file format; nothing was changed");
         rules = std::move(parsed).value();
@@ -75,15 +75,15 @@ ExitCode runOpsec(const Context& ctx)
         if (auto code = login(ctx, *ws, "opsec set", admin))
             return *code;
         if (auto s = ws->setOpsecRules(*admin, rules); !s)
-            return failWith(s.error());
-        std::cout << rules.size() << " OPSEC rule(s) saved by " << admin->record.name << "\n";
+            return failWith(ctx, s.error());
+        ctx.out() << rules.size() << " OPSEC rule(s) saved by " << admin->record.name << "\n";
         return ExitCode::Ok;
     }
     auto current = ws->opsecRules();
     if (!current)
-        return failWith(current.error());
+        return failWith(ctx, current.error());
     // The canonical JSON is also a valid input file for `opsec set`.
-    std::cout << compose::opsecRulesToJson(*current).serialize() << "\n";
+    ctx.out() << compose::opsecRulesToJson(*current).serialize() << "\n";
     return ExitCode::Ok;
 }
 

@@ -7,7 +7,6 @@
 #include "Session.h"
 
 #include <algorithm>
-#include <iostream>
 
 namespace postern::cli {
 
@@ -199,17 +198,18 @@ bool contentProblem(Errc code)
 ExitCode runDraftCommand(const Context& ctx, bool edit)
 {
     if (ctx.args.positionals.size() != (edit ? 1u : 0u))
-        return usageError(edit ? "draft edit takes exactly one POST id" : "draft new takes no positional argument",
+        return usageError(ctx,
+                          edit ? "draft edit takes exactly one POST id" : "draft new takes no positional argument",
                           kDraftSynopsis);
     auto input = buildDraft(ctx.args);
     if (!input)
-        return failWith(input.error(), ExitCode::Usage, kDraftSynopsis);
+        return failWith(ctx, input.error(), ExitCode::Usage, kDraftSynopsis);
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
     std::string postId;
     if (edit) {
-        if (auto code = resolvePostId(*ws, ctx.args.positionals[0], postId))
+        if (auto code = resolvePostId(ctx, *ws, ctx.args.positionals[0], postId))
             return *code;
     }
     std::optional<workflow::UnlockedUser> author;
@@ -217,12 +217,14 @@ ExitCode runDraftCommand(const Context& ctx, bool edit)
         return *code;
     auto record = edit ? ws->editDraft(*author, postId, *input) : ws->newDraft(*author, *input);
     if (!record)
-        return failWith(record.error(), contentProblem(record.code()) ? std::optional(ExitCode::Usage) : std::nullopt);
-    std::cout << (edit ? "updated post " : "created post ") << record->id << " (version " << record->currentVersion
+        return failWith(ctx,
+                        record.error(),
+                        contentProblem(record.code()) ? std::optional(ExitCode::Usage) : std::nullopt);
+    ctx.out() << (edit ? "updated post " : "created post ") << record->id << " (version " << record->currentVersion
               << ", " << store::postStateName(record->state) << ")\n";
     if (edit && record->currentVersion > 1)
-        std::cout << "approvals of earlier versions no longer count.\n";
-    std::cout << "next: postern-cli submit " << record->id.substr(0, 12) << " --as " << author->record.name << "\n";
+        ctx.out() << "approvals of earlier versions no longer count.\n";
+    ctx.out() << "next: postern-cli submit " << record->id.substr(0, 12) << " --as " << author->record.name << "\n";
     return ExitCode::Ok;
 }
 
@@ -234,11 +236,12 @@ std::optional<ExitCode> review(const Context& ctx,
                                std::optional<workflow::UnlockedUser>& user)
 {
     if (ctx.args.positionals.size() != 1)
-        return usageError(std::string(action) + " takes exactly one POST id",
+        return usageError(ctx,
+                          std::string(action) + " takes exactly one POST id",
                           "postern-cli " + std::string(action) + " POST --as USER");
     if (auto code = openStore(ctx, ws))
         return code;
-    if (auto code = resolvePostId(*ws, ctx.args.positionals[0], postId))
+    if (auto code = resolvePostId(ctx, *ws, ctx.args.positionals[0], postId))
         return code;
     return login(ctx, *ws, action, user);
 }
@@ -260,14 +263,14 @@ ExitCode runSubmit(const Context& ctx)
     if (auto s = ws->submit(*user, postId); !s) {
         // Over a platform limit: list every violation, not just the first few in the message.
         if (auto violations = ws->checkPost(postId); s.code() == Errc::LimitExceeded && violations) {
-            std::cout << "post " << shortId(postId) << " breaks these platform limits:\n";
-            printViolations(*violations);
+            ctx.out() << "post " << shortId(postId) << " breaks these platform limits:\n";
+            printViolations(ctx, *violations);
         }
-        return failWith(s.error());
+        return failWith(ctx, s.error());
     }
-    std::cout << "submitted post " << postId << " for review\n";
+    ctx.out() << "submitted post " << postId << " for review\n";
     if (auto view = ws->show(postId); view && !view->approvalStatus.empty())
-        std::cout << "waiting for: " << view->approvalStatus << "\n";
+        ctx.out() << "waiting for: " << view->approvalStatus << "\n";
     return ExitCode::Ok;
 }
 
@@ -280,17 +283,17 @@ ExitCode runApprove(const Context& ctx)
         return *code;
     auto view = ws->approve(*user, postId);
     if (!view)
-        return failWith(view.error());
+        return failWith(ctx, view.error());
     std::string names;
     for (const auto& n : view->approverNames)
         names += (names.empty() ? "" : ", ") + n;
-    std::cout << user->record.name << " approved post " << postId << " version " << view->record.currentVersion << "\n"
+    ctx.out() << user->record.name << " approved post " << postId << " version " << view->record.currentVersion << "\n"
               << field("approved by") << names << "\n"
               << field("state") << store::postStateName(view->record.state) << "\n";
     if (view->approvalStatus.empty())
-        std::cout << "the post has every approval it needs; an operator can export it now\n";
+        ctx.out() << "the post has every approval it needs; an operator can export it now\n";
     else
-        std::cout << field("waiting for") << view->approvalStatus << "\n";
+        ctx.out() << field("waiting for") << view->approvalStatus << "\n";
     return ExitCode::Ok;
 }
 
@@ -298,7 +301,8 @@ ExitCode runReject(const Context& ctx)
 {
     const auto* reason = ctx.args.value("reason");
     if (!reason || reason->empty())
-        return usageError("reject needs --reason TEXT: the author sees it and needs it to revise the post",
+        return usageError(ctx,
+                          "reject needs --reason TEXT: the author sees it and needs it to revise the post",
                           "postern-cli reject POST --as APPROVER --reason TEXT");
     std::unique_ptr<workflow::Workstation> ws;
     std::string postId;
@@ -306,8 +310,8 @@ ExitCode runReject(const Context& ctx)
     if (auto code = review(ctx, "reject", ws, postId, user))
         return *code;
     if (auto s = ws->reject(*user, postId, *reason); !s)
-        return failWith(s.error());
-    std::cout << user->record.name << " rejected post " << postId << "; the author can revise it with "
+        return failWith(ctx, s.error());
+    ctx.out() << user->record.name << " rejected post " << postId << "; the author can revise it with "
               << "`postern-cli draft edit " << postId.substr(0, 12) << "`\n";
     return ExitCode::Ok;
 }

@@ -3,8 +3,6 @@
 // terminal-safe text.
 #include "Session.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -110,16 +108,6 @@ std::string truncateChars(std::string_view text, std::size_t maxChars)
 std::string shortId(std::string_view postId)
 {
     return std::string(postId.substr(0, 12));
-}
-
-bool stdinIsTerminal()
-{
-    return ::isatty(STDIN_FILENO) == 1;
-}
-
-bool stderrIsTerminal()
-{
-    return ::isatty(STDERR_FILENO) == 1;
 }
 
 } // namespace postern::cli

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <iomanip>
-#include <iostream>
 
 namespace postern::cli {
 
@@ -54,13 +53,13 @@ std::string nextStep(const workflow::OrderView& v)
     return {};
 }
 
-void printOrder(const workflow::OrderView& v)
+void printOrder(const Context& ctx, const workflow::OrderView& v)
 {
     const auto& r = v.record;
     std::string channels;
     for (const auto& c : v.content.channels)
         channels += (channels.empty() ? "" : ", ") + c.str();
-    std::cout << field("order") << r.id << "\n"
+    ctx.out() << field("order") << r.id << "\n"
               << field("action") << r.action << "\n"
               << field("post") << r.postId << "\n"
               << field("channels") << channels << "\n"
@@ -70,22 +69,22 @@ void printOrder(const workflow::OrderView& v)
               << field("approved by") << joinNames(v.approverNames, "nobody yet") << "\n"
               << field("approvals") << progressText(v) << "\n";
     if (!r.bundleId.empty())
-        std::cout << field("bundle") << r.bundleId << "\n";
+        ctx.out() << field("bundle") << r.bundleId << "\n";
     if (!v.decidedByName.empty())
-        std::cout << field(r.state == store::OrderState::Declined ? "declined by" : "withdrawn by") << v.decidedByName
+        ctx.out() << field(r.state == store::OrderState::Declined ? "declined by" : "withdrawn by") << v.decidedByName
                   << "\n";
     if (!r.lastReason.empty())
-        std::cout << field("last reason") << printable(r.lastReason) << "\n";
+        ctx.out() << field("last reason") << printable(r.lastReason) << "\n";
     if (!v.results.empty()) {
-        std::cout << "results (reported by the uploader)\n";
+        ctx.out() << "results (reported by the uploader)\n";
         for (const auto& res : v.results) {
-            std::cout << "  " << res.channel << "  " << store::orderOutcomeName(res.outcome);
+            ctx.out() << "  " << res.channel << "  " << store::orderOutcomeName(res.outcome);
             if (!res.reason.empty())
-                std::cout << "  reason: " << printable(res.reason);
-            std::cout << "\n";
+                ctx.out() << "  reason: " << printable(res.reason);
+            ctx.out() << "\n";
         }
     }
-    std::cout << field("next") << nextStep(v) << "\n";
+    ctx.out() << field("next") << nextStep(v) << "\n";
 }
 
 /** orderStep opens the store, resolves ORDER and logs the user in, for the commands that act. */
@@ -96,11 +95,12 @@ std::optional<ExitCode> orderStep(const Context& ctx,
                                   std::optional<workflow::UnlockedUser>& user)
 {
     if (ctx.args.positionals.size() != 1)
-        return usageError("order " + std::string(action) + " takes exactly one ORDER id",
+        return usageError(ctx,
+                          "order " + std::string(action) + " takes exactly one ORDER id",
                           "postern-cli order " + std::string(action) + " ORDER --as USER");
     if (auto code = openStore(ctx, ws))
         return code;
-    if (auto code = resolveOrderId(*ws, ctx.args.positionals[0], orderId))
+    if (auto code = resolveOrderId(ctx, *ws, ctx.args.positionals[0], orderId))
         return code;
     return login(ctx, *ws, "order " + std::string(action), user);
 }
@@ -118,7 +118,7 @@ ExitCode runBundleRequest(const Context& ctx, domain::OrderAction action, const 
         return *code;
     auto posts = ws->postsOfBundle(*ctx.args.value("bundle"));
     if (!posts)
-        return failWith(posts.error());
+        return failWith(ctx, posts.error());
     std::optional<workflow::UnlockedUser> user;
     if (auto code = login(ctx, *ws, "order " + verb, user))
         return *code;
@@ -127,19 +127,19 @@ ExitCode runBundleRequest(const Context& ctx, domain::OrderAction action, const 
     for (const auto& postId : *posts) {
         auto view = ws->requestOrder(*user, postId, action, {}, reason);
         if (!view) {
-            std::cout << "post " << shortId(postId) << ": skipped: " << printable(view.error().message) << "\n";
+            ctx.out() << "post " << shortId(postId) << ": skipped: " << printable(view.error().message) << "\n";
             if (!firstError)
                 firstError = view.error();
             continue;
         }
         ++made;
-        std::cout << "post " << shortId(postId) << ": " << verb << " order " << view->record.id.substr(0, 12) << " on "
+        ctx.out() << "post " << shortId(postId) << ": " << verb << " order " << view->record.id.substr(0, 12) << " on "
                   << progressText(*view) << "\n";
     }
-    std::cout << made << " of " << posts->size() << " post(s) of the bundle now have a " << verb
+    ctx.out() << made << " of " << posts->size() << " post(s) of the bundle now have a " << verb
               << " order waiting for approval\n";
     if (made == 0 && firstError)
-        return failWith(*firstError);
+        return failWith(ctx, *firstError);
     return ExitCode::Ok;
 }
 
@@ -151,38 +151,40 @@ ExitCode runRequest(const Context& ctx, domain::OrderAction action)
                                  + " --bundle BUNDLE --reason TEXT --as USER";
     const auto* reason = ctx.args.value("reason");
     if (!reason || reason->empty())
-        return usageError("order " + verb
+        return usageError(ctx,
+                          "order " + verb
                               + " needs --reason TEXT: approvers decide on it, and the uploader's log shows it",
                           synopsis);
     if (ctx.args.value("bundle")) {
         if (!ctx.args.positionals.empty() || !ctx.args.values("channel").empty())
-            return usageError("--bundle orders every post of the bundle on every channel; give no POST or --channel",
+            return usageError(ctx,
+                              "--bundle orders every post of the bundle on every channel; give no POST or --channel",
                               synopsis);
         return runBundleRequest(ctx, action, *reason);
     }
     if (ctx.args.positionals.size() != 1)
-        return usageError("order " + verb + " takes exactly one POST id (or --bundle BUNDLE)", synopsis);
+        return usageError(ctx, "order " + verb + " takes exactly one POST id (or --bundle BUNDLE)", synopsis);
     std::vector<domain::ChannelId> channels;
     for (const auto& c : ctx.args.values("channel")) {
         auto id = domain::ChannelId::parse(c);
         if (!id)
-            return failWith(id.error(), ExitCode::Usage, "a channel is PLATFORM:ACCOUNT, as `show POST` lists it");
+            return failWith(ctx, id.error(), ExitCode::Usage, "a channel is PLATFORM:ACCOUNT, as `show POST` lists it");
         channels.push_back(std::move(id).value());
     }
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
     std::string postId;
-    if (auto code = resolvePostId(*ws, ctx.args.positionals[0], postId))
+    if (auto code = resolvePostId(ctx, *ws, ctx.args.positionals[0], postId))
         return *code;
     std::optional<workflow::UnlockedUser> user;
     if (auto code = login(ctx, *ws, "order " + verb, user))
         return *code;
     auto view = ws->requestOrder(*user, postId, action, channels, *reason);
     if (!view)
-        return failWith(view.error());
-    std::cout << user->record.name << " requested a " << verb << " order for post " << shortId(postId) << "\n";
-    printOrder(*view);
+        return failWith(ctx, view.error());
+    ctx.out() << user->record.name << " requested a " << verb << " order for post " << shortId(postId) << "\n";
+    printOrder(ctx, *view);
     return ExitCode::Ok;
 }
 
@@ -190,7 +192,7 @@ ExitCode runOrderList(const Context& ctx)
 {
     constexpr std::string_view kSynopsis = "postern-cli order list [POST] [--state STATE]";
     if (ctx.args.positionals.size() > 1)
-        return usageError("order list takes at most one POST id", kSynopsis);
+        return usageError(ctx, "order list takes at most one POST id", kSynopsis);
     store::OrderFilter filter;
     filter.limit = 10000;
     if (const auto* state = ctx.args.value("state")) {
@@ -198,7 +200,8 @@ ExitCode runOrderList(const Context& ctx)
         std::replace(name.begin(), name.end(), '-', '_');
         auto parsed = store::parseOrderState(name);
         if (!parsed)
-            return usageError("--state \"" + *state + "\" is not an order state",
+            return usageError(ctx,
+                              "--state \"" + *state + "\" is not an order state",
                               "states are pending, approved, declined, withdrawn, exported, done, partly_failed "
                               "and failed");
         filter.state = *parsed;
@@ -207,17 +210,17 @@ ExitCode runOrderList(const Context& ctx)
     if (auto code = openStore(ctx, ws))
         return *code;
     if (ctx.args.positionals.size() == 1) {
-        if (auto code = resolvePostId(*ws, ctx.args.positionals[0], filter.postId))
+        if (auto code = resolvePostId(ctx, *ws, ctx.args.positionals[0], filter.postId))
             return *code;
     }
     auto orders = ws->listOrders(filter);
     if (!orders)
-        return failWith(orders.error());
+        return failWith(ctx, orders.error());
     if (orders->empty()) {
-        std::cout << "no orders match\n";
+        ctx.out() << "no orders match\n";
         return ExitCode::Ok;
     }
-    std::cout << std::left << std::setw(12) << "ORDER"
+    ctx.out() << std::left << std::setw(12) << "ORDER"
               << "  " << std::setw(7) << "ACTION"
               << "  " << std::setw(13) << "STATE"
               << "  " << std::setw(12) << "POST"
@@ -225,7 +228,7 @@ ExitCode runOrderList(const Context& ctx)
               << "  " << std::setw(20) << "CREATED"
               << "  CHANNELS\n";
     for (const auto& o : *orders) {
-        std::cout << std::setw(12) << o.id.substr(0, 12) << "  " << std::setw(7) << o.action << "  " << std::setw(13)
+        ctx.out() << std::setw(12) << o.id.substr(0, 12) << "  " << std::setw(7) << o.action << "  " << std::setw(13)
                   << store::orderStateName(o.state) << "  " << std::setw(12) << shortId(o.postId) << "  "
                   << std::setw(12) << userName(*ws, o.requestedBy) << "  " << std::setw(20) << formatUtc(o.createdAt)
                   << "  " << o.channels << "\n";
@@ -235,7 +238,8 @@ ExitCode runOrderList(const Context& ctx)
 
 } // namespace
 
-std::optional<ExitCode> resolveOrderId(workflow::Workstation& ws, std::string_view given, std::string& out)
+std::optional<ExitCode>
+resolveOrderId(const Context& ctx, workflow::Workstation& ws, std::string_view given, std::string& out)
 {
     std::string id(given);
     std::transform(id.begin(), id.end(), id.begin(), [](char c) {
@@ -244,7 +248,8 @@ std::optional<ExitCode> resolveOrderId(workflow::Workstation& ws, std::string_vi
     const bool hex =
         std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
     if (!hex || id.size() < kMinPrefix || id.size() > kOrderIdChars)
-        return usageError("\"" + std::string(given) + "\" is not an order id",
+        return usageError(ctx,
+                          "\"" + std::string(given) + "\" is not an order id",
                           "give the order id, or at least its first 6 hex digits, as `postern-cli order list` "
                           "shows them");
     std::vector<std::string> matches;
@@ -253,7 +258,7 @@ std::optional<ExitCode> resolveOrderId(workflow::Workstation& ws, std::string_vi
     for (;;) {
         auto page = ws.listOrders(filter);
         if (!page)
-            return failWith(page.error());
+            return failWith(ctx, page.error());
         for (const auto& o : *page) {
             if (o.id.compare(0, id.size(), id) == 0)
                 matches.push_back(o.id);
@@ -263,24 +268,25 @@ std::optional<ExitCode> resolveOrderId(workflow::Workstation& ws, std::string_vi
         filter.offset += filter.limit;
     }
     if (matches.empty())
-        return usageError("no order id starts with " + id, "see the orders with `postern-cli order list`");
+        return usageError(ctx, "no order id starts with " + id, "see the orders with `postern-cli order list`");
     if (matches.size() > 1)
-        return usageError("the prefix " + id + " matches " + std::to_string(matches.size()) + " orders",
+        return usageError(ctx,
+                          "the prefix " + id + " matches " + std::to_string(matches.size()) + " orders",
                           "give more digits of the order id");
     out = matches.front();
     return std::nullopt;
 }
 
-void printPostOrders(workflow::Workstation& ws, std::string_view postId)
+void printPostOrders(const Context& ctx, workflow::Workstation& ws, std::string_view postId)
 {
     store::OrderFilter filter;
     filter.postId = std::string(postId);
     auto orders = ws.listOrders(filter);
     if (!orders || orders->empty())
         return;
-    std::cout << "orders (newest first; `postern-cli order show ORDER` for details)\n";
+    ctx.out() << "orders (newest first; `postern-cli order show ORDER` for details)\n";
     for (const auto& o : *orders) {
-        std::cout << "  " << o.id.substr(0, 12) << "  " << o.action << "  " << store::orderStateName(o.state) << "  "
+        ctx.out() << "  " << o.id.substr(0, 12) << "  " << o.action << "  " << store::orderStateName(o.state) << "  "
                   << o.channels << "  by " << userName(ws, o.requestedBy) << ": " << printable(o.reason) << "\n";
     }
 }
@@ -296,24 +302,25 @@ ExitCode runOrder(const Context& ctx)
         return runOrderList(ctx);
     if (cmd == "order show") {
         if (ctx.args.positionals.size() != 1)
-            return usageError("order show takes exactly one ORDER id", "postern-cli order show ORDER");
+            return usageError(ctx, "order show takes exactly one ORDER id", "postern-cli order show ORDER");
         std::unique_ptr<workflow::Workstation> ws;
         if (auto code = openStore(ctx, ws))
             return *code;
         std::string orderId;
-        if (auto code = resolveOrderId(*ws, ctx.args.positionals[0], orderId))
+        if (auto code = resolveOrderId(ctx, *ws, ctx.args.positionals[0], orderId))
             return *code;
         auto view = ws->showOrder(orderId);
         if (!view)
-            return failWith(view.error());
-        printOrder(*view);
+            return failWith(ctx, view.error());
+        printOrder(ctx, *view);
         return ExitCode::Ok;
     }
 
     const std::string action = cmd.substr(cmd.find(' ') + 1); // approve, decline, withdraw
     const auto* reason = ctx.args.value("reason");
     if (action == "decline" && (!reason || reason->empty()))
-        return usageError("order decline needs --reason TEXT: the requester sees it",
+        return usageError(ctx,
+                          "order decline needs --reason TEXT: the requester sees it",
                           "postern-cli order decline ORDER --reason TEXT --as APPROVER");
     std::unique_ptr<workflow::Workstation> ws;
     std::string orderId;
@@ -323,16 +330,16 @@ ExitCode runOrder(const Context& ctx)
     if (action == "approve") {
         auto view = ws->approveOrder(*user, orderId);
         if (!view)
-            return failWith(view.error());
-        std::cout << user->record.name << " approved order " << orderId << "\n";
-        printOrder(*view);
+            return failWith(ctx, view.error());
+        ctx.out() << user->record.name << " approved order " << orderId << "\n";
+        printOrder(ctx, *view);
         return ExitCode::Ok;
     }
     const Status s =
         action == "decline" ? ws->declineOrder(*user, orderId, *reason) : ws->withdrawOrder(*user, orderId);
     if (!s)
-        return failWith(s.error());
-    std::cout << user->record.name << (action == "decline" ? " declined" : " withdrew") << " order " << orderId
+        return failWith(ctx, s.error());
+    ctx.out() << user->record.name << (action == "decline" ? " declined" : " withdrew") << " order " << orderId
               << "; it will not be sent\n";
     return ExitCode::Ok;
 }

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <iomanip>
-#include <iostream>
 
 namespace postern::cli {
 
@@ -127,13 +126,13 @@ std::string approverNames(const domain::Policy& p, const domain::ChannelRule& ru
     return names.empty() ? std::string("nobody") : names;
 }
 
-void printChannels(const domain::Policy& p)
+void printChannels(const Context& ctx, const domain::Policy& p)
 {
-    std::cout << "channels\n";
+    ctx.out() << "channels\n";
     if (p.channels.empty())
-        std::cout << "  (none: no post can be submitted until an admin runs `postern-cli policy set FILE`)\n";
+        ctx.out() << "  (none: no post can be submitted until an admin runs `postern-cli policy set FILE`)\n";
     for (const auto& c : p.channels)
-        std::cout << "  " << std::left << std::setw(32) << c.channel.str() << " " << c.required << " approval(s) from "
+        ctx.out() << "  " << std::left << std::setw(32) << c.channel.str() << " " << c.required << " approval(s) from "
                   << approverNames(p, c) << "; bundles live at most " << formatDuration(c.maxLifetime) << "\n";
 }
 
@@ -141,14 +140,15 @@ ExitCode runPolicySet(const Context& ctx)
 {
     constexpr std::string_view kSynopsis = "postern-cli policy set FILE --as ADMIN";
     if (ctx.args.positionals.size() != 1)
-        return usageError("policy set takes exactly one FILE", kSynopsis);
+        return usageError(ctx, "policy set takes exactly one FILE", kSynopsis);
     const std::string& file = ctx.args.positionals[0];
     auto text = readFileCapped(file, kMaxPolicyInputBytes);
     if (!text)
-        return failWith(text.error());
+        return failWith(ctx, text.error());
     auto rules = parsePolicyInput(*text, file);
     if (!rules)
-        return failWith(rules.error(),
+        return failWith(ctx,
+                        rules.error(),
                         ExitCode::Usage,
                         "see `postern-cli policy --help` for the file format; nothing was changed");
     std::unique_ptr<workflow::Workstation> ws;
@@ -161,13 +161,13 @@ ExitCode runPolicySet(const Context& ctx)
     if (!policy) {
         // An approver who is not a user is a mistake in the file, not in the environment.
         if (policy.code() == Errc::NotFound)
-            return failWith(policy.error(), ExitCode::Usage);
-        return failWith(policy.error());
+            return failWith(ctx, policy.error(), ExitCode::Usage);
+        return failWith(ctx, policy.error());
     }
     const auto& p = policy->policy;
-    std::cout << "policy version " << p.version << " is in force, signed by " << admin->record.name << "\n";
-    printChannels(p);
-    std::cout << "Bundles carry the new version to the uploader, which accepts it because the previous version's\n"
+    ctx.out() << "policy version " << p.version << " is in force, signed by " << admin->record.name << "\n";
+    printChannels(ctx, p);
+    ctx.out() << "Bundles carry the new version to the uploader, which accepts it because the previous version's\n"
                  "admins signed it; no new key ceremony is needed.\n";
     return ExitCode::Ok;
 }
@@ -175,15 +175,15 @@ ExitCode runPolicySet(const Context& ctx)
 ExitCode runPolicyShow(const Context& ctx)
 {
     if (!ctx.args.positionals.empty())
-        return usageError("policy show takes no argument", "postern-cli policy show");
+        return usageError(ctx, "policy show takes no argument", "postern-cli policy show");
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
     auto policy = ws->currentPolicy();
     if (!policy)
-        return failWith(policy.error());
+        return failWith(ctx, policy.error());
     const auto& p = policy->policy;
-    std::cout << "policy version " << p.version << ", created " << formatUtc(p.created) << ", " << p.adminThreshold
+    ctx.out() << "policy version " << p.version << ", created " << formatUtc(p.created) << ", " << p.adminThreshold
               << " admin signature(s) needed to change it\n"
               << field("workstation") << domain::keyFingerprint(p.workstation) << "\n"
               << "users\n";
@@ -192,9 +192,9 @@ ExitCode runPolicyShow(const Context& ctx)
         users.push_back(&u);
     std::sort(users.begin(), users.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
     for (const auto* u : users)
-        std::cout << "  " << std::left << std::setw(20) << u->name << " " << std::setw(34)
+        ctx.out() << "  " << std::left << std::setw(20) << u->name << " " << std::setw(34)
                   << domain::formatRoles(u->roles) << " " << domain::keyFingerprint(u->key) << "\n";
-    printChannels(p);
+    printChannels(ctx, p);
     return ExitCode::Ok;
 }
 

@@ -4,8 +4,6 @@
 
 #include "Session.h"
 
-#include <iostream>
-
 namespace postern::cli {
 
 namespace {
@@ -46,22 +44,22 @@ std::vector<std::string> limitLines(const domain::ChannelLimits& l)
     return out;
 }
 
-void printProfile(const workflow::ProfileSummary& s)
+void printProfile(const Context& ctx, const workflow::ProfileSummary& s)
 {
     const auto& p = s.profile;
-    std::cout << "platform profile signed by the uploader key " << domain::keyFingerprint(p.uploader) << "\n"
+    ctx.out() << "platform profile signed by the uploader key " << domain::keyFingerprint(p.uploader) << "\n"
               << "  created   " << formatUtc(p.created) << "\n"
               << "  expires   " << formatUtc(p.expires) << (s.expired ? "  (EXPIRED)" : "") << "\n"
               << "  imported  " << formatUtc(s.importedAt) << "\n";
     for (const auto& c : p.channels) {
-        std::cout << "  " << c.channel.str() << "  "
+        ctx.out() << "  " << c.channel.str() << "  "
                   << (c.fetched ? "fetched " + formatUtc(c.fetchedAt) : std::string("documented limits, not fetched"))
                   << "\n";
         const auto lines = limitLines(c.limits);
         if (lines.empty())
-            std::cout << "    (no limits beyond the built-in rules)\n";
+            ctx.out() << "    (no limits beyond the built-in rules)\n";
         for (const auto& line : lines)
-            std::cout << "    " << printable(line) << "\n";
+            ctx.out() << "    " << printable(line) << "\n";
     }
 }
 
@@ -71,7 +69,8 @@ ExitCode runProfile(const Context& ctx)
 {
     const bool import = ctx.args.command == "profile import";
     if (ctx.args.positionals.size() != (import ? 1u : 0u))
-        return usageError(import ? "profile import takes exactly one FILE" : "profile show takes no argument",
+        return usageError(ctx,
+                          import ? "profile import takes exactly one FILE" : "profile show takes no argument",
                           import ? "postern-cli profile import FILE --as ADMIN" : "postern-cli profile show");
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
@@ -79,31 +78,33 @@ ExitCode runProfile(const Context& ctx)
     if (import) {
         auto text = readFileCapped(ctx.args.positionals[0], bundle::kMaxProfileBytes);
         if (!text)
-            return failWith(text.error(), text.code() == Errc::TooLarge ? ExitCode::Refused : ExitCode::Environment);
+            return failWith(ctx,
+                            text.error(),
+                            text.code() == Errc::TooLarge ? ExitCode::Refused : ExitCode::Environment);
         std::optional<workflow::UnlockedUser> admin;
         if (auto code = login(ctx, *ws, "profile import", admin))
             return *code;
         auto summary = ws->importProfile(*admin, *text);
         if (!summary)
-            return failWith(summary.error());
-        std::cout << "imported the platform profile (" << summary->profile.channels.size() << " channel(s)) by "
+            return failWith(ctx, summary.error());
+        ctx.out() << "imported the platform profile (" << summary->profile.channels.size() << " channel(s)) by "
                   << admin->record.name << "; drafts are now checked against its limits until "
                   << formatUtc(summary->profile.expires) << "\n";
-        printProfile(*summary);
+        printProfile(ctx, *summary);
         return ExitCode::Ok;
     }
     auto current = ws->currentProfile();
     if (!current)
-        return failWith(current.error());
+        return failWith(ctx, current.error());
     if (!current->has_value()) {
-        std::cout << "no platform profile imported; drafts are checked against the built-in limits "
+        ctx.out() << "no platform profile imported; drafts are checked against the built-in limits "
                      "(docs/compose.md)\n";
         return ExitCode::Ok;
     }
     if ((*current)->applies || (*current)->expired) // verified: worth showing
-        printProfile(**current);
+        printProfile(ctx, **current);
     if (!(*current)->warning.empty())
-        printError((*current)->warning);
+        printError(ctx, (*current)->warning);
     return ExitCode::Ok;
 }
 

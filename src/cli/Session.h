@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/clikit/Io.h"
 #include "postern/crypto/KeyFile.h"
 #include "postern/util/Clock.h"
 #include "postern/workflow/Queries.h"
@@ -12,23 +13,30 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
 namespace postern::cli {
 
-/** Context is what every command gets from main: parsed arguments, the store, the clock. */
+/** Context is what every command gets from run(): its streams, parsed arguments, the store, the clock. */
 struct Context
 {
+    const clikit::Io* io = nullptr; ///< where the command writes (out, err) and reads answers (in)
     Arguments args;
     std::filesystem::path store;
     std::optional<std::filesystem::path> passphraseFile;    ///< the acting user's (--passphrase-file)
     std::optional<std::filesystem::path> newPassphraseFile; ///< a new user's (--new-passphrase-file)
     crypto::KdfParams kdf = crypto::KdfParams::moderate();
     const Clock* clock = nullptr;
+
+    /** out is where results go (stdout in the executable). */
+    [[nodiscard]] std::ostream& out() const { return io->out; }
+    /** err is where errors, hints and progress go (stderr in the executable). */
+    [[nodiscard]] std::ostream& err() const { return io->err; }
 };
 
-/** Each command prints its results to stdout and its errors (with hints) to stderr. */
+/** Each command prints its results to ctx.out() and its errors (with hints) to ctx.err(). */
 [[nodiscard]] ExitCode runInit(const Context& ctx);
 [[nodiscard]] ExitCode runUser(const Context& ctx);
 /** runUserChange is `user roles`, `user disable` and `user rotate-key` (UserCommands.cpp). */
@@ -59,26 +67,28 @@ struct Context
 [[nodiscard]] ExitCode runOrder(const Context& ctx);
 /** resolveOrderId is resolvePostId for orders: a full id or a unique prefix of 6+ hex digits. */
 [[nodiscard]] std::optional<ExitCode>
-resolveOrderId(workflow::Workstation& ws, std::string_view given, std::string& out);
+resolveOrderId(const Context& ctx, workflow::Workstation& ws, std::string_view given, std::string& out);
 /** printPostOrders lists a post's orders under `show POST` (nothing when it has none). */
-void printPostOrders(workflow::Workstation& ws, std::string_view postId);
+void printPostOrders(const Context& ctx, workflow::Workstation& ws, std::string_view postId);
 /** printViolations lists platform-limit violations, one per line, for check and a refused submit. */
-void printViolations(const std::vector<compose::Violation>& violations);
+void printViolations(const Context& ctx, const std::vector<compose::Violation>& violations);
 
 // -- helpers shared by the command files --------------------------------------------------------
 
-/** printError writes `postern-cli: <message>` and, if given, `postern-cli: hint: <hint>` to stderr. */
-void printError(std::string_view message, std::string_view hint = {});
+/** printError writes `postern-cli: <message>` and, if given, `postern-cli: hint: <hint>` to ctx.err(). */
+void printError(const Context& ctx, std::string_view message, std::string_view hint = {});
 
 /** usageError prints a usage problem with the command's synopsis as the hint and returns Usage. */
-[[nodiscard]] ExitCode usageError(std::string_view message, std::string_view synopsis);
+[[nodiscard]] ExitCode usageError(const Context& ctx, std::string_view message, std::string_view synopsis);
 
-/** hintFor suggests what to do about an error, or "" when the message says it all. */
+/** hintFor suggests what to do about an error, or "" when the message says it all (HintTable.cpp). */
 [[nodiscard]] std::string hintFor(Errc code);
 
 /** failWith prints an error (code name and message) with a hint and returns the exit code. */
-[[nodiscard]] ExitCode
-failWith(const Error& error, std::optional<ExitCode> code = std::nullopt, std::string_view hint = {});
+[[nodiscard]] ExitCode failWith(const Context& ctx,
+                                const Error& error,
+                                std::optional<ExitCode> code = std::nullopt,
+                                std::string_view hint = {});
 
 /** openStore opens the workstation store; on failure prints why (with the init hint) and returns the code. */
 [[nodiscard]] std::optional<ExitCode> openStore(const Context& ctx, std::unique_ptr<workflow::Workstation>& out);
@@ -101,7 +111,7 @@ readNewPassphrase(const Context& ctx, std::string_view who, bool allowActingFile
  * Prints the problem and returns the exit code when there is no match or more than one.
  */
 [[nodiscard]] std::optional<ExitCode>
-resolvePostId(workflow::Workstation& ws, std::string_view given, std::string& out);
+resolvePostId(const Context& ctx, workflow::Workstation& ws, std::string_view given, std::string& out);
 
 /** userName returns the name of a user id, or "#id" if it cannot be read. */
 [[nodiscard]] std::string userName(workflow::Workstation& ws, std::int64_t userId);
@@ -126,8 +136,5 @@ resolvePostId(workflow::Workstation& ws, std::string_view given, std::string& ou
 [[nodiscard]] std::string truncateChars(std::string_view text, std::size_t maxChars);
 /** shortId is the first 12 hex digits of a post id, enough for the prefix rules. */
 [[nodiscard]] std::string shortId(std::string_view postId);
-/** stdinIsTerminal and stderrIsTerminal decide between prompts/progress and plain output. */
-[[nodiscard]] bool stdinIsTerminal();
-[[nodiscard]] bool stderrIsTerminal();
 
 } // namespace postern::cli

@@ -5,8 +5,6 @@
 
 #include "Session.h"
 
-#include <iostream>
-
 namespace postern::cli {
 
 namespace fs = std::filesystem;
@@ -38,7 +36,7 @@ Result<std::vector<std::string>> approvedPosts(workflow::Workstation& ws)
 class ProgressLine
 {
 public:
-    ProgressLine() : m_enabled(stderrIsTerminal()) {}
+    explicit ProgressLine(const clikit::Io& io) : m_err(io.err), m_enabled(io.errIsTerminal) {}
     ~ProgressLine() { finish(); }
     ProgressLine(const ProgressLine&) = delete;
     ProgressLine& operator=(const ProgressLine&) = delete;
@@ -51,17 +49,18 @@ public:
         if (percent == m_last)
             return;
         m_last = percent;
-        std::cerr << "\rsealing the bundle: " << percent << "% (" << (done >> 20) << " of " << (total >> 20) << " MiB)"
-                  << std::flush;
+        m_err << "\rsealing the bundle: " << percent << "% (" << (done >> 20) << " of " << (total >> 20) << " MiB)"
+              << std::flush;
     }
     void finish()
     {
         if (m_enabled && m_last >= 0)
-            std::cerr << "\n";
+            m_err << "\n";
         m_last = -1;
     }
 
 private:
+    std::ostream& m_err;
     bool m_enabled;
     int m_last = -1;
 };
@@ -106,25 +105,29 @@ ExitCode runExport(const Context& ctx)
                                            "(POST... [--order ORDER]... | --all-approved)";
     const auto* out = ctx.args.value("out");
     if (!out || out->empty())
-        return usageError("export needs --out FILE, where to write the bundle (e.g. on removable media)", kSynopsis);
+        return usageError(ctx,
+                          "export needs --out FILE, where to write the bundle (e.g. on removable media)",
+                          kSynopsis);
     const bool all = ctx.args.has("all-approved");
     const std::vector<std::string> givenOrders = ctx.args.values("order");
     const bool named = !ctx.args.positionals.empty() || !givenOrders.empty();
     if (all == named)
-        return usageError(all ? "give either POST ids and --order ORDER, or --all-approved, not both"
+        return usageError(ctx,
+                          all ? "give either POST ids and --order ORDER, or --all-approved, not both"
                               : "export needs the POST ids or --order ORDER ids to export, or --all-approved",
                           kSynopsis);
     std::int64_t lifetime = kDefaultLifetime;
     if (const auto* text = ctx.args.value("lifetime")) {
         auto seconds = parseDuration(*text);
         if (!seconds)
-            return failWith(seconds.error(), ExitCode::Usage, kSynopsis);
+            return failWith(ctx, seconds.error(), ExitCode::Usage, kSynopsis);
         lifetime = *seconds;
     }
     const fs::path file = *out;
     std::error_code ec;
     if (fs::exists(fs::symlink_status(file, ec)))
-        return usageError(file.string() + " already exists; nothing was exported",
+        return usageError(ctx,
+                          file.string() + " already exists; nothing was exported",
                           "choose a new file name: a bundle never overwrites a file");
 
     std::unique_ptr<workflow::Workstation> ws;
@@ -137,12 +140,13 @@ ExitCode runExport(const Context& ctx)
         // order waiting an extra trip across the gap would let the post it stops go out.
         auto ids = approvedPosts(*ws);
         if (!ids)
-            return failWith(ids.error());
+            return failWith(ctx, ids.error());
         auto orders = ws->approvedOrders();
         if (!orders)
-            return failWith(orders.error());
+            return failWith(ctx, orders.error());
         if (ids->empty() && orders->empty())
-            return failWith(fail(Errc::NotApproved, "no post or order is approved and waiting for export"),
+            return failWith(ctx,
+                            fail(Errc::NotApproved, "no post or order is approved and waiting for export"),
                             ExitCode::Refused,
                             "see what is waiting with `postern-cli list --state in_review` and "
                             "`postern-cli order list --state pending`");
@@ -151,13 +155,13 @@ ExitCode runExport(const Context& ctx)
     } else {
         for (const auto& given : ctx.args.positionals) {
             std::string id;
-            if (auto code = resolvePostId(*ws, given, id))
+            if (auto code = resolvePostId(ctx, *ws, given, id))
                 return *code;
             postIds.push_back(id);
         }
         for (const auto& given : givenOrders) {
             std::string id;
-            if (auto code = resolveOrderId(*ws, given, id))
+            if (auto code = resolveOrderId(ctx, *ws, given, id))
                 return *code;
             orderIds.push_back(id);
         }
@@ -166,17 +170,17 @@ ExitCode runExport(const Context& ctx)
     if (auto code = login(ctx, *ws, "export", op))
         return *code;
 
-    ProgressLine progress;
+    ProgressLine progress(*ctx.io);
     bundle::SealProgress sealProgress;
     sealProgress.onProgress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
     auto result = ws->exportBundle(*op, postIds, orderIds, file, lifetime, sealProgress);
     progress.finish();
     if (!result) {
         if (result.code() == Errc::AlreadyExists)
-            return failWith(result.error(), ExitCode::Usage);
-        return failWith(result.error());
+            return failWith(ctx, result.error(), ExitCode::Usage);
+        return failWith(ctx, result.error());
     }
-    std::cout << "exported " << result->postIds.size() << " post(s) and " << result->orderIds.size() << " order(s) to "
+    ctx.out() << "exported " << result->postIds.size() << " post(s) and " << result->orderIds.size() << " order(s) to "
               << file.string() << "\n"
               << field("bundle") << result->bundleId << "\n"
               << field("sequence") << result->sequence << "\n"
@@ -185,10 +189,10 @@ ExitCode runExport(const Context& ctx)
               << field("expires") << formatUtc(ctx.clock->now() + lifetime) << " (in " << formatDuration(lifetime)
               << ")\n";
     for (const auto& id : result->postIds)
-        std::cout << field("post") << id << "\n";
+        ctx.out() << field("post") << id << "\n";
     for (const auto& id : result->orderIds)
-        std::cout << field("order") << id << "\n";
-    std::cout << "\ncarry checklist\n"
+        ctx.out() << field("order") << id << "\n";
+    ctx.out() << "\ncarry checklist\n"
               << "  1. write-protect or safely eject the media\n"
               << "  2. carry it to the uploader host before it expires\n"
               << "  3. there run: postern-uploader publish " << file.filename().string()
@@ -202,55 +206,60 @@ ExitCode runExport(const Context& ctx)
 ExitCode runReceipt(const Context& ctx)
 {
     if (ctx.args.positionals.size() != 1)
-        return usageError("receipt import takes exactly one FILE", "postern-cli receipt import FILE --as OPERATOR");
+        return usageError(ctx,
+                          "receipt import takes exactly one FILE",
+                          "postern-cli receipt import FILE --as OPERATOR");
     const fs::path file = ctx.args.positionals[0];
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
     auto text = readFileCapped(file, bundle::kMaxReceiptBytes);
     if (!text)
-        return failWith(text.error(), text.code() == Errc::TooLarge ? ExitCode::Refused : ExitCode::Environment);
+        return failWith(ctx, text.error(), text.code() == Errc::TooLarge ? ExitCode::Refused : ExitCode::Environment);
     std::optional<workflow::UnlockedUser> op;
     if (auto code = login(ctx, *ws, "receipt import", op))
         return *code;
     auto summary = ws->importReceipt(*op, *text);
     if (!summary)
-        return failWith(summary.error(), receiptExitCode(summary.code()), receiptHint(summary.code()));
-    std::cout << "imported the receipt for bundle " << summary->bundleId << "\n";
+        return failWith(ctx, summary.error(), receiptExitCode(summary.code()), receiptHint(summary.code()));
+    ctx.out() << "imported the receipt for bundle " << summary->bundleId << "\n";
     if (!summary->error.empty()) {
-        printError("the uploader rejected the whole bundle: " + printable(summary->error)
+        printError(ctx,
+                   "the uploader rejected the whole bundle: " + printable(summary->error)
                        + "; nothing in it was published or carried out, and its posts and orders are marked failed",
                    "fix the cause, then edit, submit, approve and export the posts again");
         return ExitCode::SomeFailed;
     }
     std::size_t failed = 0;
     for (const auto& e : summary->entries) {
-        std::cout << "  " << shortId(e.postId) << "  version " << e.version << "  " << e.channel.str() << "  "
+        ctx.out() << "  " << shortId(e.postId) << "  version " << e.version << "  " << e.channel.str() << "  "
                   << bundle::receiptStateName(e.state);
         if (!e.url.empty())
-            std::cout << "  " << printable(e.url);
+            ctx.out() << "  " << printable(e.url);
         if (!e.reason.empty())
-            std::cout << "  reason: " << printable(e.reason);
-        std::cout << "\n";
+            ctx.out() << "  reason: " << printable(e.reason);
+        ctx.out() << "\n";
         if (e.state == bundle::ReceiptState::Failed || e.state == bundle::ReceiptState::Rejected)
             ++failed;
     }
     std::size_t ordersFailed = 0;
     for (const auto& o : summary->orders) {
-        std::cout << "  order " << o.orderId.substr(0, 12) << "  " << domain::orderActionName(o.action) << "  post "
+        ctx.out() << "  order " << o.orderId.substr(0, 12) << "  " << domain::orderActionName(o.action) << "  post "
                   << shortId(o.postId) << "  " << o.channel.str() << "  " << bundle::orderOutcomeName(o.outcome);
         if (!o.reason.empty())
-            std::cout << "  reason: " << printable(o.reason);
-        std::cout << "\n";
+            ctx.out() << "  reason: " << printable(o.reason);
+        ctx.out() << "\n";
         if (o.outcome == bundle::OrderOutcome::Failed)
             ++ordersFailed;
     }
     if (failed > 0)
-        printError(std::to_string(failed) + " of " + std::to_string(summary->entries.size())
+        printError(ctx,
+                   std::to_string(failed) + " of " + std::to_string(summary->entries.size())
                        + " channel(s) failed on the uploader; the posts are marked failed",
                    "read the reasons above; the author can revise a failed post with `postern-cli draft edit`");
     if (ordersFailed > 0)
-        printError(std::to_string(ordersFailed) + " of " + std::to_string(summary->orders.size())
+        printError(ctx,
+                   std::to_string(ordersFailed) + " of " + std::to_string(summary->orders.size())
                        + " order result(s) failed: those channels were not cancelled or retracted",
                    "read the reasons above (`postern-cli order show ORDER`); request a new order if it is still "
                    "needed, or remove the post on the platform by hand");

@@ -6,27 +6,26 @@
 
 #include "Session.h"
 
-#include <iostream>
-
 namespace postern::cli {
 
 namespace {
 
-void printPolicyVersion(workflow::Workstation& ws)
+void printPolicyVersion(const Context& ctx, workflow::Workstation& ws)
 {
     if (auto policy = ws.currentPolicy())
-        std::cout << field("policy") << "version " << policy->policy.version << "\n";
+        ctx.out() << field("policy") << "version " << policy->policy.version << "\n";
 }
 
 ExitCode runUserRoles(const Context& ctx)
 {
     constexpr std::string_view kSynopsis = "postern-cli user roles NAME ROLE[,ROLE...] --as ADMIN";
     if (ctx.args.positionals.size() != 2)
-        return usageError("user roles takes a NAME and the new ROLES", kSynopsis);
+        return usageError(ctx, "user roles takes a NAME and the new ROLES", kSynopsis);
     const std::string& name = ctx.args.positionals[0];
     auto roles = domain::parseRoleList(ctx.args.positionals[1]);
     if (!roles)
-        return failWith(roles.error(),
+        return failWith(ctx,
+                        roles.error(),
                         ExitCode::Usage,
                         "roles are author, approver, operator and admin, comma-separated");
     std::unique_ptr<workflow::Workstation> ws;
@@ -36,9 +35,9 @@ ExitCode runUserRoles(const Context& ctx)
     if (auto code = login(ctx, *ws, "user roles", admin))
         return *code;
     if (auto s = ws->setUserRoles(*admin, name, *roles); !s)
-        return failWith(s.error());
-    std::cout << "\"" << name << "\" now has the roles " << domain::formatRoles(*roles) << "\n";
-    printPolicyVersion(*ws);
+        return failWith(ctx, s.error());
+    ctx.out() << "\"" << name << "\" now has the roles " << domain::formatRoles(*roles) << "\n";
+    printPolicyVersion(ctx, *ws);
     return ExitCode::Ok;
 }
 
@@ -46,7 +45,7 @@ ExitCode runUserDisable(const Context& ctx)
 {
     constexpr std::string_view kSynopsis = "postern-cli user disable NAME --as ADMIN";
     if (ctx.args.positionals.size() != 1)
-        return usageError("user disable takes exactly one NAME", kSynopsis);
+        return usageError(ctx, "user disable takes exactly one NAME", kSynopsis);
     const std::string& name = ctx.args.positionals[0];
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
@@ -55,9 +54,9 @@ ExitCode runUserDisable(const Context& ctx)
     if (auto code = login(ctx, *ws, "user disable", admin))
         return *code;
     if (auto s = ws->disableUser(*admin, name); !s)
-        return failWith(s.error());
-    std::cout << "disabled \"" << name << "\"; approvals they gave to posts not yet exported no longer count\n";
-    printPolicyVersion(*ws);
+        return failWith(ctx, s.error());
+    ctx.out() << "disabled \"" << name << "\"; approvals they gave to posts not yet exported no longer count\n";
+    printPolicyVersion(ctx, *ws);
     return ExitCode::Ok;
 }
 
@@ -65,7 +64,7 @@ ExitCode runUserRotateKey(const Context& ctx)
 {
     constexpr std::string_view kSynopsis = "postern-cli user rotate-key NAME --as ADMIN [--new-passphrase-file FILE]";
     if (ctx.args.positionals.size() != 1)
-        return usageError("user rotate-key takes exactly one NAME", kSynopsis);
+        return usageError(ctx, "user rotate-key takes exactly one NAME", kSynopsis);
     const std::string& name = ctx.args.positionals[0];
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
@@ -75,14 +74,14 @@ ExitCode runUserRotateKey(const Context& ctx)
         return *code;
     auto passphrase = readNewPassphrase(ctx, name, false);
     if (!passphrase)
-        return failWith(passphrase.error(), ExitCode::Usage);
+        return failWith(ctx, passphrase.error(), ExitCode::Usage);
     auto user = ws->rotateUserKey(*admin, name, *passphrase, ctx.kdf);
     if (!user)
-        return failWith(user.error());
-    std::cout << "\"" << user->name << "\" has a new key\n"
+        return failWith(ctx, user.error());
+    ctx.out() << "\"" << user->name << "\" has a new key\n"
               << field("fingerprint") << domain::keyFingerprint(user->publicKey) << "\n";
-    printPolicyVersion(*ws);
-    std::cout << "The old key no longer unlocks; approvals it gave to posts not yet exported no longer count.\n";
+    printPolicyVersion(ctx, *ws);
+    ctx.out() << "The old key no longer unlocks; approvals it gave to posts not yet exported no longer count.\n";
     return ExitCode::Ok;
 }
 
@@ -101,28 +100,28 @@ ExitCode runPassphrase(const Context& ctx)
 {
     constexpr std::string_view kSynopsis = "postern-cli passphrase change --as USER [--new-passphrase-file FILE]";
     if (!ctx.args.positionals.empty())
-        return usageError("passphrase change takes no argument", kSynopsis);
+        return usageError(ctx, "passphrase change takes no argument", kSynopsis);
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
     const std::string* name = ctx.args.value("as");
     if (!name || name->empty())
-        return usageError("passphrase change needs --as USER, whose passphrase changes", kSynopsis);
+        return usageError(ctx, "passphrase change needs --as USER, whose passphrase changes", kSynopsis);
     // The current passphrase is read here, not through login(), because the workflow wants it
     // again to re-encrypt the key (an unlocked session alone must not be enough).
     auto old = ctx.passphraseFile ? crypto::readPassphraseFile(*ctx.passphraseFile)
                                   : crypto::readPassphraseFromTerminal("Current passphrase for " + *name + ": ");
     if (!old)
-        return failWith(old.error(), ExitCode::Usage, "pass --passphrase-file FILE when there is no terminal");
+        return failWith(ctx, old.error(), ExitCode::Usage, "pass --passphrase-file FILE when there is no terminal");
     auto user = ws->unlock(*name, *old);
     if (!user)
-        return failWith(user.error());
+        return failWith(ctx, user.error());
     auto fresh = readNewPassphrase(ctx, *name, false);
     if (!fresh)
-        return failWith(fresh.error(), ExitCode::Usage);
+        return failWith(ctx, fresh.error(), ExitCode::Usage);
     if (auto s = ws->changePassphrase(*user, *old, *fresh, ctx.kdf); !s)
-        return failWith(s.error());
-    std::cout << "the passphrase of \"" << *name << "\" is changed; the key stays the same\n";
+        return failWith(ctx, s.error());
+    ctx.out() << "the passphrase of \"" << *name << "\" is changed; the key stays the same\n";
     return ExitCode::Ok;
 }
 

@@ -5,7 +5,6 @@
 #include "Session.h"
 
 #include <iomanip>
-#include <iostream>
 #include <map>
 
 namespace postern::cli {
@@ -117,14 +116,14 @@ Json viewJson(const workflow::PostView& v, NameCache& names)
     return o;
 }
 
-void printView(const workflow::PostView& v, NameCache& names)
+void printView(const Context& ctx, const workflow::PostView& v, NameCache& names)
 {
     const auto& r = v.record;
     const auto& c = v.content;
     std::string approvers;
     for (const auto& n : v.approverNames)
         approvers += (approvers.empty() ? "" : ", ") + n;
-    std::cout << field("post") << r.id << "\n"
+    ctx.out() << field("post") << r.id << "\n"
               << field("state") << store::postStateName(r.state) << "\n"
               << field("version") << r.currentVersion << "\n"
               << field("author") << v.authorName << "\n"
@@ -135,10 +134,10 @@ void printView(const workflow::PostView& v, NameCache& names)
               << field("approval") << (v.approvalStatus.empty() ? std::string("complete") : printable(v.approvalStatus))
               << "\n";
     if (!r.lastReason.empty())
-        std::cout << field("last reason") << printable(r.lastReason) << "\n";
-    std::cout << "channels\n";
+        ctx.out() << field("last reason") << printable(r.lastReason) << "\n";
+    ctx.out() << "channels\n";
     for (const auto& ch : c.channels) {
-        std::cout << "  " << ch.channel.str() << "\n"
+        ctx.out() << "  " << ch.channel.str() << "\n"
                   << "    options  " << optionsText(ch.options) << "\n"
                   << "    text     (" << ch.text.size() << " bytes)\n";
         std::string line;
@@ -147,35 +146,35 @@ void printView(const workflow::PostView& v, NameCache& names)
                 line += ch2;
                 continue;
             }
-            std::cout << "      | " << line << "\n";
+            ctx.out() << "      | " << line << "\n";
             line.clear();
         }
     }
-    std::cout << "media" << (c.media.empty() ? " (none)" : "") << "\n";
+    ctx.out() << "media" << (c.media.empty() ? " (none)" : "") << "\n";
     for (std::size_t i = 0; i < c.media.size(); ++i) {
         const auto& m = c.media[i];
-        std::cout << "  " << i + 1 << ". " << printable(m.name) << "  " << m.mime << "  " << m.size << " bytes  hash "
+        ctx.out() << "  " << i + 1 << ". " << printable(m.name) << "  " << m.mime << "  " << m.size << " bytes  hash "
                   << toHex(m.hash).substr(0, 16) << "\n"
                   << "     alt: " << (m.alt.empty() ? std::string("(none)") : "\"" + printable(m.alt) + "\"") << "\n";
     }
     if (!v.rejections.empty()) {
-        std::cout << "rejections\n";
+        ctx.out() << "rejections\n";
         for (const auto& rj : v.rejections)
-            std::cout << "  version " << rj.version << " by " << names(rj.userId) << " at " << formatUtc(rj.createdAt)
+            ctx.out() << "  version " << rj.version << " by " << names(rj.userId) << " at " << formatUtc(rj.createdAt)
                       << ": " << printable(rj.reason) << "\n";
     }
     if (!v.results.empty()) {
-        std::cout << "publishing results (reported by the uploader)\n";
+        ctx.out() << "publishing results (reported by the uploader)\n";
         for (const auto& res : v.results) {
-            std::cout << "  version " << res.version << "  " << res.channel << "  "
+            ctx.out() << "  version " << res.version << "  " << res.channel << "  "
                       << store::publishOutcomeName(res.outcome);
             if (!res.url.empty())
-                std::cout << "  " << printable(res.url);
+                ctx.out() << "  " << printable(res.url);
             if (!res.platformId.empty())
-                std::cout << "  (id " << printable(res.platformId) << ")";
+                ctx.out() << "  (id " << printable(res.platformId) << ")";
             if (!res.reason.empty())
-                std::cout << "  reason: " << printable(res.reason);
-            std::cout << "\n";
+                ctx.out() << "  reason: " << printable(res.reason);
+            ctx.out() << "\n";
         }
     }
 }
@@ -183,18 +182,18 @@ void printView(const workflow::PostView& v, NameCache& names)
 ExitCode runAuditVerify(const Context& ctx, workflow::Workstation& ws)
 {
     if (!ctx.args.positionals.empty())
-        return usageError("audit verify takes no argument", "postern-cli audit verify");
+        return usageError(ctx, "audit verify takes no argument", "postern-cli audit verify");
     // The whole database first (the open only checks its structure): a damaged page is named
     // as damage, not as a broken chain.
     if (auto s = ws.checkIntegrity(); !s)
-        return failWith(s.error());
-    std::cout << "OK: the store's database reads back whole (SQLite quick_check)\n";
+        return failWith(ctx, s.error());
+    ctx.out() << "OK: the store's database reads back whole (SQLite quick_check)\n";
     if (auto s = ws.auditVerify(); !s)
-        return failWith(s.error(), ExitCode::Refused);
+        return failWith(ctx, s.error(), ExitCode::Refused);
     auto audit = ws.queries().auditSummary();
     if (!audit)
-        return failWith(audit.error());
-    std::cout << "OK: the audit chain of " << audit->entries << " entries verifies; head #" << audit->head.seq << " "
+        return failWith(ctx, audit.error());
+    ctx.out() << "OK: the audit chain of " << audit->entries << " entries verifies; head #" << audit->head.seq << " "
               << toHex(audit->head.hash).substr(0, 16) << "\n";
     return ExitCode::Ok;
 }
@@ -202,28 +201,28 @@ ExitCode runAuditVerify(const Context& ctx, workflow::Workstation& ws)
 ExitCode runAuditList(const Context& ctx, workflow::Workstation& ws)
 {
     if (!ctx.args.positionals.empty())
-        return usageError("audit list takes no argument", "postern-cli audit list [--limit N]");
+        return usageError(ctx, "audit list takes no argument", "postern-cli audit list [--limit N]");
     std::int64_t limit = 20;
     if (const auto* text = ctx.args.value("limit")) {
         auto n = parseCount(*text, 10000);
         if (!n)
-            return failWith(n.error(), ExitCode::Usage, "--limit takes a number of entries, 1 to 10000");
+            return failWith(ctx, n.error(), ExitCode::Usage, "--limit takes a number of entries, 1 to 10000");
         limit = *n;
     }
     auto page = ws.queries().auditTail(limit);
     if (!page)
-        return failWith(page.error());
-    std::cout << "the last " << page->entries.size() << " of " << page->total << " audit entries (oldest first)\n";
+        return failWith(ctx, page.error());
+    ctx.out() << "the last " << page->entries.size() << " of " << page->total << " audit entries (oldest first)\n";
     for (const auto& entry : page->entries) {
         const auto& e = entry.record;
         const std::string who = entry.byWorkstation        ? std::string("(workstation)")
                                 : !entry.actorName.empty() ? entry.actorName
                                                            : domain::keyFingerprint(e.actorKey);
-        std::cout << "#" << std::left << std::setw(6) << e.seq << formatUtc(e.at) << "  " << std::setw(16) << who << " "
+        ctx.out() << "#" << std::left << std::setw(6) << e.seq << formatUtc(e.at) << "  " << std::setw(16) << who << " "
                   << std::setw(16) << printable(e.action) << " " << printable(e.subject);
         if (!e.details.empty())
-            std::cout << "  " << printable(truncateChars(e.details, 80));
-        std::cout << "\n";
+            ctx.out() << "  " << printable(truncateChars(e.details, 80));
+        ctx.out() << "\n";
     }
     return ExitCode::Ok;
 }
@@ -235,7 +234,7 @@ ExitCode runList(const Context& ctx)
     constexpr std::string_view kSynopsis =
         "postern-cli list [--state STATE] [--channel TEXT] [--search TEXT] [--limit N] [--json]";
     if (!ctx.args.positionals.empty())
-        return usageError("list takes no positional argument", kSynopsis);
+        return usageError(ctx, "list takes no positional argument", kSynopsis);
     store::PostFilter filter;
     filter.limit = 100;
     if (const auto* state = ctx.args.value("state")) {
@@ -243,7 +242,8 @@ ExitCode runList(const Context& ctx)
         std::replace(name.begin(), name.end(), '-', '_');
         auto parsed = store::parsePostState(name);
         if (!parsed)
-            return usageError("--state \"" + *state + "\" is not a post state",
+            return usageError(ctx,
+                              "--state \"" + *state + "\" is not a post state",
                               "states are draft, in_review, approved, rejected, exported, published, failed, "
                               "cancelled and retracted");
         filter.state = *parsed;
@@ -255,7 +255,7 @@ ExitCode runList(const Context& ctx)
     if (const auto* limit = ctx.args.value("limit")) {
         auto n = parseCount(*limit, 10000);
         if (!n)
-            return failWith(n.error(), ExitCode::Usage, "--limit takes a number of posts, 1 to 10000");
+            return failWith(ctx, n.error(), ExitCode::Usage, "--limit takes a number of posts, 1 to 10000");
         filter.limit = *n;
     }
     std::unique_ptr<workflow::Workstation> ws;
@@ -263,7 +263,7 @@ ExitCode runList(const Context& ctx)
         return *code;
     auto posts = ws->list(filter);
     if (!posts)
-        return failWith(posts.error());
+        return failWith(ctx, posts.error());
     NameCache names(*ws);
     if (ctx.args.has("json")) {
         Json::Array out;
@@ -281,14 +281,14 @@ ExitCode runList(const Context& ctx)
             o.set("last_reason", p.lastReason);
             out.push_back(std::move(o));
         }
-        std::cout << Json(std::move(out)).serialize() << "\n";
+        ctx.out() << Json(std::move(out)).serialize() << "\n";
         return ExitCode::Ok;
     }
     if (posts->empty()) {
-        std::cout << "no posts match\n";
+        ctx.out() << "no posts match\n";
         return ExitCode::Ok;
     }
-    std::cout << std::left << std::setw(12) << "ID"
+    ctx.out() << std::left << std::setw(12) << "ID"
               << "  " << std::setw(9) << "STATE"
               << "  " << std::setw(24) << "CHANNELS"
               << "  " << std::setw(12) << "AUTHOR"
@@ -296,35 +296,35 @@ ExitCode runList(const Context& ctx)
               << "  " << std::setw(20) << "UPDATED"
               << "  TITLE\n";
     for (const auto& p : *posts) {
-        std::cout << std::setw(12) << shortId(p.id) << "  " << std::setw(9) << store::postStateName(p.state) << "  "
+        ctx.out() << std::setw(12) << shortId(p.id) << "  " << std::setw(9) << store::postStateName(p.state) << "  "
                   << std::setw(24) << fitColumn(p.channels, 24) << "  " << std::setw(12) << names(p.authorId) << "  "
                   << std::setw(20) << scheduleText(p.schedule) << "  " << std::setw(20) << formatUtc(p.updatedAt)
                   << "  " << printable(truncateChars(p.title, kTitleChars)) << "\n";
     }
     if (static_cast<std::int64_t>(posts->size()) == filter.limit)
-        std::cout << "(the first " << filter.limit << " posts; narrow the list or raise --limit)\n";
+        ctx.out() << "(the first " << filter.limit << " posts; narrow the list or raise --limit)\n";
     return ExitCode::Ok;
 }
 
 ExitCode runShow(const Context& ctx)
 {
     if (ctx.args.positionals.size() != 1)
-        return usageError("show takes exactly one POST id", "postern-cli show POST [--json]");
+        return usageError(ctx, "show takes exactly one POST id", "postern-cli show POST [--json]");
     std::unique_ptr<workflow::Workstation> ws;
     if (auto code = openStore(ctx, ws))
         return *code;
     std::string postId;
-    if (auto code = resolvePostId(*ws, ctx.args.positionals[0], postId))
+    if (auto code = resolvePostId(ctx, *ws, ctx.args.positionals[0], postId))
         return *code;
     auto view = ws->show(postId);
     if (!view)
-        return failWith(view.error());
+        return failWith(ctx, view.error());
     NameCache names(*ws);
     if (ctx.args.has("json")) {
-        std::cout << viewJson(*view, names).serialize() << "\n";
+        ctx.out() << viewJson(*view, names).serialize() << "\n";
     } else {
-        printView(*view, names);
-        printPostOrders(*ws, postId);
+        printView(ctx, *view, names);
+        printPostOrders(ctx, *ws, postId);
     }
     return ExitCode::Ok;
 }

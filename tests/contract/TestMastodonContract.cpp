@@ -238,7 +238,7 @@ TEST_CASE("a text post reaches Mastodon with its options, and the same bundle ag
     const std::string text = "Pressemitteilung: https://example.org/press/2027-01 #presse";
     const auto path = run.bundleWith(std::vector<MastodonRun::Item>{{text, {}, options}});
     const auto report = run.f.publish(path, true);
-    CHECK(report.exitCode() == ExitCode::Ok);
+    CHECK(report.outcome() == PublishOutcome::Done);
     REQUIRE(report.progress.targets.size() == 1);
     const auto& t = report.progress.targets[0].record;
     REQUIRE(t.state == TargetState::Done);
@@ -278,7 +278,7 @@ TEST_CASE("images upload with alt text byte for byte; a video is polled until pr
     run.server.control("processing", obj({{"polls", std::int64_t{3}}}));
     const auto report =
         run.f.publish(run.bundleWith({{"Two photos", {png, png2}}, {"One video", {mp4}, sensitive}}), true);
-    CHECK(report.exitCode() == ExitCode::Ok);
+    CHECK(report.outcome() == PublishOutcome::Done);
 
     const Json state = run.server.state();
     std::map<std::string, Json> media;
@@ -321,7 +321,7 @@ TEST_CASE("documented media answers with float meta publish each file once", "[m
     run.server.control("processing", obj({{"polls", std::int64_t{1}}}));
     const auto report =
         run.f.publish(run.bundleWith({{"Photo one", {png}}, {"Photo two", {png2}}, {"A clip", {mp4}}}), true);
-    CHECK(report.exitCode() == ExitCode::Ok);
+    CHECK(report.outcome() == PublishOutcome::Done);
     for (const auto& t : report.progress.targets) {
         INFO(t.pendingError << " " << t.record.reason);
         CHECK(t.record.state == TargetState::Done);
@@ -359,7 +359,7 @@ TEST_CASE("a media post whose answer was lost is found in a timeline full of med
                                                     "e.png",
                                                     "image/png",
                                                     "An earlier photo")}});
-    REQUIRE(run.f.publish(run.bundleWith(earlier, 1), true).exitCode() == ExitCode::Ok);
+    REQUIRE(run.f.publish(run.bundleWith(earlier, 1), true).outcome() == PublishOutcome::Done);
 
     auto png = run.f.ceremony.addMedia(kPng, "harbour.png", "image/png", "A harbour at dawn");
     run.server.control("fault", obj({{"op", "POST /api/v1/statuses"}, {"fault", "drop-after-commit"}}));
@@ -398,7 +398,7 @@ TEST_CASE("option table: every Mastodon option reaches the create request", "[ma
             o.set("sensitive", true);
         items.push_back({std::string("Options ") + visibility, {}, o});
     }
-    REQUIRE(run.f.publish(run.bundleWith(items), true).exitCode() == ExitCode::Ok);
+    REQUIRE(run.f.publish(run.bundleWith(items), true).outcome() == PublishOutcome::Done);
     for (const char* visibility : {"public", "unlisted", "private", "direct"}) {
         INFO(visibility);
         const auto s = run.statusesWithText(std::string("Options ") + visibility);
@@ -417,7 +417,7 @@ TEST_CASE("a video Mastodon cannot process fails the target with the reason", "[
     auto mp4 = run.f.ceremony.addMedia(kMp4, "clip.mp4", "video/mp4", "");
     run.server.control("processing", obj({{"polls", std::int64_t{1}}, {"fail", true}}));
     const auto report = run.f.publish(run.bundleWith({{"Broken video", {mp4}}}), true);
-    CHECK(report.exitCode() == ExitCode::SomeFailed);
+    CHECK(report.outcome() == PublishOutcome::SomeFailed);
     const auto& t = report.progress.targets.at(0).record;
     CHECK(t.state == TargetState::Failed);
     CHECK(t.reason.find("could not process media file 1") != std::string::npos);
@@ -435,7 +435,7 @@ TEST_CASE("a 429 waits until X-RateLimit-Reset, on safe requests and on the post
     run.server.control("fault",
                        obj({{"op", "POST /api/v1/statuses"}, {"fault", "rate-limit"}, {"resetIn", std::int64_t{17}}}));
     const auto report = run.f.publish(run.bundleWith({{"Rate limited twice", {png}}}), true);
-    CHECK(report.exitCode() == ExitCode::Ok);
+    CHECK(report.outcome() == PublishOutcome::Done);
     // The waits are exactly what X-RateLimit-Reset (ISO 8601, server clock = uploader clock) said.
     REQUIRE(run.waits.size() == 2);
     CHECK(run.waits[0] == 42s);
@@ -452,7 +452,7 @@ TEST_CASE("a rate limit longer than the adapter waits leaves the post pending fo
         "fault",
         obj({{"op", "POST /api/v1/statuses"}, {"fault", "rate-limit"}, {"resetIn", std::int64_t{1800}}}));
     const auto report = run.f.publish(run.bundleWith("Posting budget exhausted"), true);
-    CHECK(report.exitCode() == ExitCode::Environment);
+    CHECK(report.outcome() == PublishOutcome::Unfinished);
     const auto& t = report.progress.targets.at(0);
     CHECK(run.targets()[0].state == TargetState::Sent); // it may exist as far as the ledger knows
     CHECK(t.pendingError.find("rate-limited: Mastodon rate-limits posting") == 0);
@@ -476,7 +476,7 @@ TEST_CASE("5xx answers to safe requests are retried with growing backoff", "[mas
     run.server.control("fault", obj({{"op", "POST /api/v2/media"}, {"fault", "5xx"}, {"count", std::int64_t{2}}}));
     run.server.control("fault", obj({{"op", "GET /api/v2/instance"}, {"fault", "5xx"}}));
     const auto report = run.f.publish(run.bundleWith({{"Flaky instance", {png}}}), true);
-    CHECK(report.exitCode() == ExitCode::Ok);
+    CHECK(report.outcome() == PublishOutcome::Done);
     // instance: one backoff (100..200 ms); media: 100..200 ms, then 200..400 ms.
     REQUIRE(run.waits.size() == 3);
     CHECK((run.waits[0] >= 100ms && run.waits[0] <= 200ms));
@@ -489,7 +489,7 @@ TEST_CASE("5xx answers to safe requests are retried with growing backoff", "[mas
     MastodonRun second;
     second.server.control("fault", obj({{"op", "GET /api/v2/instance"}, {"fault", "5xx"}, {"count", std::int64_t{9}}}));
     const auto failed = second.f.publish(second.bundleWith("Instance down"), true);
-    CHECK(failed.exitCode() == ExitCode::Environment);
+    CHECK(failed.outcome() == PublishOutcome::Unfinished);
     CHECK(failed.progress.targets.at(0).pendingError.find("HTTP 503: Service Unavailable") != std::string::npos);
     CHECK(second.waits.size() == 3); // four attempts
 }
@@ -500,7 +500,7 @@ TEST_CASE("a refused token keeps the post pending with what to do; a new token p
     MastodonRun run;
     run.server.control("token", obj({{"token", "press-token"}, {"state", "expired"}}));
     const auto report = run.f.publish(run.bundleWith("After the token expired"), true);
-    CHECK(report.exitCode() == ExitCode::Environment);
+    CHECK(report.outcome() == PublishOutcome::Unfinished);
     const auto& t = report.progress.targets.at(0);
     CHECK(t.record.state == TargetState::Claimed);
     CHECK(t.pendingError.find("permission-denied: Mastodon refused the access token of mastodon:press@social.example "
@@ -532,7 +532,7 @@ TEST_CASE("Mastodon's validation errors fail the target with its words", "[masto
     // Checked by the adapter against the instance configuration before anything is uploaded.
     run.server.control("configuration", obj({{"statuses", obj({{"max_characters", std::int64_t{20}}})}}));
     const auto report = run.f.publish(run.bundleWith("This post is longer than twenty characters"), true);
-    CHECK(report.exitCode() == ExitCode::SomeFailed);
+    CHECK(report.outcome() == PublishOutcome::SomeFailed);
     const auto& t = report.progress.targets.at(0).record;
     CHECK(t.state == TargetState::Failed);
     CHECK(t.reason.find("count 42 characters, more than the 20 this instance allows") != std::string::npos);
@@ -586,7 +586,7 @@ TEST_CASE("no answer after the post was made ends unknown; resume finds it and p
     MastodonRun run;
     run.server.control("fault", obj({{"op", "POST /api/v1/statuses"}, {"fault", "drop-after-commit"}}));
     const auto report = run.f.publish(run.bundleWith("Dropped after commit"), true);
-    CHECK(report.exitCode() == ExitCode::Environment);
+    CHECK(report.outcome() == PublishOutcome::Unfinished);
     CHECK(report.progress.targets.at(0).record.state == TargetState::Unknown);
     CHECK(run.targets()[0].state == TargetState::Unknown);
     CHECK(run.statusesWithText("Dropped after commit").size() == 1);
@@ -748,7 +748,7 @@ TEST_CASE("suspend stops publishing within one request; resume publishes each po
             break;
         }
         CHECK(requestCount() == *seen);
-        CHECK(report.exitCode() == ExitCode::Environment);
+        CHECK(report.outcome() == PublishOutcome::Unfinished);
         const auto targets = run.targets();
         REQUIRE(targets.size() == 2);
         std::size_t held = 0;

@@ -620,8 +620,8 @@ TEST_CASE("profile export reads the creator's live limits; a refused query falls
         CHECK(c->limits.duetDisabled == false);
         CHECK(c->limits.stitchDisabled == true);
         CHECK(c->limits.maxVideoDurationS == 180);
-        CHECK(c->limits.maxCharacters == 2200);                            // the documented caption limit stays
-        CHECK(requestsTo(run.server, "creator_info/query/") == 2);         // refused with the old token, then answered
+        CHECK(c->limits.maxCharacters == 2200);                    // the documented caption limit stays
+        CHECK(requestsTo(run.server, "creator_info/query/") == 2); // refused with the old token, then answered
         CHECK(run.storedAccount()->secrets.refreshToken.view() != "rft.initial"); // the rotation was saved
     }
     SECTION("refused: documented limits, and a note naming the channel and TikTok's reason")
@@ -1122,7 +1122,7 @@ TEST_CASE("suspend stops a TikTok upload within one request; resume publishes it
             break;
         }
         CHECK(stateOf(run.server, "requests").asArray().size() == *seen);
-        CHECK(report.exitCode() == ExitCode::Environment);
+        CHECK(report.outcome() == PublishOutcome::Unfinished);
         REQUIRE(report.progress.targets.size() == 1);
         CHECK(report.progress.targets[0].held);
         const auto targets = run.f.home->ledger().targets(run.bundleId()).value();
@@ -1278,21 +1278,21 @@ TEST_CASE("TikTok: every documented status/fetch answer is read (PROCESSING_DOWN
     // tiktok.mjs answers from answers/tiktok/status-fetch-*.json (FAILED: TikTok's own example).
     TikTokRun run;
     const auto path = run.writeVideo(videoBytes(1000, 9));
-    const auto publishAs = [&](const std::string& title, const std::string& result, const std::string& interim,
-                               bool withPostId) {
-        Json p(Json::Object{});
-        p.set("polls", 2);
-        p.set("result", result);
-        p.set("interim", interim);
-        p.set("with_post_id", withPostId);
-        run.server.control("processing", p);
-        auto t = run.target(title, path, 1000);
-        t.options.set("privacy_level", "SELF_ONLY");
-        auto out = run.adapter->publish(t);
-        REQUIRE(out);
-        INFO(out->reason);
-        return *out;
-    };
+    const auto publishAs =
+        [&](const std::string& title, const std::string& result, const std::string& interim, bool withPostId) {
+            Json p(Json::Object{});
+            p.set("polls", 2);
+            p.set("result", result);
+            p.set("interim", interim);
+            p.set("with_post_id", withPostId);
+            run.server.control("processing", p);
+            auto t = run.target(title, path, 1000);
+            t.options.set("privacy_level", "SELF_ONLY");
+            auto out = run.adapter->publish(t);
+            REQUIRE(out);
+            INFO(out->reason);
+            return *out;
+        };
     SECTION("PROCESSING_DOWNLOAD while processing, then PUBLISH_COMPLETE with an int64 post id")
     {
         const auto out = publishAs("downloading", "PUBLISH_COMPLETE", "PROCESSING_DOWNLOAD", true);

@@ -183,7 +183,7 @@ TEST_CASE("X: a text post is published as sent, and the same bundle again publis
     CHECK(t.platformId == tweets[0].find("id")->asString());
     CHECK(t.url == "https://x.com/pressoffice/status/" + t.platformId);
     CHECK(XAdapter::sentAt(run.ledger().idempotencyKey) == run.f.clock.now());
-    CHECK(report.exitCode() == ExitCode::Ok);
+    CHECK(report.outcome() == PublishOutcome::Done);
     CHECK(run.adapter->billedReads().mills() == 0); // an answered post reads nothing
 
     const auto again = run.f.publish(path, true);
@@ -375,7 +375,7 @@ TEST_CASE("X: a usage cap is a 'retry later', not a failure; resume publishes on
     CHECK(run.ledger().state == TargetState::Sent);
     CHECK(t.pendingError.find("usage cap") != std::string::npos);
     CHECK(t.pendingError.find("Usage cap exceeded: Monthly product cap") != std::string::npos);
-    CHECK(report.exitCode() == ExitCode::Environment);
+    CHECK(report.outcome() == PublishOutcome::Unfinished);
     CHECK(run.count(text) == 0);
 
     run.advance(200); // past the settle time: the listing is trusted
@@ -494,7 +494,7 @@ TEST_CASE("X: error envelopes become failed with X's reason in words", "[x]")
         CHECK(t.reason
               == "X refused the post: HTTP 403 Forbidden: You are not permitted to perform this action.; "
                  "correct it on the workstation (text, media, options) and export it again");
-        CHECK(report.exitCode() == ExitCode::SomeFailed);
+        CHECK(report.outcome() == PublishOutcome::SomeFailed);
     }
     SECTION("duplicate of an older post")
     {
@@ -678,7 +678,7 @@ TEST_CASE("X: suspend stops publishing within one request; resume publishes each
             break;
         }
         CHECK(run.server.state().find("requests")->asArray().size() == *seen);
-        CHECK(report.exitCode() == ExitCode::Environment);
+        CHECK(report.outcome() == PublishOutcome::Unfinished);
         const auto targets = run.f.home->ledger().targets(run.bundleId()).value();
         REQUIRE(targets.size() == 2);
         std::size_t held = 0;
@@ -811,8 +811,7 @@ TEST_CASE("X answers: text matching survives X's rendering, strict listing, leni
     CHECK_FALSE(XAdapter::sentAt("3kq2tyvvk5c2a"));
 }
 
-TEST_CASE("X: documented answers: client-forbidden, a v2 failed STATUS without error, a huge check_after_secs",
-          "[x]")
+TEST_CASE("X: documented answers: client-forbidden, a v2 failed STATUS without error, a huge check_after_secs", "[x]")
 {
     // x.mjs answers from answers/x/ (see SOURCES.md); these paths had no test on the documented bodies.
     XRun run;

@@ -17,7 +17,9 @@ set(cases
     "new_room_links_network|only postern_uploader_net may link a network library.*postern_uploader_threads"
     "app_links_widgets|must link no GUI library.*postern_uploader_app -> Qt6::Widgets"
     "cli_links_network|workstation must link no network library.*postern-cli -> Qt6::Network"
-    "bench_links_network|workstation must link no network library.*postern-bench -> Qt6::Network")
+    "bench_links_network|workstation must link no network library.*postern-bench -> Qt6::Network"
+    "cli_app_links_network|workstation must link no network library.*postern_cli_app -> Qt6::Network"
+    "clikit_links_qt|command-line kit must link no Qt.*postern_clikit -> Qt6::Core")
 
 set(generator "")
 if(GENERATOR)

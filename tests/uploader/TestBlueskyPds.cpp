@@ -304,7 +304,7 @@ TEST_CASE("a retract order deletes the post from the PDS; a cancel of a publishe
                Catch::Contains("already published at " + BlueskyAdapter::postUrl(pds.handle, rkey2))
                    && Catch::Contains("send a retract order to delete it"));
     CHECK(orders.progress.complete);
-    CHECK(orders.exitCode() == ExitCode::SomeFailed);
+    CHECK(orders.outcome() == PublishOutcome::SomeFailed);
 
     // On the server: post 1's record is gone, post 2's is there. A missing record is HTTP 400
     // with the error RecordNotFound, the one the com.atproto.repo.getRecord lexicon declares
@@ -336,7 +336,7 @@ TEST_CASE("a retract order deletes the post from the PDS; a cancel of a publishe
     REQUIRE(again.progress.orders.size() == 1);
     CHECK(again.progress.orders[0].state == OrderState::Retracted);
     CHECK(again.progress.complete);
-    CHECK(again.exitCode() == ExitCode::Ok);
+    CHECK(again.outcome() == PublishOutcome::Done);
     auto againReceipt = run.f.receipt(run.f.dir / "3.receipt");
     REQUIRE(againReceipt.ok());
     REQUIRE(againReceipt->orders.size() == 1);
@@ -371,7 +371,7 @@ TEST_CASE("a scheduled Bluesky post cancelled before its time never reaches the 
         ordersBundle(run.f, {blueskyOrder(run.f.ceremony, post.postId, domain::OrderAction::Cancel, 'd')}, 2, "2"));
     REQUIRE(cancel.progress.orders.size() == 1);
     CHECK(cancel.progress.orders[0].state == OrderState::Cancelled);
-    CHECK(cancel.exitCode() == ExitCode::Ok);
+    CHECK(cancel.outcome() == PublishOutcome::Done);
     REQUIRE(cancel.resumed.size() == 1);
     CHECK(cancel.resumed[0].complete);
     CHECK(cancel.resumed[0].targets.at(0).record.state == TargetState::Cancelled);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "ExitCode.h"
 #include "UploaderFixture.h"
 
 #include <sys/stat.h>
@@ -63,7 +64,7 @@ TEST_CASE("init refuses an initialised home and open refuses an uninitialised on
     UploaderHome empty;
     const auto s = empty.open(f.dir / "nowhere");
     CHECK(s.code() == Errc::NotFound);
-    CHECK(exitCodeFor(Errc::NotTrusted) == ExitCode::NotReady);
+    CHECK(cli::exitCodeFor(Errc::NotTrusted) == cli::ExitCode::NotReady);
 }
 
 TEST_CASE("a wrong passphrase does not unlock the keys", "[uploader][home]")
@@ -75,7 +76,7 @@ TEST_CASE("a wrong passphrase does not unlock the keys", "[uploader][home]")
     CHECK(other.unlockBoxKey(wrong).code() == Errc::WrongPassphrase);
     CHECK(other.unlockSignKey(wrong).code() == Errc::WrongPassphrase);
     CHECK(other.boxKey() == nullptr);
-    CHECK(exitCodeFor(Errc::WrongPassphrase) == ExitCode::KeyProblem);
+    CHECK(cli::exitCodeFor(Errc::WrongPassphrase) == cli::ExitCode::KeyProblem);
 }
 
 TEST_CASE("only one process works in a home at a time", "[uploader][home]")
@@ -150,15 +151,15 @@ TEST_CASE("a newer chain is trusted by the successor rules, a different chain is
 
 TEST_CASE("exit codes follow the documented table", "[uploader][exit]")
 {
-    CHECK(exitCodeFor(Errc::InvalidArgument) == ExitCode::Usage);
-    CHECK(exitCodeFor(Errc::Io) == ExitCode::Environment);
-    CHECK(exitCodeFor(Errc::ChunkAuthFailed) == ExitCode::Rejected);
-    CHECK(exitCodeFor(Errc::Expired) == ExitCode::Rejected);
-    CHECK(exitCodeFor(Errc::ThresholdNotMet) == ExitCode::Rejected);
-    CHECK(exitCodeFor(Errc::Replay) == ExitCode::Replay);
-    CHECK(exitCodeFor(Errc::PublishFailed) == ExitCode::SomeFailed);
-    CHECK(exitCodeFor(Errc::UnknownWorkstation) == ExitCode::NotReady);
-    CHECK(exitCodeFor(Errc::BadKeyFile) == ExitCode::KeyProblem);
+    CHECK(cli::exitCodeFor(Errc::InvalidArgument) == cli::ExitCode::Usage);
+    CHECK(cli::exitCodeFor(Errc::Io) == cli::ExitCode::Environment);
+    CHECK(cli::exitCodeFor(Errc::ChunkAuthFailed) == cli::ExitCode::Rejected);
+    CHECK(cli::exitCodeFor(Errc::Expired) == cli::ExitCode::Rejected);
+    CHECK(cli::exitCodeFor(Errc::ThresholdNotMet) == cli::ExitCode::Rejected);
+    CHECK(cli::exitCodeFor(Errc::Replay) == cli::ExitCode::Replay);
+    CHECK(cli::exitCodeFor(Errc::PublishFailed) == cli::ExitCode::SomeFailed);
+    CHECK(cli::exitCodeFor(Errc::UnknownWorkstation) == cli::ExitCode::NotReady);
+    CHECK(cli::exitCodeFor(Errc::BadKeyFile) == cli::ExitCode::KeyProblem);
     CHECK_FALSE(isBundleRejection(Errc::Io));
     CHECK(isBundleRejection(Errc::MediaHashMismatch));
 }

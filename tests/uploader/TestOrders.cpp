@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Cancel and retract orders on the uploader (docs/uploader.md, "Cancel and retract orders"),
 // through the real ledger, outbox and receipts.
+#include "ExitCode.h"
 #include "postern/domain/PlatformDescriptor.h"
 #include "postern/uploader/platforms/PlatformAdapters.h"
 
@@ -84,7 +85,7 @@ TEST_CASE("a cancel order stops a scheduled post and both bundles get their rece
     REQUIRE(report.progress.orders.size() == 1);
     CHECK(report.progress.orders[0].state == OrderState::Cancelled);
     CHECK(report.progress.complete);
-    CHECK(report.exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(report) == cli::ExitCode::Ok);
     // The scheduled bundle was finished in the same run: its target is cancelled, its receipt says so.
     REQUIRE(report.resumed.size() == 1);
     CHECK(report.resumed[0].complete);
@@ -123,7 +124,7 @@ TEST_CASE("a retract order deletes a published outbox post; a cancel of it fails
     CHECK(cancel.progress.orders[0].state == OrderState::Failed);
     CHECK_THAT(cancel.progress.orders[0].reason, Catch::Contains("send a retract order"));
     CHECK(cancel.progress.complete);
-    CHECK(cancel.exitCode() == ExitCode::SomeFailed);
+    CHECK(cli::exitCodeOf(cancel) == cli::ExitCode::SomeFailed);
     CHECK(outboxHasFolderFor(f.outbox(), firstId));
 
     const auto retract = f.publish(f.writeBundle(
@@ -189,7 +190,7 @@ TEST_CASE("a retraction that fails for now stays pending and is finished by resu
     CHECK(first.progress.orders[0].state == OrderState::Pending);
     CHECK_THAT(first.progress.orders[0].reason, Catch::Contains("did not answer"));
     CHECK_FALSE(first.progress.complete);
-    CHECK(first.exitCode() == ExitCode::Environment);
+    CHECK(cli::exitCodeOf(first) == cli::ExitCode::Environment);
     CHECK_FALSE(fs::exists(f.dir / "2.receipt"));
 
     auto resumed = f.service->resume();

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "ExitCode.h"
+#include "Format.h"
 #include "UploaderFixture.h"
 
 using namespace postern;
@@ -93,7 +95,7 @@ TEST_CASE("publish writes the outbox folder, a signed receipt, and wipes the bun
     const auto report = f.publish(path);
 
     REQUIRE_FALSE(report.rejection);
-    CHECK(report.exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(report) == cli::ExitCode::Ok);
     REQUIRE(report.summary);
     CHECK(report.progress.complete);
     REQUIRE(report.progress.targets.size() == 1);
@@ -164,7 +166,7 @@ TEST_CASE("a bundle is used once, also after a restart", "[uploader][publish][re
         const auto again = f.publish(path, true);
         REQUIRE(again.rejection);
         CHECK(again.rejection->code == Errc::Replay);
-        CHECK(again.exitCode() == ExitCode::Replay);
+        CHECK(cli::exitCodeOf(again) == cli::ExitCode::Replay);
         REQUIRE(again.previous);
         CHECK(again.previous->id == first.summary->id);
         CHECK(again.rejectionReceipt.empty());
@@ -188,7 +190,7 @@ TEST_CASE("a bundle from an unknown workstation is rejected and leaves no trace"
     const auto report = f.publish(path);
     REQUIRE(report.rejection);
     CHECK(report.rejection->code == Errc::UnknownWorkstation);
-    CHECK(report.exitCode() == ExitCode::NotReady);
+    CHECK(cli::exitCodeOf(report) == cli::ExitCode::NotReady);
     CHECK(report.rejectionReceipt.empty()); // we cannot know this workstation wants an answer
     CHECK_FALSE(fs::exists(path.string() + ".receipt"));
     CHECK(fs::exists(path));
@@ -206,7 +208,7 @@ TEST_CASE("a tampered bundle is rejected, nothing is published, the file is kept
     REQUIRE(report.rejection);
     CHECK(report.rejection->code == Errc::ChunkAuthFailed);
     CHECK(errcName(report.rejection->code) == "chunk-auth-failed");
-    CHECK(report.exitCode() == ExitCode::Rejected);
+    CHECK(cli::exitCodeOf(report) == cli::ExitCode::Rejected);
     CHECK(UploaderFixture::slurp(path) == toString(bytes));
     requireNoTrace(f);
 
@@ -226,7 +228,7 @@ TEST_CASE("an expired bundle earns a rejection receipt naming the error", "[uplo
     const auto report = f.publish(path);
     REQUIRE(report.rejection);
     CHECK(report.rejection->code == Errc::Expired);
-    CHECK(report.exitCode() == ExitCode::Rejected);
+    CHECK(cli::exitCodeOf(report) == cli::ExitCode::Rejected);
     REQUIRE(report.rejectionReceipt == fs::path(path.string() + ".receipt"));
     auto receipt = f.receipt(report.rejectionReceipt);
     REQUIRE(receipt.ok());
@@ -249,7 +251,7 @@ TEST_CASE("a channel without an adapter fails with a reason and the exit class s
     auto result = f.service->publish(request);
     REQUIRE(result.ok());
     const auto& report = result.value();
-    CHECK(report.exitCode() == ExitCode::SomeFailed);
+    CHECK(cli::exitCodeOf(report) == cli::ExitCode::SomeFailed);
     CHECK(report.progress.complete);
     REQUIRE(report.progress.targets.size() == 2);
     // Channels are in manifest order (sorted): bluesky before outbox.
@@ -318,7 +320,7 @@ TEST_CASE("verify estimates what a bundle's X posts will cost", "[uploader][veri
     CHECK(s.xCost.posts == 1);
     CHECK(s.xCost.postsWithUrl == 1);
     CHECK(s.xCost.altTexts == 1);
-    CHECK(XCost::dollars(s.xCost.mills()) == "$0.220"); // 0.015 + 0.200 + 0.005
-    CHECK(XCost::dollars(5) == "$0.005");
-    CHECK(XCost::dollars(123456) == "$123.456");
+    CHECK(cli::dollars(s.xCost.mills()) == "$0.220"); // 0.015 + 0.200 + 0.005
+    CHECK(cli::dollars(5) == "$0.005");
+    CHECK(cli::dollars(123456) == "$123.456");
 }

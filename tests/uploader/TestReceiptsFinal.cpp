@@ -5,6 +5,7 @@
 // the copy or of this host earns no signed answer and leaves the bundle eligible.
 #include "postern/uploader/publish/WatchService.h"
 
+#include "ExitCode.h"
 #include "UploaderFixture.h"
 
 using namespace postern;
@@ -55,7 +56,7 @@ TEST_CASE("a published bundle's receipt survives a later expired or too-large co
         const auto again = publishWith(f, path, 64ull << 30);
         REQUIRE(again.rejection);
         CHECK(again.rejection->code == Errc::Replay);
-        CHECK(again.exitCode() == ExitCode::Replay);
+        CHECK(cli::exitCodeOf(again) == cli::ExitCode::Replay);
         CHECK(again.previous);
     }
     SECTION("with a size cap below the bundle: still a replay")
@@ -83,7 +84,7 @@ TEST_CASE("a scheduled bundle kept until it completes is not refused by a second
     const auto first = f.publish(path, false);
     REQUIRE_FALSE(first.rejection);
     REQUIRE_FALSE(first.progress.complete);
-    REQUIRE(fs::exists(path)); // kept until its post is published
+    REQUIRE(fs::exists(path));               // kept until its post is published
     f.clock.set(Ceremony::kNow + 3600 + 65); // the bundle has expired meanwhile
     const auto again = publishWith(f, path, 64ull << 30, false);
     REQUIRE(again.rejection);
@@ -131,7 +132,7 @@ TEST_CASE("an incomplete or padded copy earns no receipt; the intact copy publis
         REQUIRE(r.rejection);
         CHECK((r.rejection->code == Errc::TrailingData || r.rejection->code == Errc::Truncated));
         CHECK(r.localOnly);
-        CHECK(r.exitCode() == ExitCode::Rejected);
+        CHECK(cli::exitCodeOf(r) == cli::ExitCode::Rejected);
         CHECK_FALSE(fs::exists(p.string() + ".receipt"));
     }
     CHECK_FALSE(f.home->ledger().knowsBundle(id).value());

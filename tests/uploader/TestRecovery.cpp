@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "ExitCode.h"
 #include "UploaderFixture.h"
 
 #include <sys/stat.h>
@@ -80,7 +81,7 @@ TEST_CASE("a crash after the claim is finished by resume, each target exactly on
     auto resumed = f.service->resume();
     REQUIRE(resumed.ok());
     REQUIRE(resumed->bundles.size() == 1);
-    CHECK(resumed->exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(*resumed) == cli::ExitCode::Ok);
     const auto& progress = resumed->bundles[0];
     CHECK(progress.complete);
     REQUIRE(progress.targets.size() == 2);
@@ -150,7 +151,7 @@ TEST_CASE("a crash before the claim commits leaves the bundle publishable", "[up
     f.restart();
     const auto report = f.publish(path);
     REQUIRE_FALSE(report.rejection);
-    CHECK(report.exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(report) == cli::ExitCode::Ok);
     CHECK(report.progress.targets.size() == 2);
     CHECK(UploaderFixture::countEntries(f.home->layout().spool) == 0);
     CHECK_FALSE(fs::exists(path));
@@ -190,7 +191,7 @@ TEST_CASE("a transient publishing error leaves the target claimed until resume",
     const auto path = f.writeBundle(f.seal(twoTargets(f.ceremony)));
     const auto report = f.publish(path);
     REQUIRE_FALSE(report.rejection);
-    CHECK(report.exitCode() == ExitCode::Environment);
+    CHECK(cli::exitCodeOf(report) == cli::ExitCode::Environment);
     CHECK_FALSE(report.progress.complete);
     REQUIRE(report.progress.targets.size() == 2);
     CHECK(report.progress.targets[0].record.state == TargetState::Claimed);
@@ -202,7 +203,7 @@ TEST_CASE("a transient publishing error leaves the target claimed until resume",
     flaky.broken = false;
     auto resumed = f.service->resume();
     REQUIRE(resumed.ok());
-    CHECK(resumed->exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(*resumed) == cli::ExitCode::Ok);
     REQUIRE(resumed->bundles.size() == 1);
     CHECK(resumed->bundles[0].complete);
     CHECK(flaky.calls == 4);

@@ -3,6 +3,7 @@
 // or after their time; the receipt waits for the last of them.
 #include "postern/uploader/publish/SpoolCrypto.h"
 
+#include "ExitCode.h"
 #include "UploaderFixture.h"
 
 using namespace postern;
@@ -77,7 +78,7 @@ TEST_CASE("a scheduled post waits sealed at rest and is published by the first p
     CHECK_FALSE(report.progress.complete);
     CHECK_FALSE(report.progress.needsAttention());
     CHECK(report.progress.nextDue() == s.due);
-    CHECK(report.exitCode() == ExitCode::Ok); // waiting for a schedule is not a failure
+    CHECK(cli::exitCodeOf(report) == cli::ExitCode::Ok); // waiting for a schedule is not a failure
     // No receipt until every target is answered; the bundle file stays until then.
     CHECK_FALSE(fs::exists(path.string() + ".receipt"));
     CHECK(fs::exists(path));
@@ -107,7 +108,7 @@ TEST_CASE("a scheduled post waits sealed at rest and is published by the first p
     REQUIRE(early.ok());
     REQUIRE(early->bundles.size() == 1);
     CHECK(early->bundles[0].targets[0].scheduledFor == s.due);
-    CHECK(early->exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(*early) == cli::ExitCode::Ok);
     CHECK(UploaderFixture::countEntries(f.outbox() / toHex(id)) == 1);
     auto next = f.home->ledger().nextDue(f.clock.now());
     REQUIRE(next.ok());
@@ -121,7 +122,7 @@ TEST_CASE("a scheduled post waits sealed at rest and is published by the first p
     REQUIRE(due->bundles.size() == 1);
     CHECK(due->bundles[0].complete);
     CHECK(due->bundles[0].targets[0].record.state == TargetState::Done);
-    CHECK(due->exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(*due) == cli::ExitCode::Ok);
     const fs::path folder = f.outbox() / toHex(id) / "000-00";
     CHECK(UploaderFixture::slurp(folder / "text.txt") == kSecretText);
     CHECK(UploaderFixture::slurp(folder / "media-0.png") == kSecretImage);
@@ -154,7 +155,7 @@ TEST_CASE("a damaged sealed spool file is refused and the target stays pending",
     const auto& t = due->bundles[0].targets[0];
     CHECK(t.record.state == TargetState::Claimed);
     CHECK(t.pendingError.find("chunk-auth-failed") != std::string::npos);
-    CHECK(due->exitCode() == ExitCode::Environment);
+    CHECK(cli::exitCodeOf(*due) == cli::ExitCode::Environment);
     CHECK_FALSE(fs::exists(f.outbox() / toHex(id) / "000-00"));
     CHECK_FALSE(fs::exists(path.string() + ".receipt"));
     // No decrypted leftovers: only the bundle's own spool folder remains.

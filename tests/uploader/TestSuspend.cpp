@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // suspend stops all publishing at once, from another process, within one request.
+#include "ExitCode.h"
 #include "UploaderFixture.h"
 
 using namespace postern;
@@ -94,7 +95,7 @@ TEST_CASE("a suspension set by another connection stops publishing before the ne
         CHECK(report.progress.targets[i].pendingError.find("olga") != std::string::npos);
         CHECK(report.progress.targets[i].pendingError.find("wrong photo in the queue") != std::string::npos);
     }
-    CHECK(report.exitCode() == ExitCode::Environment);
+    CHECK(cli::exitCodeOf(report) == cli::ExitCode::Environment);
     CHECK(UploaderFixture::countEntries(f.outbox() / toHex(id)) == 1);
     CHECK_FALSE(fs::exists(path.string() + ".receipt"));
 
@@ -121,7 +122,7 @@ TEST_CASE("a suspension set by another connection stops publishing before the ne
     CHECK_FALSE(f.home->ledger().suspension().value().has_value());
     auto resumed = f.service->resume();
     REQUIRE(resumed.ok());
-    CHECK(resumed->exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(*resumed) == cli::ExitCode::Ok);
     CHECK(adapter.calls == 1 + 2 + 3);
     CHECK(UploaderFixture::countEntries(f.outbox() / toHex(id)) == 3);
     CHECK(f.receipt(path.string() + ".receipt").ok());
@@ -168,7 +169,7 @@ TEST_CASE("an adapter checkpoint stops a multi-request publish after the request
     REQUIRE(f.home->ledger().lift().ok());
     auto resumed = f.service->resume();
     REQUIRE(resumed.ok());
-    CHECK(resumed->exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(*resumed) == cli::ExitCode::Ok);
     CHECK(adapter.requests == 1 + 3 * 2);
 }
 
@@ -190,5 +191,5 @@ TEST_CASE("a stop request holds the remaining targets for the next run", "[uploa
     auto resumed = f.service->resume();
     REQUIRE(resumed.ok());
     CHECK(adapter.calls == 3);
-    CHECK(resumed->exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(*resumed) == cli::ExitCode::Ok);
 }

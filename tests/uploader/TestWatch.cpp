@@ -4,6 +4,7 @@
 // status, resume, and a log file that never holds a credential).
 #include "postern/uploader/publish/WatchService.h"
 
+#include "ExitCode.h"
 #include "UploaderFixture.h"
 
 #include <sys/wait.h>
@@ -106,7 +107,7 @@ TEST_CASE("a watch pass publishes new bundles in sequence order and scheduled on
     CHECK_FALSE(fs::exists(later.string() + ".receipt"));
     REQUIRE(pass->bundles[2].report);
     CHECK(pass->bundles[2].report->rejection->code == Errc::BadMagic);
-    CHECK(pass->exitCode() == ExitCode::Rejected);
+    CHECK(cli::exitCodeOf(*pass) == cli::ExitCode::Rejected);
     CHECK(f.home->ledger().hasBundle(bundle::deriveBundleId(f.ceremony.workstation.publicKey(), 1)).value());
     CHECK_FALSE(f.home->ledger().hasBundle(bundle::deriveBundleId(f.ceremony.workstation.publicKey(), 3)).value());
     CHECK_FALSE(f.home->ledger().hasBundle(bundle::deriveBundleId(f.ceremony.workstation.publicKey(), 4)).value());
@@ -117,7 +118,7 @@ TEST_CASE("a watch pass publishes new bundles in sequence order and scheduled on
     auto quiet = watch.runPass();
     REQUIRE(quiet.ok());
     CHECK(quiet->bundles.empty());
-    CHECK(quiet->exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(*quiet) == cli::ExitCode::Ok);
     CHECK(fs::exists(later));
 
     // At the due time the pass publishes it, writes its receipt beside the bundle, wipes it.
@@ -134,7 +135,7 @@ TEST_CASE("a watch pass publishes new bundles in sequence order and scheduled on
     REQUIRE(duePass->wiped.size() == 1);
     CHECK(duePass->wiped[0] == later);
     CHECK_FALSE(fs::exists(later));
-    CHECK(duePass->exitCode() == ExitCode::Ok);
+    CHECK(cli::exitCodeOf(*duePass) == cli::ExitCode::Ok);
 }
 
 TEST_CASE("a watch pass waits for a file that is still growing", "[uploader][watch]")

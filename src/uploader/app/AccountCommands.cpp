@@ -11,7 +11,6 @@
 #include <sodium.h>
 
 #include <iomanip>
-#include <iostream>
 
 namespace postern::uploader::cli {
 
@@ -73,37 +72,43 @@ ExitCode addAccount(const Context& ctx, AccountStore& accounts)
 {
     const auto* handle = ctx.args.value("handle");
     if (ctx.args.positionals.size() != 2 || !handle) {
-        printError(kAddUsage);
+        printError(ctx, kAddUsage);
         return ExitCode::Usage;
     }
     auto channel = domain::ChannelId::parse(ctx.args.positionals[1]);
     if (!channel)
-        return failWith(channel.error(), ExitCode::Usage);
+        return failWith(ctx, channel.error(), ExitCode::Usage);
     if (channel->platform == domain::Platform::Outbox) {
-        printError("outbox channels write to a folder and need no account", "publish to them without `account add`");
+        printError(ctx,
+                   "outbox channels write to a folder and need no account",
+                   "publish to them without `account add`");
         return ExitCode::Usage;
     }
     const auto [option, holds] = secretOption(channel->platform);
     for (const char* other : {"app-password-file", "token-file", "credentials-file"}) {
         if (other != option && ctx.args.value(other)) {
-            printError(std::string(domain::platformName(channel->platform)) + " accounts take --" + std::string(option)
+            printError(ctx,
+                       std::string(domain::platformName(channel->platform)) + " accounts take --" + std::string(option)
                            + ", not --" + other,
                        "give --" + std::string(option) + " FILE holding " + std::string(holds));
             return ExitCode::Usage;
         }
     }
     if (!ctx.args.value(option)) {
-        printError("--" + std::string(option) + " is missing", "give a file (mode 0600) holding " + std::string(holds));
+        printError(ctx,
+                   "--" + std::string(option) + " is missing",
+                   "give a file (mode 0600) holding " + std::string(holds));
         return ExitCode::Usage;
     }
     if (handle->empty() || handle->size() > 253) {
-        printError("--handle needs the account's handle, DID or user name");
+        printError(ctx, "--handle needs the account's handle, DID or user name");
         return ExitCode::Usage;
     }
     const auto* service = ctx.args.value("service");
     std::string url = service ? *service : defaultService(channel->platform);
     if (url.empty()) {
-        printError("--service is missing",
+        printError(ctx,
+                   "--service is missing",
                    channel->platform == domain::Platform::Mastodon
                        ? "give the instance URL, e.g. --service https://mastodon.social"
                        : "give the PDS base URL, e.g. --service https://bsky.social");
@@ -112,18 +117,19 @@ ExitCode addAccount(const Context& ctx, AccountStore& accounts)
     while (!url.empty() && url.back() == '/')
         url.pop_back();
     if (auto s = HttpClient::checkUrl(url); !s)
-        return failWith(s.error(), ExitCode::Usage, "give the service's base URL, starting with https://");
+        return failWith(ctx, s.error(), ExitCode::Usage, "give the service's base URL, starting with https://");
     auto secrets = readSecrets(ctx, channel->platform, option);
     if (!secrets)
-        return failWith(secrets.error(), ExitCode::Usage);
+        return failWith(ctx, secrets.error(), ExitCode::Usage);
     if (auto s = accounts.add(channel->str(), *handle, url, *secrets); !s) {
         if (s.code() == Errc::AlreadyExists)
-            return failWith(s.error(),
+            return failWith(ctx,
+                            s.error(),
                             ExitCode::Usage,
                             "remove it first with `postern-uploader account remove " + channel->str() + "`");
-        return failWith(s.error());
+        return failWith(ctx, s.error());
     }
-    std::cout << "added account " << channel->str() << " (" << *handle << " at " << url << ")\n"
+    ctx.out() << "added account " << channel->str() << " (" << *handle << " at " << url << ")\n"
               << "the secret is stored sealed; you can delete " << *ctx.args.value(option) << " now\n";
     return ExitCode::Ok;
 }
@@ -134,7 +140,8 @@ ExitCode runAccount(const Context& ctx)
 {
     const std::string sub = ctx.args.positionals.empty() ? std::string() : ctx.args.positionals[0];
     if (sub != "add" && sub != "list" && sub != "remove") {
-        printError("usage: postern-uploader account add|list|remove ...",
+        printError(ctx,
+                   "usage: postern-uploader account add|list|remove ...",
                    "run `postern-uploader account --help` for details");
         return ExitCode::Usage;
     }
@@ -146,21 +153,21 @@ ExitCode runAccount(const Context& ctx)
         return addAccount(ctx, accounts);
     if (sub == "remove") {
         if (ctx.args.positionals.size() != 2) {
-            printError("usage: postern-uploader account remove CHANNEL");
+            printError(ctx, "usage: postern-uploader account remove CHANNEL");
             return ExitCode::Usage;
         }
         if (auto s = accounts.remove(ctx.args.positionals[1]); !s)
-            return failWith(s.error(), std::nullopt, "`postern-uploader account list` shows the accounts");
-        std::cout << "removed account " << ctx.args.positionals[1] << " and its stored secrets\n";
+            return failWith(ctx, s.error(), std::nullopt, "`postern-uploader account list` shows the accounts");
+        ctx.out() << "removed account " << ctx.args.positionals[1] << " and its stored secrets\n";
         return ExitCode::Ok;
     }
     auto list = accounts.list();
     if (!list)
-        return failWith(list.error());
+        return failWith(ctx, list.error());
     if (list->empty())
-        std::cout << "no accounts; add one with `postern-uploader account add`\n";
+        ctx.out() << "no accounts; add one with `postern-uploader account add`\n";
     for (const auto& a : *list)
-        std::cout << std::left << std::setw(34) << a.channel << " " << std::setw(24) << a.handle << " " << a.service
+        ctx.out() << std::left << std::setw(34) << a.channel << " " << std::setw(24) << a.handle << " " << a.service
                   << "  (added " << formatUtc(a.addedAt) << ", updated " << formatUtc(a.updatedAt) << ")\n";
     return ExitCode::Ok;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Setup commands (init, identity export, trust, status) and the helpers every command shares.
-// verify, publish and resume are in PublishCommands.cpp.
+// Setup commands (init, identity export, trust, status) and the helpers every command shares:
+// opening the home, unlocking the keys. Errors and hints are in Report.cpp; verify, publish and
+// resume in PublishCommands.cpp.
 #include "Commands.h"
 
 #include "postern/crypto/Passphrase.h"
@@ -9,72 +10,22 @@
 #include "postern/uploader/publish/WorkstationTrust.h"
 #include "postern/util/FileIO.h"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <iomanip>
-#include <iostream>
+#include <istream>
 
 namespace postern::uploader::cli {
 
 namespace fs = std::filesystem;
 
-void printError(std::string_view message, std::string_view hint)
-{
-    std::cout.flush(); // keep stdout and stderr in order on a shared terminal
-    std::cerr << "postern-uploader: " << message << "\n";
-    if (!hint.empty())
-        std::cerr << "postern-uploader: hint: " << hint << "\n";
-}
-
-std::string hintFor(Errc code)
-{
-    switch (code) {
-    case Errc::WrongPassphrase:
-        return "use the passphrase chosen at `postern-uploader init`";
-    case Errc::BadKeyFile:
-        return "the key files in <home>/keys are damaged; restore them from a backup";
-    case Errc::UnknownWorkstation:
-        return "trust the workstation first: `postern-uploader trust WORKSTATION-IDENTITY-FILE`";
-    case Errc::Expired:
-        return "export the posts again on the workstation and bring the new bundle";
-    case Errc::FutureDated:
-        return "check the clocks of the workstation and of this host";
-    case Errc::WrongRecipient:
-        return "this bundle belongs to another uploader; export it again for this one";
-    case Errc::InvalidState:
-        return "wait for the other postern-uploader process to finish";
-    case Errc::NotFound:
-        return "check the file name and that the removable media is mounted";
-    case Errc::TooLarge:
-        return "raise the limit with --max-size BYTES if the bundle is expected to be this big";
-    case Errc::Truncated:
-    case Errc::TrailingData:
-        return "the copy is incomplete or still being written; wait for the copy to finish, or copy it again "
-               "from the workstation's media, then run the same command";
-    case Errc::ChunkAuthFailed:
-    case Errc::BadHeaderSignature:
-        return "the file was damaged or altered in transit; copy it again from the workstation's media";
-    default:
-        return {};
-    }
-}
-
-ExitCode failWith(const Error& error, std::optional<ExitCode> code, std::string_view hint)
-{
-    const std::string suggested = hint.empty() ? hintFor(error.code) : std::string(hint);
-    printError(error.what(), suggested);
-    return code.value_or(exitCodeFor(error.code));
-}
-
 std::optional<ExitCode> openHome(const Context& ctx, UploaderHome& home, bool exclusive)
 {
     if (auto s = home.open(ctx.home, exclusive); !s) {
         if (s.code() == Errc::NotFound)
-            return failWith(s.error(),
+            return failWith(ctx,
+                            s.error(),
                             ExitCode::NotReady,
                             "run `postern-uploader init --name NAME`, or pass --home DIR");
-        return failWith(s.error());
+        return failWith(ctx, s.error());
     }
     return std::nullopt;
 }
@@ -103,46 +54,33 @@ Result<crypto::SecureBuffer> readNewPassphrase(const Context& ctx)
     return first;
 }
 
-/** label pads a label so the values after it line up. */
-std::string label(std::string_view text)
-{
-    std::string s(text);
-    s.resize(std::max<std::size_t>(s.size() + 1, 13), ' ');
-    return s;
-}
-
-std::string field(std::string_view text)
-{
-    return "  " + label(text);
-}
-
-void printIdentity(const TrustPreview& preview)
+void printIdentity(const Context& ctx, const TrustPreview& preview)
 {
     const auto& id = preview.identity;
     const auto& p = id.latest().policy;
-    std::cout << "workstation identity\n"
+    ctx.out() << "workstation identity\n"
               << field("name") << id.name << "\n"
               << field("fingerprint") << id.fingerprint() << "\n"
               << field("policy") << "version " << p.version << ", created " << formatUtc(p.created) << ", "
               << p.adminThreshold << " admin signature(s) needed to change it\n"
               << "  users\n";
     for (const auto& u : p.users)
-        std::cout << "    " << std::left << std::setw(20) << u.name << " " << std::setw(34)
+        ctx.out() << "    " << std::left << std::setw(20) << u.name << " " << std::setw(34)
                   << domain::formatRoles(u.roles) << " " << domain::keyFingerprint(u.key) << "\n";
-    std::cout << "  channels\n";
+    ctx.out() << "  channels\n";
     for (const auto& c : p.channels) {
         std::string approvers;
         for (const auto& k : c.approvers) {
             const domain::PolicyUser* u = p.userByKey(k);
             approvers += (approvers.empty() ? "" : ", ") + (u ? u->name : domain::keyFingerprint(k));
         }
-        std::cout << "    " << c.channel.str() << ": " << c.required << " approval(s) from " << approvers
+        ctx.out() << "    " << c.channel.str() << ": " << c.required << " approval(s) from " << approvers
                   << "; bundles live at most " << c.maxLifetime << " s\n";
     }
     if (preview.known && preview.newPolicies.empty())
-        std::cout << "already trusted at policy version " << preview.trustedVersion << "; nothing new to store\n";
+        ctx.out() << "already trusted at policy version " << preview.trustedVersion << "; nothing new to store\n";
     else if (preview.known)
-        std::cout << "already trusted at policy version " << preview.trustedVersion << "; "
+        ctx.out() << "already trusted at policy version " << preview.trustedVersion << "; "
                   << preview.newPolicies.size() << " newer version(s) follow it correctly and will be stored\n";
 }
 
@@ -152,22 +90,24 @@ std::optional<ExitCode> confirmTrust(const Context& ctx, const TrustPreview& pre
     if (const auto* given = ctx.args.value("fingerprint")) {
         if (*given == fp)
             return std::nullopt;
-        printError("the fingerprint you gave (" + *given + ") does not match this workstation's (" + fp
+        printError(ctx,
+                   "the fingerprint you gave (" + *given + ") does not match this workstation's (" + fp
                        + "); nothing was trusted",
                    "do not trust this file; compare the fingerprint with the workstation admin again");
         return ExitCode::NotReady;
     }
-    if (!::isatty(STDIN_FILENO)) {
-        printError("refusing to trust a workstation without confirmation",
+    if (!ctx.io->inIsTerminal) {
+        printError(ctx,
+                   "refusing to trust a workstation without confirmation",
                    "compare the fingerprint with the workstation admin, then pass --fingerprint " + fp);
         return ExitCode::Usage;
     }
-    std::cout << "\nCompare the fingerprint above with the workstation admin, aloud or over a trusted channel.\n"
+    ctx.out() << "\nCompare the fingerprint above with the workstation admin, aloud or over a trusted channel.\n"
               << "Type yes to trust this workstation: " << std::flush;
     std::string answer;
-    std::getline(std::cin, answer);
+    std::getline(ctx.io->in, answer);
     if (answer != "yes") {
-        printError("not confirmed; nothing was trusted");
+        printError(ctx, "not confirmed; nothing was trusted");
         return ExitCode::NotReady;
     }
     return std::nullopt;
@@ -179,15 +119,16 @@ std::optional<ExitCode> unlockKeys(const Context& ctx, UploaderHome& home, bool 
 {
     auto passphrase = readPassphrase(ctx, "Passphrase for the uploader keys: ");
     if (!passphrase)
-        return failWith(passphrase.error(),
+        return failWith(ctx,
+                        passphrase.error(),
                         passphrase.code() == Errc::NotFound ? ExitCode::Usage : ExitCode::KeyProblem);
     if (box) {
         if (auto s = home.unlockBoxKey(*passphrase); !s)
-            return failWith(s.error());
+            return failWith(ctx, s.error());
     }
     if (sign) {
         if (auto s = home.unlockSignKey(*passphrase); !s)
-            return failWith(s.error());
+            return failWith(ctx, s.error());
     }
     return std::nullopt;
 }
@@ -197,7 +138,8 @@ ExitCode runInit(const Context& ctx)
     InitOptions options;
     const auto* name = ctx.args.value("name");
     if (!name || !ctx.args.positionals.empty()) {
-        printError(name ? "init takes no positional argument" : "init needs --name NAME",
+        printError(ctx,
+                   name ? "init takes no positional argument" : "init needs --name NAME",
                    "postern-uploader init --name NAME [--outbox DIR] [--kdf moderate]");
         return ExitCode::Usage;
     }
@@ -207,28 +149,29 @@ ExitCode runInit(const Context& ctx)
     if (const auto* kdf = ctx.args.value("kdf")) {
         auto params = crypto::KdfParams::byName(*kdf);
         if (!params)
-            return failWith(params.error(), ExitCode::Usage);
+            return failWith(ctx, params.error(), ExitCode::Usage);
         options.kdf = *params;
     }
     {
         // Refuse early, before asking for a passphrase, if the home is already in use.
         UploaderHome probe;
         if (probe.open(ctx.home, false).ok())
-            return failWith(fail(Errc::AlreadyExists,
+            return failWith(ctx,
+                            fail(Errc::AlreadyExists,
                                  ctx.home.string() + " is already an initialised uploader home; nothing was changed"),
                             ExitCode::Usage,
                             "use another --home DIR, or keep using this one");
     }
     auto passphrase = readNewPassphrase(ctx);
     if (!passphrase)
-        return failWith(passphrase.error(), ExitCode::Usage);
+        return failWith(ctx, passphrase.error(), ExitCode::Usage);
     auto result = UploaderHome::initialise(ctx.home, options, *passphrase, *ctx.clock);
     if (!result) {
         if (result.code() == Errc::AlreadyExists)
-            return failWith(result.error(), ExitCode::Usage);
-        return failWith(result.error());
+            return failWith(ctx, result.error(), ExitCode::Usage);
+        return failWith(ctx, result.error());
     }
-    std::cout << "initialised uploader \"" << options.name << "\" in " << fs::absolute(ctx.home).string() << "\n"
+    ctx.out() << "initialised uploader \"" << options.name << "\" in " << fs::absolute(ctx.home).string() << "\n"
               << field("fingerprint") << result->fingerprint << "\n"
               << field("identity") << result->identityFile.string() << "\n"
               << field("outbox") << result->outbox.string() << "\n\n"
@@ -241,7 +184,7 @@ ExitCode runIdentity(const Context& ctx)
 {
     const auto& pos = ctx.args.positionals;
     if (pos.size() != 2 || pos[0] != "export") {
-        printError("usage: postern-uploader identity export FILE");
+        printError(ctx, "usage: postern-uploader identity export FILE");
         return ExitCode::Usage;
     }
     UploaderHome home;
@@ -249,10 +192,10 @@ ExitCode runIdentity(const Context& ctx)
         return *code;
     auto identity = home.identity();
     if (!identity)
-        return failWith(identity.error(), ExitCode::Environment, "the identity file in the home is damaged");
+        return failWith(ctx, identity.error(), ExitCode::Environment, "the identity file in the home is damaged");
     if (auto s = writeFileAtomic(pos[1], identity->fileText, 0644); !s)
-        return failWith(s.error());
-    std::cout << "wrote the identity of uploader \"" << identity->name << "\" to " << pos[1] << "\n"
+        return failWith(ctx, s.error());
+    ctx.out() << "wrote the identity of uploader \"" << identity->name << "\" to " << pos[1] << "\n"
               << field("fingerprint") << identity->fingerprint() << "\n";
     return ExitCode::Ok;
 }
@@ -260,7 +203,7 @@ ExitCode runIdentity(const Context& ctx)
 ExitCode runTrust(const Context& ctx)
 {
     if (ctx.args.positionals.size() != 1) {
-        printError("usage: postern-uploader trust FILE [--fingerprint FP]");
+        printError(ctx, "usage: postern-uploader trust FILE [--fingerprint FP]");
         return ExitCode::Usage;
     }
     UploaderHome home;
@@ -268,21 +211,21 @@ ExitCode runTrust(const Context& ctx)
         return *code;
     auto text = readFileCapped(ctx.args.positionals[0], domain::kMaxIdentityBytes);
     if (!text)
-        return failWith(text.error());
+        return failWith(ctx, text.error());
     auto preview = previewTrust(home.ledger(), *text);
     if (!preview) {
         // A bad identity file is a refusal to trust, whatever the detailed reason.
         const auto code = isBundleRejection(preview.code()) ? ExitCode::NotReady : exitCodeFor(preview.code());
-        return failWith(preview.error(), code, "ask the workstation admin for a fresh identity file");
+        return failWith(ctx, preview.error(), code, "ask the workstation admin for a fresh identity file");
     }
-    printIdentity(*preview);
+    printIdentity(ctx, *preview);
     if (preview->known && preview->newPolicies.empty())
         return ExitCode::Ok;
     if (auto code = confirmTrust(ctx, *preview))
         return *code;
     if (auto s = commitTrust(home.ledger(), *preview, ctx.clock->now()); !s)
-        return failWith(s.error(), isBundleRejection(s.code()) ? ExitCode::NotReady : exitCodeFor(s.code()));
-    std::cout << "trusted workstation \"" << preview->identity.name << "\" (" << preview->identity.fingerprint()
+        return failWith(ctx, s.error(), isBundleRejection(s.code()) ? ExitCode::NotReady : exitCodeFor(s.code()));
+    ctx.out() << "trusted workstation \"" << preview->identity.name << "\" (" << preview->identity.fingerprint()
               << ") at policy version " << preview->identity.latest().policy.version << "\n";
     return ExitCode::Ok;
 }
@@ -300,7 +243,8 @@ ExitCode runStatus(const Context& ctx)
     auto orderCounts = ledger.orderCounts();
     auto recent = ledger.recentBundles(20);
     if (!workstations || !bundleCounts || !targetCounts || !orderCounts || !recent)
-        return failWith(!workstations   ? workstations.error()
+        return failWith(ctx,
+                        !workstations   ? workstations.error()
                         : !bundleCounts ? bundleCounts.error()
                         : !targetCounts ? targetCounts.error()
                         : !orderCounts  ? orderCounts.error()
@@ -311,31 +255,31 @@ ExitCode runStatus(const Context& ctx)
             s += (s.empty() ? "" : ", ") + name + " " + std::to_string(n);
         return s;
     };
-    std::cout << label("uploader") << (identity ? identity->name : "(identity file unreadable)") << "\n"
+    ctx.out() << label("uploader") << (identity ? identity->name : "(identity file unreadable)") << "\n"
               << label("fingerprint") << (identity ? identity->fingerprint() : "?") << "\n"
               << label("home") << home.layout().root.string() << "\n"
               << label("outbox") << home.outbox().string() << "\n"
               << label("bundles") << counts(*bundleCounts) << "\n"
               << label("targets") << counts(*targetCounts) << "\n"
               << label("orders") << counts(*orderCounts) << "\n";
-    printServiceStatus(ledger, ctx.clock->now());
-    std::cout << "trusted workstations: " << workstations->size() << "\n";
+    printServiceStatus(ctx, ledger, ctx.clock->now());
+    ctx.out() << "trusted workstations: " << workstations->size() << "\n";
     for (const auto& w : *workstations)
-        std::cout << "  " << w.name << "  " << w.fingerprint << "  policy version " << w.policyVersion
+        ctx.out() << "  " << w.name << "  " << w.fingerprint << "  policy version " << w.policyVersion
                   << "  high-water " << (w.highWater ? std::to_string(*w.highWater) : std::string("none")) << "\n";
     if (workstations->empty())
-        std::cout << "  none yet: run `postern-uploader trust FILE` with a workstation identity\n";
-    std::cout << "last bundles, newest first: " << recent->size() << "\n";
+        ctx.out() << "  none yet: run `postern-uploader trust FILE` with a workstation identity\n";
+    ctx.out() << "last bundles, newest first: " << recent->size() << "\n";
     for (const auto& b : *recent) {
-        std::cout << "  " << toHex(b.id) << "  sequence " << b.sequence << "  received " << formatUtc(b.receivedAt)
+        ctx.out() << "  " << toHex(b.id) << "  sequence " << b.sequence << "  received " << formatUtc(b.receivedAt)
                   << "  " << bundleStateName(b.state) << "\n";
         if (b.state == BundleState::Complete)
-            std::cout << "    receipt " << b.receiptPath << "\n";
+            ctx.out() << "    receipt " << b.receiptPath << "\n";
         auto targets = ledger.targets(b.id);
         if (!targets)
-            return failWith(targets.error());
+            return failWith(ctx, targets.error());
         for (const auto& t : *targets) {
-            std::cout << "    " << OutboxPublisher::folderName(t.postIndex, t.channelIndex) << "  " << std::left
+            ctx.out() << "    " << OutboxPublisher::folderName(t.postIndex, t.channelIndex) << "  " << std::left
                       << std::setw(32) << t.channel << " " << std::setw(8) << targetStateName(t.state) << " "
                       << (t.state == TargetState::Failed ? t.reason : t.url) << "\n";
         }

@@ -9,7 +9,6 @@
 #include "Commands.h"
 
 #include <charconv>
-#include <iostream>
 
 namespace postern::uploader::cli {
 
@@ -17,14 +16,14 @@ ExitCode runProfile(const Context& ctx)
 {
     const auto& pos = ctx.args.positionals;
     if (pos.size() != 2 || pos[0] != "export") {
-        printError("usage: postern-uploader profile export FILE [--days N]");
+        printError(ctx, "usage: postern-uploader profile export FILE [--days N]");
         return ExitCode::Usage;
     }
     std::int64_t days = bundle::kDefaultProfileLifetimeDays;
     if (const auto* d = ctx.args.value("days")) {
         const auto [end, ec] = std::from_chars(d->data(), d->data() + d->size(), days);
         if (ec != std::errc() || end != d->data() + d->size() || days < 1 || days > 365) {
-            printError("--days must be a whole number of days from 1 to 365", "the default is 30");
+            printError(ctx, "--days must be a whole number of days from 1 to 365", "the default is 30");
             return ExitCode::Usage;
         }
     }
@@ -36,9 +35,10 @@ ExitCode runProfile(const Context& ctx)
     AccountStore accounts(home.ledger(), home.layout().hostKey, *ctx.clock);
     auto list = accounts.list();
     if (!list)
-        return failWith(list.error());
+        return failWith(ctx, list.error());
     if (list->empty()) {
-        printError("there are no platform accounts, so there is nothing to describe",
+        printError(ctx,
+                   "there are no platform accounts, so there is nothing to describe",
                    "add them with `postern-uploader account add`, then export the profile");
         return ExitCode::Usage;
     }
@@ -49,23 +49,24 @@ ExitCode runProfile(const Context& ctx)
     // (buildProfile); the others are still fetched.
     auto built = buildProfile(*list, liveFetchers(mastodon, tiktok), ctx.clock->now(), days);
     if (!built)
-        return failWith(built.error());
+        return failWith(ctx, built.error());
     auto text = bundle::writeProfile(built->profile, *home.signKey());
     if (!text)
-        return failWith(text.error());
+        return failWith(ctx, text.error());
     if (auto s = writeFileAtomic(pos[1], *text, 0644); !s)
-        return failWith(s.error());
-    std::cout << "wrote the platform profile of " << built->profile.channels.size() << " channel(s) to " << pos[1]
+        return failWith(ctx, s.error());
+    ctx.out() << "wrote the platform profile of " << built->profile.channels.size() << " channel(s) to " << pos[1]
               << "\n"
               << "  created  " << formatUtc(built->profile.created) << "\n"
               << "  expires  " << formatUtc(built->profile.expires) << "\n";
     for (const auto& c : built->profile.channels)
-        std::cout << "  " << c.channel.str() << "  " << (c.fetched ? "fetched live" : "documented limits") << "\n";
+        ctx.out() << "  " << c.channel.str() << "  " << (c.fetched ? "fetched live" : "documented limits") << "\n";
     for (const auto& n : built->notes)
-        std::cout << "  note: " << n << "\n";
-    std::cout << "carry it to the workstation and run `postern-cli profile import FILE`\n";
+        ctx.out() << "  note: " << n << "\n";
+    ctx.out() << "carry it to the workstation and run `postern-cli profile import FILE`\n";
     if (built->fetchFailures > 0) {
-        printError(std::to_string(built->fetchFailures) + " channel(s) could not be asked for their live limits",
+        printError(ctx,
+                   std::to_string(built->fetchFailures) + " channel(s) could not be asked for their live limits",
                    "the profile was written with the documented limits for them; fix the cause and export again");
         return ExitCode::SomeFailed;
     }

@@ -2,7 +2,6 @@
 // verify, publish and resume: unlock the keys, call PublishService, print what it did.
 #include "postern/uploader/platforms/PlatformAdapters.h"
 #include "postern/uploader/publish/PublishService.h"
-
 #include "postern/util/FileIO.h"
 
 #include "Commands.h"
@@ -10,7 +9,6 @@
 #include <algorithm>
 #include <charconv>
 #include <iomanip>
-#include <iostream>
 #include <limits>
 
 namespace postern::uploader::cli {
@@ -30,32 +28,25 @@ std::optional<std::uint64_t> maxSize(const Context& ctx, bool& ok)
     std::uint64_t value = 0;
     const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
     if (ec != std::errc() || end != text->data() + text->size() || value == 0) {
-        printError("--max-size needs a positive number of bytes, not \"" + *text + "\"");
+        printError(ctx, "--max-size needs a positive number of bytes, not \"" + *text + "\"");
         ok = false;
         return std::nullopt;
     }
     return value;
 }
 
-std::string row(std::string_view label)
+void printSummary(const Context& ctx, const BundleSummary& s)
 {
-    std::string s(label);
-    s.resize(std::max<std::size_t>(s.size() + 1, 13), ' ');
-    return s;
-}
-
-void printSummary(const BundleSummary& s)
-{
-    std::cout << row("bundle") << toHex(s.id) << "\n"
-              << row("fingerprint") << s.fingerprint << "  (compare with the transfer form)\n"
-              << row("workstation") << (s.workstationName.empty() ? "?" : s.workstationName) << " ("
+    ctx.out() << label("bundle") << toHex(s.id) << "\n"
+              << label("fingerprint") << s.fingerprint << "  (compare with the transfer form)\n"
+              << label("workstation") << (s.workstationName.empty() ? "?" : s.workstationName) << " ("
               << s.workstationFingerprint << ")\n"
-              << row("sequence") << s.sequence << "\n"
-              << row("created") << formatUtc(s.created) << "\n"
-              << row("expires") << formatUtc(s.expires) << "\n"
-              << row("policy") << "version " << s.policyVersion
+              << label("sequence") << s.sequence << "\n"
+              << label("created") << formatUtc(s.created) << "\n"
+              << label("expires") << formatUtc(s.expires) << "\n"
+              << label("policy") << "version " << s.policyVersion
               << (s.policyAdvanced ? " (newer than the one trusted; it is stored on publish)" : "") << "\n"
-              << row("posts") << s.posts.size() << "\n";
+              << label("posts") << s.posts.size() << "\n";
     for (std::size_t i = 0; i < s.posts.size(); ++i) {
         const auto& p = s.posts[i];
         std::string channels;
@@ -64,24 +55,24 @@ void printSummary(const BundleSummary& s)
         std::string approvers;
         for (const auto& a : p.approvers)
             approvers += (approvers.empty() ? "" : ", ") + a;
-        std::cout << "  post " << i << "  " << p.postId << " version " << p.version << ", "
+        ctx.out() << "  post " << i << "  " << p.postId << " version " << p.version << ", "
                   << (p.schedule == 0 ? std::string("on arrival") : "scheduled " + formatUtc(p.schedule)) << "\n"
                   << "    channels     " << channels << "\n"
                   << "    approved by  " << approvers << "\n"
                   << "    media        " << p.mediaCount << "\n";
     }
-    std::cout << row("media") << s.mediaCount << " file(s), " << s.mediaBytes << " bytes\n";
+    ctx.out() << label("media") << s.mediaCount << " file(s), " << s.mediaBytes << " bytes\n";
     if (const auto& x = s.xCost; x.posts + x.postsWithUrl > 0)
-        std::cout << row("X cost") << XCost::dollars(x.mills()) << " estimated: " << x.posts << " post(s) at "
-                  << XCost::dollars(XCost::kPost) << ", " << x.postsWithUrl << " with a link at "
-                  << XCost::dollars(XCost::kPostWithUrl) << ", " << x.altTexts << " alt text(s) at "
-                  << XCost::dollars(XCost::kAltText) << " (X's pay-per-request prices; reconciling a lost answer "
-                  << "reads posts at " << XCost::dollars(XCost::kRead) << " each)\n";
+        ctx.out() << label("X cost") << dollars(x.mills()) << " estimated: " << x.posts << " post(s) at "
+                  << dollars(XCost::kPost) << ", " << x.postsWithUrl << " with a link at "
+                  << dollars(XCost::kPostWithUrl) << ", " << x.altTexts << " alt text(s) at "
+                  << dollars(XCost::kAltText) << " (X's pay-per-request prices; reconciling a lost answer "
+                  << "reads posts at " << dollars(XCost::kRead) << " each)\n";
 }
 
-void printProgress(const BundleProgress& p)
+void printProgress(const Context& ctx, const BundleProgress& p)
 {
-    std::cout << "targets\n";
+    ctx.out() << "targets\n";
     for (const auto& t : p.targets) {
         const auto& r = t.record;
         std::string detail = r.state == TargetState::Failed ? r.reason : r.url;
@@ -93,18 +84,18 @@ void printProgress(const BundleProgress& p)
             detail = "scheduled for " + formatUtc(t.scheduledFor) + " (kept sealed until then)";
         if (t.held)
             detail = "held: " + t.pendingError;
-        std::cout << "  " << OutboxPublisher::folderName(r.postIndex, r.channelIndex) << "  " << std::left
+        ctx.out() << "  " << OutboxPublisher::folderName(r.postIndex, r.channelIndex) << "  " << std::left
                   << std::setw(32) << r.channel << " " << std::setw(8) << targetStateName(r.state) << " " << detail
                   << "\n";
     }
     if (!p.orders.empty())
-        std::cout << "orders\n";
+        ctx.out() << "orders\n";
     for (const auto& o : p.orders) {
-        std::cout << "  " << o.action << " " << o.orderId.substr(0, 8) << "  " << std::left << std::setw(32)
+        ctx.out() << "  " << o.action << " " << o.orderId.substr(0, 8) << "  " << std::left << std::setw(32)
                   << o.channel << " " << std::setw(9) << orderStateName(o.state) << " " << o.reason << "\n";
     }
     if (p.complete)
-        std::cout << row("receipt") << p.receiptPath.string() << "\n";
+        ctx.out() << label("receipt") << p.receiptPath.string() << "\n";
 }
 
 std::size_t countState(const BundleProgress& p, TargetState state)
@@ -116,7 +107,7 @@ std::size_t countState(const BundleProgress& p, TargetState state)
 }
 
 /** reportProblems prints the stderr lines for a bundle that is not cleanly finished. */
-void reportProblems(const BundleProgress& p)
+void reportProblems(const Context& ctx, const BundleProgress& p)
 {
     std::size_t scheduled = 0;
     std::size_t held = 0;
@@ -131,27 +122,31 @@ void reportProblems(const BundleProgress& p)
             return o.state == OrderState::Pending;
         }));
     if (waitingOrders > 0)
-        printError(std::to_string(waitingOrders) + " order(s) of bundle " + toHex(p.id)
+        printError(ctx,
+                   std::to_string(waitingOrders) + " order(s) of bundle " + toHex(p.id)
                        + " are not carried out yet (see \"orders\" above); no receipt was written",
                    "fix what is shown, then run `postern-uploader resume`");
     if (held > 0)
-        printError(std::to_string(held) + " target(s) of bundle " + toHex(p.id)
+        printError(ctx,
+                   std::to_string(held) + " target(s) of bundle " + toHex(p.id)
                        + " were not published because publishing is suspended (or the uploader is stopping); "
                          "they stay pending",
                    "run `postern-uploader resume` when publishing may go on");
     if (pending > 0) {
-        printError(std::to_string(pending) + " target(s) of bundle " + toHex(p.id)
+        printError(ctx,
+                   std::to_string(pending) + " target(s) of bundle " + toHex(p.id)
                        + " could not be published yet; no receipt was written",
                    "fix the problem shown above, then run `postern-uploader resume`");
     } else if (held > 0) {
         return;
     } else if (scheduled > 0) {
-        std::cout << scheduled << " target(s) of bundle " << toHex(p.id) << " wait for their scheduled time (next "
+        ctx.out() << scheduled << " target(s) of bundle " << toHex(p.id) << " wait for their scheduled time (next "
                   << formatUtc(p.nextDue()) << "); the receipt is written when all are published\n";
     } else if (!p.receiptError.empty()) {
-        printError(p.receiptError);
+        printError(ctx, p.receiptError);
     } else if (p.anyFailed()) {
-        printError(std::to_string(countState(p, TargetState::Failed)) + " of " + std::to_string(p.targets.size())
+        printError(ctx,
+                   std::to_string(countState(p, TargetState::Failed)) + " of " + std::to_string(p.targets.size())
                        + " target(s) of bundle " + toHex(p.id) + " failed",
                    "the receipt tells the workstation why; take it back there");
     }
@@ -159,42 +154,44 @@ void reportProblems(const BundleProgress& p)
 
 } // namespace
 
-void printResumed(const std::vector<BundleProgress>& bundles)
+void printResumed(const Context& ctx, const std::vector<BundleProgress>& bundles)
 {
     for (const auto& b : bundles) {
         const bool attempted =
             std::any_of(b.targets.begin(), b.targets.end(), [](const TargetReport& t) { return t.attempted; });
         if (!attempted && !b.complete && !b.needsAttention())
             continue; // only waiting for its schedule: `status` lists it
-        std::cout << "resumed bundle " << toHex(b.id) << "\n";
-        printProgress(b);
-        reportProblems(b);
+        ctx.out() << "resumed bundle " << toHex(b.id) << "\n";
+        printProgress(ctx, b);
+        reportProblems(ctx, b);
     }
 }
 
 namespace {
 
-ExitCode printRejection(const PublishReport& r)
+ExitCode printRejection(const Context& ctx, const PublishReport& r)
 {
     const Error& e = *r.rejection;
     if (e.code == Errc::Replay && (r.previous || r.previousRefusal)) {
         const std::string& receipt = r.previous ? r.previous->receiptPath : r.previousRefusal->receiptPath;
         std::error_code ec;
         const bool present = !receipt.empty() && fs::exists(receipt, ec);
-        printError("bundle rejected: " + e.what(),
+        printError(ctx,
+                   "bundle rejected: " + e.what(),
                    "its receipt " + (present ? "is " + receipt : "was written to " + receipt + ", which is gone")
                        + "; nothing was written over it. `postern-uploader receipt BUNDLE --out FILE` writes the "
                          "stored receipt again; this copy of the bundle can be deleted");
-        return r.exitCode();
+        return exitCodeOf(r);
     }
     if (r.localOnly) {
-        printError("bundle not taken: " + e.what(),
+        printError(ctx,
+                   "bundle not taken: " + e.what(),
                    hintFor(e.code) + (hintFor(e.code).empty() ? "" : "; ")
                        + "nothing was published, no receipt was written and nothing was recorded, so the bundle "
                          "can still be published");
-        return r.exitCode();
+        return exitCodeOf(r);
     }
-    printError("bundle rejected: " + e.what());
+    printError(ctx, "bundle rejected: " + e.what());
     std::string status = "nothing was published and the bundle file was kept; this uploader will never publish "
                          "this bundle";
     std::string hint = hintFor(e.code);
@@ -202,10 +199,10 @@ ExitCode printRejection(const PublishReport& r)
         status += "; a signed receipt naming the error was written to " + r.rejectionReceipt.string();
         hint += (hint.empty() ? "" : "; ") + std::string("take the receipt back to the workstation");
     }
-    printError(status, hint);
+    printError(ctx, status, hint);
     if (!r.rejectionReceiptError.empty())
-        printError("the rejection receipt could not be written: " + r.rejectionReceiptError);
-    return r.exitCode();
+        printError(ctx, "the rejection receipt could not be written: " + r.rejectionReceiptError);
+    return exitCodeOf(r);
 }
 
 /**
@@ -220,7 +217,7 @@ std::optional<ExitCode> prepareBundleCommand(const Context& ctx,
                                              std::uint64_t& limit)
 {
     if (ctx.args.positionals.size() != 1) {
-        printError("usage: postern-uploader " + std::string(usage));
+        printError(ctx, "usage: postern-uploader " + std::string(usage));
         return ExitCode::Usage;
     }
     bool ok = true;
@@ -234,14 +231,13 @@ std::optional<ExitCode> prepareBundleCommand(const Context& ctx,
 }
 
 /** printXReads says what reconciling cost on X; nothing when no X listing was read. */
-void printXReads(const XReads& reads)
+void printXReads(const Context& ctx, const XReads& reads)
 {
     if (reads.posts == 0 && reads.users == 0)
         return;
-    std::cout << row("X reads") << reads.posts << " post(s) and " << reads.users
-              << " account lookup(s) read to look for lost answers: " << XCost::dollars(reads.mills())
-              << " (X bills " << XCost::dollars(XReads::kPost) << " a post, " << XCost::dollars(XReads::kUser)
-              << " an account)\n";
+    ctx.out() << label("X reads") << reads.posts << " post(s) and " << reads.users
+              << " account lookup(s) read to look for lost answers: " << dollars(reads.mills()) << " (X bills "
+              << dollars(XReads::kPost) << " a post, " << dollars(XReads::kUser) << " an account)\n";
 }
 
 } // namespace
@@ -256,11 +252,11 @@ ExitCode runVerify(const Context& ctx)
     auto summary = service.verify(ctx.args.positionals[0], limit);
     if (!summary) {
         if (!isBundleRejection(summary.code()))
-            return failWith(summary.error());
-        return failWith(summary.error(), std::nullopt, hintFor(summary.code()));
+            return failWith(ctx, summary.error());
+        return failWith(ctx, summary.error(), std::nullopt, hintFor(summary.code()));
     }
-    printSummary(*summary);
-    std::cout << row("result") << "OK: the bundle passed every check; nothing was consumed\n";
+    printSummary(ctx, *summary);
+    ctx.out() << label("result") << "OK: the bundle passed every check; nothing was consumed\n";
     return ExitCode::Ok;
 }
 
@@ -282,9 +278,9 @@ ExitCode runPublish(const Context& ctx)
     request.maxBundleBytes = limit;
     auto report = service.publish(request);
     if (!report)
-        return failWith(report.error());
-    const ExitCode code = printPublishReport(*report, request.keep);
-    printXReads(adapters.xReads());
+        return failWith(ctx, report.error());
+    const ExitCode code = printPublishReport(ctx, *report, request.keep);
+    printXReads(ctx, adapters.xReads());
     return code;
 }
 
@@ -292,7 +288,7 @@ ExitCode runReceipt(const Context& ctx)
 {
     const auto* out = ctx.args.value("out");
     if (ctx.args.positionals.size() != 1 || !out) {
-        printError("usage: postern-uploader receipt BUNDLE|BUNDLE-ID --out FILE");
+        printError(ctx, "usage: postern-uploader receipt BUNDLE|BUNDLE-ID --out FILE");
         return ExitCode::Usage;
     }
     UploaderHome home;
@@ -305,63 +301,66 @@ ExitCode runReceipt(const Context& ctx)
     } else {
         bundle::FileSource source;
         if (auto s = source.open(which); !s)
-            return failWith(s.error(), std::nullopt, "give a bundle file or its 32-digit bundle id");
+            return failWith(ctx, s.error(), std::nullopt, "give a bundle file or its 32-digit bundle id");
         auto header = bundle::readBundleHeader(source, std::numeric_limits<std::uint64_t>::max());
         if (!header)
-            return failWith(header.error());
+            return failWith(ctx, header.error());
         id = header->bundleId;
     }
     auto text = home.ledger().storedReceipt(id);
     if (!text)
-        return failWith(text.error());
+        return failWith(ctx, text.error());
     if (!*text) {
-        printError("this uploader holds no receipt for bundle " + toHex(id),
+        printError(ctx,
+                   "this uploader holds no receipt for bundle " + toHex(id),
                    "a bundle that is still publishing gets its receipt when it completes (see `status`); one "
                    "answered before receipts were kept in the ledger has its receipt only where it was written");
         return ExitCode::Environment;
     }
     if (std::error_code ec; fs::exists(fs::symlink_status(*out, ec))) {
-        printError(std::string(*out) + " already exists; receipts are never written over a file",
+        printError(ctx,
+                   std::string(*out) + " already exists; receipts are never written over a file",
                    "choose a new file name");
         return ExitCode::Environment;
     }
     if (auto s = writeFileAtomic(*out, **text, 0644); !s)
-        return failWith(s.error());
-    std::cout << row("receipt") << *out << " (the stored receipt of bundle " << toHex(id) << ", unchanged)\n";
+        return failWith(ctx, s.error());
+    ctx.out() << label("receipt") << *out << " (the stored receipt of bundle " << toHex(id) << ", unchanged)\n";
     return ExitCode::Ok;
 }
 
-ExitCode printPublishReport(const PublishReport& report, bool keep)
+ExitCode printPublishReport(const Context& ctx, const PublishReport& report, bool keep)
 {
-    printResumed(report.resumed);
+    printResumed(ctx, report.resumed);
     if (report.rejection)
-        return printRejection(report);
-    printSummary(*report.summary);
-    printProgress(report.progress);
+        return printRejection(ctx, report);
+    printSummary(ctx, *report.summary);
+    printProgress(ctx, report.progress);
     if (report.bundleRemoved)
-        std::cout << row("bundle file") << "overwritten and removed\n";
+        ctx.out() << label("bundle file") << "overwritten and removed\n";
     else if (keep)
-        std::cout << row("bundle file") << "kept (--keep)\n";
+        ctx.out() << label("bundle file") << "kept (--keep)\n";
     else if (!report.removeError.empty())
-        std::cout << row("bundle file") << "not wiped (see below)\n";
+        ctx.out() << label("bundle file") << "not wiped (see below)\n";
     else
-        std::cout << row("bundle file") << "kept until the bundle is complete\n";
-    std::cout << row("result") << countState(report.progress, TargetState::Done) << " published, "
+        ctx.out() << label("bundle file") << "kept until the bundle is complete\n";
+    ctx.out() << label("result") << countState(report.progress, TargetState::Done) << " published, "
               << countState(report.progress, TargetState::Failed) << " failed, "
               << (countState(report.progress, TargetState::Claimed) + countState(report.progress, TargetState::Sent)
                   + countState(report.progress, TargetState::Unknown))
               << " waiting\n";
-    reportProblems(report.progress);
+    reportProblems(ctx, report.progress);
     if (!report.removeError.empty())
-        printError("the bundle was published but its file could not be wiped: " + report.removeError,
+        printError(ctx,
+                   "the bundle was published but its file could not be wiped: " + report.removeError,
                    "delete it by hand");
-    return report.exitCode();
+    return exitCodeOf(report);
 }
 
 ExitCode runResume(const Context& ctx)
 {
     if (!ctx.args.positionals.empty()) {
-        printError("usage: postern-uploader resume");
+        printError(ctx, "usage: postern-uploader resume");
         return ExitCode::Usage;
     }
     // The suspension is lifted first, without the home lock, so `resume` also restarts a
@@ -372,35 +371,35 @@ ExitCode runResume(const Context& ctx)
     UploaderHome home;
     if (auto s = home.open(ctx.home, true); !s) {
         if (s.code() == Errc::InvalidState && lifted) {
-            std::cout << "another postern-uploader (watch) holds the home; it publishes the pending work at its "
+            ctx.out() << "another postern-uploader (watch) holds the home; it publishes the pending work at its "
                          "next pass\n";
             return ExitCode::Ok;
         }
-        return failWith(s.error());
+        return failWith(ctx, s.error());
     }
     PublishService service(home, {ctx.clock, {}, {}});
     const PlatformAdapters adapters(home, *ctx.clock);
     service.setAdapters(adapters.registry());
     auto pending = service.hasPendingWork();
     if (!pending)
-        return failWith(pending.error());
+        return failWith(ctx, pending.error());
     if (!*pending) {
         const auto next = home.ledger().nextDue(ctx.clock->now());
         if (next && *next)
-            std::cout << "nothing is due yet; the next scheduled post is due at " << formatUtc(**next) << "\n";
+            ctx.out() << "nothing is due yet; the next scheduled post is due at " << formatUtc(**next) << "\n";
         else
-            std::cout << "nothing to resume: every bundle is complete\n";
+            ctx.out() << "nothing to resume: every bundle is complete\n";
         return ExitCode::Ok;
     }
     if (auto code = unlockKeys(ctx, home, false, true))
         return *code;
     auto report = service.resume();
     if (!report)
-        return failWith(report.error());
-    printResumed(report->bundles);
-    std::cout << "resumed " << report->bundles.size() << " bundle(s)\n";
-    printXReads(adapters.xReads());
-    return report->exitCode();
+        return failWith(ctx, report.error());
+    printResumed(ctx, report->bundles);
+    ctx.out() << "resumed " << report->bundles.size() << " bundle(s)\n";
+    printXReads(ctx, adapters.xReads());
+    return exitCodeOf(*report);
 }
 
 } // namespace postern::uploader::cli

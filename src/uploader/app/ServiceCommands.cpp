@@ -13,7 +13,6 @@
 #include <charconv>
 #include <csignal>
 #include <iomanip>
-#include <iostream>
 #include <thread>
 
 namespace postern::uploader::cli {
@@ -69,26 +68,27 @@ std::optional<std::int64_t> number(const Context& ctx,
     std::int64_t value = 0;
     const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
     if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-        printError("--" + std::string(name) + " needs a whole number of " + std::string(unit) + " from "
-                   + std::to_string(min) + " to " + std::to_string(max) + ", not \"" + *text + "\"");
+        printError(ctx,
+                   "--" + std::string(name) + " needs a whole number of " + std::string(unit) + " from "
+                       + std::to_string(min) + " to " + std::to_string(max) + ", not \"" + *text + "\"");
         return std::nullopt;
     }
     return value;
 }
 
-void printPass(const WatchPass& pass, bool keep)
+void printPass(const Context& ctx, const WatchPass& pass, bool keep)
 {
-    printResumed(pass.resumed.bundles);
+    printResumed(ctx, pass.resumed.bundles);
     for (const auto& f : pass.wiped)
-        std::cout << "wiped " << f.string() << " (its bundle is complete)\n";
+        ctx.out() << "wiped " << f.string() << " (its bundle is complete)\n";
     for (const auto& b : pass.bundles) {
-        std::cout << "bundle file " << b.path.string() << "\n";
+        ctx.out() << "bundle file " << b.path.string() << "\n";
         if (b.error)
-            (void)failWith(*b.error, std::nullopt, "the file is tried again at the next pass");
+            (void)failWith(ctx, *b.error, std::nullopt, "the file is tried again at the next pass");
         else
-            (void)printPublishReport(*b.report, keep);
+            (void)printPublishReport(ctx, *b.report, keep);
     }
-    std::cout.flush();
+    ctx.out().flush();
 }
 
 } // namespace
@@ -101,13 +101,13 @@ std::optional<ExitCode> liftSuspension(const Context& ctx, bool& lifted)
         return code;
     auto previous = home.ledger().lift();
     if (!previous)
-        return failWith(previous.error());
+        return failWith(ctx, previous.error());
     if (*previous) {
         lifted = true;
         const std::string what = "publishing resumed (it was suspended " + describe(**previous) + ")";
         if (auto s = home.ledger().addEvent(ctx.clock->now(), "publishing-resumed", "", "by " + currentUser()); !s)
-            return failWith(s.error());
-        std::cout << what << "\n";
+            return failWith(ctx, s.error());
+        ctx.out() << what << "\n";
     }
     return std::nullopt;
 }
@@ -115,12 +115,12 @@ std::optional<ExitCode> liftSuspension(const Context& ctx, bool& lifted)
 ExitCode runSuspend(const Context& ctx)
 {
     if (!ctx.args.positionals.empty()) {
-        printError("usage: postern-uploader suspend [--reason TEXT]");
+        printError(ctx, "usage: postern-uploader suspend [--reason TEXT]");
         return ExitCode::Usage;
     }
     const std::string* reason = ctx.args.value("reason");
     if (reason && reason->size() > 1000) {
-        printError("--reason is limited to 1000 bytes");
+        printError(ctx, "--reason is limited to 1000 bytes");
         return ExitCode::Usage;
     }
     // No home lock: suspend must reach a running `watch`, which holds it.
@@ -130,43 +130,43 @@ ExitCode runSuspend(const Context& ctx)
     Suspension s{ctx.clock->now(), currentUser(), reason ? *reason : std::string()};
     if (auto done = home.ledger().suspend(s); !done) {
         if (done.code() != Errc::AlreadyExists)
-            return failWith(done.error());
+            return failWith(ctx, done.error());
         const auto current = home.ledger().suspension();
-        std::cout << "publishing was already suspended "
+        ctx.out() << "publishing was already suspended "
                   << (current && *current ? describe(**current) : std::string("(details unreadable)"))
                   << "; nothing changed\n";
         return ExitCode::Ok;
     }
     if (auto e = home.ledger().addEvent(s.since, "publishing-suspended", "", describe(s)); !e)
-        return failWith(e.error());
-    std::cout << "publishing suspended " << describe(s) << "\n"
+        return failWith(ctx, e.error());
+    ctx.out() << "publishing suspended " << describe(s) << "\n"
               << "Nothing is published until `postern-uploader resume`. A running publish or watch stops\n"
               << "before its next target (an adapter may finish the request it is sending); bundles that\n"
               << "arrive meanwhile are verified and claimed, and wait.\n";
     return ExitCode::Ok;
 }
 
-void printServiceStatus(Ledger& ledger, std::int64_t now)
+void printServiceStatus(const Context& ctx, Ledger& ledger, std::int64_t now)
 {
     const auto flag = ledger.suspension();
     if (!flag)
-        std::cout << "publishing   ? (" << flag.error().what() << ")\n";
+        ctx.out() << "publishing   ? (" << flag.error().what() << ")\n";
     else if (*flag)
-        std::cout << "publishing   SUSPENDED " << describe(**flag) << "\n"
+        ctx.out() << "publishing   SUSPENDED " << describe(**flag) << "\n"
                   << "             run `postern-uploader resume` to publish again\n";
     else
-        std::cout << "publishing   active\n";
+        ctx.out() << "publishing   active\n";
     const auto pending = ledger.pendingTargets();
     if (!pending) {
-        printError(pending.error().what());
+        printError(ctx, pending.error().what());
         return;
     }
-    std::cout << "pending targets: " << pending->size() << "\n";
+    ctx.out() << "pending targets: " << pending->size() << "\n";
     for (const auto& t : *pending) {
         const std::string due = t.dueAt > now  ? "due " + formatUtc(t.dueAt)
                                 : t.dueAt == 0 ? std::string("due on arrival")
                                                : "due since " + formatUtc(t.dueAt);
-        std::cout << "  " << toHex(t.bundleId) << "  " << OutboxPublisher::folderName(t.postIndex, t.channelIndex)
+        ctx.out() << "  " << toHex(t.bundleId) << "  " << OutboxPublisher::folderName(t.postIndex, t.channelIndex)
                   << "  " << std::left << std::setw(32) << t.channel << " " << std::setw(8) << targetStateName(t.state)
                   << " " << due << (t.reason.empty() ? std::string() : "  (" + t.reason + ")") << "\n";
     }
@@ -175,7 +175,7 @@ void printServiceStatus(Ledger& ledger, std::int64_t now)
 ExitCode runWatch(const Context& ctx)
 {
     if (ctx.args.positionals.size() != 1) {
-        printError("usage: postern-uploader watch DIR [--interval SECONDS] [--once] [--keep] [--settle SECONDS]");
+        printError(ctx, "usage: postern-uploader watch DIR [--interval SECONDS] [--once] [--keep] [--settle SECONDS]");
         return ExitCode::Usage;
     }
     const auto interval = number(ctx, "interval", "seconds", 60, 1, 86400);
@@ -191,7 +191,9 @@ ExitCode runWatch(const Context& ctx)
     options.stopRequested = [] { return g_stop != 0; };
     std::error_code ec;
     if (!fs::is_directory(options.dir, ec)) {
-        printError(options.dir.string() + " is not a folder", "mount the media and pass the folder bundles arrive in");
+        printError(ctx,
+                   options.dir.string() + " is not a folder",
+                   "mount the media and pass the folder bundles arrive in");
         return ExitCode::Usage;
     }
 
@@ -213,19 +215,19 @@ ExitCode runWatch(const Context& ctx)
                  *settle,
                  once ? ", one pass" : "");
     if (!once)
-        std::cout << "watching " << options.dir.string() << " every " << *interval << " s; stop with SIGTERM\n"
+        ctx.out() << "watching " << options.dir.string() << " every " << *interval << " s; stop with SIGTERM\n"
                   << std::flush;
     while (true) {
         auto pass = watch.runPass();
         if (!pass) {
             // The media pulled, a full disk: a service keeps going and tries again next pass.
-            (void)failWith(pass.error());
+            (void)failWith(ctx, pass.error());
             if (once)
                 return exitCodeFor(pass.code());
         } else {
-            printPass(*pass, options.keep);
+            printPass(ctx, *pass, options.keep);
             if (once)
-                return pass->exitCode();
+                return exitCodeOf(*pass);
         }
         if (g_stop != 0)
             break;
@@ -240,7 +242,7 @@ ExitCode runWatch(const Context& ctx)
             break;
     }
     spdlog::info("watch: stopped on request");
-    std::cout << "stopped on request; anything not yet published stays pending in the ledger\n";
+    ctx.out() << "stopped on request; anything not yet published stays pending in the ledger\n";
     return ExitCode::Ok;
 }
 

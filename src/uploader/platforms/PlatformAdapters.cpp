@@ -67,6 +67,14 @@ PlatformAdapters::PlatformAdapters(UploaderHome& home, const Clock& clock)
 
 PlatformAdapters::~PlatformAdapters() = default;
 
+std::vector<domain::Platform> PlatformAdapters::platforms()
+{
+    std::vector<domain::Platform> out;
+    for (const auto& entry : kPlatforms)
+        out.push_back(entry.platform);
+    return out;
+}
+
 XReads PlatformAdapters::xReads() const
 {
     const auto* x = dynamic_cast<const XAdapter*>(m_registry.find(domain::Platform::X));

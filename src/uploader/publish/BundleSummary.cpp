@@ -58,11 +58,4 @@ BundleSummary summarise(const bundle::VerifiedBundle& v, std::string workstation
     return s;
 }
 
-std::string XCost::dollars(std::int64_t mills)
-{
-    std::string frac = std::to_string(mills % 1000);
-    frac.insert(0, 3 - frac.size(), '0');
-    return "$" + std::to_string(mills / 1000) + "." + frac;
-}
-
 } // namespace postern::uploader

@@ -69,24 +69,24 @@ bool BundleProgress::needsAttention() const
     return !waitingOnly || !anyPending();
 }
 
-ExitCode PublishReport::exitCode() const
+PublishOutcome PublishReport::outcome() const
 {
     if (rejection)
-        return exitCodeFor(rejection->code);
+        return PublishOutcome::Refused;
     if (progress.needsAttention())
-        return ExitCode::Environment;
-    return progress.anyFailed() ? ExitCode::SomeFailed : ExitCode::Ok;
+        return PublishOutcome::Unfinished;
+    return progress.anyFailed() ? PublishOutcome::SomeFailed : PublishOutcome::Done;
 }
 
-ExitCode ResumeReport::exitCode() const
+PublishOutcome ResumeReport::outcome() const
 {
     bool failed = false;
     for (const auto& b : bundles) {
         if (b.needsAttention())
-            return ExitCode::Environment;
+            return PublishOutcome::Unfinished;
         failed = failed || b.anyFailed();
     }
-    return failed ? ExitCode::SomeFailed : ExitCode::Ok;
+    return failed ? PublishOutcome::SomeFailed : PublishOutcome::Done;
 }
 
 Result<bool> PublishService::hasPendingWork()

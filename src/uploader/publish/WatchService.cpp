@@ -40,27 +40,6 @@ struct Candidate
 
 } // namespace
 
-ExitCode WatchPass::exitCode() const
-{
-    bool rejected = false;
-    bool failed = false;
-    if (resumed.exitCode() == ExitCode::Environment)
-        return ExitCode::Environment;
-    failed = resumed.exitCode() == ExitCode::SomeFailed;
-    for (const auto& b : bundles) {
-        if (b.error)
-            return ExitCode::Environment;
-        const ExitCode code = b.report->exitCode();
-        if (code == ExitCode::Environment)
-            return code;
-        rejected = rejected || b.report->rejection.has_value();
-        failed = failed || code == ExitCode::SomeFailed;
-    }
-    if (rejected)
-        return ExitCode::Rejected;
-    return failed ? ExitCode::SomeFailed : ExitCode::Ok;
-}
-
 WatchService::WatchService(UploaderHome& home, PublishService& service, const Clock& clock, WatchOptions options)
     : m_home(home), m_service(service), m_clock(clock), m_options(std::move(options))
 {

@@ -26,6 +26,9 @@ public:
     PlatformAdapters& operator=(const PlatformAdapters&) = delete;
     ~PlatformAdapters();
 
+    /** platforms lists every network platform that has an adapter, in the table's order. */
+    [[nodiscard]] static std::vector<domain::Platform> platforms();
+
     /** registry maps each network platform to its adapter (valid while this object lives). */
     [[nodiscard]] const AdapterRegistry& registry() const noexcept { return m_registry; }
     /** xReads is what reconciling read on X in this run (X bills reads). */

@@ -27,10 +27,10 @@ struct PostSummary
  */
 struct XCost
 {
-    static constexpr std::int64_t kPost = 15;        ///< $0.015
+    static constexpr std::int64_t kPost = 15;         ///< $0.015
     static constexpr std::int64_t kPostWithUrl = 200; ///< $0.200
-    static constexpr std::int64_t kAltText = 5;      ///< $0.005 (POST /2/media/metadata)
-    static constexpr std::int64_t kRead = 5;         ///< $0.005 per post read while reconciling
+    static constexpr std::int64_t kAltText = 5;       ///< $0.005 (POST /2/media/metadata)
+    static constexpr std::int64_t kRead = 5;          ///< $0.005 per post read while reconciling
 
     std::size_t posts = 0;
     std::size_t postsWithUrl = 0;
@@ -40,8 +40,6 @@ struct XCost
         return static_cast<std::int64_t>(posts) * kPost + static_cast<std::int64_t>(postsWithUrl) * kPostWithUrl
                + static_cast<std::int64_t>(altTexts) * kAltText;
     }
-    /** dollars formats mills as "$0.245". */
-    [[nodiscard]] static std::string dollars(std::int64_t mills);
 };
 
 /** BundleSummary is what `verify` and `publish` print about a bundle that passed every check. */

@@ -3,8 +3,8 @@
 
 #include "postern/uploader/publish/AdapterRegistry.h"
 #include "postern/uploader/publish/BundleSummary.h"
-#include "postern/uploader/publish/ExitCode.h"
 #include "postern/uploader/publish/OutboxPublisher.h"
+#include "postern/uploader/publish/Outcome.h"
 #include "postern/uploader/publish/SpoolCrypto.h"
 #include "postern/uploader/publish/UploaderHome.h"
 #include "postern/uploader/publish/WorkstationTrust.h"
@@ -93,9 +93,9 @@ struct PublishRequest
 /** PublishReport is everything `publish` did. */
 struct PublishReport
 {
-    std::vector<BundleProgress> resumed;    ///< older interrupted bundles finished first
-    std::optional<Error> rejection;         ///< verification failed: nothing was published
-    std::optional<BundleRecord> previous;   ///< on replay: when the bundle was processed before
+    std::vector<BundleProgress> resumed;          ///< older interrupted bundles finished first
+    std::optional<Error> rejection;               ///< verification failed: nothing was published
+    std::optional<BundleRecord> previous;         ///< on replay: when the bundle was processed before
     std::optional<RefusalRecord> previousRefusal; ///< on replay of a bundle refused before
     /**
      * localOnly: the failure belongs to the copy or to this host (too large for --max-size,
@@ -111,18 +111,19 @@ struct PublishReport
     std::string removeError; ///< the bundle file could not be wiped
 
     /**
-     * exitCode: rejection -> 3/4/6; a target pending for any reason but its schedule (an
-     * error, suspension), or no receipt written when one was due -> 2; some failed -> 5;
-     * else 0 (targets waiting for their scheduled time are not a failure).
+     * outcome: a rejection is Refused; a target pending for any reason but its schedule (an
+     * error, suspension), or no receipt written when one was due, is Unfinished; a failed
+     * target or order is SomeFailed; else Done (waiting for a scheduled time is no failure).
      */
-    [[nodiscard]] ExitCode exitCode() const;
+    [[nodiscard]] PublishOutcome outcome() const;
 };
 
 /** ResumeReport is everything `resume` did. */
 struct ResumeReport
 {
     std::vector<BundleProgress> bundles;
-    [[nodiscard]] ExitCode exitCode() const;
+    /** outcome: Unfinished if any bundle needs attention, else SomeFailed if any failed, else Done. */
+    [[nodiscard]] PublishOutcome outcome() const;
 };
 
 /**
@@ -224,10 +225,10 @@ private:
     [[nodiscard]] Status processOrders(const BundleRecord& record, BundleProgress& progress);
 
     [[nodiscard]] Status writeRejectionReceipt(const PublishRequest& request,
-                               const std::filesystem::path& receiptPath,
-                               const TrustedSet& trusted,
-                               std::int64_t now,
-                               PublishReport& report);
+                                               const std::filesystem::path& receiptPath,
+                                               const TrustedSet& trusted,
+                                               std::int64_t now,
+                                               PublishReport& report);
     void cleanSpool();
     [[nodiscard]] std::filesystem::path spoolDir(const bundle::BundleId& id) const;
 

@@ -45,9 +45,6 @@ struct WatchPass
     std::vector<std::filesystem::path> wiped;     ///< bundle files removed once their bundle completed
     std::vector<std::filesystem::path> unsettled; ///< still being copied: next pass
     bool stopped = false;                         ///< a stop request ended the pass early
-
-    /** exitCode for `watch --once`: 2 if anything needs attention, else 3 rejected, 5 failed, 0. */
-    [[nodiscard]] ExitCode exitCode() const;
 };
 
 /**

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "postern/uploader/publish/ExitCode.h"
+#include "postern/uploader/publish/Outcome.h"
 
 namespace postern::uploader {
 
@@ -27,29 +27,6 @@ bool isBundleRejection(Errc code) noexcept
     default:
         return true;
     }
-}
-
-ExitCode exitCodeFor(Errc code) noexcept
-{
-    switch (code) {
-    case Errc::Ok:
-        return ExitCode::Ok;
-    case Errc::InvalidArgument:
-        return ExitCode::Usage;
-    case Errc::Replay:
-        return ExitCode::Replay;
-    case Errc::UnknownWorkstation:
-    case Errc::NotTrusted:
-        return ExitCode::NotReady;
-    case Errc::WrongPassphrase:
-    case Errc::BadKeyFile:
-        return ExitCode::KeyProblem;
-    case Errc::PublishFailed:
-        return ExitCode::SomeFailed;
-    default:
-        break;
-    }
-    return isBundleRejection(code) ? ExitCode::Rejected : ExitCode::Environment;
 }
 
 } // namespace postern::uploader
