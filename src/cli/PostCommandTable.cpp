@@ -2,6 +2,7 @@
 // Post and order commands in the command table: what each accepts, how `--help` shows it, what
 // runs it.
 #include "CommandTable.h"
+#include "PlatformWords.h"
 #include "Session.h"
 
 namespace postern::cli {
@@ -22,8 +23,7 @@ std::vector<clikit::OptionSpec> draftOptions()
         {"option",
          "PLATFORM:ACCOUNT.KEY=VALUE",
          "a platform option, e.g.\n  mastodon:@press@social.example.visibility=public\n  "
-         "tiktok:press.privacy_level=SELF_ONLY\ntrue/false become booleans for mastodon sensitive and tiktok "
-         "disable_comment, disable_duet, disable_stitch, is_aigc, brand_content_toggle, brand_organic_toggle",
+         "tiktok:press.privacy_level=SELF_ONLY\ntrue/false become booleans for " + booleanOptionList(),
          true},
         {"media",
          "FILE",

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Setup commands in the command table: what each accepts, how `--help` shows it, what runs it.
 #include "CommandTable.h"
+#include "PlatformWords.h"
 #include "Session.h"
 
 namespace postern::cli {
@@ -159,8 +160,9 @@ policy version. FILE is JSON written by hand; unknown or repeated fields are ref
      "approvers": ["bob"]}
   ]}
 
-  channel       PLATFORM:ACCOUNT; platforms are outbox, bluesky, mastodon, tiktok, x
-  required      how many distinct approvers must approve a post for this channel
+)"
+                "  channel       PLATFORM:ACCOUNT; platforms are " + platformNameList() + "\n" +
+                R"(  required      how many distinct approvers must approve a post for this channel
   approvers     user names with the approver role who may approve for it
   max_lifetime  longest a bundle for this channel may live: seconds (3600) or "90m",
                 "24h", "7d"; 1m to 30d; default "24h"
