@@ -4,6 +4,7 @@
 #include "postern/uploader/net/AccountCredentials.h"
 #include "postern/uploader/net/AccountStore.h"
 #include "postern/uploader/net/HttpClient.h"
+#include "postern/uploader/platforms/PlatformAdapters.h"
 #include "postern/util/FileIO.h"
 
 #include "Commands.h"
@@ -20,37 +21,24 @@ constexpr std::string_view kAddUsage =
     "usage: postern-uploader account add CHANNEL --handle HANDLE [--service URL]\n"
     "         (--app-password-file FILE | --token-file FILE | --credentials-file FILE)";
 
-/** defaultService is the API base URL of platforms that have one; "" where it must be given. */
-std::string defaultService(domain::Platform p)
+/** secretOption is the option that carries a secret of this kind. */
+std::string_view secretOption(AccountSecretKind kind)
 {
-    switch (p) {
-    case domain::Platform::TikTok:
-        return "https://open.tiktokapis.com";
-    case domain::Platform::X:
-        return "https://api.x.com";
-    default:
-        return {};
+    switch (kind) {
+    case AccountSecretKind::AppPassword:
+        return "app-password-file";
+    case AccountSecretKind::Token:
+        return "token-file";
+    case AccountSecretKind::Credentials:
+        break;
     }
+    return "credentials-file";
 }
 
-/** secretOption is the one secret option each platform takes, and what it holds. */
-std::pair<std::string_view, std::string_view> secretOption(domain::Platform p)
+Result<AccountSecrets> readSecrets(const Context& ctx, AccountSecretKind kind)
 {
-    switch (p) {
-    case domain::Platform::Bluesky:
-        return {"app-password-file", "an app password (Settings > Privacy and security > App passwords)"};
-    case domain::Platform::Mastodon:
-        return {"token-file",
-                "an access token with the scopes write:statuses, write:media, read:statuses and read:accounts"};
-    default:
-        return {"credentials-file", "the OAuth token answer as JSON, with client_id (and client_secret) added"};
-    }
-}
-
-Result<AccountSecrets> readSecrets(const Context& ctx, domain::Platform platform, std::string_view option)
-{
-    const std::string path = *ctx.args.value(option);
-    if (option == "credentials-file") {
+    const std::string path = *ctx.args.value(secretOption(kind));
+    if (kind == AccountSecretKind::Credentials) {
         POSTERN_ASSIGN(text, readFileCapped(path, kMaxCredentialsFileBytes));
         auto parsed = parseCredentials(text, ctx.clock->now());
         sodium_memzero(text.data(), text.size());
@@ -63,7 +51,7 @@ Result<AccountSecrets> readSecrets(const Context& ctx, domain::Platform platform
     if (secret.empty())
         return fail(Errc::BadValue, "the file " + path + " is empty");
     AccountSecrets s;
-    crypto::SecretText& target = platform == domain::Platform::Bluesky ? s.password : s.accessToken;
+    crypto::SecretText& target = kind == AccountSecretKind::AppPassword ? s.password : s.accessToken;
     target = crypto::SecretText(std::string_view(reinterpret_cast<const char*>(secret.data()), secret.size()));
     return s;
 }
@@ -78,13 +66,15 @@ ExitCode addAccount(const Context& ctx, AccountStore& accounts)
     auto channel = domain::ChannelId::parse(ctx.args.positionals[1]);
     if (!channel)
         return failWith(ctx, channel.error(), ExitCode::Usage);
-    if (channel->platform == domain::Platform::Outbox) {
+    const AccountFacts* facts = PlatformAdapters::account(channel->platform);
+    if (!facts) {
         printError(ctx,
                    "outbox channels write to a folder and need no account",
                    "publish to them without `account add`");
         return ExitCode::Usage;
     }
-    const auto [option, holds] = secretOption(channel->platform);
+    const std::string_view option = secretOption(facts->secret);
+    const std::string_view holds = facts->secretHolds;
     for (const char* other : {"app-password-file", "token-file", "credentials-file"}) {
         if (other != option && ctx.args.value(other)) {
             printError(ctx,
@@ -105,20 +95,16 @@ ExitCode addAccount(const Context& ctx, AccountStore& accounts)
         return ExitCode::Usage;
     }
     const auto* service = ctx.args.value("service");
-    std::string url = service ? *service : defaultService(channel->platform);
+    std::string url = service ? *service : std::string(facts->defaultService);
     if (url.empty()) {
-        printError(ctx,
-                   "--service is missing",
-                   channel->platform == domain::Platform::Mastodon
-                       ? "give the instance URL, e.g. --service https://mastodon.social"
-                       : "give the PDS base URL, e.g. --service https://bsky.social");
+        printError(ctx, "--service is missing", std::string(facts->serviceExample));
         return ExitCode::Usage;
     }
     while (!url.empty() && url.back() == '/')
         url.pop_back();
     if (auto s = HttpClient::checkUrl(url); !s)
         return failWith(ctx, s.error(), ExitCode::Usage, "give the service's base URL, starting with https://");
-    auto secrets = readSecrets(ctx, channel->platform, option);
+    auto secrets = readSecrets(ctx, facts->secret);
     if (!secrets)
         return failWith(ctx, secrets.error(), ExitCode::Usage);
     if (auto s = accounts.add(channel->str(), *handle, url, *secrets); !s) {

@@ -22,8 +22,11 @@ struct AdapterParts
 struct PlatformEntry
 {
     domain::Platform platform;
+    AccountFacts account;
     std::unique_ptr<PublishAdapter> (*make)(const AdapterParts& parts);
 };
+
+constexpr std::string_view kOAuthHolds = "the OAuth token answer as JSON, with client_id (and client_secret) added";
 
 /** TikTok restarts an attempt TikTok proved dead through the ledger (Ledger::restartSent). */
 TikTokOptions tiktokOptions(UploaderHome& home)
@@ -36,18 +39,28 @@ TikTokOptions tiktokOptions(UploaderHome& home)
 // Every network platform, once. The outbox is not here: the publish service always has it.
 const PlatformEntry kPlatforms[] = {
     {domain::Platform::Bluesky,
+     {AccountSecretKind::AppPassword,
+      "an app password (Settings > Privacy and security > App passwords)",
+      "",
+      "give the PDS base URL, e.g. --service https://bsky.social"},
      [](const AdapterParts& p) -> std::unique_ptr<PublishAdapter> {
          return std::make_unique<BlueskyAdapter>(p.accounts, p.http, p.clock);
      }},
     {domain::Platform::Mastodon,
+     {AccountSecretKind::Token,
+      "an access token with the scopes write:statuses, write:media, read:statuses and read:accounts",
+      "",
+      "give the instance URL, e.g. --service https://mastodon.social"},
      [](const AdapterParts& p) -> std::unique_ptr<PublishAdapter> {
          return std::make_unique<MastodonAdapter>(p.accounts, p.http, p.clock);
      }},
     {domain::Platform::TikTok,
+     {AccountSecretKind::Credentials, kOAuthHolds, "https://open.tiktokapis.com", ""},
      [](const AdapterParts& p) -> std::unique_ptr<PublishAdapter> {
          return std::make_unique<TikTokAdapter>(p.accounts, p.http, p.clock, tiktokOptions(p.home));
      }},
     {domain::Platform::X,
+     {AccountSecretKind::Credentials, kOAuthHolds, "https://api.x.com", ""},
      [](const AdapterParts& p) -> std::unique_ptr<PublishAdapter> {
          return std::make_unique<XAdapter>(p.accounts, p.http, p.clock);
      }},
@@ -73,6 +86,15 @@ std::vector<domain::Platform> PlatformAdapters::platforms()
     for (const auto& entry : kPlatforms)
         out.push_back(entry.platform);
     return out;
+}
+
+const AccountFacts* PlatformAdapters::account(domain::Platform platform) noexcept
+{
+    for (const auto& entry : kPlatforms) {
+        if (entry.platform == platform)
+            return &entry.account;
+    }
+    return nullptr;
 }
 
 XReads PlatformAdapters::xReads() const
