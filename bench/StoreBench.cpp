@@ -385,7 +385,7 @@ int gui(const Options& o)
     // The passphrase's key derivation is the user's wait at the lock screen, not the window's:
     // it is timed on its own.
     const double u0 = now();
-    if (!session.unlock("alice", QString::fromLatin1(kPassphrase))) {
+    if (!session.unlock(QStringLiteral("alice"), QString::fromLatin1(kPassphrase))) {
         std::printf("  cannot unlock\n");
         return 1;
     }
@@ -406,7 +406,7 @@ int gui(const Options& o)
     std::printf("  open to first page, without the key derivation          %7.1f ms\n", ms(opened + firstPage));
 
     window.selectQueue(std::nullopt);
-    auto* filter = window.findChild<QLineEdit*>("filterEdit");
+    auto* filter = window.findChild<QLineEdit*>(QStringLiteral("filterEdit"));
     if (!filter) {
         std::printf("  no filter field\n");
         return 1;

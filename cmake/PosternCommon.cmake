@@ -19,6 +19,15 @@ if(NOT POSTERN_SANITIZE)
 endif()
 target_link_options(postern_common INTERFACE -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack)
 
+# Qt's strictness switches, for every target that uses Qt: no silent conversion between char*
+# or QByteArray and QString (each conversion names its encoding: QStringLiteral, fromUtf8,
+# toUtf8), no narrowing conversion in a signal-slot connect(), and no API Qt deprecated up to
+# the version Debian 12 ships. QT_DISABLE_DEPRECATED_UP_TO is the name from Qt 6.5 on;
+# Qt 6.4 reads QT_DISABLE_DEPRECATED_BEFORE.
+target_compile_definitions(postern_common INTERFACE
+    QT_NO_CAST_FROM_ASCII QT_NO_CAST_TO_ASCII QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+    QT_DISABLE_DEPRECATED_UP_TO=0x060400 QT_DISABLE_DEPRECATED_BEFORE=0x060400)
+
 if(POSTERN_SANITIZE)
     target_compile_options(postern_common INTERFACE
         -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

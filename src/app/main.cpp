@@ -28,14 +28,14 @@ QString defaultStore()
     if (const char* env = std::getenv("POSTERN_STORE"); env && *env)
         return QString::fromLocal8Bit(env);
     if (const char* home = std::getenv("HOME"); home && *home)
-        return QString::fromLocal8Bit(home) + "/.local/share/postern";
+        return QString::fromLocal8Bit(home) + QStringLiteral("/.local/share/postern");
     return {};
 }
 
 int fatal(const QString& what, const QString& todo)
 {
     std::cerr << "postern: " << what.toStdString() << "\npostern: " << todo.toStdString() << "\n";
-    QMessageBox::critical(nullptr, QObject::tr("Postern cannot start"), what + "\n\n" + todo);
+    QMessageBox::critical(nullptr, QObject::tr("Postern cannot start"), what + QStringLiteral("\n\n") + todo);
     return 1;
 }
 
@@ -48,29 +48,29 @@ int main(int argc, char* argv[])
         return 1;
     }
     QApplication app(argc, argv);
-    QApplication::setApplicationName("Postern");
-    QApplication::setApplicationVersion("0.1.0");
-    QApplication::setDesktopFileName("org.postern.Postern");
-    QApplication::setWindowIcon(QIcon(":/icons/postern.svg"));
+    QApplication::setApplicationName(QStringLiteral("Postern"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setDesktopFileName(QStringLiteral("org.postern.Postern"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/postern.svg")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QObject::tr("Postern air-gapped publishing workstation"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption storeOption("store",
+    const QCommandLineOption storeOption(QStringLiteral("store"),
                                          QObject::tr("Store directory (default $POSTERN_STORE, else "
                                                      "~/.local/share/postern)."),
-                                         "DIR");
-    const QCommandLineOption kdfOption("kdf",
+                                         QStringLiteral("DIR"));
+    const QCommandLineOption kdfOption(QStringLiteral("kdf"),
                                        QObject::tr("Key derivation cost for new keys: interactive, "
                                                    "moderate (default) or sensitive."),
-                                       "COST",
-                                       "moderate");
-    const QCommandLineOption logOption("log-level",
+                                       QStringLiteral("COST"),
+                                       QStringLiteral("moderate"));
+    const QCommandLineOption logOption(QStringLiteral("log-level"),
                                        QObject::tr("Log level: trace, debug, info, warn (default), "
                                                    "error."),
-                                       "LEVEL",
-                                       "warn");
+                                       QStringLiteral("LEVEL"),
+                                       QStringLiteral("warn"));
     parser.addOptions({storeOption, kdfOption, logOption});
     parser.process(app);
 

@@ -38,7 +38,7 @@ QString rolesText(domain::RoleSet roles)
     QStringList names;
     for (const auto& r : domain::roleNames(roles))
         names << q(r);
-    return names.join(", ");
+    return names.join(QStringLiteral(", "));
 }
 
 } // namespace
@@ -47,7 +47,7 @@ AdminDialog::AdminDialog(Session& session, QWidget* parent)
     : QDialog(parent), m_session(session), m_ui(std::make_unique<Ui::AdminDialog>())
 {
     m_ui->setupUi(this);
-    setWindowIcon(QIcon(":/icons/admin.svg"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/admin.svg")));
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     m_available = session.isOpen() && session.isUnlocked() && session.userHas(domain::Role::Admin);
@@ -147,7 +147,8 @@ void AdminDialog::loadUsers()
     int row = 0;
     for (const auto& u : *users) {
         const QString fp = q(domain::keyFingerprint(u.publicKey));
-        const QString created = QDateTime::fromSecsSinceEpoch(u.createdAt, Qt::UTC).toString("yyyy-MM-dd HH:mm 'UTC'");
+        const QString created =
+            QDateTime::fromSecsSinceEpoch(u.createdAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
         const QString cells[kUserColumns] = {q(u.name),
                                              rolesText(u.roles),
                                              fp.left(9) + QStringLiteral("…"),
@@ -275,7 +276,9 @@ void AdminDialog::saveRoles()
         m_ui->usersStatusLabel->setText(
             tr("Saved: %1 is now %2. This is in force here at once; the uploader takes it in with the next "
                "bundle.")
-                .arg(name, roles ? q(domain::formatRoles(roles)).replace(",", ", ") : tr("without any role")));
+                .arg(name,
+                     roles ? q(domain::formatRoles(roles)).replace(QStringLiteral(","), QStringLiteral(", "))
+                           : tr("without any role")));
     }
     changed();
     reload();

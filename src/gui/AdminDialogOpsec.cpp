@@ -40,7 +40,7 @@ std::string idFor(const QString& name, const std::vector<compose::OpsecRule>& ru
 {
     std::string base;
     for (const QChar c : name.toLower()) {
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        if ((c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('0') && c <= QLatin1Char('9')))
             base += static_cast<char>(c.unicode());
         else if (!base.empty() && base.back() != '-')
             base += '-';
@@ -97,7 +97,7 @@ void AdminDialog::showOpsecRules()
     for (int row = 0; row < static_cast<int>(m_opsec.size()); ++row) {
         const auto& r = m_opsec[static_cast<std::size_t>(row)];
         QString pattern = q(r.pattern);
-        pattern.replace('\n', ", ");
+        pattern.replace(QLatin1Char('\n'), QStringLiteral(", "));
         const QString cells[kOpsecColumns] = {r.enabled ? tr("yes") : tr("no"), q(r.name), kindText(r.kind), pattern};
         for (int c = 0; c < kOpsecColumns; ++c)
             m_ui->opsecTable->setItem(row, c, new QTableWidgetItem(cells[c]));
@@ -234,7 +234,7 @@ void AdminDialog::runOpsecTest()
     m_ui->opsecTestEdit->setExtraSelections(marks);
     m_ui->opsecTestResultLabel->setText(found.isEmpty() ? tr("No rule matches this text.")
                                                         : tr("%n match(es): ", "", static_cast<int>(found.size()))
-                                                              + found.join("; "));
+                                                              + found.join(QStringLiteral("; ")));
 }
 
 } // namespace postern::gui

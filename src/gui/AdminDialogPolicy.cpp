@@ -59,7 +59,7 @@ void AdminDialog::setupPolicyTab()
     m_policyWarningLabel->setObjectName("policyWarningLabel");
     m_policyWarningLabel->setWordWrap(true);
     m_policyWarningLabel->setTextFormat(Qt::PlainText);
-    m_policyWarningLabel->setStyleSheet("color: #8a4b00; font-weight: bold;");
+    m_policyWarningLabel->setStyleSheet(QStringLiteral("color: #8a4b00; font-weight: bold;"));
     m_policyWarningLabel->hide();
     m_ui->policyLayout->insertWidget(m_ui->policyLayout->indexOf(m_ui->rulesTable) + 1, m_policyWarningLabel);
     connect(m_ui->rulesTable, &QTableWidget::itemSelectionChanged, this, [this] { ruleSelected(); });
@@ -114,7 +114,8 @@ void AdminDialog::loadPolicy()
         tr("Approval policy version %1, signed %2. The uploader takes the versions in order; the audit log lists "
            "each one.")
             .arg(policy->policy.version)
-            .arg(QDateTime::fromSecsSinceEpoch(policy->policy.created, Qt::UTC).toString("yyyy-MM-dd HH:mm 'UTC'")));
+            .arg(QDateTime::fromSecsSinceEpoch(policy->policy.created, Qt::UTC)
+                     .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))));
 
     // Only enabled approvers can be ticked; the policy names people by key.
     m_ui->approversList->clear();
@@ -153,7 +154,7 @@ void AdminDialog::showRules()
             approvers << QString::fromStdString(a);
         const QString cells[kRuleColumns] = {QString::fromStdString(r.channel.str()),
                                              tr("%1 of %2").arg(r.required).arg(r.approvers.size()),
-                                             approvers.join(", "),
+                                             approvers.join(QStringLiteral(", ")),
                                              hours(r.maxLifetime)};
         for (int c = 0; c < kRuleColumns; ++c)
             m_ui->rulesTable->setItem(row, c, new QTableWidgetItem(cells[c]));
@@ -191,7 +192,7 @@ void AdminDialog::showPolicyWarnings()
                             .arg(listInWords(approvers, tr("and")));
         }
     }
-    m_policyWarningLabel->setText(warnings.join("\n"));
+    m_policyWarningLabel->setText(warnings.join(QStringLiteral("\n")));
     m_policyWarningLabel->setVisible(!warnings.isEmpty());
 }
 
@@ -223,8 +224,8 @@ void AdminDialog::applyRule()
         m_ui->ruleErrorLabel->setText(tr("Type the account on that platform."));
         return;
     }
-    auto channel =
-        domain::ChannelId::parse((m_ui->platformCombo->currentData().toString() + ":" + account).toStdString());
+    auto channel = domain::ChannelId::parse(
+        (m_ui->platformCombo->currentData().toString() + QStringLiteral(":") + account).toStdString());
     if (!channel) {
         m_ui->ruleErrorLabel->setText(QString::fromStdString(channel.error().message));
         return;

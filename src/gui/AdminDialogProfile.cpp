@@ -21,7 +21,7 @@ namespace {
 
 QString utc(std::int64_t seconds)
 {
-    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString("yyyy-MM-dd HH:mm 'UTC'");
+    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
 }
 
 } // namespace
@@ -63,9 +63,9 @@ void AdminDialog::loadProfile()
         text = tr("Platform profile of %n channel(s), created %1, expires %2.", "", int(s.profile.channels.size()))
                    .arg(utc(s.profile.created), utc(s.profile.expires));
     if (!s.warning.empty())
-        text += (text.isEmpty() ? "" : "\n") + QString::fromStdString(s.warning);
+        text += (text.isEmpty() ? QStringLiteral("") : QStringLiteral("\n")) + QString::fromStdString(s.warning);
     else
-        text += " " + tr("The composer checks drafts against its limits.");
+        text += QStringLiteral(" ") + tr("The composer checks drafts against its limits.");
     m_profileLabel->setText(text);
 }
 

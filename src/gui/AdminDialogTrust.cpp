@@ -34,7 +34,7 @@ QString groupFingerprint(const QString& typed)
     QStringList groups;
     for (int i = 0; i < plain.size(); i += 4)
         groups << plain.mid(i, 4);
-    return groups.join('-');
+    return groups.join(QLatin1Char('-'));
 }
 
 void AdminDialog::setupTrustTabs()
@@ -67,7 +67,8 @@ void AdminDialog::loadTrust()
             tr("Trusted uploader: %1, fingerprint %2, since %3. Bundles are encrypted to it.")
                 .arg(q(up->name),
                      id ? q(id->fingerprint()) : tr("(unreadable)"),
-                     QDateTime::fromSecsSinceEpoch(up->trustedAt, Qt::UTC).toString("yyyy-MM-dd HH:mm 'UTC'")));
+                     QDateTime::fromSecsSinceEpoch(up->trustedAt, Qt::UTC)
+                         .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"))));
     } else {
         m_ui->currentUploaderLabel->setText(tr("No uploader is trusted yet, so nothing can be exported. Do the key "
                                                "ceremony below with the uploader admin."));
@@ -158,7 +159,8 @@ void AdminDialog::trustUploader()
 
 void AdminDialog::exportIdentity()
 {
-    const QString file = Dialogs::saveFile(this, tr("Export workstation identity"), "workstation.identity");
+    const QString file =
+        Dialogs::saveFile(this, tr("Export workstation identity"), QStringLiteral("workstation.identity"));
     if (file.isEmpty())
         return;
     // No passphrase: the file holds public keys and policies already signed, so nothing is

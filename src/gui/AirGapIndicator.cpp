@@ -63,7 +63,7 @@ void AirGapIndicator::poll()
                            .arg(name,
                                 i.up ? tr("up") : (i.adminUp ? tr("enabled, no link") : tr("down")),
                                 i.loopback ? tr(" (loopback, internal only)") : QString(),
-                                QString(" [%1]").arg(QString::fromStdString(i.operState)));
+                                QString(QStringLiteral(" [%1]")).arg(QString::fromStdString(i.operState)));
             if (i.up && !i.loopback)
                 up << name;
         }
@@ -75,20 +75,22 @@ void AirGapIndicator::poll()
         else if (anyUp)
             text = tr("Network interfaces %1 are up — this workstation must stay offline. Disconnect the cables / "
                       "disable Wi-Fi.")
-                       .arg(up.join(", "));
+                       .arg(up.join(QStringLiteral(", ")));
         else
             text = tr("Offline: no network interface is up");
     }
     if (text != m_lastText) {
         m_lastText = text;
         m_label->setText(text);
-        m_icon->setPixmap(QIcon(anyUp ? ":/icons/online.svg" : ":/icons/offline.svg").pixmap(kIconPixels, kIconPixels));
-        m_label->setStyleSheet(anyUp ? "QLabel { color: white; background: #b00020; font-weight: bold; padding: 1px "
-                                       "6px; border-radius: 3px; }"
-                                     : "QLabel { color: palette(text); }");
-        setToolTip(details.isEmpty()
-                       ? text
-                       : tr("Network interfaces (read from /sys/class/net):") + "\n" + details.join("\n"));
+        m_icon->setPixmap(QIcon(anyUp ? QStringLiteral(":/icons/online.svg") : QStringLiteral(":/icons/offline.svg"))
+                              .pixmap(kIconPixels, kIconPixels));
+        m_label->setStyleSheet(
+            anyUp ? QStringLiteral("QLabel { color: white; background: #b00020; font-weight: bold; padding: 1px "
+                                   "6px; border-radius: 3px; }")
+                  : QStringLiteral("QLabel { color: palette(text); }"));
+        setToolTip(details.isEmpty() ? text
+                                     : tr("Network interfaces (read from /sys/class/net):") + QStringLiteral("\n")
+                                           + details.join(QStringLiteral("\n")));
     }
     if (!m_anyUp || *m_anyUp != anyUp) {
         m_anyUp = anyUp;

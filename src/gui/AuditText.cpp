@@ -19,7 +19,8 @@ QString q(const std::string& s)
 QString detailWords(const std::string& details)
 {
     QString d = q(details).simplified();
-    d.replace("post(s)", QObject::tr("posts")).replace("order(s)", QObject::tr("orders"));
+    d.replace(QStringLiteral("post(s)"), QObject::tr("posts"))
+        .replace(QStringLiteral("order(s)"), QObject::tr("orders"));
     return d;
 }
 
@@ -29,7 +30,7 @@ QString AuditText::raw(const store::AuditRecord& entry)
 {
     QString text = q(entry.action + " " + entry.subject);
     if (!entry.details.empty())
-        text += " — " + q(entry.details);
+        text += QStringLiteral(" — ") + q(entry.details);
     return text;
 }
 
@@ -42,7 +43,8 @@ QString AuditText::post(const std::string& id)
     if (auto record = m_session.workstation().queries().post(id)) {
         const QString title = q(record->title).simplified();
         if (!title.isEmpty())
-            snippet = "“" + (title.size() > 40 ? title.left(40).trimmed() + "…" : title) + "”";
+            snippet = QStringLiteral("“") + (title.size() > 40 ? title.left(40).trimmed() + QStringLiteral("…") : title)
+                      + QStringLiteral("”");
     }
     m_snippets.insert(key, snippet);
     return snippet;
@@ -52,7 +54,7 @@ QString AuditText::what(const store::AuditRecord& e)
 {
     const std::string& a = e.action;
     const QString details = detailWords(e.details);
-    const QString withDetails = details.isEmpty() ? QString() : " (" + details + ")";
+    const QString withDetails = details.isEmpty() ? QString() : QStringLiteral(" (") + details + QStringLiteral(")");
     if (a == "draft-new")
         return QObject::tr("Wrote a new post %1").arg(post(e.subject));
     if (a == "draft-edit")
@@ -68,7 +70,7 @@ QString AuditText::what(const store::AuditRecord& e)
     if (a == "post-return")
         return QObject::tr("Sent %1 back to draft").arg(post(e.subject));
     if (a == "export") {
-        const auto m = QRegularExpression("fingerprint (\\S+)").match(q(e.details));
+        const auto m = QRegularExpression(QStringLiteral("fingerprint (\\S+)")).match(q(e.details));
         return m.hasMatch() ? QObject::tr("Exported a bundle, fingerprint %1").arg(m.captured(1))
                             : QObject::tr("Exported a bundle");
     }
@@ -89,17 +91,20 @@ QString AuditText::what(const store::AuditRecord& e)
     if (a == "init")
         return QObject::tr("Created the workstation “%1”").arg(q(e.subject));
     if (a == "user-add")
-        return QObject::tr("Added %1 (%2)").arg(q(e.subject), q(e.details).section(' ', 0, 0));
+        return QObject::tr("Added %1 (%2)").arg(q(e.subject), q(e.details).section(QLatin1Char(' '), 0, 0));
     if (a == "user-roles")
         return QObject::tr("Changed the roles of %1 (%2)")
-            .arg(q(e.subject), q(e.details).section(" policy", 0, 0).replace("->", "→"));
+            .arg(q(e.subject),
+                 q(e.details)
+                     .section(QStringLiteral(" policy"), 0, 0)
+                     .replace(QStringLiteral("->"), QStringLiteral("→")));
     if (a == "user-disable")
         return QObject::tr("Disabled %1").arg(q(e.subject));
     if (a == "user-rotate-key")
         return QObject::tr("Replaced the key of %1").arg(q(e.subject));
     if (a == "policy-set") {
         // The subject reads "policy v8".
-        const auto m = QRegularExpression("v(\\d+)").match(q(e.subject));
+        const auto m = QRegularExpression(QStringLiteral("v(\\d+)")).match(q(e.subject));
         return m.hasMatch() ? QObject::tr("Published approval policy version %1").arg(m.captured(1))
                             : QObject::tr("Published a new approval policy");
     }
@@ -112,7 +117,7 @@ QString AuditText::what(const store::AuditRecord& e)
     if (a == "profile-import")
         return QObject::tr("Imported a platform profile");
     // An action this version does not know yet: its name in words, the rest on hover.
-    return q(a).replace('-', ' ');
+    return q(a).replace(QLatin1Char('-'), QLatin1Char(' '));
 }
 
 } // namespace postern::gui

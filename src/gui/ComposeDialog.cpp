@@ -50,7 +50,8 @@ QString describeReport(const workflow::MediaImport& imported)
     QStringList parts;
     for (const auto& item : report.removed)
         parts << QObject::tr("%1 (%2 bytes)").arg(QString::fromStdString(item.what)).arg(item.bytes);
-    return QObject::tr("Removed from %1: %2. The picture itself is unchanged.").arg(name, parts.join("; "));
+    return QObject::tr("Removed from %1: %2. The picture itself is unchanged.")
+        .arg(name, parts.join(QStringLiteral("; ")));
 }
 
 } // namespace
@@ -183,7 +184,7 @@ void ComposeDialog::loadChannels()
         return;
     for (const auto& rule : policy->policy.channels) {
         const QString id = QString::fromStdString(rule.channel.str());
-        auto* item = new QListWidgetItem(platformTitle(rule.channel.platform) + "  "
+        auto* item = new QListWidgetItem(platformTitle(rule.channel.platform) + QStringLiteral("  ")
                                              + QString::fromStdString(rule.channel.account),
                                          m_ui->channelList);
         item->setData(kChannelRole, id);
@@ -273,7 +274,7 @@ void ComposeDialog::setPerChannel(bool on)
         auto* page = new QWidget;
         auto* layout = new QVBoxLayout(page);
         auto* edit = new QPlainTextEdit(page);
-        edit->setObjectName("text_" + id);
+        edit->setObjectName(QStringLiteral("text_") + id);
         edit->setTabChangesFocus(true);
         edit->setAccessibleName(tr("Text for %1").arg(id));
         edit->setPlainText(m_ui->sharedTextEdit->toPlainText());
@@ -401,12 +402,15 @@ void ComposeDialog::refreshChecks()
             const QString unit = QString::fromUtf8(compose::countUnitName(counter.unit).data(),
                                                    static_cast<int>(compose::countUnitName(counter.unit).size()));
             const QString value = tr("%1 of %2 %3").arg(counter.used).arg(counter.max).arg(unit);
-            counts << (counter.over() ? "<b style='color:#a4262c'>" + value + "</b>" : value);
+            counts << (counter.over() ? QStringLiteral("<b style='color:#a4262c'>") + value + QStringLiteral("</b>")
+                                      : value);
         }
-        lines << "<span style='color:" + platformColor(channel.channel.platform) + "'>"
-                     + channelTitle(channel.channel).toHtmlEscaped() + "</span>: " + counts.join(", ");
+        lines << QStringLiteral("<span style='color:") + platformColor(channel.channel.platform) + QStringLiteral("'>")
+                     + channelTitle(channel.channel).toHtmlEscaped() + QStringLiteral("</span>: ")
+                     + counts.join(QStringLiteral(", "));
     }
-    m_ui->countersLabel->setText(lines.isEmpty() ? tr("Tick at least one channel.") : lines.join("<br>"));
+    m_ui->countersLabel->setText(lines.isEmpty() ? tr("Tick at least one channel.")
+                                                 : lines.join(QStringLiteral("<br>")));
     // One line per channel, always all of them: the layout otherwise squeezes the label to one.
     m_ui->countersLabel->setMinimumHeight(
         m_ui->countersLabel->fontMetrics().lineSpacing() * static_cast<int>(std::max<qsizetype>(1, lines.size())) + 4);
@@ -417,8 +421,9 @@ void ComposeDialog::refreshChecks()
         edit->setExtraSelections({});
     m_ui->sharedTextEdit->setExtraSelections({});
     for (const auto& v : m_violations) {
-        auto* item =
-            new QListWidgetItem(QIcon(":/icons/reject.svg"), QString::fromStdString(v.message), m_ui->violationList);
+        auto* item = new QListWidgetItem(QIcon(QStringLiteral(":/icons/reject.svg")),
+                                         QString::fromStdString(v.message),
+                                         m_ui->violationList);
         item->setForeground(QColor("#a4262c"));
         if (v.field == "text" && v.offsetUtf8 >= 0)
             highlightOverflow(textEditFor(QString::fromStdString(v.channel)), v.offsetUtf8);
@@ -429,7 +434,7 @@ void ComposeDialog::refreshChecks()
                                    [](const auto& c) { return QString::fromStdString(c.text).trimmed().isEmpty(); })
                        && m_media.empty();
     if (m_violations.empty())
-        new QListWidgetItem(QIcon(":/icons/approve.svg"),
+        new QListWidgetItem(QIcon(QStringLiteral(":/icons/approve.svg")),
                             empty   ? tr("Choose the channels to publish to.")
                             : blank ? tr("Write something to see how it fits each platform's limits.")
                                     : tr("Within every platform's limits."),
@@ -521,7 +526,7 @@ void ComposeDialog::attachFiles(const QStringList& files)
         reports << describeReport(*imported);
     }
     if (!reports.isEmpty())
-        m_ui->mediaReportLabel->setText(reports.join("\n"));
+        m_ui->mediaReportLabel->setText(reports.join(QStringLiteral("\n")));
     showSelectedMedia();
     refreshChecks();
 }

@@ -21,7 +21,7 @@ constexpr int kPreviewImagePixels = 240;
 
 QListWidgetItem* warningItem(QListWidget* list, const QString& text, const QString& jump = {})
 {
-    auto* item = new QListWidgetItem(QIcon(":/icons/reject.svg"), text, list);
+    auto* item = new QListWidgetItem(QIcon(QStringLiteral(":/icons/reject.svg")), text, list);
     item->setForeground(QColor("#8a4b00"));
     item->setData(kWarningRole, jump);
     return item;
@@ -56,7 +56,7 @@ void ComposeDialog::addDraftWarnings(const compose::DraftCheckInput& input)
         if (QString::fromStdString(m.alt).trimmed().isEmpty()) {
             warningItem(m_ui->violationList,
                         tr("%1 has no alt text: describe it for people who cannot see it.").arg(name),
-                        QString("alt:%1").arg(i));
+                        QString(QStringLiteral("alt:%1")).arg(i));
             ++m_warnings;
             continue;
         }
@@ -65,7 +65,7 @@ void ComposeDialog::addDraftWarnings(const compose::DraftCheckInput& input)
                 warningItem(m_ui->violationList,
                             tr("OPSEC: %1 “%2” in the alt text of %3.")
                                 .arg(QString::fromStdString(flag.ruleName), QString::fromStdString(flag.match), name),
-                            QString("alt:%1").arg(i));
+                            QString(QStringLiteral("alt:%1")).arg(i));
                 ++m_warnings;
             }
     }
@@ -74,7 +74,7 @@ void ComposeDialog::addDraftWarnings(const compose::DraftCheckInput& input)
 bool ComposeDialog::jumpToWarning(QListWidgetItem* item)
 {
     const QString jump = item->data(kWarningRole).toString();
-    if (!jump.startsWith("alt:"))
+    if (!jump.startsWith(QStringLiteral("alt:")))
         return false;
     m_ui->mediaList->setCurrentRow(jump.mid(4).toInt());
     m_ui->altTextEdit->setFocus();
@@ -130,20 +130,21 @@ QString ComposeDialog::approversNext() const
         QString line = required == 1 ? tr("%1 needs 1 approval").arg(channelTitle(channel.channel))
                                      : tr("%1 needs %2 approvals").arg(channelTitle(channel.channel)).arg(required);
         if (!candidates.isEmpty())
-            line += ": " + whoCanApprove(required, candidates);
+            line += QStringLiteral(": ") + whoCanApprove(required, candidates);
         if (candidates.size() < required)
             line += tr(", more than can approve your post (you cannot approve your own): ask an administrator");
-        lines << line + ".";
+        lines << line + QStringLiteral(".");
     }
-    return lines.join('\n');
+    return lines.join(QLatin1Char('\n'));
 }
 
 bool ComposeDialog::confirmSubmit()
 {
-    QString text = tr("Send this post to the approvers?") + "\n\n" + approversNext() + "\n\n"
+    QString text = tr("Send this post to the approvers?") + QStringLiteral("\n\n") + approversNext()
+                   + QStringLiteral("\n\n")
                    + tr("If you change it later, the change is a new version and needs their approval again.");
     if (m_warnings > 0)
-        text += "\n\n"
+        text += QStringLiteral("\n\n")
                 + (m_warnings == 1 ? tr("Checks lists 1 warning the approvers will also see.")
                                    : tr("Checks lists %1 warnings the approvers will also see.").arg(m_warnings));
     return Dialogs::question(this, tr("Submit for review"), text, tr("Submit")) == Dialogs::Answer::Yes;

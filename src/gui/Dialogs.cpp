@@ -31,7 +31,7 @@ Seams& seams()
 
 void record(const QString& title, const QString& text)
 {
-    seams().recorded << title + ": " + text;
+    seams().recorded << title + QStringLiteral(": ") + text;
 }
 
 } // namespace
@@ -42,8 +42,8 @@ QString sentence(const QString& message)
     if (text.isEmpty())
         return text;
     text[0] = text[0].toUpper();
-    if (!text.endsWith('.') && !text.endsWith('?') && !text.endsWith('!'))
-        text += '.';
+    if (!text.endsWith(QLatin1Char('.')) && !text.endsWith(QLatin1Char('?')) && !text.endsWith(QLatin1Char('!')))
+        text += QLatin1Char('.');
     return text;
 }
 
@@ -64,7 +64,8 @@ QString listInWords(const QStringList& names, const QString& conjunction)
 {
     if (names.size() <= 1)
         return names.join(QString());
-    return names.mid(0, names.size() - 1).join(", ") + " " + conjunction + " " + names.last();
+    return names.mid(0, names.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" ") + conjunction
+           + QStringLiteral(" ") + names.last();
 }
 
 QString errorHint(Errc code)
@@ -136,7 +137,7 @@ void Dialogs::error(QWidget* parent, const QString& title, const Error& err)
 
 void Dialogs::error(QWidget* parent, const QString& title, const QString& what, const QString& todo)
 {
-    const QString text = todo.isEmpty() ? what : what + "\n\n" + QObject::tr("What to do: ") + todo;
+    const QString text = todo.isEmpty() ? what : what + QStringLiteral("\n\n") + QObject::tr("What to do: ") + todo;
     record(title, text);
     if (!seams().answers.isEmpty()) {
         seams().answers.dequeue();

@@ -41,10 +41,10 @@ QString phaseText(bundle::SealPhase phase)
 /** twoRows shows the 8 fingerprint groups as two rows of four, the way the form has them. */
 QString twoRows(const std::string& fingerprint)
 {
-    const QStringList groups = QString::fromStdString(fingerprint).split('-');
+    const QStringList groups = QString::fromStdString(fingerprint).split(QLatin1Char('-'));
     if (groups.size() != 8)
         return QString::fromStdString(fingerprint);
-    return groups.mid(0, 4).join(' ') + "\n" + groups.mid(4, 4).join(' ');
+    return groups.mid(0, 4).join(QLatin1Char(' ')) + QStringLiteral("\n") + groups.mid(4, 4).join(QLatin1Char(' '));
 }
 
 } // namespace
@@ -257,14 +257,15 @@ void ExportDialog::refreshDrives()
         auto* item = new QTreeWidgetItem(m_ui->driveList);
         const QString device = QString::fromStdString(d.device);
         item->setText(0,
-                      d.label.empty() ? tr("Removable drive (%1)").arg(device)
-                                      : QString::fromStdString(d.label) + " (" + device + ")");
+                      d.label.empty()
+                          ? tr("Removable drive (%1)").arg(device)
+                          : QString::fromStdString(d.label) + QStringLiteral(" (") + device + QStringLiteral(")"));
         item->setText(1, QString::fromStdString(d.mountPoint));
         item->setText(2,
                       d.totalBytes ? tr("%1 free of %2").arg(sizeText(d.freeBytes), sizeText(d.totalBytes))
                                    : tr("unknown"));
         item->setData(0, kIdRole, QString::fromStdString(d.mountPoint));
-        item->setIcon(0, QIcon(":/icons/export.svg"));
+        item->setIcon(0, QIcon(QStringLiteral(":/icons/export.svg")));
         if (QString::fromStdString(d.mountPoint) == m_destination)
             current = item;
     }
@@ -311,7 +312,8 @@ void ExportDialog::setDestination(const QString& folder, bool removable)
     m_removable = removable;
     QString text = tr("The bundle will be written to <b>%1</b>.").arg(folder.toHtmlEscaped());
     if (!removable)
-        text += " <span style='color:#b00020'>" + tr("This folder is not on a removable drive.") + "</span>";
+        text += QStringLiteral(" <span style='color:#b00020'>") + tr("This folder is not on a removable drive.")
+                + QStringLiteral("</span>");
     m_ui->destinationLabel->setText(text);
     updateExportButton();
 }
@@ -325,12 +327,13 @@ void ExportDialog::updateExportButton()
 std::filesystem::path ExportDialog::bundlePath() const
 {
     // Named by the UTC time of the export; a suffix keeps an earlier bundle from being replaced.
-    const QString stamp =
-        QDateTime::fromSecsSinceEpoch(m_session.clock().now(), QTimeZone::utc()).toString("yyyyMMdd-HHmmss");
+    const QString stamp = QDateTime::fromSecsSinceEpoch(m_session.clock().now(), QTimeZone::utc())
+                              .toString(QStringLiteral("yyyyMMdd-HHmmss"));
     const QDir dir(m_destination);
-    QString name = "postern-" + stamp + ".postern";
+    QString name = QStringLiteral("postern-") + stamp + QStringLiteral(".postern");
     for (int n = 2; QFileInfo::exists(dir.filePath(name)) && n < 1000; ++n)
-        name = "postern-" + stamp + "-" + QString::number(n) + ".postern";
+        name =
+            QStringLiteral("postern-") + stamp + QStringLiteral("-") + QString::number(n) + QStringLiteral(".postern");
     return dir.filePath(name).toStdString();
 }
 
@@ -428,7 +431,8 @@ void ExportDialog::onProgress(int phase, quint64 done, quint64 total)
 {
     if (m_ui->pages->currentWidget() != m_ui->progressPage || m_cancel)
         return;
-    m_ui->phaseLabel->setText("<b>" + phaseText(static_cast<bundle::SealPhase>(phase)).toHtmlEscaped() + "</b>");
+    m_ui->phaseLabel->setText(QStringLiteral("<b>") + phaseText(static_cast<bundle::SealPhase>(phase)).toHtmlEscaped()
+                              + QStringLiteral("</b>"));
     m_ui->progressBar->setValue(total ? static_cast<int>(done * 1000 / total) : 0);
     m_ui->progressDetailLabel->setText(total ? tr("%1 of %2").arg(sizeText(done), sizeText(total)) : QString());
 }
@@ -510,7 +514,8 @@ void ExportDialog::reject()
         // Cancel, then stay until the worker has cleaned up: the result page says what happened.
         m_cancel = true;
         m_ui->cancelExportButton->setEnabled(false);
-        m_ui->phaseLabel->setText("<b>" + tr("Cancelling: removing what was written…").toHtmlEscaped() + "</b>");
+        m_ui->phaseLabel->setText(QStringLiteral("<b>") + tr("Cancelling: removing what was written…").toHtmlEscaped()
+                                  + QStringLiteral("</b>"));
         return;
     }
     if (m_ui->pages->currentWidget() == m_ui->donePage && !m_ui->closeButton->isEnabled()) {

@@ -29,7 +29,7 @@ FirstRunWizard::FirstRunWizard(Session& session, QWidget* parent)
     : QWizard(parent), m_session(session), m_ui(std::make_unique<Ui::FirstRunWizard>())
 {
     m_ui->setupUi(this);
-    setWindowIcon(QIcon(":/icons/postern.svg"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/postern.svg")));
     for (auto platform : menuPlatforms())
         m_ui->platformCombo->addItem(platformTitle(platform),
                                      QString::fromUtf8(domain::platformName(platform).data(),
@@ -129,7 +129,7 @@ bool FirstRunWizard::addUser()
         return false;
     }
     m_ui->userErrorLabel->clear();
-    m_ui->usersList->addItem(name + ": " + QString::fromStdString(domain::formatRoles(roles)));
+    m_ui->usersList->addItem(name + QStringLiteral(": ") + QString::fromStdString(domain::formatRoles(roles)));
     m_ui->userNameEdit->clear();
     m_ui->userNameEdit->setFocus();
     return true;
@@ -138,7 +138,7 @@ bool FirstRunWizard::addUser()
 bool FirstRunWizard::addChannel()
 {
     const QString account = m_ui->accountEdit->text().trimmed();
-    const QString id = m_ui->platformCombo->currentData().toString() + ":" + account;
+    const QString id = m_ui->platformCombo->currentData().toString() + QStringLiteral(":") + account;
     auto parsed = domain::ChannelId::parse(id.toStdString());
     if (!parsed) {
         m_ui->channelErrorLabel->setText(errorText(parsed.error()));
@@ -150,11 +150,12 @@ bool FirstRunWizard::addChannel()
             return false;
         }
     }
-    auto* item = new QListWidgetItem((m_ui->requiredSpin->value() == 1
-                                          ? tr("%1: 1 approval needed")
-                                          : tr("%1: %2 approvals needed").arg("%1").arg(m_ui->requiredSpin->value()))
-                                         .arg(channelTitle(id)),
-                                     m_ui->channelsList);
+    auto* item = new QListWidgetItem(
+        (m_ui->requiredSpin->value() == 1
+             ? tr("%1: 1 approval needed")
+             : tr("%1: %2 approvals needed").arg(QStringLiteral("%1")).arg(m_ui->requiredSpin->value()))
+            .arg(channelTitle(id)),
+        m_ui->channelsList);
     item->setData(Qt::UserRole, id);
     item->setData(Qt::UserRole + 1, m_ui->requiredSpin->value());
     m_ui->accountEdit->clear();
@@ -204,29 +205,34 @@ bool FirstRunWizard::savePolicy()
 
 void FirstRunWizard::showSummary()
 {
-    QString html = "<h3>" + tr("Workstation fingerprint") + "</h3><p style='font-family:monospace;font-size:14pt'>"
-                   + m_workstationFingerprint.toHtmlEscaped() + "</p><h3>" + tr("Administrator fingerprint")
-                   + "</h3><p style='font-family:monospace'>" + m_adminFingerprint.toHtmlEscaped() + "</p><h3>"
-                   + tr("Next steps") + "</h3><ol><li>"
+    QString html = QStringLiteral("<h3>") + tr("Workstation fingerprint")
+                   + QStringLiteral("</h3><p style='font-family:monospace;font-size:14pt'>")
+                   + m_workstationFingerprint.toHtmlEscaped() + QStringLiteral("</p><h3>")
+                   + tr("Administrator fingerprint") + QStringLiteral("</h3><p style='font-family:monospace'>")
+                   + m_adminFingerprint.toHtmlEscaped() + QStringLiteral("</p><h3>") + tr("Next steps")
+                   + QStringLiteral("</h3><ol><li>")
                    + tr("Export the workstation identity (Administration → Workstation) and carry it to the "
                         "uploader; read the fingerprint aloud there.")
-                   + "</li><li>"
+                   + QStringLiteral("</li><li>")
                    + tr("Import the uploader's identity (Administration → Uploader) and confirm its "
                         "fingerprint.")
-                   + "</li><li>" + tr("Each person unlocks with their own name and passphrase.") + "</li></ol>";
+                   + QStringLiteral("</li><li>") + tr("Each person unlocks with their own name and passphrase.")
+                   + QStringLiteral("</li></ol>");
     // Who can export is the first thing the team needs after this: say it, or how to fix it.
     QStringList operators;
     if (auto users = m_session.workstation().queries().users())
         for (const auto& u : *users)
             if (!u.disabled && u.hasRole(static_cast<store::RoleMask>(domain::Role::Operator)))
                 operators << QString::fromStdString(u.name).toHtmlEscaped();
-    html += "<h3>" + tr("Who carries bundles") + "</h3><p>"
+    html += QStringLiteral("<h3>") + tr("Who carries bundles") + QStringLiteral("</h3><p>")
             + (operators.isEmpty()
-                   ? "<b>" + tr("Nobody is an operator yet, so nobody can export bundles or import receipts.") + "</b> "
+                   ? QStringLiteral("<b>")
+                         + tr("Nobody is an operator yet, so nobody can export bundles or import receipts.")
+                         + QStringLiteral("</b> ")
                          + tr("An administrator gives someone the operator role: Administration → Users, select "
                               "the person, tick Operator, Save roles.")
-                   : tr("Operators export bundles and import receipts: %1.").arg(operators.join(", ")))
-            + "</p>";
+                   : tr("Operators export bundles and import receipts: %1.").arg(operators.join(QStringLiteral(", "))))
+            + QStringLiteral("</p>");
     m_ui->summaryView->setHtml(html);
 }
 

@@ -14,7 +14,7 @@ LockScreen::LockScreen(Session& session, QWidget* parent)
     : QWidget(parent), m_session(session), m_ui(std::make_unique<Ui::LockScreen>())
 {
     m_ui->setupUi(this);
-    m_ui->logoLabel->setPixmap(QIcon(":/icons/postern.svg").pixmap(72, 72));
+    m_ui->logoLabel->setPixmap(QIcon(QStringLiteral(":/icons/postern.svg")).pixmap(72, 72));
     QFont title = m_ui->titleLabel->font();
     title.setPointSizeF(title.pointSizeF() * 1.5);
     title.setBold(true);
@@ -54,7 +54,9 @@ void LockScreen::reload()
         if (user.disabled)
             continue;
         const QString name = QString::fromStdString(user.name);
-        m_ui->userCombo->addItem(name + "  (" + QString::fromStdString(domain::formatRoles(user.roles)) + ")", name);
+        m_ui->userCombo->addItem(name + QStringLiteral("  (") + QString::fromStdString(domain::formatRoles(user.roles))
+                                     + QStringLiteral(")"),
+                                 name);
     }
     const int keep = m_ui->userCombo->findData(previous);
     if (keep >= 0)
@@ -83,7 +85,7 @@ void LockScreen::tryUnlock()
         m_ui->passphraseEdit->setEnabled(true);
         m_ui->passphraseEdit->clear();
         if (!status) {
-            m_ui->errorLabel->setText(errorText(status.error()) + "\n" + errorHint(status.code()));
+            m_ui->errorLabel->setText(errorText(status.error()) + QStringLiteral("\n") + errorHint(status.code()));
             m_ui->passphraseEdit->setFocus();
         }
     });

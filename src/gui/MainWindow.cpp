@@ -55,7 +55,7 @@ MainWindow::MainWindow(Session& session, QWidget* parent)
     : QMainWindow(parent), m_session(session), m_ui(std::make_unique<Ui::MainWindow>())
 {
     m_ui->setupUi(this);
-    setWindowIcon(QIcon(":/icons/postern.svg"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/postern.svg")));
 
     m_lockScreen = new LockScreen(m_session, m_ui->lockPage);
     m_ui->lockLayout->addWidget(m_lockScreen);
@@ -78,7 +78,7 @@ MainWindow::MainWindow(Session& session, QWidget* parent)
     m_ui->postsSplitter->setStretchFactor(1, 3);
 
     for (const auto& queue : kQueues) {
-        auto* item = new QListWidgetItem(QIcon(queue.icon), tr(queue.title), m_ui->queueList);
+        auto* item = new QListWidgetItem(QIcon(QString::fromLatin1(queue.icon)), tr(queue.title), m_ui->queueList);
         item->setData(Qt::UserRole, queue.state ? static_cast<int>(*queue.state) : -1);
     }
     m_userLabel = new QLabel(this);
@@ -231,7 +231,7 @@ void MainWindow::refreshQueues()
         }
         if (!queue.state)
             n = total;
-        item->setText(QString("%1  (%2)").arg(tr(queue.title)).arg(n));
+        item->setText(QString(QStringLiteral("%1  (%2)")).arg(tr(queue.title)).arg(n));
     }
 }
 
@@ -381,8 +381,8 @@ void MainWindow::showDay(const QDate& day)
     if (!posts)
         return;
     for (const auto& post : *posts) {
-        auto* item = new QListWidgetItem(QDateTime::fromSecsSinceEpoch(post.schedule).toString("HH:mm") + "  "
-                                             + stateTitle(post.state) + "  "
+        auto* item = new QListWidgetItem(QDateTime::fromSecsSinceEpoch(post.schedule).toString(QStringLiteral("HH:mm"))
+                                             + QStringLiteral("  ") + stateTitle(post.state) + QStringLiteral("  ")
                                              + QString::fromStdString(post.title).simplified().left(80),
                                          m_ui->dayList);
         item->setData(Qt::UserRole, QString::fromStdString(post.id));
@@ -428,10 +428,10 @@ void MainWindow::verifyAudit()
     const Status status = m_session.workstation().auditVerify();
     if (status) {
         m_ui->auditStatusLabel->setText(tr("✔ The audit chain is intact: every entry is linked and signed."));
-        m_ui->auditStatusLabel->setStyleSheet("color: #1d6b2f; font-weight: bold;");
+        m_ui->auditStatusLabel->setStyleSheet(QStringLiteral("color: #1d6b2f; font-weight: bold;"));
     } else {
         m_ui->auditStatusLabel->setText(tr("✘ The audit chain is broken: %1").arg(errorText(status.error())));
-        m_ui->auditStatusLabel->setStyleSheet("color: #a4262c; font-weight: bold;");
+        m_ui->auditStatusLabel->setStyleSheet(QStringLiteral("color: #a4262c; font-weight: bold;"));
         Dialogs::error(this,
                        tr("Audit chain broken"),
                        errorText(status.error()),

@@ -17,11 +17,11 @@ namespace postern::gui {
 
 void MainWindow::setupMenus()
 {
-    m_approveAction = new QAction(QIcon(":/icons/approve.svg"), tr("&Approve…"), this);
+    m_approveAction = new QAction(QIcon(QStringLiteral(":/icons/approve.svg")), tr("&Approve…"), this);
     m_approveAction->setObjectName("actionApprove");
     m_approveAction->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
     m_approveAction->setToolTip(tr("Sign the selected post with your key"));
-    m_rejectAction = new QAction(QIcon(":/icons/reject.svg"), tr("Re&ject…"), this);
+    m_rejectAction = new QAction(QIcon(QStringLiteral(":/icons/reject.svg")), tr("Re&ject…"), this);
     m_rejectAction->setObjectName("actionReject");
     m_rejectAction->setShortcut(QKeySequence(tr("Ctrl+Shift+J")));
     m_rejectAction->setToolTip(tr("Send the selected post back to its author with a reason"));
@@ -94,9 +94,10 @@ void MainWindow::setupMenus()
     for (QAction* action : m_ui->mainToolBar->actions()) {
         if (action->isSeparator())
             continue;
-        action->setIconText(QString(action->text()).remove('&').remove(QChar(0x2026)));
+        action->setIconText(QString(action->text()).remove(QLatin1Char('&')).remove(QChar(0x2026)));
         if (!action->shortcut().isEmpty())
-            action->setToolTip(action->toolTip() + "  (" + action->shortcut().toString(QKeySequence::NativeText) + ")");
+            action->setToolTip(action->toolTip() + QStringLiteral("  (")
+                               + action->shortcut().toString(QKeySequence::NativeText) + QStringLiteral(")"));
     }
 
     // Focus order: queues, filter, channel, list, then the pane's buttons before its text.
@@ -140,7 +141,8 @@ void MainWindow::showHelp()
     for (QAction* action : findChildren<QAction*>()) {
         if (action->shortcut().isEmpty() || action->text().isEmpty())
             continue;
-        lines << action->shortcut().toString(QKeySequence::NativeText) + "\t" + QString(action->text()).remove('&');
+        lines << action->shortcut().toString(QKeySequence::NativeText) + QStringLiteral("\t")
+                     + QString(action->text()).remove(QLatin1Char('&'));
     }
     lines.sort();
     Dialogs::information(this,
@@ -148,7 +150,7 @@ void MainWindow::showHelp()
                          tr("Every action has a key. Tab moves between parts of the window; Alt with the underlined "
                             "letter opens a menu or presses a button.\n\n%1\n\nThe user guide (user-guide.md) is in "
                             "the documentation folder installed with Postern, usually /usr/share/doc/postern.")
-                             .arg(lines.join('\n')));
+                             .arg(lines.join(QLatin1Char('\n'))));
 }
 
 } // namespace postern::gui

@@ -36,14 +36,15 @@ OrderDialog::OrderDialog(domain::OrderAction action,
                                "then an operator carries it to the uploader in the next bundle."),
                             this);
     note->setWordWrap(true);
-    note->setStyleSheet("color: #555;");
+    note->setStyleSheet(QStringLiteral("color: #555;"));
     layout->addWidget(note);
 
     auto* group = new QGroupBox(tr("Channels"), this);
     auto* groupLayout = new QVBoxLayout(group);
     for (const auto& c : channels) {
-        auto* box = new QCheckBox(channelTitle(c.channel) + "  (" + c.state + ")", group);
-        box->setObjectName("channel:" + QString::fromStdString(c.channel.str()));
+        auto* box =
+            new QCheckBox(channelTitle(c.channel) + QStringLiteral("  (") + c.state + QStringLiteral(")"), group);
+        box->setObjectName(QStringLiteral("channel:") + QString::fromStdString(c.channel.str()));
         box->setChecked(c.enabled);
         box->setEnabled(c.enabled);
         connect(box, &QCheckBox::toggled, this, &OrderDialog::updateOk);
@@ -65,7 +66,7 @@ OrderDialog::OrderDialog(domain::OrderAction action,
 
     m_hint = new QLabel(this);
     m_hint->setObjectName("hintLabel");
-    m_hint->setStyleSheet("color: #6b5200;");
+    m_hint->setStyleSheet(QStringLiteral("color: #6b5200;"));
     m_hint->setWordWrap(true);
     layout->addWidget(m_hint);
 

@@ -31,7 +31,7 @@ QString name(std::string_view s)
 PlatformOptionsBox::PlatformOptionsBox(const domain::PlatformDescriptor& platform, QWidget* parent)
     : QGroupBox(parent), m_platform(platform)
 {
-    setObjectName(name(platform.name) + "Box");
+    setObjectName(name(platform.name) + QStringLiteral("Box"));
     setTitle(tr("%1 options").arg(ui(platform.label)));
     auto* form = new QFormLayout(this);
     QHBoxLayout* toggles = nullptr; // the row the current run of check boxes shares
@@ -50,7 +50,7 @@ PlatformOptionsBox::PlatformOptionsBox(const domain::PlatformDescriptor& platfor
         }
         toggles = nullptr;
         auto* label = new QLabel(ui(spec.label), this);
-        label->setObjectName(objectName() + "_" + name(spec.key) + "_label");
+        label->setObjectName(objectName() + QStringLiteral("_") + name(spec.key) + QStringLiteral("_label"));
         label->setBuddy(control);
         form->addRow(label, control);
     }
@@ -66,7 +66,7 @@ bool PlatformOptionsBox::hasControls(const domain::PlatformDescriptor& platform)
 QWidget* PlatformOptionsBox::makeControl(const domain::OptionSpec& spec)
 {
     const QString label = ui(spec.label);
-    const QString spoken = ui(m_platform.label) + ": " + label.left(1).toLower() + label.mid(1);
+    const QString spoken = ui(m_platform.label) + QStringLiteral(": ") + label.left(1).toLower() + label.mid(1);
     QWidget* control = nullptr;
     switch (spec.type) {
     case domain::OptionType::Bool: {
@@ -103,7 +103,7 @@ QWidget* PlatformOptionsBox::makeControl(const domain::OptionSpec& spec)
     }
     if (spec.type != domain::OptionType::Text && !spec.help.empty())
         control->setToolTip(ui(spec.help));
-    control->setObjectName(name(m_platform.name) + "_" + name(spec.key));
+    control->setObjectName(name(m_platform.name) + QStringLiteral("_") + name(spec.key));
     return control;
 }
 

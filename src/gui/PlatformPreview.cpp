@@ -48,7 +48,7 @@ std::vector<domain::Platform> menuPlatforms()
 
 QString channelTitle(const domain::ChannelId& channel)
 {
-    return platformTitle(channel.platform) + " " + QString::fromStdString(channel.account);
+    return platformTitle(channel.platform) + QStringLiteral(" ") + QString::fromStdString(channel.account);
 }
 
 QString channelTitle(const QString& channelId)
@@ -60,9 +60,9 @@ QString channelTitle(const QString& channelId)
 QString channelsTitle(const QString& channelIds)
 {
     QStringList titles;
-    for (const QString& id : channelIds.split(',', Qt::SkipEmptyParts))
+    for (const QString& id : channelIds.split(QLatin1Char(','), Qt::SkipEmptyParts))
         titles << channelTitle(id);
-    return titles.join(", ");
+    return titles.join(QStringLiteral(", "));
 }
 
 namespace {
@@ -70,18 +70,20 @@ namespace {
 /** markUp escapes the text and colours URLs, #hashtags and @mentions the way platforms do. */
 QString markUp(const QString& text, const QString& accent)
 {
-    static const QRegularExpression token(R"((https?://[^\s<>"]+)|((?<![\w])#[\p{L}\p{N}_]+)|((?<![\w])@[\w.@-]+))");
+    static const QRegularExpression token(
+        QStringLiteral(R"((https?://[^\s<>"]+)|((?<![\w])#[\p{L}\p{N}_]+)|((?<![\w])@[\w.@-]+))"));
     QString out;
     qsizetype last = 0;
     auto it = token.globalMatch(text);
     while (it.hasNext()) {
         const auto m = it.next();
         out += text.mid(last, m.capturedStart() - last).toHtmlEscaped();
-        out += "<span style='color:" + accent + "'>" + m.captured().toHtmlEscaped() + "</span>";
+        out += QStringLiteral("<span style='color:") + accent + QStringLiteral("'>") + m.captured().toHtmlEscaped()
+               + QStringLiteral("</span>");
         last = m.capturedEnd();
     }
     out += text.mid(last).toHtmlEscaped();
-    return out.replace('\n', "<br>");
+    return out.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
 }
 
 QString optionText(const Json& options, std::string_view contentWarning)
@@ -98,17 +100,18 @@ QString optionText(const Json& options, std::string_view contentWarning)
                 shown = QString::fromStdString(value.asString());
             else if (value.type() == Json::Type::Int)
                 shown = QString::number(value.asInt());
-            parts << QString::fromStdString(key).replace('_', ' ') + ": " + shown.toHtmlEscaped();
+            parts << QString::fromStdString(key).replace(QLatin1Char('_'), QLatin1Char(' ')) + QStringLiteral(": ")
+                         + shown.toHtmlEscaped();
         }
     }
-    return parts.join(" · ");
+    return parts.join(QStringLiteral(" · "));
 }
 
 } // namespace
 
 QUrl mediaImageUrl(const domain::MediaRef& media)
 {
-    return QUrl("postern-media:" + QString::fromStdString(toHex(media.hash)));
+    return QUrl(QStringLiteral("postern-media:") + QString::fromStdString(toHex(media.hash)));
 }
 
 QString channelCardHtml(const domain::ChannelPost& post,
@@ -117,31 +120,37 @@ QString channelCardHtml(const domain::ChannelPost& post,
                         bool showImages)
 {
     const QString accent = platformColor(post.channel.platform);
-    QString html = "<table width='100%' cellspacing='0' cellpadding='8' style='border:1px solid " + accent
-                   + ";margin-bottom:10px'><tr><td style='background:" + accent + ";color:white'><b>"
-                   + platformTitle(post.channel.platform).toHtmlEscaped() + "</b> &nbsp; "
-                   + QString::fromStdString(post.channel.account).toHtmlEscaped() + "</td></tr><tr><td>";
+    QString html = QStringLiteral("<table width='100%' cellspacing='0' cellpadding='8' style='border:1px solid ")
+                   + accent + QStringLiteral(";margin-bottom:10px'><tr><td style='background:") + accent
+                   + QStringLiteral(";color:white'><b>") + platformTitle(post.channel.platform).toHtmlEscaped()
+                   + QStringLiteral("</b> &nbsp; ") + QString::fromStdString(post.channel.account).toHtmlEscaped()
+                   + QStringLiteral("</td></tr><tr><td>");
     const std::string_view cwKey = domain::descriptorFor(post.channel.platform).contentWarningOption;
     const auto* spoiler = cwKey.empty() ? nullptr : post.options.find(cwKey);
     if (spoiler && spoiler->type() == Json::Type::String && !spoiler->asString().empty())
-        html += "<p style='background:#f3f0e0;padding:4px'><b>" + QObject::tr("Content warning:") + "</b> "
-                + QString::fromStdString(spoiler->asString()).toHtmlEscaped() + "</p>";
-    html += "<p style='font-size:11pt'>" + markUp(QString::fromStdString(post.text), accent) + "</p>";
+        html += QStringLiteral("<p style='background:#f3f0e0;padding:4px'><b>") + QObject::tr("Content warning:")
+                + QStringLiteral("</b> ") + QString::fromStdString(spoiler->asString()).toHtmlEscaped()
+                + QStringLiteral("</p>");
+    html += QStringLiteral("<p style='font-size:11pt'>") + markUp(QString::fromStdString(post.text), accent)
+            + QStringLiteral("</p>");
     for (const auto& m : media) {
         const bool video = m.mime.rfind("video/", 0) == 0;
         if (showImages && m.mime.rfind("image/", 0) == 0)
-            html += "<p><img src='" + mediaImageUrl(m).toString() + "'></p>"; // local resource, never fetched
-        html += "<p style='color:#444'>" + (video ? QObject::tr("Video: ") : QObject::tr("Image: "))
-                + QString::fromStdString(m.name).toHtmlEscaped() + " <i>("
-                + QString::fromStdString(m.mime).toHtmlEscaped() + ")</i><br>"
-                + (m.alt.empty() ? "<span style='color:#a4262c'>" + QObject::tr("No alt text") + "</span>"
+            html += QStringLiteral("<p><img src='") + mediaImageUrl(m).toString()
+                    + QStringLiteral("'></p>"); // local resource, never fetched
+        html += QStringLiteral("<p style='color:#444'>") + (video ? QObject::tr("Video: ") : QObject::tr("Image: "))
+                + QString::fromStdString(m.name).toHtmlEscaped() + QStringLiteral(" <i>(")
+                + QString::fromStdString(m.mime).toHtmlEscaped() + QStringLiteral(")</i><br>")
+                + (m.alt.empty() ? QStringLiteral("<span style='color:#a4262c'>") + QObject::tr("No alt text")
+                                       + QStringLiteral("</span>")
                                  : QObject::tr("Alt text: ") + QString::fromStdString(m.alt).toHtmlEscaped())
-                + "</p>";
+                + QStringLiteral("</p>");
     }
     const QString options = optionText(post.options, cwKey);
-    html += "<p style='color:#555;font-size:9pt'>"
+    html += QStringLiteral("<p style='color:#555;font-size:9pt'>")
             + QObject::tr("Publish: %1").arg(formatTime(schedule, QObject::tr("as soon as the uploader receives it")))
-            + (options.isEmpty() ? QString() : "<br>" + options) + "</p></td></tr></table>";
+            + (options.isEmpty() ? QString() : QStringLiteral("<br>") + options)
+            + QStringLiteral("</p></td></tr></table>");
     return html;
 }
 

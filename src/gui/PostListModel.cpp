@@ -39,7 +39,7 @@ QString formatTime(std::int64_t unixSeconds, const QString& zeroText)
 {
     if (unixSeconds == 0)
         return zeroText;
-    return QDateTime::fromSecsSinceEpoch(unixSeconds).toString("yyyy-MM-dd HH:mm");
+    return QDateTime::fromSecsSinceEpoch(unixSeconds).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
 PostListModel::PostListModel(Session& session, QObject* parent) : QAbstractTableModel(parent), m_session(session)

@@ -24,8 +24,8 @@ PostPane::PostPane(Session& session, QWidget* parent)
     connect(m_ui->submitButton, &QPushButton::clicked, this, [this] { emit submitRequested(m_postId); });
     // Order buttons sit with the review buttons; PostPaneOrders.cpp decides when they show.
     auto addButton = [this](const char* name, const QString& text, const char* icon) {
-        auto* b = new QPushButton(QIcon(icon), text, this);
-        b->setObjectName(name);
+        auto* b = new QPushButton(QIcon(QString::fromLatin1(icon)), text, this);
+        b->setObjectName(QString::fromLatin1(name));
         m_ui->headerLayout->addWidget(b);
         return b;
     };
@@ -143,16 +143,16 @@ void PostPane::render(const workflow::PostDetail& detail)
         QStringList names;
         for (const auto& n : view.approverNames)
             names << QString::fromStdString(n).toHtmlEscaped();
-        status += tr("Approved by: %1. ").arg(names.join(", "));
+        status += tr("Approved by: %1. ").arg(names.join(QStringLiteral(", ")));
     }
     if (record.state == store::PostState::InReview && !view.approvalStatus.empty())
         status += approvalsNeeded(detail).toHtmlEscaped();
     if ((record.state == store::PostState::Rejected || record.state == store::PostState::Failed)
         && !record.lastReason.empty())
-        status += "<span style='color:#a4262c'><b>"
-                  + (record.state == store::PostState::Rejected ? tr("Rejected: ") : tr("Publishing failed: ")) + "</b>"
-                  + QString::fromStdString(record.lastReason).toHtmlEscaped() + "</span> "
-                  + tr("Revise the post, then submit it again.");
+        status += QStringLiteral("<span style='color:#a4262c'><b>")
+                  + (record.state == store::PostState::Rejected ? tr("Rejected: ") : tr("Publishing failed: "))
+                  + QStringLiteral("</b>") + QString::fromStdString(record.lastReason).toHtmlEscaped()
+                  + QStringLiteral("</span> ") + tr("Revise the post, then submit it again.");
     m_ui->statusLabel->setText(status);
 
     QString html;
@@ -162,20 +162,24 @@ void PostPane::render(const workflow::PostDetail& detail)
         const QString channel = channelTitle(QString::fromStdString(result.channel)).toHtmlEscaped();
         if (result.outcome == store::PublishOutcome::Published && result.url.rfind("file://", 0) == 0)
             // An outbox: a path on the uploader means nothing here.
-            html += "<p>✔ " + tr("Ready for manual posting on %1, in the uploader's outbox").arg(channel) + "</p>";
+            html += QStringLiteral("<p>✔ ")
+                    + tr("Ready for manual posting on %1, in the uploader's outbox").arg(channel)
+                    + QStringLiteral("</p>");
         else if (result.outcome == store::PublishOutcome::Published)
-            html += "<p>✔ " + tr("Published on %1: ").arg(channel) + "<code>"
-                    + QString::fromStdString(result.url).toHtmlEscaped() + "</code></p>";
+            html += QStringLiteral("<p>✔ ") + tr("Published on %1: ").arg(channel) + QStringLiteral("<code>")
+                    + QString::fromStdString(result.url).toHtmlEscaped() + QStringLiteral("</code></p>");
         else if (result.outcome == store::PublishOutcome::Failed)
-            html += "<p style='color:#a4262c'>✘ " + tr("Failed on %1: ").arg(channel)
-                    + QString::fromStdString(result.reason).toHtmlEscaped() + "</p>";
+            html += QStringLiteral("<p style='color:#a4262c'>✘ ") + tr("Failed on %1: ").arg(channel)
+                    + QString::fromStdString(result.reason).toHtmlEscaped() + QStringLiteral("</p>");
         else if (result.outcome == store::PublishOutcome::Cancelled)
-            html += "<p style='color:#6b5200'>⊘ " + tr("Cancelled on %1 before it was published").arg(channel) + "</p>";
+            html += QStringLiteral("<p style='color:#6b5200'>⊘ ")
+                    + tr("Cancelled on %1 before it was published").arg(channel) + QStringLiteral("</p>");
         else if (result.outcome == store::PublishOutcome::Retracted)
-            html +=
-                "<p style='color:#6b5200'>⊘ " + tr("Retracted on %1 (deleted from the platform)").arg(channel) + "</p>";
+            html += QStringLiteral("<p style='color:#6b5200'>⊘ ")
+                    + tr("Retracted on %1 (deleted from the platform)").arg(channel) + QStringLiteral("</p>");
         else
-            html += "<p>" + tr("Scheduled on %1: the uploader publishes it at its time").arg(channel) + "</p>";
+            html += QStringLiteral("<p>") + tr("Scheduled on %1: the uploader publishes it at its time").arg(channel)
+                    + QStringLiteral("</p>");
     }
     html += renderOrders(detail);
     m_ui->contentView->setHtml(html);
@@ -189,7 +193,7 @@ void PostPane::renderMedia(const workflow::PostView& view)
     for (const auto& m : view.content.media) {
         const std::string hash = toHex(m.hash);
         const QIcon icon = mediaThumbnail(m_session, hash, m.mime, 192);
-        QString label = QString::fromStdString(m.name) + "\n"
+        QString label = QString::fromStdString(m.name) + QStringLiteral("\n")
                         + (m.alt.empty() ? tr("(no alt text)") : QString::fromStdString(m.alt));
         auto* item = new QListWidgetItem(icon, label, m_ui->mediaList);
         item->setToolTip(tr("%1, %2 bytes, BLAKE2b %3…")
@@ -205,13 +209,13 @@ void PostPane::renderReview(const workflow::PostView& view)
 {
     QString history;
     for (const auto& rejection : view.rejections)
-        history += "<p><b>" + tr("Version %1 rejected").arg(rejection.version) + "</b> "
-                   + formatTime(rejection.createdAt) + "<br>" + QString::fromStdString(rejection.reason).toHtmlEscaped()
-                   + "</p>";
+        history += QStringLiteral("<p><b>") + tr("Version %1 rejected").arg(rejection.version) + QStringLiteral("</b> ")
+                   + formatTime(rejection.createdAt) + QStringLiteral("<br>")
+                   + QString::fromStdString(rejection.reason).toHtmlEscaped() + QStringLiteral("</p>");
     history +=
-        "<p>"
+        QStringLiteral("<p>")
         + tr("Created %1, last changed %2.").arg(formatTime(view.record.createdAt), formatTime(view.record.updatedAt))
-        + "</p>";
+        + QStringLiteral("</p>");
     m_ui->historyView->setHtml(history);
     renderDiff(view);
     renderOpsec();
@@ -232,27 +236,29 @@ void PostPane::renderDiff(const workflow::PostView& view)
         return;
     }
     const auto& before = **previous;
-    QString html = "<p>"
+    QString html = QStringLiteral("<p>")
                    + tr("Compared with version %1, the last one a reviewer approved or rejected:").arg(before.version)
-                   + "</p>";
+                   + QStringLiteral("</p>");
     for (const auto& change : compose::describeContentChanges(before, view.content))
-        html += "<p>• " + QString::fromStdString(change).toHtmlEscaped() + "</p>";
+        html += QStringLiteral("<p>• ") + QString::fromStdString(change).toHtmlEscaped() + QStringLiteral("</p>");
     for (const auto& channel : view.content.channels) {
         std::string old;
         for (const auto& c : before.channels)
             if (c.channel == channel.channel)
                 old = c.text;
-        html += "<p><b>" + channelTitle(channel.channel).toHtmlEscaped() + "</b><br>";
+        html += QStringLiteral("<p><b>") + channelTitle(channel.channel).toHtmlEscaped() + QStringLiteral("</b><br>");
         for (const auto& span : compose::diffWords(old, channel.text)) {
-            const QString text = QString::fromStdString(span.text).toHtmlEscaped().replace('\n', "<br>");
+            const QString text =
+                QString::fromStdString(span.text).toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
             if (span.kind == compose::DiffSpan::Added)
-                html += "<span style='background:#c8f0c8'>" + text + "</span>";
+                html += QStringLiteral("<span style='background:#c8f0c8'>") + text + QStringLiteral("</span>");
             else if (span.kind == compose::DiffSpan::Removed)
-                html += "<span style='background:#f4c7c3;text-decoration:line-through'>" + text + "</span>";
+                html += QStringLiteral("<span style='background:#f4c7c3;text-decoration:line-through'>") + text
+                        + QStringLiteral("</span>");
             else
                 html += text;
         }
-        html += "</p>";
+        html += QStringLiteral("</p>");
     }
     m_ui->diffView->setHtml(html);
     m_ui->sideTabs->setTabText(tab, tr("Changes since v%1").arg(before.version));
@@ -273,16 +279,18 @@ void PostPane::renderOpsec()
     }
     for (const auto& flag : *flags) {
         const QString where = flag.channel.empty() ? QString::fromStdString(flag.field)
-                                                   : channelTitle(QString::fromStdString(flag.channel)) + " "
-                                                         + QString::fromStdString(flag.field);
+                                                   : channelTitle(QString::fromStdString(flag.channel))
+                                                         + QStringLiteral(" ") + QString::fromStdString(flag.field);
         auto* item = new QListWidgetItem(
-            QIcon(":/icons/reject.svg"),
+            QIcon(QStringLiteral(":/icons/reject.svg")),
             tr("%1: “%2” in %3").arg(QString::fromStdString(flag.ruleName), QString::fromStdString(flag.match), where),
             m_ui->opsecList);
         item->setForeground(QColor("#8a4b00"));
     }
     if (flags->empty())
-        new QListWidgetItem(QIcon(":/icons/approve.svg"), tr("No OPSEC rule matched."), m_ui->opsecList);
+        new QListWidgetItem(QIcon(QStringLiteral(":/icons/approve.svg")),
+                            tr("No OPSEC rule matched."),
+                            m_ui->opsecList);
     m_ui->sideTabs->setTabText(tab, flags->empty() ? tr("OPSEC") : tr("OPSEC (%1)").arg(flags->size()));
     if (!flags->empty() && m_session.userHas(domain::Role::Approver))
         m_ui->sideTabs->setCurrentWidget(m_ui->opsecTab); // flags first: they are why a reviewer looks twice

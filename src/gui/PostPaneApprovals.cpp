@@ -48,13 +48,13 @@ QString approvalsNeeded(const workflow::PostDetail& detail)
         QString line = need == 1 ? QObject::tr("%1 needs 1 more approval").arg(title)
                                  : QObject::tr("%1 needs %2 more approvals").arg(title).arg(need);
         if (!candidates.isEmpty())
-            line += ": " + whoCanApprove(need, candidates);
+            line += QStringLiteral(": ") + whoCanApprove(need, candidates);
         if (candidates.size() < need)
             line += QObject::tr(". Not enough approvers can still approve it (the author cannot): an administrator "
                                 "must add an approver to this channel or lower the number needed");
-        lines << line + ".";
+        lines << line + QStringLiteral(".");
     }
-    return lines.join(' ');
+    return lines.join(QLatin1Char(' '));
 }
 
 } // namespace postern::gui

@@ -63,7 +63,7 @@ QString PostPane::renderOrders(const workflow::PostDetail& detail)
 
     if (detail.orders.empty())
         return {};
-    QString html = "<h3>" + tr("Cancel and retract orders") + "</h3>";
+    QString html = QStringLiteral("<h3>") + tr("Cancel and retract orders") + QStringLiteral("</h3>");
     const auto& me = m_session.user().record;
     for (const auto& order : detail.orders) {
         const auto& o = order.record;
@@ -72,23 +72,24 @@ QString PostPane::renderOrders(const workflow::PostDetail& detail)
             progress
                 << tr("%1: %2 of %3").arg(channelTitle(p.channel).toHtmlEscaped()).arg(p.approvals).arg(p.required);
         const QString action = o.action == "retract" ? tr("Retract") : tr("Cancel");
-        html += "<p><b>" + action + "</b> "
-                + tr("on %1").arg(channelsTitle(QString::fromStdString(o.channels)).toHtmlEscaped()) + " — <i>"
-                + orderStateTitle(o.state) + "</i><br>"
+        html += QStringLiteral("<p><b>") + action + QStringLiteral("</b> ")
+                + tr("on %1").arg(channelsTitle(QString::fromStdString(o.channels)).toHtmlEscaped())
+                + QStringLiteral(" — <i>") + orderStateTitle(o.state) + QStringLiteral("</i><br>")
                 + tr("Requested by %1, %2: “%3”")
                       .arg(QString::fromStdString(order.requesterName).toHtmlEscaped(),
                            formatTime(o.createdAt),
                            QString::fromStdString(o.reason).toHtmlEscaped());
         if (o.state == store::OrderState::Pending || o.state == store::OrderState::Approved)
-            html += "<br>" + tr("Approvals: %1").arg(progress.join("; "));
+            html += QStringLiteral("<br>") + tr("Approvals: %1").arg(progress.join(QStringLiteral("; ")));
         if (!o.lastReason.empty() && o.state != store::OrderState::Withdrawn)
-            html +=
-                "<br><span style='color:#a4262c'>" + QString::fromStdString(o.lastReason).toHtmlEscaped() + "</span>";
+            html += QStringLiteral("<br><span style='color:#a4262c'>")
+                    + QString::fromStdString(o.lastReason).toHtmlEscaped() + QStringLiteral("</span>");
         for (const auto& r : order.results)
-            html += "<br>" + channelTitle(QString::fromStdString(r.channel)).toHtmlEscaped() + ": "
-                    + QString::fromStdString(std::string(store::orderOutcomeName(r.outcome)))
-                    + (r.reason.empty() ? QString() : " — " + QString::fromStdString(r.reason).toHtmlEscaped());
-        html += "</p>";
+            html += QStringLiteral("<br>") + channelTitle(QString::fromStdString(r.channel)).toHtmlEscaped()
+                    + QStringLiteral(": ") + QString::fromStdString(std::string(store::orderOutcomeName(r.outcome)))
+                    + (r.reason.empty() ? QString()
+                                        : QStringLiteral(" — ") + QString::fromStdString(r.reason).toHtmlEscaped());
+        html += QStringLiteral("</p>");
 
         // The buttons act on the newest open order this user can do something about.
         if (!m_actionOrderId.isEmpty())

@@ -101,7 +101,7 @@ ReceiptDialog::ReceiptDialog(Session& session, QWidget* parent)
     : QDialog(parent), m_session(session), m_ui(std::make_unique<Ui::ReceiptDialog>())
 {
     m_ui->setupUi(this);
-    setWindowIcon(QIcon(":/icons/receipt.svg"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/receipt.svg")));
     m_ui->resultsTable->setColumnCount(kColumns);
     m_ui->resultsTable->setHorizontalHeaderLabels({tr("Post"), tr("Channel"), tr("Result"), tr("Address or reason")});
     // Fit the dialog: the post and the address share what the channel and result leave, and
@@ -230,7 +230,7 @@ QString ReceiptDialog::explainRejection(const std::string& code)
         what = tr("The uploader refused the whole bundle.");
     QString next = tr("Revise each post (Revise this post…), submit and approve it again, then export a new bundle.");
     if (auto it = todo.find(code); it != todo.end())
-        next = it->second + " " + next;
+        next = it->second + QStringLiteral(" ") + next;
     if (code.rfind("bad-", 0) == 0 || code == "chunk-auth-failed" || code == "truncated")
         next = tr("Use another drive. ") + next;
     return tr("%1\nWhat to do: %2").arg(what, next); // the code itself stays in the log
@@ -262,13 +262,14 @@ QString ReceiptDialog::describe(const workflow::ReceiptSummary& summary)
     if (!summary.orders.empty())
         parts << tr("%n order result(s)", "", static_cast<int>(summary.orders.size()))
                      + (ordersFailed > 0 ? tr(" (%n failed)", "", ordersFailed) : QString());
-    QString text = tr("The receipt says: %1.").arg(parts.join(", "));
+    QString text = tr("The receipt says: %1.").arg(parts.join(QStringLiteral(", ")));
     if (ordersFailed > 0)
-        text += " "
+        text += QStringLiteral(" ")
                 + tr("A failed order did not stop or delete the post there: read the reason, then request a "
                      "new order or remove the post on the platform by hand.");
     if (failed > 0)
-        text += " " + tr("Failed posts can be revised and sent again: select one and press Revise this post.");
+        text += QStringLiteral(" ")
+                + tr("Failed posts can be revised and sent again: select one and press Revise this post.");
     return text;
 }
 
@@ -327,7 +328,7 @@ void ReceiptDialog::showResults()
         QString post = tr("(a post this workstation no longer has)");
         if (auto view = m_session.workstation().show(row.postId)) {
             const QString title = q(view->record.title).simplified();
-            post = title.size() > 40 ? title.left(40).trimmed() + "…" : title;
+            post = title.size() > 40 ? title.left(40).trimmed() + QStringLiteral("…") : title;
         }
         auto* first = new QTableWidgetItem(post);
         first->setToolTip(tr("Post %1").arg(q(row.postId))); // the id for support, not on screen
@@ -351,7 +352,7 @@ void ReceiptDialog::showResults()
         if (!row.url.empty())
             details->setToolTip(q(row.url));
         if (row.failed)
-            details->setStyleSheet("color: #a4262c;");
+            details->setStyleSheet(QStringLiteral("color: #a4262c;"));
         m_ui->resultsTable->setCellWidget(r, kDetails, details);
     }
     m_ui->resultsTable->resizeRowsToContents();

@@ -111,13 +111,14 @@ ReceiptBanner::ReceiptBanner(Session& session, QWidget* parent) : QFrame(parent)
 {
     setObjectName("receiptBanner");
     setFrameShape(QFrame::StyledPanel);
-    setStyleSheet("#receiptBanner { background: #e6f1e8; border: 1px solid #1d6b2f; border-radius: 4px; }");
+    setStyleSheet(
+        QStringLiteral("#receiptBanner { background: #e6f1e8; border: 1px solid #1d6b2f; border-radius: 4px; }"));
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 4, 8, 4);
     m_label = new QLabel(this);
     m_label->setObjectName("receiptBannerLabel");
     m_label->setWordWrap(true);
-    m_button = new QPushButton(QIcon(":/icons/receipt.svg"), QString(), this);
+    m_button = new QPushButton(QIcon(QStringLiteral(":/icons/receipt.svg")), QString(), this);
     m_button->setObjectName("importFoundReceiptButton");
     layout->addWidget(m_label, 1);
     layout->addWidget(m_button);
@@ -160,7 +161,7 @@ void ReceiptBanner::rescan()
     m_label->setText(tr("The uploader's receipt is back: it says what was published."));
     m_button->setText(drive ? tr("&Import the receipt found on %1").arg(m_found->place)
                             : tr("&Import the receipt found in %1").arg(m_found->place));
-    m_button->setAccessibleName(m_button->text().remove('&'));
+    m_button->setAccessibleName(m_button->text().remove(QLatin1Char('&')));
     m_button->setToolTip(m_found->path);
     show();
 }

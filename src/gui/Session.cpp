@@ -42,7 +42,7 @@ QString newPassphraseProblem(const QString& first, const QString& second)
     if (auto s = crypto::checkNewPassphrase(toSecure(first)); !s) {
         QString message = QString::fromStdString(s.error().message);
         message[0] = message[0].toUpper();
-        return message + ".";
+        return message + QStringLiteral(".");
     }
     return {};
 }

@@ -61,7 +61,7 @@ void selectRowNamed(QTableWidget* table, const QString& name)
 
 void addPerson(QWidget* dialog, const char* name, const char* roleBox, const QString& pass)
 {
-    child<QLineEdit>(dialog, "newUserNameEdit")->setText(name);
+    child<QLineEdit>(dialog, "newUserNameEdit")->setText(QString::fromUtf8(name));
     child<QCheckBox>(dialog, "newRoleAuthor")->setChecked(false);
     child<QCheckBox>(dialog, roleBox)->setChecked(true);
     child<QLineEdit>(dialog, "newUserPassEdit")->setText(pass);

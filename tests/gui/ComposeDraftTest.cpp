@@ -53,7 +53,7 @@ TEST_CASE("composer: checks while drafting, the picture in the preview, a confir
             REQUIRE(ws.addUser(ada,
                                name,
                                static_cast<domain::RoleSet>(role),
-                               gui::toSecure(QString(name) + " passphrase 1"),
+                               gui::toSecure(QString::fromUtf8(name) + " passphrase 1"),
                                env.session.kdf())
                         .ok());
         REQUIRE(ws.setPolicy(ada, {{kBluesky, 2, {"carol", "dave"}, 86400}}).ok());

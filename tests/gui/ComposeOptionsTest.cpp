@@ -38,7 +38,7 @@ struct Office : GuiStore
             REQUIRE(ws.addUser(ada,
                                name,
                                static_cast<domain::RoleSet>(role),
-                               gui::toSecure(QString(name) + " passphrase 1"),
+                               gui::toSecure(QString::fromUtf8(name) + " passphrase 1"),
                                session.kdf())
                         .ok());
         std::vector<workflow::ChannelRuleInput> rules;
@@ -148,7 +148,7 @@ TEST_CASE("composer: the option controls, their defaults, what is saved and load
                              "mastodon_visibility",
                              "mastodon_spoiler_text",
                              "mastodon_language"})
-        CHECK(dialog->findChild<QWidget*>(name) != nullptr);
+        CHECK(dialog->findChild<QWidget*>(QString::fromUtf8(name)) != nullptr);
 
     // TikTok: who can watch has no default; interactions start off (content-sharing guidelines).
     const auto tiktokCombos = tiktok->findChildren<QComboBox*>();
@@ -192,7 +192,7 @@ TEST_CASE("composer: the option controls, their defaults, what is saved and load
         for (auto* w : inputs(box))
             if (!qobject_cast<QCheckBox*>(w)) { // a check box is named by its text
                 INFO(w->objectName().toStdString());
-                CHECK(w->accessibleName().startsWith(box == tiktok ? "TikTok" : "Mastodon"));
+                CHECK(w->accessibleName().startsWith(QString::fromUtf8(box == tiktok ? "TikTok" : "Mastodon")));
             }
 
     QTest::keyClicks(child<QPlainTextEdit>(dialog.get(), "sharedTextEdit"), "Open day on Saturday");

@@ -56,7 +56,7 @@ inline void maybeScreenshot(QWidget* widget, const char* name)
     const QByteArray dir = qgetenv("POSTERN_SCREENSHOT_DIR");
     if (dir.isEmpty())
         return;
-    widget->grab().save(QString::fromLocal8Bit(dir) + "/" + name + ".png");
+    widget->grab().save(QString::fromLocal8Bit(dir) + "/" + QString::fromUtf8(name) + ".png");
 }
 
 } // namespace postern::test

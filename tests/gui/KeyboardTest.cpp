@@ -52,7 +52,12 @@ struct Office : GuiStore
                                          {"carol", Role::Approver},
                                          {"dave", Role::Approver},
                                          {"erin", Role::Operator}})
-            REQUIRE(ws().addUser(ada, name, static_cast<domain::RoleSet>(role), secret(name), session.kdf()).ok());
+            REQUIRE(ws().addUser(ada,
+                                 name,
+                                 static_cast<domain::RoleSet>(role),
+                                 secret(QString::fromUtf8(name)),
+                                 session.kdf())
+                        .ok());
         const auto box = crypto::BoxKey::generate();
         const std::string identity =
             domain::makeUploaderIdentity("uploader-1", box.publicKey(), crypto::SigningKey::generate());
@@ -63,7 +68,7 @@ struct Office : GuiStore
 
     workflow::Workstation& ws() { return session.workstation(); }
     static crypto::SecureBuffer secret(const QString& name) { return gui::toSecure(passOf(name)); }
-    workflow::UnlockedUser as(const char* name) { return ws().unlock(name, secret(name)).value(); }
+    workflow::UnlockedUser as(const char* name) { return ws().unlock(name, secret(QString::fromUtf8(name))).value(); }
 
     std::string submittedPost()
     {
@@ -233,7 +238,7 @@ TEST_CASE("menu bar: every action with a mnemonic and a shortcut", "[gui][keyboa
                              "actionLock",
                              "actionQuit",
                              "actionHelp"}) {
-        auto* action = window.findChild<QAction*>(name);
+        auto* action = window.findChild<QAction*>(QString::fromUtf8(name));
         INFO(name);
         REQUIRE(action != nullptr);
         CHECK(action->text().contains('&'));
@@ -314,7 +319,7 @@ TEST_CASE("author, two approvers and the operator work by keyboard only", "[gui]
     CHECK(office.stateOf(postId) == store::PostState::InReview);
 
     // Carol and Dave: Ctrl+L, unlock, the post is already selected, Ctrl+Shift+A.
-    for (const QString approver : {"carol", "dave"}) {
+    for (const QString& approver : {QStringLiteral("carol"), QStringLiteral("dave")}) {
         unlockByKeyboard(window, office.session, approver);
         REQUIRE(window.selectedPostIds() == QStringList{QString::fromStdString(postId)});
         Dialogs::queueText(passOf(approver));

@@ -81,8 +81,8 @@ void runFirstRun(gui::Session& session)
     for (const auto& [platform, account] :
          {std::pair{"bluesky", "press.example.org"}, std::pair{"mastodon", "@press@social.example"}}) {
         child<QComboBox>(&wizard, "platformCombo")
-            ->setCurrentIndex(child<QComboBox>(&wizard, "platformCombo")->findData(QString(platform)));
-        QTest::keyClicks(child<QLineEdit>(&wizard, "accountEdit"), account);
+            ->setCurrentIndex(child<QComboBox>(&wizard, "platformCombo")->findData(QString::fromUtf8(platform)));
+        QTest::keyClicks(child<QLineEdit>(&wizard, "accountEdit"), QString::fromUtf8(account));
         child<QSpinBox>(&wizard, "requiredSpin")->setValue(2);
         QTest::mouseClick(child<QPushButton>(&wizard, "addChannelButton"), Qt::LeftButton);
     }
@@ -221,7 +221,7 @@ TEST_CASE("whole flow through the widgets: compose, reject, revise, approve twic
     CHECK(stateOf(env.session, postId) == store::PostState::InReview);
 
     // Carol and Dave approve; each approval asks for the approver's passphrase.
-    for (const QString approver : {"carol", "dave"}) {
+    for (const QString& approver : {QStringLiteral("carol"), QStringLiteral("dave")}) {
         unlockAs(window, env.session, approver);
         window.selectQueue(store::PostState::InReview);
         REQUIRE(window.selectPost(postId));
@@ -390,7 +390,7 @@ TEST_CASE("screenshots of each main screen", "[.screenshots]")
             REQUIRE(ws.submit(*bob, post->id));
         if (i++ == 0) // one approved post waiting for export
             for (const char* approver : {"carol", "dave"}) {
-                auto who = ws.unlock(approver, gui::toSecure(passOf(approver)));
+                auto who = ws.unlock(approver, gui::toSecure(passOf(QString::fromUtf8(approver))));
                 REQUIRE(who);
                 REQUIRE(ws.approve(*who, post->id));
             }
