@@ -3,7 +3,7 @@
 // logging, the store and the passphrase files from the options and runs the command.
 #include "CliApp.h"
 
-#include "postern/clikit/Start.h"
+#include "postern/clikit/Run.h"
 #include "postern/util/Log.h"
 
 #include "CommandTable.h"
@@ -64,24 +64,18 @@ std::optional<ExitCode> setUp(Context& ctx)
 
 int run(std::span<const char* const> args, const clikit::Io& io, const Clock& clock)
 {
-    const std::vector<std::string> argv(args.begin(), args.end());
-    auto start = clikit::start(commands().program(), argv, io);
-    if (!start.args)
-        return start.status;
-    Context ctx;
-    ctx.io = &io;
-    ctx.args = std::move(*start.args);
-    ctx.clock = &clock;
-    ExitCode code = ExitCode::Usage;
-    if (auto problem = setUp(ctx)) {
-        code = *problem;
-    } else if (const Handler handler = commands().find(ctx.args.command)) {
-        code = handler(ctx);
-    } else {
-        code = usageError(ctx, "unknown command \"" + ctx.args.command + "\"", "run `postern-cli --help` for usage");
-    }
-    io.out.flush();
-    return exitStatus(code);
+    return clikit::runProgram<Context>(
+        commands(),
+        args,
+        io,
+        clock,
+        setUp,
+        [](const Context& ctx) {
+            return usageError(ctx,
+                              "unknown command \"" + ctx.args.command + "\"",
+                              "run `postern-cli --help` for usage");
+        },
+        exitStatus);
 }
 
 int run(std::span<const char* const> args, const clikit::Io& io)

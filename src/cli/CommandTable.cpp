@@ -79,19 +79,4 @@ const Registry& commands()
     return kRegistry;
 }
 
-Result<Arguments> parseCommandLine(const std::vector<std::string>& argv)
-{
-    return clikit::Parser(commands().program()).parse(argv);
-}
-
-std::string mainHelp()
-{
-    return clikit::programHelp(commands().program());
-}
-
-std::optional<std::string> commandHelp(std::string_view group)
-{
-    return clikit::groupHelp(commands().program(), group);
-}
-
 } // namespace postern::cli

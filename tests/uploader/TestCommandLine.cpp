@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The argument parser in-process, and a smoke test of the real postern-uploader binary.
-#include "CommandLine.h"
+#include "CommandTable.h"
 #include "UploaderFixture.h"
 
 #include <sys/wait.h>
@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 TEST_CASE("the command line parser accepts options anywhere and refuses unknown ones", "[uploader][cli]")
 {
-    auto a = cli::parseCommandLine({"--home", "/h", "publish", "b.postern", "--keep", "--receipt=r.txt"});
+    auto a = cli::commands().parse({"--home", "/h", "publish", "b.postern", "--keep", "--receipt=r.txt"});
     REQUIRE(a.ok());
     CHECK(a->command == "publish");
     CHECK(a->positionals == std::vector<std::string>{"b.postern"});
@@ -24,22 +24,22 @@ TEST_CASE("the command line parser accepts options anywhere and refuses unknown 
     CHECK(*a->value("receipt") == "r.txt");
     CHECK(a->has("keep"));
 
-    auto id = cli::parseCommandLine({"identity", "export", "out.postern"});
+    auto id = cli::commands().parse({"identity", "export", "out.postern"});
     REQUIRE(id.ok());
     CHECK(id->positionals == std::vector<std::string>{"export", "out.postern"});
 
-    CHECK(cli::parseCommandLine({"publish", "--kep", "b"}).code() == Errc::InvalidArgument);
-    CHECK(cli::parseCommandLine({"verify", "b", "--keep"}).code() == Errc::InvalidArgument); // publish-only option
-    CHECK(cli::parseCommandLine({"frobnicate"}).code() == Errc::InvalidArgument);
-    CHECK(cli::parseCommandLine({"trust", "f", "--fingerprint"}).code() == Errc::InvalidArgument);
-    CHECK(cli::parseCommandLine({"publish", "--keep=yes", "b"}).code() == Errc::InvalidArgument);
-    CHECK(cli::parseCommandLine({"publish", "--receipt", "a", "--receipt", "b", "x"}).code() == Errc::InvalidArgument);
-    auto dashes = cli::parseCommandLine({"verify", "--", "--odd-name"});
+    CHECK(cli::commands().parse({"publish", "--kep", "b"}).code() == Errc::InvalidArgument);
+    CHECK(cli::commands().parse({"verify", "b", "--keep"}).code() == Errc::InvalidArgument); // publish-only option
+    CHECK(cli::commands().parse({"frobnicate"}).code() == Errc::InvalidArgument);
+    CHECK(cli::commands().parse({"trust", "f", "--fingerprint"}).code() == Errc::InvalidArgument);
+    CHECK(cli::commands().parse({"publish", "--keep=yes", "b"}).code() == Errc::InvalidArgument);
+    CHECK(cli::commands().parse({"publish", "--receipt", "a", "--receipt", "b", "x"}).code() == Errc::InvalidArgument);
+    auto dashes = cli::commands().parse({"verify", "--", "--odd-name"});
     REQUIRE(dashes.ok());
     CHECK(dashes->positionals == std::vector<std::string>{"--odd-name"});
     for (const auto* c : {"init", "identity", "trust", "verify", "publish", "resume", "status"})
-        CHECK(cli::commandHelp(c).has_value());
-    CHECK(cli::mainHelp().find("exit codes") != std::string_view::npos);
+        CHECK(cli::commands().help(c).has_value());
+    CHECK(cli::commands().help().find("exit codes") != std::string_view::npos);
 }
 
 namespace {

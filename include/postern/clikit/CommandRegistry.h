@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "postern/clikit/Arguments.h"
+#include "postern/clikit/Help.h"
+#include "postern/clikit/Parser.h"
 #include "postern/clikit/Spec.h"
+#include "postern/util/Result.h"
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -42,6 +48,23 @@ public:
         }
         return Handler{};
     }
+
+    /**
+     * parse reads argv[1..] against the commands: options before or after the command, "--name
+     * value" or "--name=value", "--" ends options, groups take a sub-command. Each option is
+     * checked against the global set plus the command's own, and only repeatable options may be
+     * given twice; anything else is invalid-argument with a message that names it.
+     */
+    [[nodiscard]] Result<Arguments> parse(const std::vector<std::string>& argv) const
+    {
+        return Parser(m_program).parse(argv);
+    }
+
+    /** help is the text of `PROGRAM --help`, generated from the commands. */
+    [[nodiscard]] std::string help() const { return programHelp(m_program); }
+
+    /** help(group) is the help of a command or group ("draft" covers draft new and draft edit). */
+    [[nodiscard]] std::optional<std::string> help(std::string_view group) const { return groupHelp(m_program, group); }
 
 private:
     ProgramSpec m_program;

@@ -3,7 +3,7 @@
 // the home, the passphrase file and the log settings and runs the command.
 #include "UploaderApp.h"
 
-#include "postern/clikit/Start.h"
+#include "postern/clikit/Run.h"
 #include "postern/uploader/publish/UploaderHome.h"
 #include "postern/util/FileIO.h"
 #include "postern/util/Log.h"
@@ -69,24 +69,17 @@ std::optional<ExitCode> setUp(Context& ctx)
 
 int run(std::span<const char* const> args, const clikit::Io& io, const Clock& clock)
 {
-    const std::vector<std::string> argv(args.begin(), args.end());
-    auto start = clikit::start(commands().program(), argv, io);
-    if (!start.args)
-        return start.status;
-    Context ctx;
-    ctx.io = &io;
-    ctx.args = std::move(*start.args);
-    ctx.clock = &clock;
-    ExitCode code = ExitCode::Usage;
-    if (auto problem = setUp(ctx)) {
-        code = *problem;
-    } else if (const Handler handler = commands().find(ctx.args.command)) {
-        code = handler(ctx);
-    } else {
-        printError(ctx, "unknown command \"" + ctx.args.command + "\"", "run `postern-uploader --help` for usage");
-    }
-    io.out.flush();
-    return exitStatus(code);
+    return clikit::runProgram<Context>(
+        commands(),
+        args,
+        io,
+        clock,
+        setUp,
+        [](const Context& ctx) {
+            printError(ctx, "unknown command \"" + ctx.args.command + "\"", "run `postern-uploader --help` for usage");
+            return ExitCode::Usage;
+        },
+        exitStatus);
 }
 
 int run(std::span<const char* const> args, const clikit::Io& io)
