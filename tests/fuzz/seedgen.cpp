@@ -4,6 +4,7 @@
 //   build/fuzz/tests/fuzz/seedgen_corpus tests/fuzz/corpus
 #include "postern/bundle/PlatformProfile.h"
 #include "postern/bundle/Receipt.h"
+#include "postern/bundle/Report.h"
 #include "postern/crypto/KeyFile.h"
 #include "postern/domain/Identity.h"
 
@@ -118,6 +119,41 @@ int main(int argc, char** argv)
     tiktok.limits.commentDisabled = true;
     profile.channels = {masto, tiktok};
     put(root / "fuzz_profile", "valid", bundle::writeProfile(profile, c.admin).value());
+
+    // Monitoring report: counts, a reply with HTML and an emoji sequence, a target with a note
+    // and no counts; signed by the admin key, which fuzz_report trusts as the uploader.
+    bundle::MonitorReport report;
+    report.workstation = c.workstation.publicKey();
+    report.sequence = 2;
+    report.follows = 1;
+    report.collectedAt = 1798761600;
+    bundle::ReportTarget watched;
+    watched.postId = post.postId;
+    watched.version = 1;
+    watched.channel = domain::ChannelId::parse("bluesky:press.example.org").value();
+    watched.platformId = "at://did:plc:press/app.bsky.feed.post/3kpost";
+    watched.url = "https://bsky.app/profile/press.example.org/post/3kpost";
+    bundle::ReportCounts counts;
+    counts.likes = 7;
+    counts.reposts = 2;
+    counts.replies = 1;
+    counts.readAt = 1798761500;
+    watched.counts = counts;
+    bundle::ReportReply answer;
+    answer.platformId = "at://did:plc:reader/app.bsky.feed.post/3kr1";
+    answer.inReplyTo = watched.platformId;
+    answer.authorHandle = "reader.example";
+    answer.authorName = "A Reader";
+    answer.text = "<b>Nice</b> \xE2\x9D\xA4\xEF\xB8\x8F\xE2\x80\x8D\xF0\x9F\x94\xA5\nsecond line";
+    answer.createdAt = 1798760000;
+    watched.replies = {answer};
+    bundle::ReportTarget quiet = watched;
+    quiet.channel = domain::ChannelId::parse("tiktok:press").value();
+    quiet.counts.reset();
+    quiet.replies.clear();
+    quiet.note = "TikTok's API gives no comments";
+    report.targets = {watched, quiet};
+    put(root / "fuzz_report", "valid", bundle::makeReport(report, c.admin).value());
 
     crypto::SecureBuffer pass(asBytes("fuzz passphrase"));
     put(root / "fuzz_keyfile",

@@ -17,6 +17,7 @@ int main(int argc, char** argv)
     Writer out(argv[1]);
     generateBundles(kit, out);
     generateDocuments(kit, out);
+    generateReports(kit, out);
     int total = 0;
     for (const auto& [dir, n] : out.counts()) {
         std::printf("%-24s %d\n", dir.c_str(), n);

@@ -4,6 +4,7 @@
 #include "postern/bundle/BundleVerifier.h"
 #include "postern/bundle/PlatformProfile.h"
 #include "postern/bundle/Receipt.h"
+#include "postern/bundle/Report.h"
 #include "postern/crypto/KeyFile.h"
 #include "postern/domain/Identity.h"
 #include "postern/util/FileIO.h"
@@ -137,6 +138,16 @@ std::string run(const std::string& kind, const fs::path& file, const std::map<st
         return outcome(bundle::readReceipt(text, c.uploaderSign));
     if (kind == "profiles")
         return outcome(bundle::readProfile(text, c.uploaderSign, c.now));
+    if (kind == "reports") {
+        // Read under the trusted uploader, then admitted for the trusted workstation (§8.2.2).
+        const auto report = bundle::readReport(text, c.uploaderSign);
+        if (!report.ok())
+            return outcome(report);
+        const auto workstation =
+            domain::readWorkstationIdentity(slurp(kDir / "context" / "workstation-identity.json")).value().workstation;
+        const std::uint64_t last = env.count("last") ? std::stoull(env.at("last")) : 0;
+        return outcome(bundle::admitReport(report.value(), workstation, last));
+    }
     if (kind == "keyfiles") {
         const auto kindName = env.count("kind") ? env.at("kind") : "ed25519";
         const crypto::SecureBuffer pass(asBytes(env.count("passphrase") ? env.at("passphrase") : c.values.at("passphrase")));
@@ -178,7 +189,7 @@ TEST_CASE("every conformance vector has the outcome its .expect file states", "[
     }
     // Guard against an empty or half-copied tree passing vacuously.
     CHECK(checked >= 100);
-    for (const auto& k : {"bundles", "policies", "workstation-identities", "uploader-identities", "receipts", "profiles", "keyfiles"})
+    for (const auto& k : {"bundles", "policies", "workstation-identities", "uploader-identities", "receipts", "profiles", "reports", "keyfiles"})
         CHECK(perKind[k] > 0);
 }
 

@@ -143,5 +143,6 @@ private:
 
 void generateBundles(Kit& kit, Writer& out);
 void generateDocuments(Kit& kit, Writer& out);
+void generateReports(Kit& kit, Writer& out);
 
 } // namespace postern::vectors
