@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Mastodon's status HTML as text (src/uploader/platforms/mastodon/MastodonHtml.cpp): every reply
+// the uploader collects from Mastodon passes through it, written by anyone.
+#include "postern/uploader/platforms/mastodon/MastodonHtml.h"
+#include "postern/util/Bytes.h"
+
+#include <cstdlib>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    using namespace postern;
+    using namespace postern::uploader;
+    const std::string_view html(reinterpret_cast<const char*>(data), size);
+    for (const std::size_t cap : {std::size_t{0}, std::size_t{7}, std::size_t{500}, std::size_t{1} << 20}) {
+        auto text = mastodonHtmlToText(html, cap);
+        if (!text) {
+            if (size <= kMastodonHtmlMax) // the size cap is the only refusal
+                std::abort();
+            continue;
+        }
+        if (text->size() > cap)
+            std::abort();
+        // Entities only ever produce scalar values and the cut keeps characters whole.
+        if (isValidUtf8(html) && !isValidUtf8(*text))
+            std::abort();
+    }
+    return 0;
+}
