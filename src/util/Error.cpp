@@ -140,6 +140,10 @@ std::string_view errcName(Errc code) noexcept
         return "rate-limited";
     case Errc::Damaged:
         return "damaged";
+    case Errc::ReportTooOld:
+        return "report-too-old";
+    case Errc::BadReportText:
+        return "bad-report-text";
     }
     return "unknown";
 }

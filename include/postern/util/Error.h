@@ -87,6 +87,9 @@ enum class Errc {
     RateLimited,
     // Storage
     Damaged, ///< a database or file is corrupt: report it, write nothing, point at the backup
+    // Monitoring reports (docs/bundle-format.md §8.2)
+    ReportTooOld,  ///< a report older than the last one imported
+    BadReportText, ///< a report's text member is not plain text (§8.2.1)
 };
 
 /** errcName returns the stable kebab-case name of a code, e.g. "threshold-not-met". */
