@@ -6,6 +6,10 @@
 //   https://docs.joinmastodon.org/methods/statuses/#create   Idempotency-Key (1 hour, per account), 422 validation
 //   https://docs.joinmastodon.org/methods/statuses/#source   GET /api/v1/statuses/:id/source
 //   https://docs.joinmastodon.org/methods/statuses/#delete   DELETE, 404 {"error":"Record not found"}
+//   https://docs.joinmastodon.org/methods/statuses/#get      GET /api/v1/statuses/:id: counts (monitoring)
+//   https://docs.joinmastodon.org/methods/statuses/#context  GET /api/v1/statuses/:id/context: ancestors and
+//                                                            descendants (the documented example is abbreviated
+//                                                            with `// ...`, so each entry is the Status entity)
 //   https://docs.joinmastodon.org/methods/accounts/          verify_credentials, /api/v1/accounts/:id/statuses
 //   https://docs.joinmastodon.org/methods/instance/#v2       configuration (limits)
 //   https://docs.joinmastodon.org/api/rate-limits/           X-RateLimit-Limit/Remaining/Reset (ISO 8601), 429
@@ -32,7 +36,10 @@
 //   POST /__control/processing     {"polls": n, "fail": bool}: the next async upload answers 206 n times, then 200 or 422
 //   POST /__control/configuration  {"statuses": {...}, "media_attachments": {...}}: merged into the configuration
 //   POST /__control/status         {"token": ..., "text", "spoiler_text", "created_at", "count": c, "media": m}:
-//                                  c statuses made elsewhere (texts suffixed " 1".." c" when c > 1), m images each
+//                                  c statuses made elsewhere (texts suffixed " 1".." c" when c > 1), m images each;
+//                                  with "in_reply_to_id" they are replies, "html" replaces the rendered content
+//                                  (what a remote or hostile instance sends) and "display_name" the author's name
+//   POST /__control/react          {"id": ..., "favourites": n, "reblogs": n}: the counts another account caused
 import { readFileSync } from 'node:fs';
 import { serve, readBody, sendJson, dropConnection, bearer, parseMultipart } from './lib.mjs';
 
@@ -188,15 +195,33 @@ function statusEntity(req, s) {
     const e = documented('entity-status.json');
     return {
         ...e,
-        id: s.id, created_at: iso(s.createdAt), in_reply_to_id: null, in_reply_to_account_id: null,
+        id: s.id, created_at: iso(s.createdAt),
+        in_reply_to_id: s.inReplyToId ?? null, in_reply_to_account_id: s.inReplyToId ? parentAccount(s) : null,
         sensitive: s.sensitive, spoiler_text: s.spoilerText, visibility: s.visibility, language: s.language,
         uri: `${base(req)}/users/${a.username}/statuses/${s.id}`, url: `${base(req)}/@${a.username}/${s.id}`,
-        replies_count: 0, reblogs_count: 0, favourites_count: 0, quotes_count: 0,
-        content: '<p>' + escapeHtml(s.text).replace(/\n\n+/g, '</p><p>').replace(/\n/g, '<br />') + '</p>',
-        reblog: null, account: accountEntity(req, a),
+        replies_count: liveReplies(s).length, reblogs_count: s.reblogs ?? 0, favourites_count: s.favourites ?? 0,
+        quotes_count: 0,
+        content: s.html ?? '<p>' + escapeHtml(s.text).replace(/\n\n+/g, '</p><p>').replace(/\n/g, '<br />') + '</p>',
+        reblog: null, account: { ...accountEntity(req, a), display_name: s.displayName ?? a.username },
         media_attachments: s.mediaIds.map((id) => mediaEntity(req, state.media.get(id))),
         mentions: [], tags: [], emojis: [], card: null, poll: null,
     };
+}
+
+/** liveReplies lists the statuses that answer `s` directly, oldest first. */
+function liveReplies(s) {
+    return state.statuses.filter((x) => x.inReplyToId === s.id && !x.deleted);
+}
+
+function parentAccount(s) {
+    return state.statuses.find((x) => x.id === s.inReplyToId)?.account ?? null;
+}
+
+/** descendants is the thread below `s` in depth-first order, as Mastodon's context answers it. */
+function descendants(s) {
+    const out = [];
+    for (const r of liveReplies(s)) out.push(r, ...descendants(r));
+    return out;
 }
 
 /** rubyStrip is Ruby's String#strip: ASCII whitespace and NUL at both ends. */
@@ -429,6 +454,7 @@ function control(req, res, url, body) {
                 id: ((BigInt(Math.floor(at * 1000)) << 16n) + BigInt(++state.seq & 0xffff)).toString(), account: a.id,
                 createdAt: at, text: rubyStrip((p.text ?? '') + (count > 1 ? ` ${i}` : '')), spoilerText: rubyStrip(p.spoiler_text ?? ''),
                 sensitive: false, visibility: p.visibility ?? 'public', language: null, mediaIds: [], idempotencyKey: null, deleted: false,
+                inReplyToId: p.in_reply_to_id ?? null, html: p.html, displayName: p.display_name,
             };
             for (let j = 0; j < (p.media ?? 0); j++) {
                 const m = {
@@ -443,6 +469,13 @@ function control(req, res, url, body) {
             ids.push(s.id);
         }
         return sendJson(res, 200, { id: ids[ids.length - 1], ids });
+    }
+    case 'react': {
+        const s = state.statuses.find((x) => x.id === p.id);
+        if (!s) return sendJson(res, 404, { error: 'no such status' });
+        s.favourites = p.favourites ?? s.favourites;
+        s.reblogs = p.reblogs ?? s.reblogs;
+        return sendJson(res, 200, {});
     }
     default:
         return sendJson(res, 404, { error: `no control route ${name}` });
@@ -484,6 +517,23 @@ serve(async (req, res, url) => {
         const s = ownStatus(res, a, m[1]);
         if (s) sendJson(res, 200, { id: s.id, text: s.text, spoiler_text: s.spoilerText }, rateHeaders(a.token));
         return;
+    }
+    if (req.method === 'GET' && (m = /^\/api\/v1\/statuses\/(\w+)(\/context)?$/.exec(path))) {
+        // Any visible status, not only the account's own; a deleted one is the documented 404.
+        const op = m[2] ? 'GET /api/v1/statuses/:id/context' : 'GET /api/v1/statuses/:id';
+        const fault = takeFault(op);
+        if (fault?.fault === 'rate-limit') return tooManyRequests(res, fault);
+        if (fault?.fault === '5xx') return sendJson(res, fault.status ?? 503, { error: 'Service Unavailable' });
+        const s = state.statuses.find((x) => x.id === m[1] && !x.deleted);
+        if (!s) return sendJson(res, 404, documented(m[2] ? 'statuses-context-404.json' : 'statuses-get-404.json'));
+        if (!m[2]) return sendJson(res, 200, statusEntity(req, s), rateHeaders(a.token));
+        const ancestors = [];
+        for (let p = state.statuses.find((x) => x.id === s.inReplyToId); p; p = state.statuses.find((x) => x.id === p.inReplyToId))
+            ancestors.unshift(p);
+        return sendJson(res, 200, {
+            ancestors: ancestors.filter((x) => !x.deleted).map((x) => statusEntity(req, x)),
+            descendants: descendants(s).map((x) => statusEntity(req, x)),
+        }, rateHeaders(a.token));
     }
     if (req.method === 'DELETE' && (m = /^\/api\/v1\/statuses\/(\w+)$/.exec(path))) {
         const fault = takeFault('DELETE /api/v1/statuses/:id');

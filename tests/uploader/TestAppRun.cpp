@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // postern-uploader in-process (cli::run with string streams): help generated from the command
 // table, usage errors, and the commands of a whole round against a real home in a TempDir.
+#include "postern/bundle/Report.h"
 #include "postern/clikit/Parser.h"
 #include "postern/uploader/platforms/PlatformAdapters.h"
 
@@ -195,4 +196,42 @@ TEST_CASE("postern-uploader runs a whole round in-process", "[uploader][app]")
     REQUIRE(status.code == 0);
     CHECK(contains(status.out, "trusted workstations: 1"));
     CHECK(contains(status.out, "publishing   active"));
+
+    // Monitoring: the outbox post is listed with what the outbox cannot give; the report is
+    // signed by this uploader, numbered per workstation, and never written over a file.
+    const std::string first = (dir / "1.report").string();
+    auto report = up(withHome({"report", "--out", first}));
+    REQUIRE(report.code == 0);
+    CHECK(contains(report.out, "outbox:"));
+    CHECK(contains(report.out, "counts not read; 0 new replies in this report"));
+    CHECK(contains(report.out, "note: the outbox has nothing to collect: it was posted by hand, if at all"));
+    CHECK(contains(report.out, "for workstation In-process workstation"));
+    CHECK(contains(report.out, "window 30 days, 1 targets, 0 new replies"));
+    auto read = bundle::readReport(test::UploaderFixture::slurp(first), uploaderId->signKey);
+    REQUIRE(read.ok());
+    CHECK(read->sequence == 1);
+    CHECK(read->follows == 0);
+    CHECK(read->workstation == c.workstation.publicKey());
+    CHECK(read->collectedAt == Ceremony::kNow + 60);
+    REQUIRE(read->targets.size() == 1);
+    CHECK(read->targets[0].channel.platform == domain::Platform::Outbox);
+    CHECK_FALSE(read->targets[0].counts);
+    CHECK(read->targets[0].replies.empty());
+    CHECK(read->targets[0].note == "the outbox has nothing to collect: it was posted by hand, if at all");
+
+    const std::string before = test::UploaderFixture::slurp(first);
+    auto overwrite = up(withHome({"report", "--out", first}));
+    CHECK(overwrite.code == 2);
+    CHECK(contains(overwrite.err, "already exists; a report is never written over a file"));
+    CHECK(test::UploaderFixture::slurp(first) == before);
+    CHECK(up(withHome({"report", "--out", (dir / "x.report").string(), "--window", "0"})).code == 1);
+    CHECK(up(withHome({"report", "--out", (dir / "x.report").string(), "--workstation", "nope"})).code == 6);
+    CHECK_FALSE(fs::exists(dir / "x.report"));
+
+    const std::string second = (dir / "2.report").string();
+    REQUIRE(up(withHome({"report", "--out", second, "--window", "1"})).code == 0);
+    auto next = bundle::readReport(test::UploaderFixture::slurp(second), uploaderId->signKey);
+    REQUIRE(next.ok());
+    CHECK(next->sequence == 2);
+    CHECK(next->follows == 1);
 }

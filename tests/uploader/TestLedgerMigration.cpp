@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Ledger v3 -> v4 (src/uploader/ledger/Ledger.cpp, kSchemaV4): the targets table is rebuilt for its
-// new CHECK (state `cancelled`) and `orders` is added. An uploader updated in place opens the
-// ledger its older version left behind, with bundles half published: nothing may be lost.
+// Ledger v3 -> v4 (src/uploader/ledger/Ledger.cpp, kSchemaV4, and on to the newest): the targets table is rebuilt for
+// its new CHECK (state `cancelled`) and `orders` is added. An uploader updated in place opens the ledger its older
+// version left behind, with bundles half published: nothing may be lost.
 #include "postern/uploader/ledger/Ledger.h"
 
 #include "LedgerSchema.h"
@@ -109,7 +109,7 @@ bundle::BundleId bundleId(const std::string& hex)
 
 } // namespace
 
-TEST_CASE("ledger v3 -> v5 keeps every row and column and adds orders, refusals and receipts", "[uploader][ledger]")
+TEST_CASE("ledger v3 -> v6 keeps every row and column and adds orders, refusals and receipts", "[uploader][ledger]")
 {
     TempDir dir;
     const auto path = dir / "ledger.db";
@@ -130,7 +130,7 @@ TEST_CASE("ledger v3 -> v5 keeps every row and column and adds orders, refusals 
 
     Ledger ledger;
     REQUIRE(ledger.open(path).ok());
-    CHECK(ledger.db().userVersion().value() == 5);
+    CHECK(ledger.db().userVersion().value() == 6);
 
     // Every v3 table has the same columns in the same order and the same rows, value for value.
     auto after = dump(ledger.db());
@@ -140,10 +140,12 @@ TEST_CASE("ledger v3 -> v5 keeps every row and column and adds orders, refusals 
         CHECK(after.at(name).columns == table.columns);
         CHECK(after.at(name).rows == table.rows);
     }
-    CHECK(after.size() == before.size() + 3);
+    CHECK(after.size() == before.size() + 8);
     CHECK(after.count("orders") == 1);
     CHECK(after.count("refusals") == 1); // v5
     CHECK(after.count("receipts") == 1); // v5
+    for (const char* v6 : {"monitoring", "reaction_counts", "replies_seen", "report_sequence", "reports"})
+        CHECK(after.count(v6) == 1);
 
     // The v3 indexes are back on the rebuilt table (targets_by_due keeps its partial WHERE: the
     // scheduler's query depends on it), plus the v4 ones.
@@ -151,7 +153,11 @@ TEST_CASE("ledger v3 -> v5 keeps every row and column and adds orders, refusals 
         column(ledger.db(), "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name");
     REQUIRE(indexes.ok());
     CHECK(*indexes
-          == std::vector<std::string>{"orders_by_post", "targets_by_due", "targets_by_post", "targets_by_state"});
+          == std::vector<std::string>{"orders_by_post",
+                                      "replies_unreported",
+                                      "targets_by_due",
+                                      "targets_by_post",
+                                      "targets_by_state"});
     auto due = column(ledger.db(), "SELECT sql FROM sqlite_master WHERE name = 'targets_by_due'");
     REQUIRE(due.ok());
     REQUIRE(due->size() == 1);

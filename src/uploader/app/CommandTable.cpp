@@ -300,6 +300,25 @@ when, why), every pending target with its state and due time, the trusted workst
 targets are in each state, and the last 20 bundles with the state of each target. Needs
 no passphrase.
 )"});
+    r.add({"report",
+           {"report --out FILE [--window DAYS] [--workstation FINGERPRINT]"},
+           {{"out", "FILE", "where to write the signed report (a new file)"},
+            {"window", "DAYS", "read back posts published in the last DAYS days (1-3650, default 30)"},
+            {"workstation", "FINGERPRINT", "the workstation the report is for (needed when several are trusted)"}},
+           kCommands,
+           {{"report --out FILE",
+             "read back counts and replies of published posts; write the signed report for the workstation"}}},
+          runReport);
+    r.describe({"report",
+                R"(Reads back every post this uploader published in the window (default 30 days) that no
+retract order deleted: its reaction counts and the replies to it, through each platform's
+API, respecting its rate limits. Platforms that give nothing say so per post (TikTok gives
+no comments; the outbox was posted by hand). Every string read is made plain text and
+capped; counts and replies are kept in the ledger. Then writes FILE, signed with the
+uploader's key (asks for the passphrase): the counts read now and every reply no earlier
+report carried, numbered one above the previous report for that workstation. FILE must
+not exist. Carry it to the workstation and import it there. Takes the home lock.
+)"});
     r.add({"profile",
            {"profile export FILE [--days N]"},
            {{"days", "N", "how long the workstation uses it (1-365, default 30)"}},

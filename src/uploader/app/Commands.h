@@ -45,6 +45,8 @@ struct Context
 [[nodiscard]] ExitCode runStatus(const Context& ctx);
 [[nodiscard]] ExitCode runSuspend(const Context& ctx);
 [[nodiscard]] ExitCode runWatch(const Context& ctx);
+/** runReport is `report --out FILE`: read back published posts, write the signed report (ReportCommands.cpp). */
+[[nodiscard]] ExitCode runReport(const Context& ctx);
 /** runProfile is `profile export FILE` (ProfileCommands.cpp). */
 [[nodiscard]] ExitCode runProfile(const Context& ctx);
 

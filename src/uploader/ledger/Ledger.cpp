@@ -192,13 +192,78 @@ CREATE TABLE receipts (
 );
 )sql";
 
+// v6: monitoring (issue 15; docs/uploader.md, "report"). What `report` read back about each
+// published target: `monitoring` is its collection cursor (when it was last read, the newest
+// reply seen, what the platform does not give); `reaction_counts` the counts over time, NULL
+// where the platform gives no such count; `replies_seen` every reply once, with the sequence of
+// the report that first carried it (NULL: not yet in a report), whose workstation is the one of
+// the target's bundle; `report_sequence` the counter of signed reports per workstation
+// (docs/bundle-format.md §8.2) and `reports` the exact text of each, as `receipts` for bundles.
+// Every number from a platform is checked (>= 0) here as well as where it is read.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE monitoring (
+    bundle_id TEXT NOT NULL,
+    post_index INTEGER NOT NULL,
+    channel_index INTEGER NOT NULL,
+    first_read_at INTEGER NOT NULL,
+    last_read_at INTEGER NOT NULL CHECK(last_read_at >= first_read_at),
+    since_reply TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY(bundle_id, post_index, channel_index),
+    FOREIGN KEY(bundle_id, post_index, channel_index) REFERENCES targets(bundle_id, post_index, channel_index)
+) WITHOUT ROWID;
+CREATE TABLE reaction_counts (
+    bundle_id TEXT NOT NULL,
+    post_index INTEGER NOT NULL,
+    channel_index INTEGER NOT NULL,
+    read_at INTEGER NOT NULL,
+    likes INTEGER CHECK(likes >= 0),
+    reposts INTEGER CHECK(reposts >= 0),
+    replies INTEGER CHECK(replies >= 0),
+    quotes INTEGER CHECK(quotes >= 0),
+    views INTEGER CHECK(views >= 0),
+    PRIMARY KEY(bundle_id, post_index, channel_index, read_at),
+    FOREIGN KEY(bundle_id, post_index, channel_index) REFERENCES targets(bundle_id, post_index, channel_index)
+) WITHOUT ROWID;
+CREATE TABLE replies_seen (
+    bundle_id TEXT NOT NULL,
+    post_index INTEGER NOT NULL,
+    channel_index INTEGER NOT NULL,
+    platform_id TEXT NOT NULL CHECK(length(platform_id) > 0),
+    url TEXT NOT NULL,
+    author_handle TEXT NOT NULL,
+    author_name TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    in_reply_to TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    report_sequence INTEGER CHECK(report_sequence >= 1),
+    PRIMARY KEY(bundle_id, post_index, channel_index, platform_id),
+    FOREIGN KEY(bundle_id, post_index, channel_index) REFERENCES targets(bundle_id, post_index, channel_index)
+) WITHOUT ROWID;
+CREATE INDEX replies_unreported ON replies_seen(first_seen) WHERE report_sequence IS NULL;
+CREATE TABLE report_sequence (
+    workstation BLOB PRIMARY KEY CHECK(length(workstation) = 32) REFERENCES workstations(key),
+    last INTEGER NOT NULL CHECK(last >= 0)
+) WITHOUT ROWID;
+CREATE TABLE reports (
+    workstation BLOB NOT NULL REFERENCES workstations(key),
+    sequence INTEGER NOT NULL CHECK(sequence >= 1),
+    text TEXT NOT NULL,
+    path TEXT NOT NULL,
+    written_at INTEGER NOT NULL,
+    PRIMARY KEY(workstation, sequence)
+) WITHOUT ROWID;
+)sql";
+
 const std::vector<SqliteMigration>& migrations()
 {
     static const std::vector<SqliteMigration> kMigrations = {{1, kSchemaV1},
                                                              {2, kSchemaV2},
                                                              {3, kSchemaV3},
                                                              {4, kSchemaV4},
-                                                             {5, kSchemaV5}};
+                                                             {5, kSchemaV5},
+                                                             {6, kSchemaV6}};
     return kMigrations;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The adapter interface's defaults: a platform that cannot delete says so in one sentence.
+// The adapter interface's defaults: a platform that cannot delete or read back says so in one
+// sentence.
 #include "postern/uploader/publish/PublishTarget.h"
 
 namespace postern::uploader {
@@ -14,6 +15,17 @@ std::string cannotRetract(const RetractTarget& target)
 Status PublishAdapter::retract(const RetractTarget& target)
 {
     return fail(Errc::InvalidArgument, cannotRetract(target));
+}
+
+CollectAbility PublishAdapter::collectAbility() const
+{
+    return {false, false, "this uploader cannot read posts back from this platform yet"};
+}
+
+Result<Collection> PublishAdapter::collect(const CollectTarget& target)
+{
+    return fail(Errc::InvalidArgument,
+                std::string(domain::platformName(target.channel.platform)) + ": " + collectAbility().note);
 }
 
 } // namespace postern::uploader

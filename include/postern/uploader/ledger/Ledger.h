@@ -145,6 +145,47 @@ public:
     /** orderCounts counts (order, channel) rows by state: pending, cancelled, retracted, failed. */
     [[nodiscard]] Result<StateCounts> orderCounts();
 
+    // -- monitoring (ledger v6, LedgerMonitor.cpp) -------------------------------------------------
+    /**
+     * monitoredTargets lists the targets to read back: published (done, with a platform id)
+     * at or after `publishedSince`, and not deleted by a retract order; oldest first, with the
+     * cursor of earlier reads.
+     */
+    [[nodiscard]] Result<std::vector<MonitoredTarget>> monitoredTargets(std::int64_t publishedSince);
+    /** recordRead stores a target's cursor after a read: when, the newest reply id, the note. */
+    [[nodiscard]] Status
+    recordRead(const TargetKey& target, std::int64_t at, std::string_view sinceReply, std::string_view note);
+    /** addCounts appends one reading (a second one at the same second replaces the first). */
+    [[nodiscard]] Status addCounts(const CountsRecord& counts);
+    /** countsOf returns a target's readings, oldest first. */
+    [[nodiscard]] Result<std::vector<CountsRecord>> countsOf(const TargetKey& target);
+    /** addReply stores a reply seen for the first time: true; false if it was seen before (unchanged). */
+    [[nodiscard]] Result<bool> addReply(const ReplyRecord& reply);
+    /**
+     * unreportedReplies lists the replies to targets of `workstation`'s bundles that no report
+     * carried yet, by target then creation time.
+     */
+    [[nodiscard]] Result<std::vector<ReplyRecord>> unreportedReplies(const crypto::PublicKey& workstation);
+    /** lastReportSequence is the sequence of the newest report written for a workstation (0: none yet). */
+    [[nodiscard]] Result<std::uint64_t> lastReportSequence(const crypto::PublicKey& workstation);
+    /**
+     * recordReport stores a signed report's text under (`workstation`, `sequence`), which must
+     * be lastReportSequence() + 1 (invalid-state otherwise), raises the counter and marks every
+     * reply to that workstation's targets still unreported and first seen at or before
+     * `collectedAt` as carried by it, except those listed in `heldBack` (platform ids a cap kept
+     * out, carried next time). Run it in a transaction: a failure part-way must change nothing.
+     */
+    [[nodiscard]] Status recordReport(const crypto::PublicKey& workstation,
+                                      std::uint64_t sequence,
+                                      std::string_view text,
+                                      std::string_view path,
+                                      std::int64_t collectedAt,
+                                      const std::vector<ReplyRecord>& heldBack,
+                                      std::int64_t at);
+    /** storedReport returns the exact text of a workstation's report `sequence`, if written. */
+    [[nodiscard]] Result<std::optional<std::string>> storedReport(const crypto::PublicKey& workstation,
+                                                                  std::uint64_t sequence);
+
     // -- counts and events -------------------------------------------------------------------
     [[nodiscard]] Result<StateCounts> bundleCounts();
     [[nodiscard]] Result<StateCounts> targetCounts();

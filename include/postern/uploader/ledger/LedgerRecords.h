@@ -180,6 +180,49 @@ struct EventRecord
     std::string details;
 };
 
+// -- monitoring (ledger v6; LedgerMonitor.cpp) ----------------------------------------------------
+
+/** MonitoredTarget is a published target in the collection window, with its collection cursor. */
+struct MonitoredTarget
+{
+    TargetRecord target;             ///< state done; `updatedAt` is when it was published
+    crypto::PublicKey workstation{}; ///< of the target's bundle: its reports go to that workstation
+    std::int64_t lastReadAt = 0;     ///< 0: never read back
+    std::string sinceReply;          ///< the newest reply id seen ("" = none)
+    std::string note;                ///< what the platform did not give at the last read
+};
+
+/** TargetKey names one target: (bundle, post, channel). */
+struct TargetKey
+{
+    bundle::BundleId bundleId{};
+    std::size_t postIndex = 0;
+    std::size_t channelIndex = 0;
+};
+
+/** CountsRecord is one reading of a target's reaction counts; nullopt: the platform does not give it. */
+struct CountsRecord
+{
+    TargetKey target;
+    std::int64_t readAt = 0;
+    std::optional<std::int64_t> likes, reposts, replies, quotes, views; ///< each >= 0
+};
+
+/** ReplyRecord is one reply as first seen; every string is already plain text and capped. */
+struct ReplyRecord
+{
+    TargetKey target;
+    std::string platformId;
+    std::string url;
+    std::string authorHandle;
+    std::string authorName;
+    std::string text;
+    std::int64_t createdAt = 0;
+    std::string inReplyTo;
+    std::int64_t firstSeen = 0;
+    std::optional<std::uint64_t> reportSequence; ///< the report that first carried it
+};
+
 /** StateCounts lists (state name, count) pairs in a fixed order for printing. */
 using StateCounts = std::vector<std::pair<std::string, std::int64_t>>;
 

@@ -34,6 +34,11 @@ public:
      * already gone is not an error.
      */
     [[nodiscard]] Status retract(const RetractTarget& target) override;
+    /** collectAbility: nothing; a person posted the folder by hand, if at all. */
+    [[nodiscard]] CollectAbility collectAbility() const override
+    {
+        return {false, false, "the outbox has nothing to collect: it was posted by hand, if at all"};
+    }
 
     /** folderName is "<NNN>-<MM>", the per-target folder inside the bundle's folder. */
     [[nodiscard]] static std::string folderName(std::size_t postIndex, std::size_t channelIndex);

@@ -4,6 +4,7 @@
 #include "postern/bundle/BundleFormat.h"
 #include "postern/domain/Channel.h"
 #include "postern/uploader/ledger/LedgerRecords.h"
+#include "postern/uploader/publish/Collect.h"
 #include "postern/util/Json.h"
 
 #include <filesystem>
@@ -102,6 +103,8 @@ struct RetractTarget
  *    got no usable answer), publish reconciles first: it asks the platform whether the post
  *    exists and reports it (alreadyPresent) instead of publishing twice.
  *  - retract: deletes one published post, if canRetract() says the platform can.
+ *  - collect: reads back a published post's reaction counts and replies (monitoring), as far
+ *    as collectAbility() says the platform gives them.
  *
  * The adapter talks back to the service only through TargetContent's markSent and checkpoint
  * and RetractTarget's checkpoint.
@@ -134,6 +137,21 @@ public:
      * pending for the next resume. The default (no delete) fails with cannotRetract().
      */
     [[nodiscard]] virtual Status retract(const RetractTarget& target);
+
+    /**
+     * collectAbility says what collect() reads on this platform, and in its note what the
+     * platform does not give. The default (nothing) says that this uploader cannot read posts
+     * back from the platform yet.
+     */
+    [[nodiscard]] virtual CollectAbility collectAbility() const;
+
+    /**
+     * collect reads one published post's counts and replies. Requests are reads, safe to
+     * repeat, and go through the adapter's rate-limit handling. An error means "nothing read
+     * for this target in this run"; the target stays in the window for the next run. The
+     * default fails with the note of collectAbility().
+     */
+    [[nodiscard]] virtual Result<Collection> collect(const CollectTarget& target);
 };
 
 } // namespace postern::uploader

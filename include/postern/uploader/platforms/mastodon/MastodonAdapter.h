@@ -50,6 +50,16 @@ public:
     /** retract deletes a published post through deletePost (by the status id it returned). */
     [[nodiscard]] Status retract(const RetractTarget& target) override;
 
+    /** collectAbility: counts and replies; Mastodon gives no quote or view counts. */
+    [[nodiscard]] CollectAbility collectAbility() const override;
+    /**
+     * collect reads GET /api/v1/statuses/:id (counts) and GET /api/v1/statuses/:id/context
+     * (descendants: every reply in the thread below the post; Mastodon has no "since", so all
+     * are returned and the ledger keeps the new ones). A post that is gone (404) is no error:
+     * no counts, and the note says so.
+     */
+    [[nodiscard]] Result<Collection> collect(const CollectTarget& target) override;
+
     /** deletePost deletes a status (retraction); a status already gone (404) is not an error. */
     [[nodiscard]] Status deletePost(const std::string& channel, const std::string& statusId);
 
@@ -86,7 +96,7 @@ private:
     HttpClient& m_http;
     const Clock& m_clock;
     MastodonOptions m_options;
-    AccountSessions m_sessions; ///< accounts opened in this run (sessions cached)
+    AccountSessions m_sessions;                    ///< accounts opened in this run (sessions cached)
     std::map<std::string, PlatformJson> m_configs; ///< instance configuration per channel
     std::set<std::string> m_tokenAccepted;         ///< channels whose token was accepted in this run
 };

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "postern/util/Clock.h"
-
 #include "postern/bundle/BundleFormat.h"
 #include "postern/uploader/net/HttpClient.h"
 #include "postern/uploader/net/PlatformJson.h"
+#include "postern/uploader/publish/Collect.h"
+#include "postern/util/Clock.h"
 
 #include <chrono>
 #include <cstdint>
@@ -83,5 +83,25 @@ struct MastodonStatus
  * sane; every other member (media meta with floats, nulls, cards) is ignored. Errors name the path.
  */
 [[nodiscard]] Result<MastodonStatus> parseStatus(const PlatformJson& status);
+
+// -- monitoring (MastodonCollect.cpp) ------------------------------------------------------------
+
+/** kMastodonCountMax is the largest count believed (10^15, the report's cap); more is refused. */
+inline constexpr std::int64_t kMastodonCountMax = 1000000000000000;
+
+/**
+ * parseMastodonCounts reads favourites_count (likes), reblogs_count (reposts) and replies_count
+ * of a Status entity (GET /api/v1/statuses/:id), each an integer 0 … kMastodonCountMax; Mastodon
+ * gives no quote or view counts. Errors name the path.
+ */
+[[nodiscard]] Result<CollectedCounts> parseMastodonCounts(const PlatformJson& status, std::int64_t readAt);
+
+/**
+ * parseMastodonReply reads one descendant of GET /api/v1/statuses/:id/context: id, url (or
+ * uri), account.acct and account.display_name, created_at, in_reply_to_id, and `content` turned
+ * into text by mastodonHtmlToText, after its content warning ("CW: <spoiler_text>" and a blank
+ * line) when it has one. Strings are text but not yet plain text (the collect service does that).
+ */
+[[nodiscard]] Result<CollectedReply> parseMastodonReply(const PlatformJson& status);
 
 } // namespace postern::uploader

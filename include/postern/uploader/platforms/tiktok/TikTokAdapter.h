@@ -5,8 +5,8 @@
 #include "postern/uploader/net/AccountStore.h"
 #include "postern/uploader/net/AdapterSupport.h"
 #include "postern/uploader/net/HttpClient.h"
-#include "postern/uploader/publish/PublishTarget.h"
 #include "postern/uploader/platforms/tiktok/TikTokApi.h"
+#include "postern/uploader/publish/PublishTarget.h"
 
 #include <chrono>
 #include <map>
@@ -67,6 +67,14 @@ public:
     [[nodiscard]] Result<TargetOutcome> publish(const TargetContent& target) override;
     // No canRetract()/retract(): TikTok's Content Posting API has no delete, so the defaults
     // (canRetract() false) make a retract order fail with "delete it by hand".
+
+    /** collectAbility: TikTok's API gives no comments; its counts are not read yet. */
+    [[nodiscard]] CollectAbility collectAbility() const override
+    {
+        return {false,
+                false,
+                "TikTok's API gives no comments; the counts of /v2/video/query/ are not read by this uploader yet"};
+    }
 
     /**
      * creatorInfo asks creator_info/query for the account of `channel` (refreshing its token

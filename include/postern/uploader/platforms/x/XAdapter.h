@@ -5,8 +5,8 @@
 #include "postern/uploader/net/AccountStore.h"
 #include "postern/uploader/net/AdapterSupport.h"
 #include "postern/uploader/net/HttpClient.h"
-#include "postern/uploader/publish/PublishTarget.h"
 #include "postern/uploader/platforms/x/XAnswers.h"
+#include "postern/uploader/publish/PublishTarget.h"
 
 #include <chrono>
 #include <map>
@@ -73,6 +73,11 @@ public:
     [[nodiscard]] bool canRetract() const override { return true; }
     /** retract deletes a published post through deletePost (by the post id it returned). */
     [[nodiscard]] Status retract(const RetractTarget& target) override;
+    /** collectAbility: X bills reads; reading posts back is not built yet. */
+    [[nodiscard]] CollectAbility collectAbility() const override
+    {
+        return {false, false, "X bills reads; reading counts and replies back from X is not built yet"};
+    }
 
     /** deletePost removes a published post (retraction); a post already gone is not an error. */
     [[nodiscard]] Status deletePost(const std::string& channel, const std::string& postId);
@@ -114,7 +119,7 @@ private:
     HttpClient& m_http;
     const Clock& m_clock;
     XOptions m_options;
-    AccountSessions m_sessions; ///< accounts opened in this run (sessions cached)
+    AccountSessions m_sessions;                     ///< accounts opened in this run (sessions cached)
     std::map<std::string, std::int64_t> m_lastSent; ///< per target, sends made by this process
     XReads m_reads;
 };
