@@ -340,7 +340,7 @@ MonitorReport many(const crypto::SigningKey& ws, std::size_t targets, std::size_
     r.workstation = ws.publicKey();
     r.sequence = 1;
     r.collectedAt = 1798761600;
-    char id[40];
+    char id[64]; // "r" + two 20-digit numbers + "-" fits with room
     for (std::size_t i = 0; i < targets; ++i) {
         ReportTarget t;
         std::snprintf(id, sizeof id, "%032zx", i);
