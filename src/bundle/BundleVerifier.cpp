@@ -19,7 +19,14 @@ Result<BundleHeader> readBundleHeader(ByteSource& source, std::uint64_t maxBundl
     Bytes raw(kHeaderBytes);
     POSTERN_ASSIGN(n, source.read(raw));
     raw.resize(n);
-    return BundleHeader::decode(raw);
+    auto header = BundleHeader::decode(raw);
+    // A file that ends inside the header is a copy cut short (§9.1), never the workstation's verdict.
+    if (!header && header.code() == Errc::Truncated) {
+        Error e = std::move(header).error();
+        e.ofCopy = true;
+        return e;
+    }
+    return header;
 }
 
 namespace {
@@ -238,9 +245,9 @@ Status decryptPayload(ByteSource& source,
             std::span<std::uint8_t> c(cipher.data(), plainSize + crypto::kStreamOverhead);
             POSTERN_ASSIGN(got, source.read(c));
             if (got != c.size())
-                return fail(Errc::Truncated,
-                            "the bundle ends in chunk " + std::to_string(i + 1) + " of " + std::to_string(chunks)
-                                + "; the copy is incomplete");
+                return failOfCopy(Errc::Truncated,
+                                  "the bundle ends in chunk " + std::to_string(i + 1) + " of " + std::to_string(chunks)
+                                      + "; the copy is incomplete");
             const std::span<std::uint8_t> plain = pipeline.acquire();
             if (plain.empty())
                 return fail(Errc::Internal, "the payload check stopped early"); // finish() says why
@@ -259,7 +266,7 @@ Status decryptPayload(ByteSource& source,
         std::uint8_t extra = 0;
         POSTERN_ASSIGN(more, source.read({&extra, 1}));
         if (more != 0)
-            return fail(Errc::TrailingData, "the bundle has data after its final chunk");
+            return failOfCopy(Errc::TrailingData, "the bundle has data after its final chunk");
         return {};
     };
     const Status produced = produce();
@@ -334,12 +341,14 @@ verifyBundle(ByteSource& source, const VerifyEnvironment& env, const VerifyOptio
     // §9 step 9: the signed header fixes the exact file size. Comparing it first makes
     // truncated and trailing-data mean "this copy is incomplete or padded" and nothing else,
     // which the uploader answers locally (the bundle stays eligible) rather than with a signed
-    // rejection.
+    // rejection. The failure is marked as the copy's: the same codes from inside the manifest
+    // (bytes after its JSON) are the workstation's defect and earn a signed rejection.
     if (const std::uint64_t expected = header.fileBytes(); source.size() != expected)
-        return fail(source.size() < expected ? Errc::Truncated : Errc::TrailingData,
-                    "the file is " + std::to_string(source.size()) + " bytes but its header describes "
-                        + std::to_string(expected) + (source.size() < expected ? "; the copy is incomplete"
-                                                                               : "; something was added after its end"));
+        return failOfCopy(
+            source.size() < expected ? Errc::Truncated : Errc::TrailingData,
+            "the file is " + std::to_string(source.size()) + " bytes but its header describes "
+                + std::to_string(expected)
+                + (source.size() < expected ? "; the copy is incomplete" : "; something was added after its end"));
     const crypto::Digest headerHash = header.hash();
     PayloadConsumer consumer(header, headerHash, spool);
     if (auto s = decryptPayload(source, header, headerHash, *env.uploaderKey, consumer, options); !s) {

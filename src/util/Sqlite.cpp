@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "postern/util/Sqlite.h"
 
-#include <vector>
-
 #include <sqlite3.h>
+
+#include <vector>
 
 namespace postern {
 
@@ -195,7 +195,8 @@ Status SqliteDatabase::backupTo(const std::filesystem::path& path)
     }
     const int step = sqlite3_backup_step(b, -1);
     sqlite3_backup_finish(b);
-    Error e = step == SQLITE_DONE ? Error{Errc::Ok, {}} : sqlError(out, "the backup to " + path.string() + " failed");
+    Error e =
+        step == SQLITE_DONE ? Error{Errc::Ok, {}, false} : sqlError(out, "the backup to " + path.string() + " failed");
     sqlite3_close(out);
     if (e.code != Errc::Ok)
         return e;

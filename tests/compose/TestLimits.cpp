@@ -237,6 +237,32 @@ TEST_CASE("mixing and required media", "[compose][limits]")
     CHECK_THAT(v[0].message, Catch::Contains("TikTok post is a video"));
 }
 
+TEST_CASE("a Bluesky post with a video is refused at drafting", "[compose][limits]")
+{
+    // The Bluesky adapter publishes images only (docs/uploader.md, Bluesky step 4): a video an
+    // approver signed would fail at the platform, so the workstation refuses it before approval.
+    const auto& bluesky = rulesFor(domain::Platform::Bluesky);
+    CHECK(bluesky.maxVideos == 0);
+    CHECK(firstMime(bluesky, MediaKind::Video).empty());
+    auto in = draftFor(bluesky, "Watch the parade");
+    in.media = {{"video/mp4", 1000, "The parade", "parade.mp4"}};
+    const auto v = checkDraft(in);
+    INFO(describe(v));
+    REQUIRE(v.size() == 1);
+    CHECK(v[0].channel == "bluesky:press");
+    CHECK(v[0].field == "media[0]");
+    CHECK(v[0].message
+          == "Bluesky: parade.mp4 is video/mp4, which Bluesky does not take (it takes image/jpeg, image/png, "
+             "image/webp, image/gif); remove it or post it to other channels only.");
+    // The same video on a channel that takes video is fine: only the Bluesky channel is refused.
+    in.channels.push_back({domain::ChannelId{domain::Platform::Mastodon, "press"},
+                           "Watch the parade",
+                           validOptions(domain::Platform::Mastodon)});
+    const auto both = checkDraft(in);
+    REQUIRE(both.size() == 1);
+    CHECK(both[0].channel == "bluesky:press");
+}
+
 TEST_CASE("violation messages say which limit, where and what to do", "[compose][limits]")
 {
     DraftCheckInput in;

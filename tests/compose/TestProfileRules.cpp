@@ -69,16 +69,17 @@ TEST_CASE("a profile only tightens the other platforms", "[profile]")
     l.maxCharacters = 1000; // higher than 300 graphemes: ignored
     l.maxMedia = 10;        // higher than 4: ignored
     l.maxImageBytes = 5000000;
-    l.maxVideoBytes = 10000000; // lower than 50 MB: taken
+    l.maxVideoBytes = 10000000; // Bluesky takes no video: a profile cannot add one
     l.mimeTypes = std::vector<std::string>{"image/jpeg", "image/png", "video/mp4", "video/webm"};
     PlatformRules r = applyProfile(base, l);
     CHECK(r.textLimits.front().max == 300);
     CHECK(r.textLimits.back().max == 3000); // Bluesky's byte cap is untouched
     CHECK(r.maxMedia == 4);
     CHECK(r.maxImageBytes == base.maxImageBytes);
-    CHECK(r.maxVideoBytes == 10000000u);
-    // Narrowed to the intersection: WebM was never a Bluesky type, WebP and GIF drop out.
-    CHECK(r.mimes == std::vector<std::string>{"image/jpeg", "image/png", "video/mp4"});
+    CHECK(r.maxVideos == 0);
+    CHECK(r.maxVideoBytes == base.maxVideoBytes);
+    // Narrowed to the intersection: videos were never Bluesky types here, WebP and GIF drop out.
+    CHECK(r.mimes == std::vector<std::string>{"image/jpeg", "image/png"});
     CHECK(r.mediaSummary == base.mediaSummary);
 
     l.maxCharacters = 200;
@@ -87,7 +88,7 @@ TEST_CASE("a profile only tightens the other platforms", "[profile]")
     CHECK(r.textLimits.front().max == 200);
     CHECK(r.maxMedia == 2);
     CHECK(r.maxImages == 2);
-    CHECK(r.mediaSummary == "2 images, or 1 video");
+    CHECK(r.mediaSummary == "2 images");
 }
 
 TEST_CASE("checkDraft uses the channel's profile limits", "[profile]")

@@ -19,11 +19,17 @@
 //   mastodon/mastodon app/models/status.rb                   text and spoiler_text stripped; CW implies sensitive
 //   mastodon/mastodon config/initializers/rack_attack.rb     429 body {"error":"Too many requests"}, iso8601(6) reset
 //
-// Media and Status entities are the documented example answers in answers/mastodon/ (see
-// answers/SOURCES.md), read at start and served with only ids, URLs, times and what the request
-// itself set (text, content warning, visibility, language, alt text) substituted. So every media
-// answer carries Mastodon's real `meta`, floats included ("aspect": 1.3333333333333333,
-// "focus": {"x": -0.42, "y": 0.69}), and so does every status with an attachment.
+// Every answer body is a documented example in answers/mastodon/ (see answers/SOURCES.md), read
+// at start and served with only ids, URLs, times and what the request itself set (text, content
+// warning, visibility, language, alt text) substituted: Media and Status entities, the instance
+// (instance-v2-200.json; its `configuration` is the default the tests may change through
+// /__control/configuration), verify_credentials, the status source, the 429 with its headers
+// (429.json, 429.headers: limit and reset substituted) and every error. An error keeps the
+// documented body of its endpoint; where Mastodon answers another text for the case at hand
+// (a limit named in the message, an expired token), that text, from the source files above, is
+// the one substituted. So every media answer carries Mastodon's real `meta`, floats included
+// ("aspect": 1.3333333333333333, "focus": {"x": -0.42, "y": 0.69}), every status with an
+// attachment too, and the instance answers with all its documented MIME types (HEIC, audio).
 //
 // Test-only routes (never called by the uploader):
 //   GET  /__control/state          {statuses, media, requests, idempotency}
@@ -41,7 +47,7 @@
 //                                  (what a remote or hostile instance sends) and "display_name" the author's name
 //   POST /__control/react          {"id": ..., "favourites": n, "reblogs": n}: the counts another account caused
 import { readFileSync } from 'node:fs';
-import { serve, readBody, sendJson, dropConnection, bearer, parseMultipart } from './lib.mjs';
+import { serve, readBody, sendJson, dropConnection, bearer, parseMultipart, documentedHeaders } from './lib.mjs';
 
 /** documented reads a documented answer from answers/mastodon/ (parsed afresh for each use). */
 const documentedText = new Map();
@@ -51,6 +57,16 @@ function documented(name) {
     return JSON.parse(documentedText.get(name));
 }
 
+/**
+ * errorBody is the documented error answer `name`; `message`, when given, replaces its text
+ * with the one Mastodon's source answers in this case (see the header comment).
+ */
+function errorBody(name, message) {
+    const e = documented(name);
+    if (message !== undefined) e.error = message;
+    return e;
+}
+
 const HOUR = 3600;
 
 const ACCOUNTS = {
@@ -58,20 +74,9 @@ const ACCOUNTS = {
     'other-token': { id: '110000000000000002', username: 'other' },
 };
 
+/** defaultConfiguration is the documented instance's `configuration` (mastodon.social's limits). */
 function defaultConfiguration() {
-    return {
-        statuses: { max_characters: 500, max_media_attachments: 4, characters_reserved_per_url: 23 },
-        media_attachments: {
-            supported_mime_types: ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'video/webm', 'video/mp4', 'video/quicktime'],
-            description_limit: 1500,
-            image_size_limit: 16777216,
-            image_matrix_limit: 33177600,
-            video_size_limit: 103809024,
-            video_frame_rate_limit: 120,
-            video_matrix_limit: 8294400,
-        },
-        polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2629746 },
-    };
+    return documented('instance-v2-200.json').configuration;
 }
 
 let state;
@@ -124,29 +129,34 @@ function rateHeaders(token) {
     };
 }
 
+/** tooManyRequests is the documented 429 (429.json, 429.headers) with its reset time, and its limit if the test set one. */
 function tooManyRequests(res, fault) {
     const resetIn = fault.resetIn ?? 30;
-    sendJson(res, 429, { error: 'Too many requests' }, {
-        'x-ratelimit-limit': String(fault.limit ?? 300),
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': iso(now() + resetIn, 6),
-    });
+    const headers = documentedHeaders('mastodon', '429.headers');
+    delete headers['content-type']; // sendJson sets it
+    headers['x-ratelimit-reset'] = iso(now() + resetIn, 6);
+    if (fault.limit !== undefined) headers['x-ratelimit-limit'] = String(fault.limit);
+    sendJson(res, 429, documented('429.json'), headers);
 }
+
+/** unavailable is a 5xx with the documented error body (media-v2-500.json's shape) and the given text. */
+const unavailable = (res, status, message) => sendJson(res, status, errorBody('media-v2-500.json', message));
 
 /** authenticate answers 401 the way Doorkeeper does in Mastodon and returns null, or the account. */
 function authenticate(req, res) {
     const token = bearer(req);
     const st = token ? state.tokens[token] : undefined;
+    // The documented 401 (the same text on every endpoint); Doorkeeper words expiry and revocation.
     if (!st) {
-        sendJson(res, 401, { error: 'The access token is invalid' });
+        sendJson(res, 401, errorBody('accounts-verify-credentials-401.json'));
         return null;
     }
     if (st === 'expired') {
-        sendJson(res, 401, { error: 'The access token expired' });
+        sendJson(res, 401, errorBody('accounts-verify-credentials-401.json', 'The access token expired'));
         return null;
     }
     if (st === 'revoked') {
-        sendJson(res, 401, { error: 'The access token was revoked' });
+        sendJson(res, 401, errorBody('accounts-verify-credentials-401.json', 'The access token was revoked'));
         return null;
     }
     return { token, ...ACCOUNTS[token] };
@@ -268,7 +278,7 @@ async function createStatus(req, res, a) {
     const fault = takeFault(op);
     if (fault?.fault === 'drop-before-commit') return dropConnection(res);
     if (fault?.fault === 'rate-limit') return tooManyRequests(res, fault);
-    if (fault?.fault === '5xx') return sendJson(res, fault.status ?? 503, { error: 'Service Unavailable' });
+    if (fault?.fault === '5xx') return unavailable(res, fault.status ?? 503, 'Service Unavailable');
     const body = await readBody(req, 1 << 20);
     const p = statusParams(req, body);
     const key = req.headers['idempotency-key'];
@@ -285,7 +295,7 @@ async function createStatus(req, res, a) {
     let ids = p.media_ids ?? [];
     if (!Array.isArray(ids)) ids = [ids];
     ids = ids.map(String);
-    const fail = (error) => sendJson(res, 422, { error });
+    const fail = (error) => sendJson(res, 422, errorBody('statuses-create-422.json', error));
     if (p.scheduled_at) return fail('scheduled_at is not emulated by this contract server');
     if (p.poll && ids.length) return fail('Cannot attach files to a post with a poll');
     if (ids.length > conf.statuses.max_media_attachments) return fail(`Cannot attach more than ${conf.statuses.max_media_attachments} files`);
@@ -309,7 +319,7 @@ async function createStatus(req, res, a) {
     for (const m of media) m.statusId = s.id;
     if (key) state.idempotency.set(`${a.id}:${key}`, { statusId: s.id, at: now() });
     if (fault?.fault === 'drop-after-commit') return dropConnection(res);
-    if (fault?.fault === '5xx-after-commit') return sendJson(res, fault.status ?? 502, { error: 'Bad Gateway' });
+    if (fault?.fault === '5xx-after-commit') return unavailable(res, fault.status ?? 502, 'Bad Gateway');
     // hold-after-commit: the post exists and the answer never comes (the client is killed or
     // times out while waiting), as when the instance stalls after saving the status.
     if (fault?.fault === 'hold-after-commit') return;
@@ -323,30 +333,30 @@ async function uploadMedia(req, res, a) {
     const fault = takeFault('POST /api/v2/media');
     if (fault?.fault === 'drop-before-commit') return dropConnection(res);
     if (fault?.fault === 'rate-limit') return tooManyRequests(res, fault);
-    if (fault?.fault === '5xx') return sendJson(res, fault.status ?? 500, { error: 'Error processing thumbnail for uploaded media' });
+    if (fault?.fault === '5xx') return sendJson(res, fault.status ?? 500, documented('media-v2-500.json'));
     const body = await readBody(req, 128 << 20);
     let parts;
     try {
         parts = parseMultipart(req, body);
     } catch (e) {
-        return sendJson(res, 422, { error: 'Validation failed: File content type is invalid, File is invalid' });
+        return sendJson(res, 422, documented('media-v2-422.json'));
     }
     const file = parts.find((x) => x.name === 'file' && x.filename !== null);
     const conf = state.configuration.media_attachments;
     if (!file || !file.contentType || !conf.supported_mime_types.includes(file.contentType))
-        return sendJson(res, 422, { error: 'Validation failed: File content type is invalid, File is invalid' });
+        return sendJson(res, 422, documented('media-v2-422.json'));
     const mime = file.contentType;
     const magic = { 'image/png': '89504e470d0a1a0a', 'image/jpeg': 'ffd8ff', 'image/gif': '474946' }[mime];
     if (magic && !file.data.subarray(0, magic.length / 2).equals(Buffer.from(magic, 'hex')))
-        return sendJson(res, 422, { error: 'Validation failed: File content type is invalid, File is invalid' });
+        return sendJson(res, 422, documented('media-v2-422.json'));
     const video = mime.startsWith('video/');
     const limit = video ? conf.video_size_limit : conf.image_size_limit;
     if (file.data.length > limit)
-        return sendJson(res, 422, { error: `Validation failed: File file size must be less than ${Math.round(limit / 1048576)} MB` });
+        return sendJson(res, 422, errorBody('media-v2-422.json', `Validation failed: File file size must be less than ${Math.round(limit / 1048576)} MB`));
     const descPart = parts.find((x) => x.name === 'description');
     const description = descPart ? descPart.data.toString('utf8') : null;
     if (description !== null && [...description].length > conf.description_limit)
-        return sendJson(res, 422, { error: `Validation failed: Description is too long (maximum is ${conf.description_limit} characters)` });
+        return sendJson(res, 422, errorBody('media-v2-422.json', `Validation failed: Description is too long (maximum is ${conf.description_limit} characters)`));
     const async = ASYNC[mime];
     const m = {
         id: newId(), account: a.id, mime, type: async ? async[0] : 'image', ext: async ? async[1] : SYNC_IMAGES[mime],
@@ -362,22 +372,23 @@ async function uploadMedia(req, res, a) {
 function showMedia(req, res, a, id) {
     const fault = takeFault('GET /api/v1/media/:id');
     if (fault?.fault === 'rate-limit') return tooManyRequests(res, fault);
-    if (fault?.fault === '5xx') return sendJson(res, fault.status ?? 503, { error: 'Service Unavailable' });
+    if (fault?.fault === '5xx') return unavailable(res, fault.status ?? 503, 'Service Unavailable');
     const m = state.media.get(id);
-    if (!m || m.account !== a.id) return sendJson(res, 404, { error: 'Record not found' });
+    if (!m || m.account !== a.id) return sendJson(res, 404, documented('media-get-404.json'));
     if (m.pollsLeft > 0) {
         m.pollsLeft -= 1;
         if (m.pollsLeft === 0 && m.failAfterPolls) m.failed = true;
         return sendJson(res, 206, mediaEntity(req, m), rateHeaders(a.token));
     }
-    if (m.failed) return sendJson(res, 422, { error: 'Error processing thumbnail for uploaded media' });
+    // media_controller.rb answers a failed processing with this text, in the documented 422 body.
+    if (m.failed) return sendJson(res, 422, errorBody('media-get-422.json', 'Error processing thumbnail for uploaded media'));
     sendJson(res, 200, mediaEntity(req, m), rateHeaders(a.token));
 }
 
 function accountStatuses(req, res, url, id) {
     const fault = takeFault('GET /api/v1/accounts/:id/statuses');
     if (fault?.fault === 'rate-limit') return tooManyRequests(res, fault);
-    if (fault?.fault === '5xx') return sendJson(res, fault.status ?? 503, { error: 'Service Unavailable' });
+    if (fault?.fault === '5xx') return unavailable(res, fault.status ?? 503, 'Service Unavailable');
     // Public endpoint; the author (with a token) also sees private and direct posts.
     const token = bearer(req);
     let viewer = null;
@@ -385,7 +396,7 @@ function accountStatuses(req, res, url, id) {
         viewer = authenticate(req, res);
         if (!viewer) return;
     }
-    if (!Object.values(ACCOUNTS).some((x) => x.id === id)) return sendJson(res, 404, { error: 'Record not found' });
+    if (!Object.values(ACCOUNTS).some((x) => x.id === id)) return sendJson(res, 404, documented('accounts-statuses-404.json'));
     const limit = Math.min(40, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
     const maxId = url.searchParams.get('max_id');
     let list = state.statuses.filter((s) => s.account === id && !s.deleted);
@@ -395,10 +406,11 @@ function accountStatuses(req, res, url, id) {
     sendJson(res, 200, list.slice(0, limit).map((s) => statusEntity(req, s)), token ? rateHeaders(token) : {});
 }
 
-function ownStatus(res, a, id) {
+/** ownStatus finds the account's status or answers the documented 404 of the route (`notFound`). */
+function ownStatus(res, a, id, notFound) {
     const s = state.statuses.find((x) => x.id === id && !x.deleted);
     if (!s || s.account !== a.id) {
-        sendJson(res, 404, { error: 'Record not found' });
+        sendJson(res, 404, documented(notFound));
         return null;
     }
     return s;
@@ -492,12 +504,10 @@ serve(async (req, res, url) => {
     let m;
     if (req.method === 'GET' && path === '/api/v2/instance') {
         const fault = takeFault('GET /api/v2/instance');
-        if (fault?.fault === '5xx') return sendJson(res, fault.status ?? 503, { error: 'Service Unavailable' });
-        return sendJson(res, 200, {
-            domain: req.headers.host, title: 'Contract test instance', version: '4.3.0', source_url: 'https://github.com/mastodon/mastodon',
-            description: 'Mastodon contract server for Postern tests', configuration: state.configuration,
-            registrations: { enabled: false, approval_required: false, message: null }, rules: [],
-        });
+        if (fault?.fault === '5xx') return unavailable(res, fault.status ?? 503, 'Service Unavailable');
+        const e = documented('instance-v2-200.json');
+        const urls = { ...e.configuration.urls, streaming: `ws://${req.headers.host}`, status: null, about: `${base(req)}/about`, privacy_policy: `${base(req)}/privacy-policy` };
+        return sendJson(res, 200, { ...e, domain: req.headers.host, configuration: { ...state.configuration, urls } });
     }
     if (req.method === 'GET' && (m = /^\/api\/v1\/accounts\/(\w+)\/statuses$/.exec(path))) return accountStatuses(req, res, url, m[1]);
 
@@ -505,17 +515,23 @@ serve(async (req, res, url) => {
     if (!a) return;
     if (req.method === 'GET' && path === '/api/v1/accounts/verify_credentials') {
         const fault = takeFault('GET /api/v1/accounts/verify_credentials');
-        if (fault?.fault === '5xx') return sendJson(res, fault.status ?? 503, { error: 'Service Unavailable' });
-        return sendJson(res, 200, { ...accountEntity(req, a), source: { privacy: 'public', sensitive: false, language: 'en' } }, rateHeaders(a.token));
+        if (fault?.fault === '5xx') return unavailable(res, fault.status ?? 503, 'Service Unavailable');
+        const e = documented('accounts-verify-credentials-200.json');
+        return sendJson(res, 200, {
+            ...e, id: a.id, username: a.username, acct: a.username, url: `${base(req)}/@${a.username}`,
+            created_at: iso(now() - 86400 * 100), last_status_at: null,
+            avatar: `${base(req)}/avatars/original/missing.png`, avatar_static: `${base(req)}/avatars/original/missing.png`,
+            header: `${base(req)}/headers/original/missing.png`, header_static: `${base(req)}/headers/original/missing.png`,
+        }, rateHeaders(a.token));
     }
     if (req.method === 'POST' && path === '/api/v2/media') return uploadMedia(req, res, a);
     if (req.method === 'GET' && (m = /^\/api\/v1\/media\/(\w+)$/.exec(path))) return showMedia(req, res, a, m[1]);
     if (req.method === 'POST' && path === '/api/v1/statuses') return createStatus(req, res, a);
     if (req.method === 'GET' && (m = /^\/api\/v1\/statuses\/(\w+)\/source$/.exec(path))) {
         const fault = takeFault('GET /api/v1/statuses/:id/source');
-        if (fault?.fault === '5xx') return sendJson(res, fault.status ?? 503, { error: 'Service Unavailable' });
-        const s = ownStatus(res, a, m[1]);
-        if (s) sendJson(res, 200, { id: s.id, text: s.text, spoiler_text: s.spoilerText }, rateHeaders(a.token));
+        if (fault?.fault === '5xx') return unavailable(res, fault.status ?? 503, 'Service Unavailable');
+        const s = ownStatus(res, a, m[1], 'statuses-source-404.json');
+        if (s) sendJson(res, 200, { ...documented('statuses-source-200.json'), id: s.id, text: s.text, spoiler_text: s.spoilerText }, rateHeaders(a.token));
         return;
     }
     if (req.method === 'GET' && (m = /^\/api\/v1\/statuses\/(\w+)(\/context)?$/.exec(path))) {
@@ -538,11 +554,11 @@ serve(async (req, res, url) => {
     if (req.method === 'DELETE' && (m = /^\/api\/v1\/statuses\/(\w+)$/.exec(path))) {
         const fault = takeFault('DELETE /api/v1/statuses/:id');
         if (fault?.fault === 'rate-limit') return tooManyRequests(res, fault);
-        if (fault?.fault === '5xx') return sendJson(res, fault.status ?? 503, { error: 'Service Unavailable' });
-        const s = ownStatus(res, a, m[1]);
+        if (fault?.fault === '5xx') return unavailable(res, fault.status ?? 503, 'Service Unavailable');
+        const s = ownStatus(res, a, m[1], 'statuses-delete-404.json');
         if (!s) return;
         s.deleted = true;
         return sendJson(res, 200, { ...statusEntity(req, s), text: s.text }, rateHeaders(a.token));
     }
-    sendJson(res, 404, { error: 'Record not found' });
+    sendJson(res, 404, documented('statuses-get-404.json'));
 });

@@ -54,22 +54,23 @@ const OldLimits kOld[] = {
      false,
      "up to 35 files of any supported type"},
     // Bluesky: app.bsky.feed.post maxGraphemes 300, maxLength 3000; embed.images 4, blob 1 MB;
-    // embed.video mp4, 50 MB (stored lexicon); alt 1000 graphemes; a GIF is an image blob.
+    // alt 1000 graphemes; a GIF is an image blob. The old table also took one 50 MB MP4; the
+    // adapter cannot publish video, so since issue 12 the descriptor takes none.
     {Platform::Bluesky,
      {{CountUnit::Graphemes, 300}, {CountUnit::Utf8Bytes, 3000}},
      4,
      4,
-     1,
+     0,
      4,
      false,
      true,
-     {"image/jpeg", "image/png", "image/webp", "image/gif", "video/mp4"},
+     {"image/jpeg", "image/png", "image/webp", "image/gif"},
      1 * kMB,
      1 * kMB,
-     50 * kMB,
+     0,
      PlatformLimits::TextLimit{CountUnit::Graphemes, 1000},
      false,
-     "4 images, or 1 MP4 video"},
+     "4 images (no video)"},
     // Mastodon defaults: max_characters 500, 4 attachments, 1 video or 1 GIF or 4 images;
     // image_size_limit 16 MiB, video_size_limit 103809024; description_limit 1500 code points.
     {Platform::Mastodon,

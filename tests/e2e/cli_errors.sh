@@ -110,4 +110,34 @@ err_has "already exists"
 expect 3 "$CLI" --store "$STORE" --passphrase-file "$P_OLGA" export --all-approved --as olga --out "$WORK/new.postern"
 err_has "no post or order is approved"
 
+step "backup and restore: a round trip into a new folder"
+expect 0 "$CLI" --store "$STORE" backup "$WORK/backup"
+out_has "backed up to $WORK/backup"
+expect 3 "$CLI" --store "$STORE" backup "$WORK/backup"
+err_has "nothing is ever overwritten"
+expect 0 "$CLI" restore "$WORK/backup" --store "$WORK/restored"
+out_has "restored into $WORK/restored"
+expect 0 "$CLI" --store "$WORK/restored" user list
+out_has "olga"
+expect 0 "$CLI" --store "$WORK/restored" audit verify
+
+# Issue 11 §4, reproduced as written: random bytes over pages 5-7 of the store's database.
+step "a damaged store says so: receipt import and audit verify fail with damaged, list writes nothing"
+[[ $(stat -c %s "$STORE/postern.db") -ge $((8 * 4096)) ]] || die "the store is too small to damage pages 5-7"
+dd if=/dev/urandom of="$STORE/postern.db" bs=4096 seek=5 count=3 conv=notrunc status=none
+expect 2 "$CLI" --store "$STORE" --passphrase-file "$P_OLGA" receipt import "$WORK/junk.receipt" --as olga
+err_has "damaged"
+if grep -qF "uploader trust" "$ERR"; then die "a damaged store was reported as having no uploader"; fi
+expect 2 "$CLI" --store "$STORE" audit verify
+err_has "is damaged"
+before=$(sha256sum "$STORE/postern.db")
+"$CLI" --store "$STORE" list </dev/null >"$OUT" 2>"$ERR" || true
+[[ $(sha256sum "$STORE/postern.db") == "$before" ]] || die "a read-only list changed the damaged database"
+[[ ! -e "$STORE/postern.db-journal" && ! -e "$STORE/postern.db-wal" ]] || die "list left a journal beside the damaged database"
+# The backup made before the damage still restores, and the damaged store is never copied on.
+expect 2 "$CLI" --store "$STORE" backup "$WORK/backup-of-damaged"
+[[ ! -e "$WORK/backup-of-damaged" ]] || die "a damaged store was copied into a backup"
+expect 0 "$CLI" restore "$WORK/backup" --store "$WORK/restored-again"
+expect 0 "$CLI" --store "$WORK/restored-again" audit verify
+
 echo "OK: cli error handling passed ($STEP steps)"

@@ -140,6 +140,8 @@ BUNDLE="$MEDIA/press-1.postern"
 expect 0 cli "$P_OLGA" export "$POST" --as olga --out "$BUNDLE" --lifetime 2h
 out_has "exported 1 post(s)"
 out_has "sequence     1"
+BUNDLE_FP=$(field_of fingerprint)
+[[ -n $BUNDLE_FP ]] || die "export printed no bundle fingerprint"
 [[ -s $BUNDLE ]] || die "the bundle file is missing"
 cp "$BUNDLE" "$WORK/press-1.copy"
 
@@ -150,6 +152,9 @@ err_has "already-exported"
 step "uploader verify"
 expect 0 up verify "$BUNDLE"
 out_has "OK: the bundle passed every check"
+# The transfer form carries the fingerprint export printed; the uploader must show the same.
+VERIFIED_FP=$(awk '$1 == "fingerprint" { print $2; exit }' "$OUT")
+[[ $VERIFIED_FP == "$BUNDLE_FP" ]] || die "uploader verify shows fingerprint $VERIFIED_FP, export printed $BUNDLE_FP"
 
 step "uploader publish"
 expect 0 up publish "$BUNDLE"

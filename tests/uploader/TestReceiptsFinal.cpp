@@ -225,3 +225,52 @@ TEST_CASE("watch takes a slow copy once it is complete, with no receipt before",
     REQUIRE(receipt.ok());
     CHECK(receipt->error.empty());
 }
+
+TEST_CASE("bytes after the manifest's JSON earn a signed rejection; a padded file does not",
+          "[uploader][receipt][final]")
+{
+    // docs/bundle-format.md §9.1, trailing-data: "bundle: no (carrying failure) ... inside a
+    // manifest: yes"; conformance vector tests/vectors/json-trailing-bytes (one "x" after the JSON).
+    UploaderFixture f;
+    const auto id = bundle::deriveBundleId(f.ceremony.workstation.publicKey(), 1);
+    const bundle::Manifest m = textPost(f.ceremony, "Manifest with a tail");
+    Ceremony::SealOptions o;
+    o.recipient = f.home->boxKey()->publicKey();
+    o.rawManifest = m.serialize() + "x";
+    const Bytes tailed = f.ceremony.seal(m, o);
+
+    // The same defect file, padded by its carrier: still the copy's failure, no receipt.
+    Bytes padded = tailed;
+    padded.push_back(0);
+    const auto paddedPath = f.writeBundle(padded, "padded.postern");
+    const auto local = publishWith(f, paddedPath, 64ull << 30);
+    REQUIRE(local.rejection);
+    CHECK(local.rejection->code == Errc::TrailingData);
+    CHECK(local.localOnly);
+    CHECK(local.rejectionReceipt.empty());
+    CHECK_FALSE(fs::exists(paddedPath.string() + ".receipt"));
+    const auto shortPath = f.writeBundle(Bytes(tailed.begin(), tailed.end() - 1), "short.postern");
+    const auto cut = publishWith(f, shortPath, 64ull << 30);
+    REQUIRE(cut.rejection);
+    CHECK(cut.rejection->code == Errc::Truncated);
+    CHECK(cut.localOnly);
+    CHECK_FALSE(fs::exists(shortPath.string() + ".receipt"));
+    CHECK_FALSE(f.home->ledger().refusal(id).value().has_value());
+
+    const auto path = f.writeBundle(tailed, "tailed.postern");
+    const auto refused = publishWith(f, path, 64ull << 30);
+    REQUIRE(refused.rejection);
+    CHECK(refused.rejection->code == Errc::TrailingData);
+    CHECK_FALSE(refused.localOnly);
+    CHECK(cli::exitCodeOf(refused) == cli::ExitCode::Rejected);
+    REQUIRE_FALSE(refused.rejectionReceipt.empty());
+    auto receipt = f.receipt(refused.rejectionReceipt);
+    REQUIRE(receipt.ok());
+    CHECK(receipt->error == "trailing-data");
+    auto stored = f.home->ledger().refusal(id);
+    REQUIRE(stored.ok());
+    REQUIRE(stored->has_value());
+    CHECK((*stored)->code == "trailing-data");
+    CHECK(f.home->ledger().storedReceipt(id).value() == UploaderFixture::slurp(refused.rejectionReceipt));
+    CHECK(published(f, id) == 0);
+}

@@ -7,11 +7,14 @@
 #include "ExitCode.h"
 #include "UploaderFixture.h"
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <ctime>
+#include <sstream>
 
 using namespace postern;
 using namespace postern::uploader;
@@ -65,6 +68,35 @@ Run run(const std::string& env, const std::string& args)
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     UNSCOPED_INFO(cmd << "\n" << r.output);
     return r;
+}
+
+/** LogCapture sends spdlog's default logger to a string for one test and puts the old one back. */
+class LogCapture
+{
+public:
+    LogCapture() : m_previous(spdlog::default_logger())
+    {
+        auto logger =
+            std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(m_text));
+        logger->set_level(spdlog::level::warn);
+        spdlog::set_default_logger(std::move(logger));
+    }
+    ~LogCapture() { spdlog::set_default_logger(m_previous); }
+    LogCapture(const LogCapture&) = delete;
+    LogCapture& operator=(const LogCapture&) = delete;
+    [[nodiscard]] std::string text() const { return m_text.str(); }
+
+private:
+    std::shared_ptr<spdlog::logger> m_previous;
+    std::ostringstream m_text;
+};
+
+std::size_t occurrences(const std::string& text, const std::string& what)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size()))
+        ++n;
+    return n;
 }
 
 } // namespace
@@ -259,4 +291,46 @@ TEST_CASE("postern-uploader watch --once runs unattended with a systemd credenti
     CHECK(logText.find(appPassword) == std::string::npos);
     CHECK(logText.find(passphrase) == std::string::npos);
     CHECK(pending.output.find(appPassword) == std::string::npos);
+}
+
+TEST_CASE("watch leaves a bundle whose receipt name is a symbolic link, and says so once", "[uploader][watch]")
+{
+    // WatchService::runPass: a receipt is never written over, nor through a link someone put in
+    // its place (it could point at any file of this host); the operator is warned once per file.
+    UploaderFixture f;
+    const fs::path media = f.dir / "media";
+    REQUIRE(ensurePrivateDirectory(media).ok());
+    const fs::path path = media / "linked.postern";
+    put(path, f.seal(onArrival(f.ceremony, "Behind a link"), 1));
+    const fs::path target = f.dir / "not-a-receipt.txt";
+    REQUIRE(writeFileAtomic(target, "someone else's file\n", 0644).ok());
+    const fs::path receipt = path.string() + ".receipt";
+    fs::create_symlink(target, receipt);
+
+    WatchOptions options;
+    options.dir = media;
+    options.settle = std::chrono::milliseconds(0);
+    WatchService watch(*f.home, *f.service, f.clock, options);
+    LogCapture log;
+    for (int pass = 0; pass < 2; ++pass) {
+        auto r = watch.runPass();
+        REQUIRE(r.ok());
+        CHECK(r->bundles.empty());
+    }
+    const std::string warned = log.text();
+    INFO(warned);
+    CHECK(occurrences(warned, "is not taken: " + receipt.string() + " already exists (a symbolic link)") == 1);
+    CHECK(warned.find("receipts are never overwritten") != std::string::npos);
+    CHECK(fs::is_symlink(fs::symlink_status(receipt)));
+    CHECK(UploaderFixture::slurp(target) == "someone else's file\n");
+    CHECK_FALSE(f.home->ledger().knowsBundle(bundle::deriveBundleId(f.ceremony.workstation.publicKey(), 1)).value());
+
+    // Moved away: the next pass publishes the bundle and writes a real receipt.
+    fs::remove(receipt);
+    auto next = watch.runPass();
+    REQUIRE(next.ok());
+    REQUIRE(next->bundles.size() == 1);
+    CHECK(next->bundles[0].report->progress.complete);
+    CHECK_FALSE(fs::is_symlink(fs::symlink_status(receipt)));
+    CHECK(f.receipt(receipt).ok());
 }

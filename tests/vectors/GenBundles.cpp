@@ -574,6 +574,17 @@ void Gen::approvals()
     RawBundle r = withOrder(o);
     r.manifest = replaceOnce(r.manifest, "\"reason\":\"withdrawn by the editor\"", "\"reason\":\"\"");
     emit("order-reason-empty", r, "bad-value", "an order with an empty reason");
+    // Order channels (§4.2): sorted, no channel twice. The edits break only the list: parsing
+    // refuses it before any approval is looked at.
+    auto two = o;
+    two.channels = {Kit::bluesky(), Kit::outbox()};
+    r = withOrder(two);
+    const std::string sorted = "\"channels\":[\"bluesky:press.example.org\",\"outbox:press\"]";
+    r.manifest = replaceOnce(r.manifest, sorted, "\"channels\":[\"outbox:press\",\"bluesky:press.example.org\"]");
+    emit("order-channels-unsorted", r, "non-canonical", "an order's channels not sorted");
+    r = withOrder(two);
+    r.manifest = replaceOnce(r.manifest, sorted, "\"channels\":[\"outbox:press\",\"outbox:press\"]");
+    emit("order-channels-duplicate", r, "duplicate-field", "an order naming the same channel twice");
 }
 
 } // namespace

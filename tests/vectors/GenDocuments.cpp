@@ -6,6 +6,7 @@
 
 #include "postern/bundle/PlatformProfile.h"
 #include "postern/bundle/Receipt.h"
+#include "postern/crypto/Crypto.h"
 #include "postern/crypto/KeyFile.h"
 #include "postern/domain/Identity.h"
 #include "postern/domain/SignedDocument.h"
@@ -132,6 +133,15 @@ void policies(Kit& k, Writer& out)
             return c;
         });
     }, "approver-not-authorised", "a channel approver who is not a policy user");
+    withBody("channels-unsorted", [](const Json& b) {
+        return edit(b, {"channels"}, [](const Json& a) { Json c(Json::Array{}); c.push(a.asArray()[1]); c.push(a.asArray()[0]); return c; });
+    }, "non-canonical", "channel rules not sorted by channel");
+    withBody("channels-duplicate", [](const Json& b) {
+        return edit(b, {"channels"}, [](const Json& a) { Json c(Json::Array{}); c.push(a.asArray()[0]); c.push(a.asArray()[0]); return c; });
+    }, "duplicate-field", "the same channel rule twice");
+    withBody("approvers-unsorted", [](const Json& b) {
+        return edit(b, {"channels", 0, "approvers"}, [](const Json& a) { Json c(Json::Array{}); c.push(a.asArray()[1]); c.push(a.asArray()[0]); return c; });
+    }, "non-canonical", "a channel's approvers not sorted by key");
     withBody("threshold-over-admins", [](const Json& b) {
         return edit(b, {"admin_threshold"}, [](const Json&) { return Json(std::int64_t{2}); });
     }, "bad-value", "admin_threshold 2 with one admin");
@@ -251,6 +261,33 @@ void receipts(Kit& k, Writer& out)
             return edit(b, {"entries", 0, "post_id"}, [](const Json&) { return Json(std::string(33, 'a')); });
         }, k.uploaderSign), "bad-encoding", "an entry post_id of 33 hex digits");
     add("no-final-lf", ok.substr(0, ok.size() - 1), "truncated", "the final LF is missing");
+
+    // Order results (§8 `orders`): sorted by (order_id, channel), duplicate code duplicate-field.
+    bundle::Receipt withOrders = r;
+    bundle::OrderResult o;
+    o.orderId = toHex(ByteView(crypto::blake2b256(asBytes("order-id/receipt")).data(), 16));
+    o.action = domain::OrderAction::Retract;
+    o.postId = e.postId;
+    o.channel = Kit::bluesky();
+    o.outcome = bundle::OrderOutcome::Retracted;
+    bundle::OrderResult o2 = o;
+    o2.channel = Kit::outbox();
+    o2.outcome = bundle::OrderOutcome::Failed;
+    o2.reason = "the outbox folder was removed by hand";
+    withOrders.orders = {o, o2};
+    const std::string okOrders = bundle::makeReceipt(withOrders, k.uploaderSign);
+    add("ok-orders", okOrders, "OK", "an accepted bundle with entries and two order results");
+    const auto ordersBody = [&](const std::function<Json(const Json&)>& change) {
+        return envelopeText(okOrders, [&](const Json& env) {
+            return domain::makeSignedDocument(change(*env.find("body")), {&k.uploaderSign});
+        });
+    };
+    add("orders-unsorted", ordersBody([](const Json& b) {
+            return edit(b, {"orders"}, [](const Json& a) { Json c(Json::Array{}); c.push(a.asArray()[1]); c.push(a.asArray()[0]); return c; });
+        }), "non-canonical", "order results not sorted by (order_id, channel)");
+    add("orders-duplicate", ordersBody([](const Json& b) {
+            return edit(b, {"orders"}, [](const Json& a) { Json c(Json::Array{}); c.push(a.asArray()[0]); c.push(a.asArray()[0]); return c; });
+        }), "duplicate-field", "the same order result twice");
 }
 
 void profiles(Kit& k, Writer& out)

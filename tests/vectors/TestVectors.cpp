@@ -82,7 +82,7 @@ Context& context()
     return c;
 }
 
-std::string runBundle(const fs::path& file, const std::map<std::string, std::string>& env)
+Result<bundle::VerifiedBundle> verifyVector(const fs::path& file, const std::map<std::string, std::string>& env)
 {
     Context& c = context();
     const Bytes bytes = [&] {
@@ -119,7 +119,12 @@ std::string runBundle(const fs::path& file, const std::map<std::string, std::str
     if (env.count("max_size"))
         opt.maxBundleBytes = std::stoull(env.at("max_size"));
     bundle::MemorySource src(bytes);
-    return outcome(bundle::verifyBundle(src, e, opt, nullptr));
+    return bundle::verifyBundle(src, e, opt, nullptr);
+}
+
+std::string runBundle(const fs::path& file, const std::map<std::string, std::string>& env)
+{
+    return outcome(verifyVector(file, env));
 }
 
 std::string run(const std::string& kind, const fs::path& file, const std::map<std::string, std::string>& env)
@@ -205,4 +210,22 @@ TEST_CASE("every sidecar belongs to a vector", "[vectors]")
             hasInput |= f.path().stem() == d.path().stem() && !kSidecars.count(f.path().extension().string());
         CHECK(hasInput);
     }
+}
+
+TEST_CASE("the verifier marks a cut or padded copy, not bytes after the manifest's JSON", "[vectors]")
+{
+    // docs/bundle-format.md 9.1: truncated and trailing-data of the bundle file are the carrying
+    // copy's (no receipt); trailing-data inside the manifest is a verdict (a signed rejection).
+    // The uploader tells them apart by Error::ofCopy alone.
+    for (const char* copy : {"trailing-data-byte", "truncated-last-byte", "truncated-header"}) {
+        INFO(copy);
+        const auto r = verifyVector(kDir / "bundles" / (std::string(copy) + ".bundle"), {});
+        REQUIRE_FALSE(r.ok());
+        CHECK((r.code() == Errc::TrailingData || r.code() == Errc::Truncated));
+        CHECK(r.error().ofCopy);
+    }
+    const auto inManifest = verifyVector(kDir / "bundles" / "json-trailing-bytes.bundle", {});
+    REQUIRE_FALSE(inManifest.ok());
+    CHECK(inManifest.code() == Errc::TrailingData);
+    CHECK_FALSE(inManifest.error().ofCopy);
 }

@@ -106,6 +106,10 @@ struct Error
 {
     Errc code = Errc::Internal;
     std::string message;
+    /** ofCopy is set by the bundle verifier when the failure is of the copy that carried a file
+     *  (cut short or padded outside its signed content), not of the content itself: the same
+     *  code from inside a manifest is a verdict and earns a signed rejection (bundle-format §9.1). */
+    bool ofCopy = false;
 
     /** Error::what renders "name: message" for logs and CLI output. */
     [[nodiscard]] std::string what() const;

@@ -90,7 +90,13 @@ private:
 /** fail builds an Error in place: `return fail(Errc::TooLarge, "bundle exceeds ...");` */
 [[nodiscard]] inline Error fail(Errc code, std::string message)
 {
-    return Error{code, std::move(message)};
+    return Error{code, std::move(message), false};
+}
+
+/** failOfCopy is fail() for a failure of the carrying copy, not of the file's content (Error::ofCopy). */
+[[nodiscard]] inline Error failOfCopy(Errc code, std::string message)
+{
+    return Error{code, std::move(message), true};
 }
 
 } // namespace postern

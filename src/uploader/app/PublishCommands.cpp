@@ -194,7 +194,11 @@ ExitCode printRejection(const Context& ctx, const PublishReport& r)
     printError(ctx, "bundle rejected: " + e.what());
     std::string status = "nothing was published and the bundle file was kept; this uploader will never publish "
                          "this bundle";
-    std::string hint = hintFor(e.code);
+    // The hints for truncated and trailing-data speak of an incomplete copy; a refused bundle
+    // with those codes has bytes after its manifest's JSON, which no new copy mends.
+    std::string hint = e.ofCopy || (e.code != Errc::TrailingData && e.code != Errc::Truncated)
+                           ? hintFor(e.code)
+                           : std::string("the workstation wrote a malformed manifest; export the posts again");
     if (!r.rejectionReceipt.empty()) {
         status += "; a signed receipt naming the error was written to " + r.rejectionReceipt.string();
         hint += (hint.empty() ? "" : "; ") + std::string("take the receipt back to the workstation");

@@ -40,22 +40,23 @@ bundle::VerifyEnvironment makeEnvironment(UploaderHome& home, const TrustedSet& 
 
 /**
  * isCopyFailure tells a failure of the carrying or of this host from a verdict about the bundle
- * (docs/bundle-format.md §9, "Signed rejections"). The verifier compares the file's size with
- * the size its signed header implies before it decrypts anything, so truncated and
- * trailing-data only ever mean an incomplete or padded copy; an authenticated stream that is
- * malformed inside gets chunk-auth-failed or bad-value instead.
+ * (docs/bundle-format.md §9, "Signed rejections"). The verifier marks the failures of the copy
+ * (Error::ofCopy): a file shorter or longer than its signed header implies, or data after the
+ * FINAL chunk. The same codes from inside the authenticated payload (bytes after the manifest's
+ * JSON, §9.1) were written by the workstation and earn a signed rejection like any other defect.
  */
-bool isCopyFailure(Errc code)
+bool isCopyFailure(const Error& error)
 {
-    return code == Errc::Truncated || code == Errc::TrailingData || code == Errc::Io || code == Errc::NotFound;
+    return error.ofCopy || error.code == Errc::Io || error.code == Errc::NotFound;
 }
 
 Status writeNewFile(const fs::path& path, std::string_view text)
 {
     if (std::error_code ec; fs::exists(fs::symlink_status(path, ec)))
         return fail(Errc::AlreadyExists,
-                    path.string() + " already exists and receipts are never overwritten; write the stored receipt "
-                                    "elsewhere with `postern-uploader receipt`");
+                    path.string()
+                        + " already exists and receipts are never overwritten; write the stored receipt "
+                          "elsewhere with `postern-uploader receipt`");
     return writeFileAtomic(path, text, 0644);
 }
 
@@ -140,17 +141,17 @@ Result<bool> PublishService::answerFromLedger(const fs::path& bundlePath, Publis
     if (accepted) {
         report.previous = std::move(accepted);
         report.rejection = fail(Errc::Replay,
-                                "bundle " + idHex + " was already processed on " + formatUtc(report.previous->receivedAt)
-                                    + "; a bundle is used once");
+                                "bundle " + idHex + " was already processed on "
+                                    + formatUtc(report.previous->receivedAt) + "; a bundle is used once");
         return true;
     }
     POSTERN_ASSIGN(refused, m_home.ledger().refusal(header->bundleId));
     if (refused) {
         report.previousRefusal = std::move(refused);
-        report.rejection = fail(Errc::Replay,
-                                "bundle " + idHex + " was refused on " + formatUtc(report.previousRefusal->refusedAt)
-                                    + " (" + report.previousRefusal->code
-                                    + "); this uploader never publishes a bundle it refused");
+        report.rejection =
+            fail(Errc::Replay,
+                 "bundle " + idHex + " was refused on " + formatUtc(report.previousRefusal->refusedAt) + " ("
+                     + report.previousRefusal->code + "); this uploader never publishes a bundle it refused");
         return true;
     }
     return false;
@@ -214,9 +215,10 @@ Result<PublishReport> PublishService::publish(const PublishRequest& request)
                           "away, or choose another place with --receipt");
     if (source.size() > request.maxBundleBytes) {
         // This host's own cap: a verdict about this uploader, not about the bundle.
-        report.rejection = fail(Errc::TooLarge,
-                                "the bundle is " + std::to_string(source.size()) + " bytes; this uploader accepts at most "
-                                    + std::to_string(request.maxBundleBytes) + " (see --max-size)");
+        report.rejection =
+            fail(Errc::TooLarge,
+                 "the bundle is " + std::to_string(source.size()) + " bytes; this uploader accepts at most "
+                     + std::to_string(request.maxBundleBytes) + " (see --max-size)");
         report.localOnly = true;
         spdlog::info("bundle not taken: {}", report.rejection->what());
         return report;
@@ -241,7 +243,7 @@ Result<PublishReport> PublishService::publish(const PublishRequest& request)
         if (!isBundleRejection(error.code))
             return error;
         report.rejection = error;
-        if (isCopyFailure(error.code)) {
+        if (isCopyFailure(error)) {
             report.localOnly = true;
             spdlog::info("bundle not taken (the copy, not the bundle): {}", error.what());
             return report;

@@ -338,7 +338,9 @@ Result<TargetOutcome> BlueskyAdapter::publish(const TargetContent& t)
     Json images(Json::Array{});
     for (const auto& m : t.media) {
         if (m.mime.rfind("image/", 0) != 0) {
-            outcome.reason = "the Bluesky adapter publishes images only; " + m.mime + " is not supported yet";
+            // The descriptor takes no video, so a current workstation refuses this at drafting.
+            outcome.reason = "the Bluesky adapter publishes images only; " + m.mime
+                             + " cannot be published to Bluesky (a current workstation refuses it at drafting)";
             return outcome;
         }
         if (m.size > m_options.maxBlobBytes) {
