@@ -155,6 +155,7 @@ TEST_CASE("Save roles says what was saved", "[gui][admin]")
     child<QCheckBox>(&dialog, "editRoleOperator")->setChecked(true);
     Dialogs::queueText("ada passphrase 1");
     QTest::mouseClick(child<QPushButton>(&dialog, "saveRolesButton"), Qt::LeftButton);
+    REQUIRE(waitForAdminWork(&dialog));
     const QString said = child<QLabel>(&dialog, "usersStatusLabel")->text();
     CHECK(said.startsWith("Saved: bob is now"));
     CHECK(said.contains("operator"));
