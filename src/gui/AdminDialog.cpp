@@ -66,6 +66,22 @@ AdminDialog::AdminDialog(Session& session, QWidget* parent)
         return;
     }
 
+    // Names for screen readers where no label is the control's buddy (tables, lists, the
+    // second passphrase field, the OPSEC kind and test text).
+    const std::pair<QWidget*, QString> names[] = {
+        {m_ui->usersTable, tr("People")},
+        {m_ui->newUserNameEdit, tr("Name of the new person")},
+        {m_ui->newUserPassEdit, tr("Passphrase of the new person")},
+        {m_ui->newUserPass2Edit, tr("Repeat the passphrase")},
+        {m_ui->rulesTable, tr("Approval rules per channel")},
+        {m_ui->approversList, tr("Approvers for this channel")},
+        {m_ui->opsecTable, tr("OPSEC rules")},
+        {m_ui->opsecKindCombo, tr("Kind of OPSEC rule")},
+        {m_ui->opsecTestEdit, tr("Text to test the OPSEC rules on")},
+    };
+    for (const auto& [widget, name] : names)
+        widget->setAccessibleName(name);
+
     m_ui->usersTable->setColumnCount(kUserColumns);
     m_ui->usersTable->setHorizontalHeaderLabels(
         {tr("Name"), tr("Roles"), tr("Key fingerprint"), tr("Created"), tr("State")});
