@@ -98,7 +98,10 @@ QString AuditText::what(const store::AuditRecord& e)
         return QObject::tr("Added %1 (%2)").arg(q(e.subject), spacedRoles(q(e.details).section(' ', 0, 0)));
     if (a == "user-roles")
         return QObject::tr("Changed the roles of %1 (%2)")
-            .arg(q(e.subject), spacedRoles(q(e.details).section(" policy", 0, 0).replace("->", "→")));
+            .arg(q(e.subject),
+                 spacedRoles(q(e.details)
+                                 .section(QStringLiteral(" policy"), 0, 0)
+                                 .replace(QStringLiteral("->"), QStringLiteral("→"))));
     if (a == "user-disable")
         return QObject::tr("Disabled %1").arg(q(e.subject));
     if (a == "user-rotate-key")

@@ -291,7 +291,8 @@ void PostPane::renderOpsec()
         return;
     }
     for (const auto& flag : *flags) {
-        auto* item = new QListWidgetItem(QIcon(":/icons/reject.svg"), opsecFlagText(flag), m_ui->opsecList);
+        auto* item =
+            new QListWidgetItem(QIcon(QStringLiteral(":/icons/reject.svg")), opsecFlagText(flag), m_ui->opsecList);
         item->setForeground(QColor("#8a4b00"));
     }
     if (flags->empty())
