@@ -66,9 +66,10 @@ AdminDialog::AdminDialog(Session& session, QWidget* parent)
         return;
     }
 
-    // Names for screen readers where no label is the control's buddy (tables, lists, the
-    // second passphrase field, the OPSEC kind and test text).
+    // Names for screen readers where no label is the control's buddy (the tabs, tables,
+    // lists, the second passphrase field, the OPSEC kind and test text).
     const std::pair<QWidget*, QString> names[] = {
+        {m_ui->tabs, tr("Administration sections")},
         {m_ui->usersTable, tr("People")},
         {m_ui->newUserNameEdit, tr("Name of the new person")},
         {m_ui->newUserPassEdit, tr("Passphrase of the new person")},
