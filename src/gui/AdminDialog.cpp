@@ -5,6 +5,7 @@
 
 #include "postern/domain/Identity.h"
 
+#include "gui/BusyIndicator.h"
 #include "gui/Dialogs.h"
 #include "gui/Session.h"
 #include "ui_AdminDialog.h"
@@ -65,6 +66,23 @@ AdminDialog::AdminDialog(Session& session, QWidget* parent)
         return;
     }
 
+    // Names for screen readers where no label is the control's buddy (the tabs, tables,
+    // lists, the second passphrase field, the OPSEC kind and test text).
+    const std::pair<QWidget*, QString> names[] = {
+        {m_ui->tabs, tr("Administration sections")},
+        {m_ui->usersTable, tr("People")},
+        {m_ui->newUserNameEdit, tr("Name of the new person")},
+        {m_ui->newUserPassEdit, tr("Passphrase of the new person")},
+        {m_ui->newUserPass2Edit, tr("Repeat the passphrase")},
+        {m_ui->rulesTable, tr("Approval rules per channel")},
+        {m_ui->approversList, tr("Approvers for this channel")},
+        {m_ui->opsecTable, tr("OPSEC rules")},
+        {m_ui->opsecKindCombo, tr("Kind of OPSEC rule")},
+        {m_ui->opsecTestEdit, tr("Text to test the OPSEC rules on")},
+    };
+    for (const auto& [widget, name] : names)
+        widget->setAccessibleName(name);
+
     m_ui->usersTable->setColumnCount(kUserColumns);
     m_ui->usersTable->setHorizontalHeaderLabels(
         {tr("Name"), tr("Roles"), tr("Key fingerprint"), tr("Created"), tr("State")});
@@ -78,6 +96,17 @@ AdminDialog::AdminDialog(Session& session, QWidget* parent)
     connect(m_ui->disableUserButton, &QPushButton::clicked, this, [this] { disableUser(); });
     connect(m_ui->changePassphraseButton, &QPushButton::clicked, this, [this] { changeOwnPassphrase(); });
 
+    // Passphrase checks and key sealing take seconds off the GUI thread: say so, and take no
+    // second change (or a close) until the first one is written.
+    auto* busy = new BusyIndicator(this);
+    busy->setObjectName(QStringLiteral("adminBusyIndicator"));
+    busy->followKeyWork(m_session);
+    m_ui->mainLayout->insertWidget(m_ui->mainLayout->indexOf(m_ui->buttonBox), busy);
+    connect(&m_session, &Session::keyWorkChanged, this, [this](bool running) {
+        m_ui->tabs->setEnabled(!running);
+        m_ui->buttonBox->setEnabled(!running);
+    });
+
     setupPolicyTab();
     setupTrustTabs();
     setupOpsecTab();
@@ -85,6 +114,13 @@ AdminDialog::AdminDialog(Session& session, QWidget* parent)
 }
 
 AdminDialog::~AdminDialog() = default;
+
+void AdminDialog::reject()
+{
+    if (m_session.isKeyWorkRunning())
+        return;
+    QDialog::reject();
+}
 
 void AdminDialog::reload()
 {
@@ -96,7 +132,7 @@ void AdminDialog::reload()
     loadOpsec();
 }
 
-std::optional<workflow::UnlockedUser> AdminDialog::confirmAdmin(const QString& action)
+void AdminDialog::confirmAdmin(const QString& action, std::function<void(AdminKey)> then)
 {
     const auto typed = Dialogs::passphrase(this,
                                            action,
@@ -104,13 +140,27 @@ std::optional<workflow::UnlockedUser> AdminDialog::confirmAdmin(const QString& a
                                               "to confirm: %1")
                                                .arg(action));
     if (!typed)
-        return std::nullopt;
-    auto admin = m_session.confirmPassphrase(*typed);
-    if (!admin) {
-        showError(action, admin.error());
-        return std::nullopt;
-    }
-    return std::move(admin).value();
+        return;
+    m_session.confirmInBackground(*typed,
+                                  this,
+                                  [this, action, then = std::move(then)](Result<workflow::UnlockedUser> admin) {
+                                      if (!admin) {
+                                          showError(action, admin.error());
+                                          return;
+                                      }
+                                      then(std::make_shared<const workflow::UnlockedUser>(std::move(admin).value()));
+                                  });
+}
+
+bool AdminDialog::stillSignedIn(const workflow::UnlockedUser& admin, const QString& action)
+{
+    if (m_session.isUnlocked() && m_session.user().record.id == admin.record.id)
+        return true;
+    Dialogs::error(this,
+                   action,
+                   tr("The screen was locked while the key was being made, so nothing was changed."),
+                   tr("Log in again and repeat the change."));
+    return false;
 }
 
 void AdminDialog::showError(const QString& title, const Error& error, const QString& todo)
@@ -234,21 +284,31 @@ void AdminDialog::addUser()
         m_ui->addUserErrorLabel->setText(problem);
         return;
     }
-    auto admin = confirmAdmin(tr("Add %1").arg(name));
-    if (!admin)
-        return;
-    const auto secret = toSecure(m_ui->newUserPassEdit->text());
-    auto added = m_session.workstation().addUser(*admin, name.toStdString(), roles, secret, m_session.kdf());
-    m_ui->newUserPassEdit->clear();
-    m_ui->newUserPass2Edit->clear();
-    if (!added) {
-        m_ui->addUserErrorLabel->setText(q(added.error().message));
-        showError(tr("%1 was not added").arg(name), added.error());
-        return;
-    }
-    m_ui->newUserNameEdit->clear();
-    changed();
-    reload();
+    confirmAdmin(tr("Add %1").arg(name), [this, name, roles](AdminKey admin) {
+        // The new key is sealed off the GUI thread too: seconds of Argon2id, like the check.
+        const QString passphrase = m_ui->newUserPassEdit->text();
+        m_ui->newUserPassEdit->clear();
+        m_ui->newUserPass2Edit->clear();
+        m_session.makeUserKeyInBackground(
+            name,
+            passphrase,
+            this,
+            [this, name, roles, admin](Result<workflow::NewUserKey> made) {
+                if (!stillSignedIn(*admin, tr("Add %1").arg(name)))
+                    return;
+                auto added =
+                    made ? m_session.workstation().addUser(*admin, name.toStdString(), roles, std::move(made).value())
+                         : Result<store::UserRecord>(made.error());
+                if (!added) {
+                    m_ui->addUserErrorLabel->setText(errorText(added.error()));
+                    showError(tr("%1 was not added").arg(name), added.error());
+                    return;
+                }
+                m_ui->newUserNameEdit->clear();
+                changed();
+                reload();
+            });
+    });
 }
 
 void AdminDialog::saveRoles()
@@ -266,22 +326,19 @@ void AdminDialog::saveRoles()
     if (m_ui->editRoleAdmin->isChecked())
         roles |= static_cast<domain::RoleSet>(domain::Role::Admin);
     m_ui->usersStatusLabel->clear();
-    auto admin = confirmAdmin(tr("Change the roles of %1").arg(name));
-    if (!admin)
-        return;
-    if (auto s = m_session.workstation().setUserRoles(*admin, name.toStdString(), roles); !s) {
-        showError(tr("The roles of %1 were not changed").arg(name), s.error());
-    } else {
-        // Said on the tab, not in a box to click away: the change is signed and in force.
-        m_ui->usersStatusLabel->setText(
-            tr("Saved: %1 is now %2. This is in force here at once; the uploader takes it in with the next "
-               "bundle.")
-                .arg(name,
-                     roles ? q(domain::formatRoles(roles)).replace(QStringLiteral(","), QStringLiteral(", "))
-                           : tr("without any role")));
-    }
-    changed();
-    reload();
+    confirmAdmin(tr("Change the roles of %1").arg(name), [this, name, roles](AdminKey admin) {
+        if (auto s = m_session.workstation().setUserRoles(*admin, name.toStdString(), roles); !s) {
+            showError(tr("The roles of %1 were not changed").arg(name), s.error());
+        } else {
+            // Said on the tab, not in a box to click away: the change is signed and in force.
+            m_ui->usersStatusLabel->setText(
+                tr("Saved: %1 is now %2. This is in force here at once; the uploader takes it in with the next "
+                   "bundle.")
+                    .arg(name, roles ? q(domain::formatRoles(roles)).replace(QStringLiteral(","), QStringLiteral(", ")) : tr("without any role")));
+        }
+        changed();
+        reload();
+    });
 }
 
 void AdminDialog::rotateKey()
@@ -314,11 +371,26 @@ void AdminDialog::rotateKey()
                        tr("Try again and type the same passphrase twice."));
         return;
     }
-    auto admin = confirmAdmin(tr("Replace the key of %1").arg(name));
-    if (!admin)
-        return;
-    const bool self = name.compare(q(admin->record.name), Qt::CaseInsensitive) == 0;
-    auto rotated = m_session.workstation().rotateUserKey(*admin, name.toStdString(), toSecure(*first), m_session.kdf());
+    confirmAdmin(tr("Replace the key of %1").arg(name), [this, name, newPassphrase = *first](AdminKey admin) {
+        // The new key is sealed off the GUI thread too: seconds of Argon2id, like the check.
+        m_session.makeUserKeyInBackground(name,
+                                          newPassphrase,
+                                          this,
+                                          [this, name, admin](Result<workflow::NewUserKey> made) {
+                                              if (!stillSignedIn(*admin, tr("Replace the key of %1").arg(name)))
+                                                  return;
+                                              finishRotation(*admin, name, std::move(made));
+                                          });
+    });
+}
+
+void AdminDialog::finishRotation(const workflow::UnlockedUser& admin,
+                                 const QString& name,
+                                 Result<workflow::NewUserKey> made)
+{
+    const bool self = name.compare(q(admin.record.name), Qt::CaseInsensitive) == 0;
+    auto rotated = made ? m_session.workstation().rotateUserKey(admin, name.toStdString(), std::move(made).value())
+                        : Result<store::UserRecord>(made.error());
     if (!rotated) {
         showError(tr("The key of %1 was not replaced").arg(name), rotated.error());
         return;
@@ -352,13 +424,12 @@ void AdminDialog::disableUser()
                           tr("Disable"))
         != Dialogs::Answer::Yes)
         return;
-    auto admin = confirmAdmin(tr("Disable %1").arg(name));
-    if (!admin)
-        return;
-    if (auto s = m_session.workstation().disableUser(*admin, name.toStdString()); !s)
-        showError(tr("%1 was not disabled").arg(name), s.error());
-    changed();
-    reload();
+    confirmAdmin(tr("Disable %1").arg(name), [this, name](AdminKey admin) {
+        if (auto s = m_session.workstation().disableUser(*admin, name.toStdString()); !s)
+            showError(tr("%1 was not disabled").arg(name), s.error());
+        changed();
+        reload();
+    });
 }
 
 void AdminDialog::changeOwnPassphrase()

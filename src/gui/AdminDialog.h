@@ -6,6 +6,7 @@
 
 #include <QDialog>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -24,7 +25,7 @@ class Session;
  * AdminDialog is the admin's desk after first run: users and roles, key replacement, the
  * approval policy per channel, the uploader key ceremony, the workstation identity and idle
  * lock, and the OPSEC rules. Every change is one call into workflow::Workstation, made after
- * the admin types their passphrase again (Session::confirmPassphrase), and followed by
+ * the admin types their passphrase again (checked off the GUI thread, Session::confirmInBackground), and followed by
  * Session::notifyChanged(). Opened by someone who is not an unlocked admin, it explains that
  * and offers nothing (isAvailable() is false).
  */
@@ -41,6 +42,8 @@ public:
 
     /** reload re-reads users, policy, uploader, workstation and OPSEC rules from the store. */
     void reload();
+    /** reject waits while a change is being checked and written (Escape then would hide it half-done). */
+    void reject() override;
 
 private:
     // Users tab (AdminDialog.cpp)
@@ -51,6 +54,8 @@ private:
     void rotateKey();
     void disableUser();
     void changeOwnPassphrase();
+    /** finishRotation writes a key made for `name` once `admin` was confirmed. */
+    void finishRotation(const workflow::UnlockedUser& admin, const QString& name, Result<workflow::NewUserKey> made);
     [[nodiscard]] QString selectedUserName() const;
 
     // Approval policy tab (AdminDialogPolicy.cpp)
@@ -88,11 +93,16 @@ private:
     void saveOpsecRules();
     void runOpsecTest();
 
+    /** AdminKey is the admin's key confirmed for one change, kept through a second key step. */
+    using AdminKey = std::shared_ptr<const workflow::UnlockedUser>;
     /**
-     * confirmAdmin asks for the admin's passphrase before a signed change; nullopt when the
-     * admin cancels or types it wrong (the error is shown).
+     * confirmAdmin asks for the admin's passphrase before a signed change and checks it off the
+     * GUI thread (busy bar, tabs disabled meanwhile); `then` runs with the admin's key once it
+     * is right. Nothing runs when the admin cancels or types it wrong (the error is shown).
      */
-    [[nodiscard]] std::optional<workflow::UnlockedUser> confirmAdmin(const QString& action);
+    void confirmAdmin(const QString& action, std::function<void(AdminKey)> then);
+    /** stillSignedIn is false when the screen was locked (or another user logged in) since `admin` was confirmed. */
+    [[nodiscard]] bool stillSignedIn(const workflow::UnlockedUser& admin, const QString& action);
     /** showError reports a failed action with errorHint, or `todo` when given. */
     void showError(const QString& title, const Error& error, const QString& todo = {});
     void changed();

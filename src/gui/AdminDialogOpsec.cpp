@@ -189,16 +189,15 @@ void AdminDialog::saveOpsecRules()
         showError(tr("The OPSEC rules were not saved"), s.error(), tr("Correct or remove the rule it names."));
         return;
     }
-    auto admin = confirmAdmin(tr("Save the OPSEC rules"));
-    if (!admin)
-        return;
-    if (auto s = m_session.workstation().setOpsecRules(*admin, m_opsec); !s) {
-        showError(tr("The OPSEC rules were not saved"), s.error());
-        return;
-    }
-    m_opsecDirty = false;
-    changed();
-    reload();
+    confirmAdmin(tr("Save the OPSEC rules"), [this](AdminKey admin) {
+        if (auto s = m_session.workstation().setOpsecRules(*admin, m_opsec); !s) {
+            showError(tr("The OPSEC rules were not saved"), s.error());
+            return;
+        }
+        m_opsecDirty = false;
+        changed();
+        reload();
+    });
 }
 
 void AdminDialog::runOpsecTest()

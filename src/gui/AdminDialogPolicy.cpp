@@ -266,22 +266,21 @@ void AdminDialog::removeRule()
 
 void AdminDialog::savePolicy()
 {
-    auto admin = confirmAdmin(tr("Publish a new approval policy"));
-    if (!admin)
-        return;
-    auto published = m_session.workstation().setPolicy(*admin, m_rules);
-    if (!published) {
-        showError(tr("The new policy was not published"), published.error());
-        return;
-    }
-    setPolicyDirty(false);
-    Dialogs::information(this,
-                         tr("Policy published"),
-                         tr("The new rules are in force on this workstation. The uploader takes them in with "
-                            "the next bundle (or the next workstation identity export). Posts whose approvals no "
-                            "longer meet them need fresh approvals."));
-    changed();
-    reload();
+    confirmAdmin(tr("Publish a new approval policy"), [this](AdminKey admin) {
+        auto published = m_session.workstation().setPolicy(*admin, m_rules);
+        if (!published) {
+            showError(tr("The new policy was not published"), published.error());
+            return;
+        }
+        setPolicyDirty(false);
+        Dialogs::information(this,
+                             tr("Policy published"),
+                             tr("The new rules are in force on this workstation. The uploader takes them in with "
+                                "the next bundle (or the next workstation identity export). Posts whose approvals no "
+                                "longer meet them need fresh approvals."));
+        changed();
+        reload();
+    });
 }
 
 } // namespace postern::gui

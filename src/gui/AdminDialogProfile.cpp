@@ -79,25 +79,24 @@ void AdminDialog::importProfile()
         showError(tr("The platform profile was not read"), text.error());
         return;
     }
-    auto admin = confirmAdmin(tr("Import the platform profile"));
-    if (!admin)
-        return;
-    auto imported = m_session.workstation().importProfile(*admin, *text);
-    if (!imported) {
-        showError(tr("The platform profile was not imported"),
-                  imported.error(),
-                  tr("Nothing was changed. Export a fresh profile on the uploader (postern-uploader profile export "
-                     "FILE) and import that."));
-        return;
-    }
-    Dialogs::information(this,
-                         tr("Platform profile imported"),
-                         tr("Drafts are now checked against the live limits of %n channel(s) until %1.",
-                            "",
-                            int(imported->profile.channels.size()))
-                             .arg(utc(imported->profile.expires)));
-    changed();
-    reload();
+    confirmAdmin(tr("Import the platform profile"), [this, text = std::move(text).value()](AdminKey admin) {
+        auto imported = m_session.workstation().importProfile(*admin, text);
+        if (!imported) {
+            showError(tr("The platform profile was not imported"),
+                      imported.error(),
+                      tr("Nothing was changed. Export a fresh profile on the uploader (postern-uploader profile export "
+                         "FILE) and import that."));
+            return;
+        }
+        Dialogs::information(this,
+                             tr("Platform profile imported"),
+                             tr("Drafts are now checked against the live limits of %n channel(s) until %1.",
+                                "",
+                                int(imported->profile.channels.size()))
+                                 .arg(utc(imported->profile.expires)));
+        changed();
+        reload();
+    });
 }
 
 } // namespace postern::gui

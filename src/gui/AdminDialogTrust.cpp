@@ -130,31 +130,30 @@ void AdminDialog::trustUploader()
                "not use it."));
         return;
     }
-    auto admin = confirmAdmin(tr("Trust this uploader"));
-    if (!admin)
-        return;
-    auto trusted = m_session.workstation().trustUploader(*admin, m_uploaderText, confirmed.toStdString());
-    if (!trusted) {
-        m_ui->uploaderErrorLabel->setText(q(trusted.error().message));
-        showError(tr("The uploader was not trusted"),
-                  trusted.error(),
-                  trusted.code() == Errc::BadValue
-                      ? tr("Do not trust this file. Compare the fingerprint with the uploader host again; if it "
-                           "still differs, the file is not the uploader's.")
-                      : QString());
-        return;
-    }
-    m_uploaderText.clear();
-    m_uploaderFingerprint.clear();
-    m_ui->uploaderFileLabel->clear();
-    m_ui->fingerprintEdit->clear();
-    m_ui->trustUploaderButton->setEnabled(false);
-    Dialogs::information(
-        this,
-        tr("Uploader trusted"),
-        tr("Bundles are now encrypted to \"%1\" (%2).").arg(q(trusted->name), q(trusted->fingerprint())));
-    changed();
-    reload();
+    confirmAdmin(tr("Trust this uploader"), [this, confirmed](AdminKey admin) {
+        auto trusted = m_session.workstation().trustUploader(*admin, m_uploaderText, confirmed.toStdString());
+        if (!trusted) {
+            m_ui->uploaderErrorLabel->setText(q(trusted.error().message));
+            showError(tr("The uploader was not trusted"),
+                      trusted.error(),
+                      trusted.code() == Errc::BadValue
+                          ? tr("Do not trust this file. Compare the fingerprint with the uploader host again; if it "
+                               "still differs, the file is not the uploader's.")
+                          : QString());
+            return;
+        }
+        m_uploaderText.clear();
+        m_uploaderFingerprint.clear();
+        m_ui->uploaderFileLabel->clear();
+        m_ui->fingerprintEdit->clear();
+        m_ui->trustUploaderButton->setEnabled(false);
+        Dialogs::information(
+            this,
+            tr("Uploader trusted"),
+            tr("Bundles are now encrypted to \"%1\" (%2).").arg(q(trusted->name), q(trusted->fingerprint())));
+        changed();
+        reload();
+    });
 }
 
 void AdminDialog::exportIdentity()

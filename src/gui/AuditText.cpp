@@ -24,6 +24,12 @@ QString detailWords(const std::string& details)
     return d;
 }
 
+/** spacedRoles reads the core's role list "author,approver" as "author, approver". */
+QString spacedRoles(QString roles)
+{
+    return roles.replace(QLatin1Char(','), QStringLiteral(", "));
+}
+
 } // namespace
 
 QString AuditText::raw(const store::AuditRecord& entry)
@@ -91,13 +97,13 @@ QString AuditText::what(const store::AuditRecord& e)
     if (a == "init")
         return QObject::tr("Created the workstation “%1”").arg(q(e.subject));
     if (a == "user-add")
-        return QObject::tr("Added %1 (%2)").arg(q(e.subject), q(e.details).section(QLatin1Char(' '), 0, 0));
+        return QObject::tr("Added %1 (%2)").arg(q(e.subject), spacedRoles(q(e.details).section(QLatin1Char(' '), 0, 0)));
     if (a == "user-roles")
         return QObject::tr("Changed the roles of %1 (%2)")
             .arg(q(e.subject),
-                 q(e.details)
-                     .section(QStringLiteral(" policy"), 0, 0)
-                     .replace(QStringLiteral("->"), QStringLiteral("→")));
+                 spacedRoles(q(e.details)
+                                 .section(QStringLiteral(" policy"), 0, 0)
+                                 .replace(QStringLiteral("->"), QStringLiteral("→"))));
     if (a == "user-disable")
         return QObject::tr("Disabled %1").arg(q(e.subject));
     if (a == "user-rotate-key")

@@ -28,9 +28,9 @@ BusyIndicator::BusyIndicator(QWidget* parent) : QWidget(parent)
 
 void BusyIndicator::followKeyWork(Session& session)
 {
-    connect(&session, &Session::keyWorkChanged, this, [this](bool running) {
+    connect(&session, &Session::keyWorkChanged, this, [this, &session](bool running) {
         if (running)
-            start(tr("Checking your passphrase… this takes a few seconds."));
+            start(session.keyWorkText());
         else
             stop();
     });

@@ -3,12 +3,16 @@
 
 #include "postern/crypto/Passphrase.h"
 
+#include "gui/BusyIndicator.h"
 #include "gui/Dialogs.h"
 #include "gui/PlatformPreview.h"
 #include "gui/Session.h"
 #include "ui_FirstRunWizard.h"
 
 #include <QApplication>
+#include <QPushButton>
+
+#include <utility>
 
 namespace postern::gui {
 
@@ -39,19 +43,36 @@ FirstRunWizard::FirstRunWizard(Session& session, QWidget* parent)
     m_ui->roleAuthor->setChecked(true);
     connect(m_ui->addUserButton, &QPushButton::clicked, this, [this] { addUser(); });
     connect(m_ui->addChannelButton, &QPushButton::clicked, this, [this] { addChannel(); });
+    // Making a key takes seconds (Argon2id) and runs off the GUI thread: the page says so.
+    auto* storeBusy = new BusyIndicator(m_ui->storePage);
+    storeBusy->setObjectName(QStringLiteral("storeBusyIndicator"));
+    storeBusy->followKeyWork(m_session);
+    m_ui->storeForm->addRow(storeBusy);
+    auto* usersBusy = new BusyIndicator(m_ui->usersPage);
+    usersBusy->setObjectName(QStringLiteral("usersBusyIndicator"));
+    usersBusy->followKeyWork(m_session);
+    m_ui->usersLayout->addWidget(usersBusy);
 }
 
 FirstRunWizard::~FirstRunWizard() = default;
 
 bool FirstRunWizard::validateCurrentPage()
 {
+    if (m_session.isKeyWorkRunning())
+        return false; // the page's work is still running; it moves on by itself
     QWizardPage* page = currentPage();
-    if (page == m_ui->storePage)
-        return m_session.isOpen() || createStore();
+    if (page == m_ui->storePage) {
+        if (m_session.isOpen() && m_session.isUnlocked())
+            return true;
+        createStore();
+        return false;
+    }
     if (page == m_ui->usersPage) {
         // A name typed but not yet added is added now rather than silently dropped.
-        if (!m_ui->userNameEdit->text().trimmed().isEmpty() && !addUser())
+        if (!m_ui->userNameEdit->text().trimmed().isEmpty()) {
+            m_advanceWhenAdded = addUser();
             return false;
+        }
         return true;
     }
     if (page == m_ui->channelsPage) {
@@ -65,41 +86,82 @@ bool FirstRunWizard::validateCurrentPage()
     return true;
 }
 
-bool FirstRunWizard::createStore()
+void FirstRunWizard::reject()
 {
+    if (m_session.isKeyWorkRunning())
+        return;
+    QWizard::reject();
+}
+
+void FirstRunWizard::setWorking(bool working)
+{
+    // Every field and button of the page waits; the busy bar stays lit.
+    for (auto* w : currentPage()->findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly))
+        if (qobject_cast<BusyIndicator*>(w) == nullptr)
+            w->setEnabled(!working);
+    for (auto which : {QWizard::BackButton, QWizard::NextButton, QWizard::CancelButton})
+        if (auto* b = button(which))
+            b->setEnabled(!working);
+}
+
+void FirstRunWizard::createStore()
+{
+    m_ui->storeErrorLabel->clear();
     const QString name = m_ui->workstationNameEdit->text().trimmed();
     const QString admin = m_ui->adminNameEdit->text().trimmed();
     if (name.isEmpty() || admin.isEmpty()) {
         m_ui->storeErrorLabel->setText(tr("Give the workstation a name and type the administrator's name."));
-        return false;
+        return;
     }
     if (auto problem = newPassphraseProblem(m_ui->adminPassEdit->text(), m_ui->adminPass2Edit->text());
         !problem.isEmpty()) {
         m_ui->storeErrorLabel->setText(problem);
-        return false;
+        return;
     }
-    BusyCursor busy;
-    auto result = m_session.initialise(name, admin, m_ui->adminPassEdit->text());
-    if (!result) {
-        m_ui->storeErrorLabel->setText(errorText(result.error()));
-        return false;
+    const QString passphrase = m_ui->adminPassEdit->text();
+    if (m_session.isOpen()) {
+        unlockAdmin(admin, passphrase); // made before, but the login after it failed
+        return;
     }
-    m_workstationFingerprint = QString::fromStdString(result->workstationFingerprint);
-    m_adminFingerprint = QString::fromStdString(result->adminFingerprint);
-    const Status unlocked = m_session.unlock(admin, m_ui->adminPassEdit->text());
-    m_ui->adminPassEdit->clear();
-    m_ui->adminPass2Edit->clear();
-    if (!unlocked) {
-        m_ui->storeErrorLabel->setText(errorText(unlocked.error()));
-        return false;
-    }
-    m_ui->storeErrorLabel->clear();
-    m_ui->usersList->addItem(tr("%1: administrator (you)").arg(admin));
-    return true;
+    setWorking(true);
+    m_session.initialiseInBackground(name,
+                                     admin,
+                                     passphrase,
+                                     this,
+                                     [this, admin, passphrase](Result<workflow::InitResult> result) {
+                                         if (!result) {
+                                             setWorking(false);
+                                             m_ui->storeErrorLabel->setText(errorText(result.error()));
+                                             return;
+                                         }
+                                         m_workstationFingerprint =
+                                             QString::fromStdString(result->workstationFingerprint);
+                                         m_adminFingerprint = QString::fromStdString(result->adminFingerprint);
+                                         unlockAdmin(admin, passphrase);
+                                     });
+}
+
+void FirstRunWizard::unlockAdmin(const QString& admin, const QString& passphrase)
+{
+    setWorking(true);
+    m_session.unlockInBackground(admin, passphrase, this, [this, admin](Status unlocked) {
+        setWorking(false);
+        if (!unlocked) {
+            m_ui->storeErrorLabel->setText(errorText(unlocked.error()));
+            return;
+        }
+        m_ui->adminPassEdit->clear();
+        m_ui->adminPass2Edit->clear();
+        m_ui->usersList->addItem(tr("%1: administrator (you)").arg(admin));
+        next();
+    });
 }
 
 bool FirstRunWizard::addUser()
 {
+    if (m_session.isKeyWorkRunning())
+        return false;
+    m_ui->userErrorLabel->clear();
     const QString name = m_ui->userNameEdit->text().trimmed();
     domain::RoleSet roles = 0;
     if (m_ui->roleAuthor->isChecked())
@@ -119,19 +181,28 @@ bool FirstRunWizard::addUser()
         m_ui->userErrorLabel->setText(problem);
         return false;
     }
-    BusyCursor busy;
-    const auto secret = toSecure(m_ui->userPassEdit->text());
+    const QString passphrase = m_ui->userPassEdit->text();
     m_ui->userPassEdit->clear();
     m_ui->userPass2Edit->clear();
-    auto added = m_session.workstation().addUser(m_session.user(), name.toStdString(), roles, secret, m_session.kdf());
-    if (!added) {
-        m_ui->userErrorLabel->setText(errorText(added.error()));
-        return false;
-    }
-    m_ui->userErrorLabel->clear();
-    m_ui->usersList->addItem(name + QStringLiteral(": ") + QString::fromStdString(domain::formatRoles(roles)));
-    m_ui->userNameEdit->clear();
-    m_ui->userNameEdit->setFocus();
+    setWorking(true);
+    m_session.makeUserKeyInBackground(name, passphrase, this, [this, name, roles](Result<workflow::NewUserKey> made) {
+        setWorking(false);
+        const bool advance = std::exchange(m_advanceWhenAdded, false);
+        if (made && !m_session.isUnlocked())
+            made = fail(Errc::InvalidState, "the screen was locked; log in again and add the person once more");
+        auto added =
+            made ? m_session.workstation().addUser(m_session.user(), name.toStdString(), roles, std::move(made).value())
+                 : Result<store::UserRecord>(made.error());
+        if (!added) {
+            m_ui->userErrorLabel->setText(errorText(added.error()));
+            return;
+        }
+        m_ui->usersList->addItem(name + QStringLiteral(": ") + QString::fromStdString(domain::formatRoles(roles)));
+        m_ui->userNameEdit->clear();
+        m_ui->userNameEdit->setFocus();
+        if (advance)
+            next();
+    });
     return true;
 }
 

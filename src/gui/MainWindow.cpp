@@ -184,9 +184,12 @@ void MainWindow::onUnlocked()
     m_ui->mainToolBar->setEnabled(true);
     menuBar()->show();
     const auto& user = m_session.user().record;
-    m_userLabel->setText(
-        tr("Logged in as %1 (%2)")
-            .arg(QString::fromStdString(user.name), QString::fromStdString(domain::formatRoles(user.roles))));
+    m_userLabel->setText(tr("Logged in as %1 (%2)")
+                             .arg(QString::fromStdString(user.name),
+                                  QString::fromStdString(domain::formatRoles(user.roles))
+                                      .replace(QLatin1Char(','), QStringLiteral(", "))));
+    // The air-gap warning beside it is long; without this the status bar cuts the name off.
+    m_userLabel->setMinimumWidth(m_userLabel->sizeHint().width());
     // Each role starts where its work is: approvers at the review queue, operators at Approved.
     std::optional<store::PostState> start = store::PostState::Draft;
     if (m_session.userHas(domain::Role::Approver) && !m_session.userHas(domain::Role::Author))

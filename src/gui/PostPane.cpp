@@ -10,6 +10,8 @@
 #include "gui/Thumbnails.h"
 #include "ui_PostPane.h"
 
+#include <QRegularExpression>
+
 namespace postern::gui {
 
 PostPane::PostPane(Session& session, QWidget* parent)
@@ -264,6 +266,23 @@ void PostPane::renderDiff(const workflow::PostView& view)
     m_ui->sideTabs->setTabText(tab, tr("Changes since v%1").arg(before.version));
 }
 
+QString opsecFlagText(const compose::OpsecFlag& flag)
+{
+    // The scanner names the place as a field path ("text", "media[1].alt", 0-based); people
+    // count images from 1.
+    static const QRegularExpression altField(QStringLiteral("^media\\[(\\d+)\\]\\.alt$"));
+    const QString field = QString::fromStdString(flag.field);
+    QString where;
+    if (const auto m = altField.match(field); m.hasMatch())
+        where = QObject::tr("the alt text of image %1").arg(m.captured(1).toInt() + 1);
+    else if (flag.channel.empty())
+        where = QObject::tr("the text");
+    else
+        where = QObject::tr("the %1 text").arg(channelTitle(QString::fromStdString(flag.channel)));
+    return QObject::tr("%1: “%2” in %3")
+        .arg(QString::fromStdString(flag.ruleName), QString::fromStdString(flag.match), where);
+}
+
 void PostPane::renderOpsec()
 {
     const int tab = m_ui->sideTabs->indexOf(m_ui->opsecTab);
@@ -278,13 +297,8 @@ void PostPane::renderOpsec()
         return;
     }
     for (const auto& flag : *flags) {
-        const QString where = flag.channel.empty() ? QString::fromStdString(flag.field)
-                                                   : channelTitle(QString::fromStdString(flag.channel))
-                                                         + QStringLiteral(" ") + QString::fromStdString(flag.field);
-        auto* item = new QListWidgetItem(
-            QIcon(QStringLiteral(":/icons/reject.svg")),
-            tr("%1: “%2” in %3").arg(QString::fromStdString(flag.ruleName), QString::fromStdString(flag.match), where),
-            m_ui->opsecList);
+        auto* item =
+            new QListWidgetItem(QIcon(QStringLiteral(":/icons/reject.svg")), opsecFlagText(flag), m_ui->opsecList);
         item->setForeground(QColor("#8a4b00"));
     }
     if (flags->empty())

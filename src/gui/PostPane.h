@@ -114,6 +114,10 @@ private:
  *  needed, "carol or dave" when any one will do, "any 2 of carol, dave or frank" otherwise. */
 [[nodiscard]] QString whoCanApprove(std::int64_t need, const QStringList& candidates);
 
+/** opsecFlagText is one OPSEC flag for the reviewer, in words: the rule, what matched and where
+ *  ("the Bluesky press.example.org text", "the alt text of image 2"), never a field path. */
+[[nodiscard]] QString opsecFlagText(const compose::OpsecFlag& flag);
+
 /** approvalsNeeded says per channel how many approvals a post in review lacks and who can give them. */
 [[nodiscard]] QString approvalsNeeded(const workflow::PostDetail& detail);
 

@@ -101,6 +101,9 @@ ReceiptDialog::ReceiptDialog(Session& session, QWidget* parent)
     : QDialog(parent), m_session(session), m_ui(std::make_unique<Ui::ReceiptDialog>())
 {
     m_ui->setupUi(this);
+    // A table has no label a screen reader could borrow a name from.
+    m_ui->resultsTable->setAccessibleName(tr("Results per post and channel"));
+    m_ui->resultsTable->setAccessibleDescription(tr("Select a row to copy its address or revise a failed post"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/receipt.svg")));
     m_ui->resultsTable->setColumnCount(kColumns);
     m_ui->resultsTable->setHorizontalHeaderLabels({tr("Post"), tr("Channel"), tr("Result"), tr("Address or reason")});

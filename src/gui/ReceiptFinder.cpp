@@ -120,6 +120,8 @@ ReceiptBanner::ReceiptBanner(Session& session, QWidget* parent) : QFrame(parent)
     m_label->setWordWrap(true);
     m_button = new QPushButton(QIcon(QStringLiteral(":/icons/receipt.svg")), QString(), this);
     m_button->setObjectName("importFoundReceiptButton");
+    // Outside a dialog a push button takes only Space; Enter is what people press on it.
+    m_button->setAutoDefault(true);
     layout->addWidget(m_label, 1);
     layout->addWidget(m_button);
     connect(m_button, &QPushButton::clicked, this, [this] {

@@ -128,12 +128,28 @@ void Session::finishLogin(workflow::UnlockedUser user)
     emit unlocked();
 }
 
-Result<workflow::UnlockedUser> Session::confirmPassphrase(const QString& passphrase)
+template <typename T>
+void Session::runKeyWork(const QString& text,
+                         QObject* context,
+                         std::function<Result<T>()> work,
+                         std::function<void(Result<T>)> done)
 {
-    if (!m_workstation || !m_user)
-        return fail(Errc::InvalidState, "nobody is logged in");
-    const auto secret = toSecure(passphrase);
-    return m_workstation->unlock(m_user->record.name, secret);
+    if (m_keyWork) {
+        done(fail(Errc::InvalidState, "a passphrase is already being checked; wait for it"));
+        return;
+    }
+    m_keyWork = true;
+    m_keyWorkText = text;
+    emit keyWorkChanged(true);
+    runInBackground<T>(this,
+                       std::move(work),
+                       [this, context = QPointer<QObject>(context), done = std::move(done)](Result<T> result) {
+                           m_keyWork = false;
+                           m_keyWorkText.clear();
+                           emit keyWorkChanged(false);
+                           if (context)
+                               done(std::move(result)); // else the window that asked is gone
+                       });
 }
 
 void Session::startKeyWork(const QString& name,
@@ -154,19 +170,17 @@ void Session::startKeyWork(const QString& name,
         done(record.error());
         return;
     }
-    m_keyWork = true;
-    emit keyWorkChanged(true);
-    const std::string keyFile = record->keyFile;
     auto pending = std::make_shared<store::UserRecord>(std::move(record).value());
-    openKeyInBackground(
-        this,
-        keyFile,
-        toSecure(passphrase),
-        [this, pending, context = QPointer<QObject>(context), done = std::move(done)](Result<crypto::SigningKey> key) {
-            m_keyWork = false;
-            emit keyWorkChanged(false);
-            if (!context)
-                return; // the window that asked is gone; the key is wiped here
+    auto secret = std::make_shared<crypto::SecureBuffer>(toSecure(passphrase));
+    runKeyWork<crypto::SigningKey>(
+        tr("Checking your passphrase… this takes a few seconds."),
+        context,
+        [secret, keyFile = pending->keyFile]() -> Result<crypto::SigningKey> {
+            auto key = workflow::Workstation::openUserKey(keyFile, *secret);
+            *secret = crypto::SecureBuffer(); // wiped now, not when the last copy of the pointer goes
+            return key;
+        },
+        [this, pending, done = std::move(done)](Result<crypto::SigningKey> key) {
             if (!key) {
                 done(key.error());
                 return;
@@ -174,6 +188,59 @@ void Session::startKeyWork(const QString& name,
             // Back on the GUI thread: the store is touched only here.
             done(m_workstation->finishUnlock(std::move(*pending), std::move(key).value()));
         });
+}
+
+void Session::initialiseInBackground(const QString& workstationName,
+                                     const QString& adminName,
+                                     const QString& passphrase,
+                                     QObject* context,
+                                     std::function<void(Result<workflow::InitResult>)> done)
+{
+    if (m_workstation) {
+        done(fail(Errc::InvalidState, "the store is already open"));
+        return;
+    }
+    auto secret = std::make_shared<crypto::SecureBuffer>(toSecure(passphrase));
+    runKeyWork<workflow::InitResult>(
+        tr("Creating the keys… this takes a few seconds."),
+        context,
+        // init writes a store nothing else has open; the GUI thread opens it only afterwards.
+        [secret,
+         dir = m_storeDir,
+         name = workstationName.toStdString(),
+         admin = adminName.toStdString(),
+         kdf = m_kdf,
+         &clock = m_clock]() -> Result<workflow::InitResult> {
+            auto result = workflow::Workstation::init(dir, name, admin, *secret, kdf, clock);
+            *secret = crypto::SecureBuffer();
+            return result;
+        },
+        [this, done = std::move(done)](Result<workflow::InitResult> result) {
+            if (result) {
+                if (auto opened = open(); !opened) {
+                    done(opened.error());
+                    return;
+                }
+            }
+            done(std::move(result));
+        });
+}
+
+void Session::makeUserKeyInBackground(const QString& name,
+                                      const QString& passphrase,
+                                      QObject* context,
+                                      std::function<void(Result<workflow::NewUserKey>)> done)
+{
+    auto secret = std::make_shared<crypto::SecureBuffer>(toSecure(passphrase));
+    runKeyWork<workflow::NewUserKey>(
+        tr("Creating the key for %1… this takes a few seconds.").arg(name),
+        context,
+        [secret, name = name.toStdString(), kdf = m_kdf]() -> Result<workflow::NewUserKey> {
+            auto made = workflow::Workstation::makeUserKey(name, *secret, kdf);
+            *secret = crypto::SecureBuffer();
+            return made;
+        },
+        std::move(done));
 }
 
 void Session::unlockInBackground(const QString& name,

@@ -4,6 +4,8 @@
 #include "postern/workflow/Queries.h"
 #include "postern/workflow/Workstation.h"
 
+#include "gui/KeyWork.h"
+
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -51,8 +53,6 @@ public:
 
     /** unlock decrypts `name`'s key; on success the session is theirs until lock(). */
     [[nodiscard]] Status unlock(const QString& name, const QString& passphrase);
-    /** confirmPassphrase re-checks the logged-in user's passphrase before a signature. */
-    [[nodiscard]] Result<workflow::UnlockedUser> confirmPassphrase(const QString& passphrase);
     /**
      * unlockInBackground is unlock with the Argon2id work on a worker thread: the window keeps
      * answering and keyWorkChanged drives a busy indicator. `done` runs on the GUI thread (not
@@ -62,12 +62,34 @@ public:
                             const QString& passphrase,
                             QObject* context,
                             std::function<void(Status)> done);
-    /** confirmInBackground is confirmPassphrase the same way; the user must still be logged in after it. */
+    /**
+     * confirmInBackground re-checks the logged-in user's passphrase before a signature, the
+     * same way; the user must still be logged in after it.
+     */
     void confirmInBackground(const QString& passphrase,
                              QObject* context,
                              std::function<void(Result<workflow::UnlockedUser>)> done);
-    /** isKeyWorkRunning is true while a passphrase is being checked on the worker thread. */
+    /**
+     * initialiseInBackground is initialise with the key sealing on a worker thread (the store
+     * is created there too; nothing else has it open yet), then opens the store here.
+     */
+    void initialiseInBackground(const QString& workstationName,
+                                const QString& adminName,
+                                const QString& passphrase,
+                                QObject* context,
+                                std::function<void(Result<workflow::InitResult>)> done);
+    /**
+     * makeUserKeyInBackground makes and seals a new key for `name` (Workstation::makeUserKey)
+     * on a worker thread, for addUser and rotateUserKey. Refused while other key work runs.
+     */
+    void makeUserKeyInBackground(const QString& name,
+                                 const QString& passphrase,
+                                 QObject* context,
+                                 std::function<void(Result<workflow::NewUserKey>)> done);
+    /** isKeyWorkRunning is true while a passphrase is checked or a key sealed on the worker thread. */
     [[nodiscard]] bool isKeyWorkRunning() const noexcept { return m_keyWork; }
+    /** keyWorkText says what the running key work is doing, for a busy indicator. */
+    [[nodiscard]] const QString& keyWorkText() const noexcept { return m_keyWorkText; }
     /** lastUser is who unlocked last on this workstation (gui.ini), for the lock screen. */
     [[nodiscard]] QString lastUser() const;
     /** lock forgets the unlocked key and shows the lock screen. */
@@ -107,6 +129,15 @@ private:
                       const QString& passphrase,
                       QObject* context,
                       std::function<void(Result<workflow::UnlockedUser>)> done);
+    /**
+     * runKeyWork runs `work` with runInBackground, one at a time, announcing it with
+     * keyWorkChanged; `done` is called here unless `context` is gone.
+     */
+    template <typename T>
+    void runKeyWork(const QString& text,
+                    QObject* context,
+                    std::function<Result<T>()> work,
+                    std::function<void(Result<T>)> done);
 
     std::filesystem::path m_storeDir;
     const Clock& m_clock;
@@ -117,6 +148,7 @@ private:
     int m_idleTestMs = 0;
     bool m_busy = false;
     bool m_keyWork = false;
+    QString m_keyWorkText;
     QTimer m_idleTimer;
 };
 

@@ -158,6 +158,14 @@ Workstation::publishPolicy(const UnlockedUser& admin, domain::Policy next, const
     return signedNext;
 }
 
+Result<NewUserKey>
+Workstation::makeUserKey(std::string_view name, const crypto::SecureBuffer& passphrase, const crypto::KdfParams& kdf)
+{
+    auto key = crypto::SigningKey::generate();
+    POSTERN_ASSIGN(keyFile, sealUserKey(key, passphrase, kdf, name));
+    return NewUserKey{std::move(key), std::move(keyFile)};
+}
+
 Result<store::UserRecord> Workstation::addUser(const UnlockedUser& admin,
                                                std::string_view name,
                                                domain::RoleSet roles,
@@ -167,8 +175,19 @@ Result<store::UserRecord> Workstation::addUser(const UnlockedUser& admin,
     POSTERN_TRY(requireRole(admin, domain::Role::Admin, "add users"));
     if (roles == 0)
         return fail(Errc::InvalidArgument, "give the new user at least one role");
-    const auto key = crypto::SigningKey::generate();
-    POSTERN_ASSIGN(keyFile, sealUserKey(key, passphrase, kdf, name));
+    // The cheap refusals above come before the seconds of sealing.
+    POSTERN_ASSIGN(made, makeUserKey(name, passphrase, kdf));
+    return addUser(admin, name, roles, std::move(made));
+}
+
+Result<store::UserRecord>
+Workstation::addUser(const UnlockedUser& admin, std::string_view name, domain::RoleSet roles, NewUserKey made)
+{
+    POSTERN_TRY(requireRole(admin, domain::Role::Admin, "add users"));
+    if (roles == 0)
+        return fail(Errc::InvalidArgument, "give the new user at least one role");
+    const auto& key = made.key;
+    const std::string& keyFile = made.keyFile;
     const bool holdsWorkstationKey =
         domain::hasRole(roles, domain::Role::Operator) || domain::hasRole(roles, domain::Role::Admin);
     std::optional<Bytes> grant;

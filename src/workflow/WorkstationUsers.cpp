@@ -218,8 +218,19 @@ Result<store::UserRecord> Workstation::rotateUserKey(const UnlockedUser& admin,
     POSTERN_ASSIGN(target, m_store->users().byName(name));
     if (target.disabled)
         return fail(Errc::InvalidState, target.name + " is disabled; a disabled account keeps its old key");
-    const auto key = crypto::SigningKey::generate();
-    POSTERN_ASSIGN(keyFile, sealUserKey(key, newPassphrase, kdf, target.name));
+    // The cheap refusals above come before the seconds of sealing.
+    POSTERN_ASSIGN(made, makeUserKey(target.name, newPassphrase, kdf));
+    return rotateUserKey(admin, target.name, std::move(made));
+}
+
+Result<store::UserRecord> Workstation::rotateUserKey(const UnlockedUser& admin, std::string_view name, NewUserKey made)
+{
+    POSTERN_TRY(requireRole(admin, domain::Role::Admin, "replace users' keys"));
+    POSTERN_ASSIGN(target, m_store->users().byName(name));
+    if (target.disabled)
+        return fail(Errc::InvalidState, target.name + " is disabled; a disabled account keeps its old key");
+    const auto& key = made.key;
+    const std::string& keyFile = made.keyFile;
     std::optional<Bytes> grant;
     if (holdsWorkstationKey(target.roles)) {
         POSTERN_ASSIGN(ws, workstationKey(admin));

@@ -44,9 +44,11 @@ struct AdminEnv : GuiStore
     std::int64_t policyVersion() { return ws().currentPolicy()->policy.version; }
 };
 
+/** click presses a button and waits for the key work it may start (off the GUI thread). */
 void click(QWidget* dialog, const char* button)
 {
     QTest::mouseClick(child<QPushButton>(dialog, button), Qt::LeftButton);
+    REQUIRE(waitForAdminWork(dialog));
 }
 
 void selectRowNamed(QTableWidget* table, const QString& name)
@@ -252,6 +254,7 @@ TEST_CASE("admin dialog trusts an uploader only with the fingerprint read aloud"
     Dialogs::queueText(kAdminPass);
     Dialogs::queueAnswer(Dialogs::Answer::Ok);
     QTest::keyClick(edit, Qt::Key_Enter);
+    REQUIRE(waitForAdminWork(&dialog));
     REQUIRE(env.ws().queries().trustedUploader().ok());
     CHECK(child<QLabel>(&dialog, "currentUploaderLabel")->text().contains(QString::fromStdString(fingerprint)));
     CHECK(gui::groupFingerprint("abcd efgh-ijkl") == "ABCD-EFGH-IJKL");

@@ -37,7 +37,8 @@ TEST_CASE("first-run wizard creates the store, users and channel rules", "[gui][
 
     child<QLineEdit>(&wizard, "adminPass2Edit")->clear();
     QTest::keyClicks(child<QLineEdit>(&wizard, "adminPass2Edit"), "correct horse battery");
-    wizard.next();
+    wizard.next(); // the keys are made off the GUI thread; the wizard moves on when they are
+    REQUIRE(waitForKeyWork(env.session));
     REQUIRE(wizard.currentId() == 1);
     CHECK(env.session.storeExists());
     CHECK(env.session.isUnlocked());
@@ -54,6 +55,7 @@ TEST_CASE("first-run wizard creates the store, users and channel rules", "[gui][
     child<QLineEdit>(&wizard, "userPassEdit")->setText("bob's long passphrase");
     child<QLineEdit>(&wizard, "userPass2Edit")->setText("bob's long passphrase");
     QTest::mouseClick(child<QPushButton>(&wizard, "addUserButton"), Qt::LeftButton);
+    REQUIRE(waitForKeyWork(env.session));
     CHECK(child<QLabel>(&wizard, "userErrorLabel")->text().isEmpty());
 
     QTest::keyClicks(child<QLineEdit>(&wizard, "userNameEdit"), "carol");
@@ -62,6 +64,7 @@ TEST_CASE("first-run wizard creates the store, users and channel rules", "[gui][
     child<QLineEdit>(&wizard, "userPassEdit")->setText("carol's long passphrase");
     child<QLineEdit>(&wizard, "userPass2Edit")->setText("carol's long passphrase");
     wizard.next(); // a typed, not yet added person is added on Next
+    REQUIRE(waitForKeyWork(env.session));
     REQUIRE(wizard.currentId() == 2);
     CHECK(child<QListWidget>(&wizard, "usersList")->count() == 3);
 

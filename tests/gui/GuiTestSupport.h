@@ -50,6 +50,17 @@ inline bool waitForKeyWork(gui::Session& session, int ms = 30000)
     return waitUntil([&] { return !session.isKeyWorkRunning(); }, ms);
 }
 
+/** waitForAdminWork waits until an AdminDialog has checked the passphrase and written its change. */
+inline bool waitForAdminWork(QWidget* dialog, int ms = 30000)
+{
+    return waitUntil(
+        [&] {
+            auto* busy = dialog->findChild<QWidget*>(QStringLiteral("adminBusyIndicator"));
+            return busy == nullptr || busy->isHidden();
+        },
+        ms);
+}
+
 /** screenshotDir is where tests save screenshots when POSTERN_SCREENSHOT_DIR is set. */
 inline void maybeScreenshot(QWidget* widget, const char* name)
 {

@@ -1,21 +1,26 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Argon2id runs off the GUI thread: while a passphrase is checked (unlock, approve, export
-// signing) the event loop keeps turning, a busy bar shows, and the last attempt's error is
-// gone as soon as the next one starts. A timer ticking during the check proves the first; a
-// synchronous check would let no tick through while the bar is up.
+// Argon2id runs off the GUI thread: while a passphrase is checked or a key made (unlock,
+// approve, export signing, Administration changes, the first-run wizard) the event loop keeps turning, a busy bar
+// shows, and the last attempt's error is gone as soon as the next one starts. A timer ticking during the check proves
+// the first; a synchronous check would let no tick through while the bar is up.
 #include "postern/domain/Identity.h"
 
 #include "GuiTestSupport.h"
+#include "gui/AdminDialog.h"
 #include "gui/BusyIndicator.h"
 #include "gui/Dialogs.h"
 #include "gui/ExportDialog.h"
+#include "gui/FirstRunWizard.h"
 #include "gui/MainWindow.h"
 #include "gui/PostPane.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTimer>
 
 using namespace postern;
@@ -175,4 +180,90 @@ TEST_CASE("export signing checks the passphrase off the GUI thread with a busy b
     CHECK(ticker.ticksWhileBusy > 0);
     REQUIRE(waitUntil([&] { return !dialog.isExporting(); }, 30000));
     CHECK(office.ws().show(office.postId)->record.state == store::PostState::Exported);
+}
+
+TEST_CASE("an Administration change checks the passphrase and makes the key off the GUI thread",
+          "[gui][keywork][admin]")
+{
+    Office office;
+    REQUIRE(office.session.unlock("ada", passOf("ada")).ok());
+    gui::AdminDialog dialog(office.session);
+    dialog.show();
+    auto* error = child<QLabel>(&dialog, "addUserErrorLabel");
+    auto* tabs = child<QTabWidget>(&dialog, "tabs");
+    auto* add = child<QPushButton>(&dialog, "addUserButton");
+    child<QLineEdit>(&dialog, "newUserNameEdit")->setText(QStringLiteral("dave"));
+    child<QCheckBox>(&dialog, "newRoleApprover")->setChecked(true);
+
+    // A wrong admin passphrase first: its error is the stale one to clear.
+    child<QLineEdit>(&dialog, "newUserPassEdit")->setText(passOf("dave"));
+    child<QLineEdit>(&dialog, "newUserPass2Edit")->setText(passOf("dave"));
+    Dialogs::queueText(QStringLiteral("not ada's passphrase"));
+    Dialogs::queueAnswer(Dialogs::Answer::Ok); // the error message
+    QTest::mouseClick(add, Qt::LeftButton);
+    REQUIRE(waitForKeyWork(office.session));
+    CHECK_FALSE(office.ws().queries().user("dave").ok());
+    error->setText(QStringLiteral("an old message"));
+
+    // The check and then the sealing of dave's key: the bar shows, the tabs wait, the loop turns.
+    auto* busy = busyIn(&dialog);
+    Ticker ticker(office.session, busy);
+    child<QLineEdit>(&dialog, "newUserPassEdit")->setText(passOf("dave"));
+    child<QLineEdit>(&dialog, "newUserPass2Edit")->setText(passOf("dave"));
+    Dialogs::queueText(passOf("ada"));
+    QTest::mouseClick(add, Qt::LeftButton);
+    CHECK(error->text().isEmpty());
+    CHECK(office.session.isKeyWorkRunning());
+    CHECK(busy->isVisible());
+    CHECK_FALSE(tabs->isEnabled());
+    REQUIRE(waitUntil([&] { return office.ws().queries().user("dave").ok(); }, 30000));
+    REQUIRE(waitForKeyWork(office.session));
+    CHECK(ticker.ticksWhileBusy > 0);
+    CHECK_FALSE(busy->isVisible());
+    CHECK(tabs->isEnabled());
+    CHECK(office.ws().unlock("dave", Office::secret("dave")).ok());
+}
+
+TEST_CASE("the first-run wizard makes keys off the GUI thread", "[gui][keywork][firstrun]")
+{
+    GuiStore env;
+    gui::FirstRunWizard wizard(env.session);
+    wizard.show();
+    QTest::keyClicks(child<QLineEdit>(&wizard, "workstationNameEdit"), QStringLiteral("press-office"));
+    QTest::keyClicks(child<QLineEdit>(&wizard, "adminNameEdit"), QStringLiteral("ada"));
+    child<QLineEdit>(&wizard, "adminPassEdit")->setText(passOf("ada"));
+    child<QLineEdit>(&wizard, "adminPass2Edit")->setText(passOf("ada") + QLatin1Char('!'));
+    wizard.next();
+    auto* storeError = child<QLabel>(&wizard, "storeErrorLabel");
+    REQUIRE_FALSE(storeError->text().isEmpty()); // the passphrases differ: the stale message
+
+    // Creating the store and the admin's key, then logging the admin in.
+    child<QLineEdit>(&wizard, "adminPass2Edit")->setText(passOf("ada"));
+    auto* storeBusy = child<gui::BusyIndicator>(&wizard, "storeBusyIndicator");
+    {
+        Ticker ticker(env.session, storeBusy);
+        wizard.next();
+        CHECK(storeError->text().isEmpty());
+        CHECK(env.session.isKeyWorkRunning());
+        CHECK(storeBusy->isVisible());
+        CHECK_FALSE(wizard.button(QWizard::NextButton)->isEnabled());
+        REQUIRE(waitForKeyWork(env.session));
+        CHECK(ticker.ticksWhileBusy > 0);
+    }
+    REQUIRE(wizard.currentId() == 1);
+    REQUIRE(env.session.isUnlocked());
+
+    // Adding a person seals their key the same way.
+    auto* usersBusy = child<gui::BusyIndicator>(&wizard, "usersBusyIndicator");
+    Ticker ticker(env.session, usersBusy);
+    child<QLineEdit>(&wizard, "userNameEdit")->setText(QStringLiteral("bob"));
+    child<QLineEdit>(&wizard, "userPassEdit")->setText(passOf("bob"));
+    child<QLineEdit>(&wizard, "userPass2Edit")->setText(passOf("bob"));
+    QTest::mouseClick(child<QPushButton>(&wizard, "addUserButton"), Qt::LeftButton);
+    CHECK(usersBusy->isVisible());
+    CHECK_FALSE(child<QPushButton>(&wizard, "addUserButton")->isEnabled());
+    REQUIRE(waitForKeyWork(env.session));
+    CHECK(ticker.ticksWhileBusy > 0);
+    CHECK(child<QListWidget>(&wizard, "usersList")->count() == 2);
+    CHECK(env.session.workstation().unlock("bob", gui::toSecure(passOf("bob"))).ok());
 }

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The workstation without a mouse: Tab leaves the post list, every action has a menu entry and
 // a shortcut, the focus is always framed, screen readers get names, and the author → approver
-// → operator walk runs on key presses sent to whichever widget has the focus. Modal questions
-// (passphrase, folder) are answered through the Dialogs seams, as everywhere in these tests.
+// → operator walk, export to receipt import, runs on key presses sent to whichever widget has the focus. Modal
+// questions (passphrase, folder) are answered through the Dialogs seams, as everywhere in these tests.
+#include "postern/bundle/Receipt.h"
 #include "postern/domain/Identity.h"
+#include "postern/util/FileIO.h"
 
 #include "GuiTestSupport.h"
+#include "gui/AdminDialog.h"
 #include "gui/ComposeDialog.h"
 #include "gui/Dialogs.h"
 #include "gui/ExportDialog.h"
 #include "gui/MainWindow.h"
 #include "gui/PostListModel.h"
 #include "gui/PostPane.h"
+#include "gui/ReceiptDialog.h"
 
 #include <QAccessible>
 #include <QAction>
@@ -24,6 +28,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableView>
 
 using namespace postern;
@@ -43,6 +48,8 @@ QString passOf(const QString& name)
 /** Office: ada (admin), bob (author), carol and dave (approvers, 2 needed), erin (operator). */
 struct Office : GuiStore
 {
+    crypto::SigningKey uploaderSign = crypto::SigningKey::generate();
+
     Office()
     {
         REQUIRE(session.initialise("press-office", "ada", passOf("ada")).ok());
@@ -59,8 +66,7 @@ struct Office : GuiStore
                                  session.kdf())
                         .ok());
         const auto box = crypto::BoxKey::generate();
-        const std::string identity =
-            domain::makeUploaderIdentity("uploader-1", box.publicKey(), crypto::SigningKey::generate());
+        const std::string identity = domain::makeUploaderIdentity("uploader-1", box.publicKey(), uploaderSign);
         REQUIRE(ws().trustUploader(ada, identity, domain::readUploaderIdentity(identity)->fingerprint()).ok());
         REQUIRE(
             ws().setPolicy(ada, {{kPress, 2, {"carol", "dave"}, 86400}, {kNews, 2, {"carol", "dave"}, 86400}}).ok());
@@ -81,6 +87,31 @@ struct Office : GuiStore
     }
 
     store::PostState stateOf(const std::string& id) { return ws().show(id)->record.state; }
+
+    /** uploaderPublished writes the uploader's receipt for the last bundle next to it: all published. */
+    void uploaderPublished()
+    {
+        auto exports = ws().queries().recentExports(1);
+        REQUIRE(exports.ok());
+        REQUIRE(exports->size() == 1);
+        const auto& exported = exports->front();
+        bundle::Receipt receipt;
+        const Bytes id = fromHex(exported.bundleId, receipt.bundleId.size()).value();
+        std::copy(id.begin(), id.end(), receipt.bundleId.begin());
+        receipt.uploader = uploaderSign.publicKey();
+        receipt.workstation = ws().queries().workstation()->publicKey;
+        receipt.processedAt = clock.now();
+        for (const auto& item : exported.items) {
+            bundle::ReceiptEntry e;
+            e.postId = item.postId;
+            e.version = item.version;
+            e.channel = kPress;
+            e.state = bundle::ReceiptState::Published;
+            e.url = "file:///var/lib/postern-uploader/outbox/press/1.json";
+            receipt.entries.push_back(std::move(e));
+        }
+        REQUIRE(writeFileAtomic(exported.path + ".receipt", bundle::makeReceipt(receipt, uploaderSign)).ok());
+    }
 };
 
 QWidget* focused()
@@ -288,6 +319,26 @@ TEST_CASE("screen readers get a name for every control Tab reaches", "[gui][acce
     INFO(unnamedControls(composer).join(", ").toStdString());
     CHECK(unnamedControls(composer).isEmpty());
     composer->reject();
+
+    // Administration, every tab, and the receipt dialog as the menu opens it (Ctrl+I).
+    unlockByKeyboard(window, office.session, "ada");
+    window.openAdministration();
+    auto* admin = activeDialog<gui::AdminDialog>(window);
+    auto* tabs = child<QTabWidget>(admin, "tabs");
+    for (int i = 0; i < tabs->count(); ++i) {
+        tabs->setCurrentIndex(i);
+        INFO(tabs->tabText(i).toStdString() << ": " << unnamedControls(admin).join(", ").toStdString());
+        CHECK(unnamedControls(admin).isEmpty());
+    }
+    admin->reject();
+    REQUIRE(waitUntil([&] { return window.findChild<gui::AdminDialog*>() == nullptr; }));
+
+    unlockByKeyboard(window, office.session, "erin");
+    window.importReceipt();
+    auto* receipts = activeDialog<gui::ReceiptDialog>(window);
+    INFO(unnamedControls(receipts).join(", ").toStdString());
+    CHECK(unnamedControls(receipts).isEmpty());
+    receipts->reject();
 }
 
 TEST_CASE("author, two approvers and the operator work by keyboard only", "[gui][keyboard][flow]")
@@ -332,6 +383,8 @@ TEST_CASE("author, two approvers and the operator work by keyboard only", "[gui]
     unlockByKeyboard(window, office.session, "erin");
     press(Qt::Key_E, Qt::ControlModifier);
     auto* exporter = activeDialog<gui::ExportDialog>(window);
+    INFO(unnamedControls(exporter).join(", ").toStdString());
+    CHECK(unnamedControls(exporter).isEmpty());
     const auto folder = office.dir.path() / "transfer";
     std::filesystem::create_directories(folder);
     Dialogs::queueFiles({QString::fromStdString(folder.string())});
@@ -343,6 +396,8 @@ TEST_CASE("author, two approvers and the operator work by keyboard only", "[gui]
     auto* pages = child<QStackedWidget>(exporter, "pages");
     REQUIRE(waitUntil([&] { return pages->currentWidget() == child<QWidget>(exporter, "donePage"); }, 30000));
     CHECK(office.stateOf(postId) == store::PostState::Exported);
+    INFO(unnamedControls(exporter).join(", ").toStdString());
+    CHECK(unnamedControls(exporter).isEmpty());
     REQUIRE(focused() == child<QCheckBox>(exporter, "checkFingerprint"));
     press(Qt::Key_Space);
     REQUIRE(tabTo(child<QCheckBox>(exporter, "checkLog")));
@@ -350,4 +405,22 @@ TEST_CASE("author, two approvers and the operator work by keyboard only", "[gui]
     REQUIRE(focused() == child<QPushButton>(exporter, "closeButton"));
     press(Qt::Key_Return);
     REQUIRE(waitUntil([&] { return window.findChild<gui::ExportDialog*>() == nullptr; }));
+
+    // The uploader publishes and writes its receipt next to the bundle. Back here the banner
+    // offers it; Tab reaches its button and Enter imports it.
+    office.uploaderPublished();
+    if (!window.isActiveWindow()) {
+        window.activateWindow();
+        REQUIRE(QTest::qWaitForWindowActive(&window));
+    }
+    auto* import = child<QPushButton>(&window, "importFoundReceiptButton");
+    REQUIRE(waitUntil([&] { return import->isVisible(); }, 10000));
+    REQUIRE(tabTo(import));
+    press(Qt::Key_Return);
+    auto* results = activeDialog<gui::ReceiptDialog>(window);
+    CHECK(office.stateOf(postId) == store::PostState::Published);
+    INFO(unnamedControls(results).join(", ").toStdString());
+    CHECK(unnamedControls(results).isEmpty());
+    press(Qt::Key_Escape);
+    REQUIRE(waitUntil([&] { return window.findChild<gui::ReceiptDialog*>() == nullptr; }));
 }

@@ -4,6 +4,7 @@
 // the lock screen's last user, and side tab counts that belong to the post shown.
 #include "GuiTestSupport.h"
 #include "gui/AdminDialog.h"
+#include "gui/AuditText.h"
 #include "gui/Dialogs.h"
 #include "gui/LockScreen.h"
 #include "gui/MainWindow.h"
@@ -155,6 +156,7 @@ TEST_CASE("Save roles says what was saved", "[gui][admin]")
     child<QCheckBox>(&dialog, "editRoleOperator")->setChecked(true);
     Dialogs::queueText("ada passphrase 1");
     QTest::mouseClick(child<QPushButton>(&dialog, "saveRolesButton"), Qt::LeftButton);
+    REQUIRE(waitForAdminWork(&dialog));
     const QString said = child<QLabel>(&dialog, "usersStatusLabel")->text();
     CHECK(said.startsWith("Saved: bob is now"));
     CHECK(said.contains("operator"));
@@ -182,4 +184,38 @@ TEST_CASE("the post pane says whether any approver suffices or all are needed", 
     CHECK(statusWith(2, {"carol", "dave"}).contains("needs 2 more approvals: carol and dave."));
     CHECK(statusWith(2, {"carol", "dave", "frank"}).contains("needs 2 more approvals: any 2 of carol, dave or frank."));
     CHECK(statusWith(3, {"carol", "dave", "frank"}).contains("needs 3 more approvals: carol, dave and frank."));
+}
+
+TEST_CASE("OPSEC flags say where they matched in words, not as field paths", "[gui][words]")
+{
+    compose::OpsecFlag inText;
+    inText.ruleName = "E-mail address";
+    inText.match = "press@example.org";
+    inText.channel = "bluesky:press.example.org";
+    inText.field = "text";
+    CHECK(gui::opsecFlagText(inText)
+          == QStringLiteral("E-mail address: “press@example.org” in the Bluesky press.example.org text"));
+
+    compose::OpsecFlag inAlt = inText;
+    inAlt.channel.clear(); // media is shared by every channel
+    inAlt.field = "media[1].alt";
+    const QString alt = gui::opsecFlagText(inAlt);
+    CHECK(alt == QStringLiteral("E-mail address: “press@example.org” in the alt text of image 2"));
+    CHECK_FALSE(alt.contains(QStringLiteral("media[")));
+}
+
+TEST_CASE("the audit log lists several roles with a space after each comma", "[gui][words]")
+{
+    GuiStore env;
+    gui::AuditText text(env.session);
+    store::AuditRecord added;
+    added.action = "user-add";
+    added.subject = "dave";
+    added.details = "author,approver ABCD-EFGH-IJKL policy v3";
+    CHECK(text.what(added) == QStringLiteral("Added dave (author, approver)"));
+    store::AuditRecord changed;
+    changed.action = "user-roles";
+    changed.subject = "dave";
+    changed.details = "author,approver -> approver,operator policy v4";
+    CHECK(text.what(changed) == QStringLiteral("Changed the roles of dave (author, approver → approver, operator)"));
 }

@@ -104,6 +104,7 @@ TEST_CASE("an imported platform profile lowers Mastodon's limit in the composer"
         Dialogs::queueText(kAdminPass);
         Dialogs::queueAnswer(Dialogs::Answer::Ok); // "Platform profile imported"
         QTest::mouseClick(child<QPushButton>(&dialog, "importProfileButton"), Qt::LeftButton);
+        REQUIRE(waitForAdminWork(&dialog));
         INFO(Dialogs::recorded().join("\n").toStdString());
         REQUIRE(ws.currentProfile()->has_value());
         const QString expires =

@@ -9,6 +9,7 @@
 
 #include <QDateTimeEdit>
 #include <QGuiApplication>
+#include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -75,6 +76,10 @@ TEST_CASE("windows fit 1366x768 and 1920x1080 at 150%", "[gui][screen]")
         CHECK(available.contains(window.geometry()));
         CHECK(onScreen(window.statusBar(), available));
         CHECK(onScreen(child<QWidget>(&window, "userLabel"), available));
+        // "Logged in as ada (author, admin)" in full, beside however long the air-gap warning is.
+        auto* user = child<QLabel>(&window, "userLabel");
+        CHECK(user->width() >= user->fontMetrics().horizontalAdvance(user->text()));
+        CHECK(user->text().contains(QStringLiteral("author, admin"))); // roles in words, not "author,admin"
 
         window.newPost();
         gui::ComposeDialog* composer = nullptr;

@@ -57,6 +57,7 @@ void runFirstRun(gui::Session& session)
     child<QLineEdit>(&wizard, "adminPassEdit")->setText(kAdminPass);
     child<QLineEdit>(&wizard, "adminPass2Edit")->setText(kAdminPass);
     wizard.next();
+    REQUIRE(waitForKeyWork(session));
     REQUIRE(wizard.currentId() == 1);
     const std::vector<std::pair<QString, std::vector<const char*>>> team = {
         {"bob", {"roleAuthor"}},
@@ -74,6 +75,7 @@ void runFirstRun(gui::Session& session)
         child<QLineEdit>(&wizard, "userPassEdit")->setText(passOf(name));
         child<QLineEdit>(&wizard, "userPass2Edit")->setText(passOf(name));
         QTest::mouseClick(child<QPushButton>(&wizard, "addUserButton"), Qt::LeftButton);
+        REQUIRE(waitForKeyWork(session));
         REQUIRE(child<QLabel>(&wizard, "userErrorLabel")->text().isEmpty());
     }
     wizard.next();

@@ -32,6 +32,17 @@ struct UnlockedUser
     crypto::SigningKey key;
 };
 
+/**
+ * NewUserKey is a new user's key pair already sealed under their passphrase (Workstation::
+ * makeUserKey). It exists so a front-end can do the slow sealing off its main thread and hand
+ * the result to addUser or rotateUserKey, which then only write the store.
+ */
+struct NewUserKey
+{
+    crypto::SigningKey key;
+    std::string keyFile;
+};
+
 /** InitResult reports what `init` created, for the key ceremony printout. */
 struct InitResult
 {
@@ -196,6 +207,15 @@ public:
                                                     domain::RoleSet roles,
                                                     const crypto::SecureBuffer& passphrase,
                                                     const crypto::KdfParams& kdf);
+    /**
+     * makeUserKey makes a key pair for `name` and seals it under `passphrase` (refused if the
+     * passphrase is too weak). Argon2id takes seconds; it reads no store, so it is thread-safe.
+     */
+    [[nodiscard]] static Result<NewUserKey>
+    makeUserKey(std::string_view name, const crypto::SecureBuffer& passphrase, const crypto::KdfParams& kdf);
+    /** addUser with a key made by makeUserKey: only the store is written, in milliseconds. */
+    [[nodiscard]] Result<store::UserRecord>
+    addUser(const UnlockedUser& admin, std::string_view name, domain::RoleSet roles, NewUserKey key);
     [[nodiscard]] Result<domain::UploaderIdentity>
     trustUploader(const UnlockedUser& admin, std::string_view identityText, std::string_view confirmedFingerprint);
     [[nodiscard]] Result<std::string> exportIdentity(const UnlockedUser& admin);
@@ -256,6 +276,9 @@ public:
                                                           std::string_view name,
                                                           const crypto::SecureBuffer& newPassphrase,
                                                           const crypto::KdfParams& kdf);
+    /** rotateUserKey with a key made by makeUserKey for the user's name. */
+    [[nodiscard]] Result<store::UserRecord>
+    rotateUserKey(const UnlockedUser& admin, std::string_view name, NewUserKey key);
     /** changePassphrase re-encrypts the logged-in user's own key (wrong-passphrase if `oldPass` is wrong). */
     [[nodiscard]] Status changePassphrase(const UnlockedUser& self,
                                           const crypto::SecureBuffer& oldPass,
