@@ -79,8 +79,9 @@ struct Spread
     return seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0;
 }
 
-/** Entry points of the two modes (SealBench.cpp, StoreBench.cpp). */
+/** Entry points of the three modes (SealBench.cpp, StoreBench.cpp, MediumBench.cpp). */
 int runSealBench(int argc, char** argv);
 int runStoreBench(int argc, char** argv);
+int runMediumBench(int argc, char** argv);
 
 } // namespace postern::bench

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // postern-bench: `postern-bench [options]` measures sealing and opening against libsodium
 // baselines (SealBench.cpp); `postern-bench store [options]` measures a generated store of
-// 50,000 posts through the CLI's queries and the GUI's main window (StoreBench.cpp).
+// 50,000 posts through the CLI's queries and the GUI's main window (StoreBench.cpp);
+// `postern-bench medium --dir DIR` measures an export and an open against the medium itself
+// (MediumBench.cpp).
 // docs/performance.md explains the method and keeps the latest figures.
 #include "postern/crypto/Crypto.h"
 #include "postern/util/Process.h"
@@ -125,5 +127,7 @@ int main(int argc, char** argv)
     }
     if (argc > 1 && std::strcmp(argv[1], "store") == 0)
         return postern::bench::runStoreBench(argc - 1, argv + 1);
+    if (argc > 1 && std::strcmp(argv[1], "medium") == 0)
+        return postern::bench::runMediumBench(argc - 1, argv + 1);
     return postern::bench::runSealBench(argc, argv);
 }

@@ -207,6 +207,7 @@ bool parse(int argc, char** argv, Options& o)
                      "usage: postern-bench [--video-mib N (1024)] [--posts N (100)] [--image-kib N (512)]\n"
                      "                     [--repeat N (5)] [--dir DIR]\n"
                      "       postern-bench store [--posts N (50000)] [--dir DIR]   (see docs/performance.md)\n"
+                     "       postern-bench medium --dir DIR [--video-mib N (256)] [--posts N (0)] [--repeat N (5)]\n"
                      "  one post with an N MiB video, then N posts with 4 images each; files go to DIR\n"
                      "  (default: a new directory under $TMPDIR, removed afterwards). Each phase runs\n"
                      "  N times; each figure is printed as median [minimum..maximum, spread].\n");
