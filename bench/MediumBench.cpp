@@ -84,7 +84,9 @@ void line(const char* what, std::uint64_t bytes, const Runs& m, const Runs* medi
     std::printf("  %-40s %s", what, describe(mbpsOf(bytes, m), " MB/s").c_str());
     if (medium)
         std::printf("  = %s of %s", describe(spreadOf(ratios(*medium, m)), "%").c_str(), mediumName);
-    std::printf("  peak RSS %5.1f MiB%s\n", static_cast<double>(m.peakRssKiB) / 1024.0, m.ok ? "" : "  FAILED");
+    if (m.peakRssKiB > 0) // the write + read sum has no process of its own
+        std::printf("  peak RSS %5.1f MiB", static_cast<double>(m.peakRssKiB) / 1024.0);
+    std::printf("%s\n", m.ok ? "" : "  FAILED");
 }
 
 void workload(const char* title,
