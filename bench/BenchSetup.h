@@ -26,6 +26,9 @@ public:
     [[nodiscard]] bundle::SealRequest request(const bundle::Manifest& m, std::uint64_t sequence);
     [[nodiscard]] Result<bundle::VerifiedBundle> open(const std::filesystem::path& bundle);
     [[nodiscard]] std::uint64_t mediaBytes() const { return m_mediaBytes; }
+    /** The keys the export's read-back checks the header against. */
+    [[nodiscard]] const crypto::PublicKey& workstationKey() const { return m_workstation.publicKey(); }
+    [[nodiscard]] const crypto::PublicKey& uploaderKey() const { return m_uploader.publicKey(); }
 
 private:
     std::filesystem::path m_dir;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // postern-bench: `postern-bench [options]` measures sealing and opening against libsodium
 // baselines (SealBench.cpp); `postern-bench store [options]` measures a generated store of
-// 50,000 posts through the CLI's queries and the GUI's main window (StoreBench.cpp).
+// 50,000 posts through the CLI's queries and the GUI's main window (StoreBench.cpp);
+// `postern-bench medium --dir DIR` measures an export and an open against the medium itself
+// (MediumBench.cpp).
 // docs/performance.md explains the method and keeps the latest figures.
 #include "postern/crypto/Crypto.h"
 #include "postern/util/Process.h"
@@ -12,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -51,14 +54,67 @@ Measured inChild(const std::function<bool()>& work)
     m.seconds = msg[0];
     m.ok = got && msg[1] == 1.0 && WIFEXITED(status);
     m.peakRssKiB = usage.ru_maxrss;
+    const auto secs = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    m.cpuSeconds = secs(usage.ru_utime) + secs(usage.ru_stime);
+    m.minorFaults = usage.ru_minflt;
+    m.preempted = usage.ru_nivcsw;
     return m;
 }
 
-void bestOf(Measured& best, const Measured& run)
+void Runs::add(const Measured& run)
 {
-    best.seconds = std::min(best.seconds, run.seconds);
-    best.peakRssKiB = std::max(best.peakRssKiB, run.peakRssKiB);
-    best.ok = best.ok && run.ok;
+    seconds.push_back(run.seconds);
+    cpuSeconds.push_back(run.cpuSeconds);
+    minorFaults.push_back(static_cast<double>(run.minorFaults));
+    preempted.push_back(static_cast<double>(run.preempted));
+    peakRssKiB = std::max(peakRssKiB, run.peakRssKiB);
+    ok = ok && run.ok;
+}
+
+Spread spreadOf(std::vector<double> values)
+{
+    if (values.empty())
+        return {};
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    const double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    return {median, values.front(), values.back()};
+}
+
+std::vector<double> ratios(const Runs& baseline, const Runs& measured)
+{
+    std::vector<double> out;
+    for (std::size_t i = 0; i < std::min(baseline.seconds.size(), measured.seconds.size()); ++i)
+        if (measured.seconds[i] > 0)
+            out.push_back(100.0 * baseline.seconds[i] / measured.seconds[i]);
+    return out;
+}
+
+Spread mbpsOf(std::uint64_t bytes, const Runs& runs)
+{
+    std::vector<double> rates;
+    for (const double s : runs.seconds)
+        rates.push_back(mbps(bytes, s));
+    return spreadOf(std::move(rates));
+}
+
+std::string describe(const Spread& s, const char* unit, int precision)
+{
+    char buf[160];
+    std::snprintf(buf,
+                  sizeof buf,
+                  "%.*f%s [%.*f..%.*f, spread %.1f%%]",
+                  precision,
+                  s.median,
+                  unit,
+                  precision,
+                  s.min,
+                  precision,
+                  s.max,
+                  s.percent());
+    return buf;
 }
 
 } // namespace postern::bench
@@ -71,5 +127,7 @@ int main(int argc, char** argv)
     }
     if (argc > 1 && std::strcmp(argv[1], "store") == 0)
         return postern::bench::runStoreBench(argc - 1, argv + 1);
+    if (argc > 1 && std::strcmp(argv[1], "medium") == 0)
+        return postern::bench::runMediumBench(argc - 1, argv + 1);
     return postern::bench::runSealBench(argc, argv);
 }

@@ -25,7 +25,7 @@ struct Options
     std::uint64_t posts = 100;
     std::uint64_t imagesPerPost = 4;
     std::uint64_t imageKiB = 512;
-    std::uint64_t repeat = 3;
+    std::uint64_t repeat = 5;
     fs::path dir;
 };
 
@@ -69,15 +69,27 @@ bool rawBlake2b(std::uint64_t total)
     return true;
 }
 
-void row(const char* what, std::uint64_t bytes, const Measured& m, const Measured* baseline, const char* baseName)
+/** row prints one phase: MB/s as median [min..max, spread], its peak RSS and, against a
+ *  baseline, the ratio of each run to the baseline run just before it, as median [min..max]. */
+void row(const char* what, std::uint64_t bytes, const Runs& m, const Runs* baseline, const char* baseName)
 {
-    std::printf("  %-36s %8.1f MB/s  peak RSS %6.1f MiB",
+    std::printf("  %-36s %s  peak RSS %5.1f MiB",
                 what,
-                mbps(bytes, m.seconds),
+                describe(mbpsOf(bytes, m), " MB/s").c_str(),
                 static_cast<double>(m.peakRssKiB) / 1024.0);
     if (baseline)
-        std::printf("  = %5.1f%% of %s", 100.0 * baseline->seconds / m.seconds, baseName);
+        std::printf("  = %s of %s", describe(spreadOf(ratios(*baseline, m)), "%").c_str(), baseName);
     std::printf("%s\n", m.ok ? "" : "  FAILED");
+    // What the kernel counted: steady CPU time with swinging wall time means other jobs or
+    // scheduling; more system time or faults means the kernel's work (page cache, first touch).
+    std::vector<double> cpuPerGB;
+    for (const double s : m.cpuSeconds)
+        cpuPerGB.push_back(s * 1e9 / static_cast<double>(bytes));
+    std::printf("  %-36s CPU %s s/GB, minor faults %s, preempted %s\n",
+                "",
+                describe(spreadOf(cpuPerGB), "", 2).c_str(),
+                describe(spreadOf(m.minorFaults), "", 0).c_str(),
+                describe(spreadOf(m.preempted), "", 0).c_str());
 }
 
 bool runCommand(const std::string& cmd)
@@ -85,11 +97,7 @@ bool runCommand(const std::string& cmd)
     return std::system(cmd.c_str()) == 0;
 }
 
-void compareWithAge(const fs::path& dir,
-                    std::uint64_t bytes,
-                    std::uint64_t repeat,
-                    const Measured& seal,
-                    const Measured& open)
+void compareWithAge(const fs::path& dir, std::uint64_t bytes, std::uint64_t repeat, const Runs& seal, const Runs& open)
 {
     if (!runCommand("command -v age >/dev/null 2>&1 && command -v minisign >/dev/null 2>&1")) {
         std::printf("  age and minisign are not installed: comparison skipped (apt-get install age minisign)\n");
@@ -103,30 +111,33 @@ void compareWithAge(const fs::path& dir,
         return;
     }
     const std::string recipient = "$(age-keygen -y " + d + "/age.key 2>/dev/null)";
-    Measured ageSeal{1e30, 0, true};
-    Measured ageOpen{1e30, 0, true};
+    Runs ageSeal;
+    Runs ageOpen;
     for (std::uint64_t r = 0; r < repeat; ++r) {
-        bestOf(ageSeal, inChild([&] {
-                   return runCommand("rm -f " + d + "/all.age && age -r " + recipient + " -o " + d + "/all.age " + d
-                                     + "/all.bin && minisign -S -s " + d + "/ms.key -m " + d + "/all.age >/dev/null");
-               }));
-        bestOf(ageOpen, inChild([&] {
-                   return runCommand("minisign -V -p " + d + "/ms.pub -m " + d + "/all.age >/dev/null && age -d -i " + d
-                                     + "/age.key -o /dev/null " + d + "/all.age");
-               }));
+        ageSeal.add(inChild([&] {
+            return runCommand("rm -f " + d + "/all.age && age -r " + recipient + " -o " + d + "/all.age " + d
+                              + "/all.bin && minisign -S -s " + d + "/ms.key -m " + d + "/all.age >/dev/null");
+        }));
+        ageOpen.add(inChild([&] {
+            return runCommand("minisign -V -p " + d + "/ms.pub -m " + d + "/all.age >/dev/null && age -d -i " + d
+                              + "/age.key -o /dev/null " + d + "/all.age");
+        }));
     }
     // ru_maxrss of a child that only waits for a shell is not theirs: print no RSS for them.
-    std::printf("  %-36s %8.1f MB/s%s\n",
+    std::printf("  %-36s %s%s\n",
                 "age -r + minisign -S",
-                mbps(bytes, ageSeal.seconds),
+                describe(mbpsOf(bytes, ageSeal), " MB/s").c_str(),
                 ageSeal.ok ? "" : "  FAILED");
-    std::printf("  %-36s %8.1f MB/s%s\n",
+    std::printf("  %-36s %s%s\n",
                 "minisign -V + age -d",
-                mbps(bytes, ageOpen.seconds),
+                describe(mbpsOf(bytes, ageOpen), " MB/s").c_str(),
                 ageOpen.ok ? "" : "  FAILED");
-    std::printf("  Postern seal is %.2fx as fast as age+minisign; open is %.2fx\n",
-                ageSeal.seconds / seal.seconds,
-                ageOpen.seconds / open.seconds);
+    // Postern's runs and theirs are not interleaved, so compare medians, not pairs.
+    const Spread ps = spreadOf(seal.seconds);
+    const Spread po = spreadOf(open.seconds);
+    std::printf("  Postern seal is %.2fx as fast as age+minisign; open is %.2fx (medians)\n",
+                spreadOf(ageSeal.seconds).median / ps.median,
+                spreadOf(ageOpen.seconds).median / po.median);
     for (const char* f : {"age.key", "ms.pub", "ms.key", "all.bin", "all.age", "all.age.minisig"})
         fs::remove(dir / f);
 }
@@ -143,23 +154,24 @@ void workload(const char* title,
     // signature. The baseline encrypts as many bytes; every MB/s figure counts media bytes.
     const std::uint64_t payload = 8 + m.serialize().size() + crypto::kSignatureBytes + bytes;
     const fs::path out = o.dir / ("bench-" + std::to_string(sequence) + ".postern");
-    std::printf("\n%s: %llu media bytes in %zu post(s) (payload %llu bytes with the manifest), best of %llu runs\n",
+    std::printf("\n%s: %llu media bytes in %zu post(s) (payload %llu bytes with the manifest), %llu runs:\n"
+                "  median [minimum..maximum, spread = (max - min) / median]\n",
                 title,
                 static_cast<unsigned long long>(bytes),
                 m.posts.size(),
                 static_cast<unsigned long long>(payload),
                 static_cast<unsigned long long>(o.repeat));
-    Measured stream{1e30, 0, true};
-    Measured blake{1e30, 0, true};
-    Measured seal{1e30, 0, true};
-    Measured open{1e30, 0, true};
+    Runs stream;
+    Runs blake;
+    Runs seal;
+    Runs open;
     // Interleaved, so a burst of load from elsewhere hits baselines and Postern alike.
     for (std::uint64_t r = 0; r < o.repeat; ++r) {
         fs::remove(out);
-        bestOf(stream, inChild([&] { return rawSecretStream(payload); }));
-        bestOf(seal, inChild([&] { return bundle::sealBundle(setup.request(m, sequence), out).ok(); }));
-        bestOf(blake, inChild([&] { return rawBlake2b(bytes); }));
-        bestOf(open, inChild([&] { return setup.open(out).ok(); }));
+        stream.add(inChild([&] { return rawSecretStream(payload); }));
+        seal.add(inChild([&] { return bundle::sealBundle(setup.request(m, sequence), out).ok(); }));
+        blake.add(inChild([&] { return rawBlake2b(bytes); }));
+        open.add(inChild([&] { return setup.open(out).ok(); }));
     }
     row("baseline secretstream (payload)", bytes, stream, nullptr, "");
     row("baseline BLAKE2b-256 (memory)", bytes, blake, nullptr, "");
@@ -193,11 +205,12 @@ bool parse(int argc, char** argv, Options& o)
         }
         std::fprintf(stderr,
                      "usage: postern-bench [--video-mib N (1024)] [--posts N (100)] [--image-kib N (512)]\n"
-                     "                     [--repeat N (3)] [--dir DIR]\n"
+                     "                     [--repeat N (5)] [--dir DIR]\n"
                      "       postern-bench store [--posts N (50000)] [--dir DIR]   (see docs/performance.md)\n"
+                     "       postern-bench medium --dir DIR [--video-mib N (256)] [--posts N (0)] [--repeat N (5)]\n"
                      "  one post with an N MiB video, then N posts with 4 images each; files go to DIR\n"
                      "  (default: a new directory under $TMPDIR, removed afterwards). Each phase runs\n"
-                     "  N times; the fastest run is printed.\n");
+                     "  N times; each figure is printed as median [minimum..maximum, spread].\n");
         return false;
     }
     return true;

@@ -239,27 +239,37 @@ double ms(double seconds)
     return seconds * 1000.0;
 }
 
+/** msSpread is a set of times in seconds as "median ms [min..max, spread]". */
+std::string msSpread(const std::vector<double>& seconds)
+{
+    std::vector<double> msTimes;
+    for (const double t : seconds)
+        msTimes.push_back(ms(t));
+    return describe(spreadOf(std::move(msTimes)), " ms", 2);
+}
+
 /** timeList runs the CLI's list query (Workstation::list, as runList calls it) `n` times
- *  on a freshly opened store and returns the fastest and the first. */
-std::pair<double, double> timeList(const fs::path& dir, const store::PostFilter& filter, int n)
+ *  on a freshly opened store and returns the first time and all the later ones. */
+std::pair<double, std::vector<double>> timeList(const fs::path& dir, const store::PostFilter& filter, int n)
 {
     SystemClock clock;
-    double best = 1e30;
+    std::vector<double> later;
     double first = 0;
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i <= n; ++i) {
         const double t0 = now();
         auto ws = workflow::Workstation::open(dir, clock);
         if (!ws)
-            return {-1, -1};
+            return {-1, {}};
         auto rows = (*ws)->list(filter);
         const double dt = now() - t0;
         if (!rows)
-            return {-1, -1};
+            return {-1, {}};
         if (i == 0)
             first = dt;
-        best = std::min(best, dt);
+        else
+            later.push_back(dt);
     }
-    return {first, best};
+    return {first, later};
 }
 
 void explain(const fs::path& dir, const char* what, const std::string& sql)
@@ -284,9 +294,9 @@ void explain(const fs::path& dir, const char* what, const std::string& sql)
 void timeQuickCheck(const fs::path& dir)
 {
     const fs::path path = dir / std::string(store::kDatabaseFileName);
-    double best = 1e30;
+    std::vector<double> later;
     double first = 0;
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i <= 5; ++i) {
         SqliteDatabase db;
         if (!db.open(path))
             return;
@@ -296,15 +306,17 @@ void timeQuickCheck(const fs::path& dir)
             return;
         }
         const double dt = now() - t0;
-        first = i == 0 ? dt : first;
-        best = std::min(best, dt);
+        if (i == 0)
+            first = dt;
+        else
+            later.push_back(dt);
     }
     std::error_code ec;
-    std::printf("\nintegrity check on open (PRAGMA quick_check, %.1f MiB database):\n  first %7.2f ms, best of 5 "
-                "%7.2f ms\n",
+    std::printf("\nintegrity check on open (PRAGMA quick_check, %.1f MiB database):\n  first %7.2f ms, then 5 "
+                "runs %s\n",
                 static_cast<double>(fs::file_size(path, ec)) / (1024.0 * 1024.0),
                 ms(first),
-                ms(best));
+                msSpread(later).c_str());
 }
 
 int measure(const Options& o)
@@ -328,25 +340,24 @@ int measure(const Options& o)
     cases[4].name = "list --search nomatch";
     cases[4].filter.text = "zzqx";
     for (const auto& c : cases) {
-        const auto [first, best] = timeList(o.dir, c.filter, 5);
-        std::printf("  %-30s first %7.2f ms, best of 5 %7.2f ms\n", c.name, ms(first), ms(best));
+        const auto [first, later] = timeList(o.dir, c.filter, 5);
+        std::printf("  %-30s first %7.2f ms, then 5 runs %s\n", c.name, ms(first), msSpread(later).c_str());
     }
     if (!o.cli.empty() && fs::exists(o.cli)) {
         const std::string cmd = "POSTERN_STORE='" + o.dir.string() + "' '" + o.cli + "' list >/dev/null";
-        double best = 1e30;
-        for (int i = 0; i < 5; ++i) {
+        std::vector<double> times;
+        bool failed = false;
+        for (int i = 0; i < 5 && !failed; ++i) {
             const double t0 = now();
-            if (std::system(cmd.c_str()) != 0) {
-                std::printf("  %s list failed\n", o.cli.c_str());
-                best = -1;
-                break;
-            }
-            best = std::min(best, now() - t0);
+            failed = std::system(cmd.c_str()) != 0;
+            times.push_back(now() - t0);
         }
-        if (best >= 0)
-            std::printf("  %-30s best of 5 %7.2f ms (whole process: start, self-test, open, query, print)\n",
+        if (failed)
+            std::printf("  %s list failed\n", o.cli.c_str());
+        else
+            std::printf("  %-30s 5 runs %s (whole process: start, self-test, open, query, print)\n",
                         "postern-cli list",
-                        ms(best));
+                        msSpread(times).c_str());
     }
     explain(o.dir, "list (all)", "SELECT id FROM posts ORDER BY updated_at DESC, id DESC LIMIT 200");
     explain(o.dir, "count (all)", "SELECT count(*) FROM posts");
@@ -438,15 +449,15 @@ int gui(const Options& o)
     for (const char* q : {"b", "bu", "budget", "zzqx", ""}) {
         store::PostFilter f = model.filter();
         f.text = q;
-        double best = 1e30;
+        std::vector<double> times;
         for (int i = 0; i < 5; ++i) {
             const double q0 = now();
             model.setFilter(f);
-            best = std::min(best, now() - q0);
+            times.push_back(now() - q0);
         }
-        std::printf("  filter query \"%s\" (all posts): count + first page  %7.2f ms, %lld matches\n",
+        std::printf("  filter query \"%s\" (all posts): count + first page  %s, %lld matches\n",
                     q,
-                    ms(best),
+                    msSpread(times).c_str(),
                     static_cast<long long>(model.totalCount()));
     }
     return 0;

@@ -6,7 +6,8 @@
 #                                   otherwise postern-cli ARGS (postern-cli --help without ARGS)
 #   ./scripts/run.sh cli [ARGS...]  always postern-cli ARGS
 #   ./scripts/run.sh bench [ARGS...] postern-bench ARGS: sealing and opening against libsodium
-#                                   baselines; `bench store` for the 50,000-post store
+#                                   baselines; `bench store` for the 50,000-post store;
+#                                   `bench medium --dir DIR` for a USB stick
 #                                   (docs/performance.md)
 #
 # Setup and build output goes to stderr, so stdout carries only the program's own output.

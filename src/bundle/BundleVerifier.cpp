@@ -8,6 +8,9 @@
 
 #include "ChunkPipeline.h"
 
+#include <functional>
+#include <memory>
+
 namespace postern::bundle {
 
 Result<BundleHeader> readBundleHeader(ByteSource& source, std::uint64_t maxBundleBytes)
@@ -31,14 +34,23 @@ Result<BundleHeader> readBundleHeader(ByteSource& source, std::uint64_t maxBundl
 
 namespace {
 
-/** PayloadConsumer takes decrypted plaintext in order and checks it as it arrives. */
+/** PayloadConsumer takes decrypted plaintext in order and checks it as it arrives. It parses
+ *  on the thread that feeds it; hashing and spooling each piece of media are tasks it hands to
+ *  `defer` (the pipeline runs them on whichever core is free), or runs at once without one. */
 class PayloadConsumer
 {
 public:
+    /** Defer runs a task later, one at a time per lane, reporting failures in deferral order
+     *  (ChunkPipeline::defer). Each media is a lane (its index); spooling is one more. */
+    using Defer = std::function<void(std::uint64_t lane, std::function<Status()>)>;
+    static constexpr std::uint64_t kSpoolLane = UINT64_MAX;
+
     PayloadConsumer(const BundleHeader& header, const crypto::Digest& headerHash, MediaSpool* spool)
         : m_header(header), m_headerHash(headerHash), m_spool(spool)
     {
     }
+
+    void setDefer(Defer defer) { m_defer = std::move(defer); }
 
     Status consume(ByteView data)
     {
@@ -122,12 +134,25 @@ private:
         return {};
     }
 
+    /** later defers `task`, or runs it now when there is no pipeline. Deferred failures are
+     *  ordered as if the task had run here (ChunkPipeline::defer). */
+    Status later(std::uint64_t lane, std::function<Status()> task)
+    {
+        if (!m_defer)
+            return task();
+        m_defer(lane, std::move(task));
+        return {};
+    }
+
     Status startMedia()
     {
-        m_hasher = crypto::Blake2b256();
+        m_hasher = std::make_shared<crypto::Blake2b256>();
         m_mediaRemaining = m_parsed.media[m_mediaIndex].size;
         if (m_spool)
-            POSTERN_TRY(m_spool->begin(m_mediaIndex, m_parsed.media[m_mediaIndex]));
+            POSTERN_TRY(
+                later(kSpoolLane, [spool = m_spool, index = m_mediaIndex, entry = m_parsed.media[m_mediaIndex]] {
+                    return spool->begin(index, entry);
+                }));
         return {};
     }
 
@@ -135,19 +160,30 @@ private:
     {
         const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(m_mediaRemaining, data.size()));
         const ByteView part = data.subspan(0, n);
-        m_hasher.update(part);
-        if (m_spool)
-            POSTERN_TRY(m_spool->write(part));
         m_mediaRemaining -= n;
         data = data.subspan(n);
-        if (m_mediaRemaining == 0) {
-            const crypto::Digest got = m_hasher.finish();
-            if (!crypto::equalConstantTime(got, m_parsed.media[m_mediaIndex].hash))
-                return fail(Errc::MediaHashMismatch,
-                            "media " + std::to_string(m_mediaIndex + 1) + " of " + std::to_string(m_parsed.media.size())
-                                + " does not match the hash its post was approved with");
+        const bool last = m_mediaRemaining == 0;
+        // Same order as one thread doing it all: spool the piece, hash it, and after the last
+        // piece compare the hash, then close the spooled file.
+        if (m_spool)
+            POSTERN_TRY(later(kSpoolLane, [spool = m_spool, part] { return spool->write(part); }));
+        POSTERN_TRY(later(m_mediaIndex,
+                          [hasher = m_hasher,
+                           part,
+                           last,
+                           index = m_mediaIndex,
+                           count = m_parsed.media.size(),
+                           expected = m_parsed.media[m_mediaIndex].hash]() -> Status {
+                              hasher->update(part);
+                              if (!last || crypto::equalConstantTime(hasher->finish(), expected))
+                                  return {};
+                              return fail(Errc::MediaHashMismatch,
+                                          "media " + std::to_string(index + 1) + " of " + std::to_string(count)
+                                              + " does not match the hash its post was approved with");
+                          }));
+        if (last) {
             if (m_spool)
-                POSTERN_TRY(m_spool->finish());
+                POSTERN_TRY(later(kSpoolLane, [spool = m_spool] { return spool->finish(); }));
             ++m_mediaIndex;
             if (m_mediaIndex == m_parsed.media.size())
                 m_phase = Phase::Done;
@@ -168,7 +204,9 @@ private:
     Manifest m_parsed;
     std::size_t m_mediaIndex = 0;
     std::uint64_t m_mediaRemaining = 0;
-    crypto::Blake2b256 m_hasher;
+    /** Shared with the tasks hashing the current media; one lane per media, so one at a time. */
+    std::shared_ptr<crypto::Blake2b256> m_hasher;
+    Defer m_defer;
 };
 
 Status checkHeader(const BundleHeader& h,
@@ -234,6 +272,8 @@ Status decryptPayload(ByteSource& source,
     // Decryption runs here while a worker hashes and spools the previous chunks: opening then
     // goes at the speed of the slower of the two instead of their sum (docs/performance.md).
     ChunkPipeline pipeline([&consumer](ByteView plain) { return consumer.consume(plain); }, 4, kChunkBytes);
+    consumer.setDefer(
+        [&pipeline](std::uint64_t lane, ChunkPipeline::Task task) { pipeline.defer(lane, std::move(task)); });
     const auto produce = [&]() -> Status {
         std::uint64_t done = 0;
         const std::uint64_t chunks = h.chunkCount();
@@ -271,7 +311,9 @@ Status decryptPayload(ByteSource& source,
     };
     const Status produced = produce();
     // A consumer failure happened on an earlier chunk than any producer failure, so it wins.
-    POSTERN_TRY(pipeline.finish());
+    const Status consumed = pipeline.finish();
+    consumer.setDefer({}); // the pipeline goes with this scope
+    POSTERN_TRY(consumed);
     POSTERN_TRY(produced);
     return consumer.finish();
 }

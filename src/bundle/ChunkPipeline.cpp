@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace postern::bundle {
@@ -76,7 +77,7 @@ ChunkPipeline::ChunkPipeline(std::function<Status(ByteView)> consume,
                              std::size_t slotBytes,
                              WorkerPriority priority,
                              Check check)
-    : m_consume(std::move(consume)), m_check(std::move(check)), m_ring(slots, slotBytes)
+    : m_consume(std::move(consume)), m_check(std::move(check)), m_ring(slots, slotBytes), m_uses(slots, 0)
 {
     // The worker faults the ring in and then hands out its slots (run), so the caller's
     // first writes into them do not stop for page faults.
@@ -92,14 +93,17 @@ std::span<std::uint8_t> ChunkPipeline::acquire()
 {
     std::unique_lock lock(m_mutex);
     // Rather than wait for the worker to free a buffer, do some of its work.
-    while (m_free.empty() && m_status.ok() && m_check) {
-        lock.unlock();
-        const bool helped = helpCheck();
-        lock.lock();
-        if (!helped)
-            break;
+    while (m_free.empty() && m_status.ok()) {
+        if (m_check) {
+            lock.unlock();
+            const bool helped = helpCheck();
+            lock.lock();
+            if (helped)
+                continue;
+        }
+        if (!runTask(lock))
+            m_changed.wait(lock);
     }
-    m_changed.wait(lock, [this] { return !m_free.empty() || !m_status.ok(); });
     if (!m_status.ok())
         return {};
     m_acquired = m_free.front();
@@ -111,6 +115,8 @@ void ChunkPipeline::submit(std::size_t size)
 {
     {
         std::lock_guard lock(m_mutex);
+        if (!m_status.ok())
+            return; // the consumer failed while this chunk was produced: nobody will read it
         m_ready.push_back({m_acquired, size, m_submitted++});
     }
     m_changed.notify_all();
@@ -121,7 +127,23 @@ Status ChunkPipeline::finish()
     while (helpCheck()) {
     }
     {
-        std::lock_guard lock(m_mutex);
+        // Share the tail too: run deferred tasks until the worker has consumed every chunk
+        // and nothing is queued; the worker finishes whatever is still running.
+        std::unique_lock lock(m_mutex);
+        while (!m_done) {
+            if (runTask(lock))
+                continue;
+            if (m_check) {
+                lock.unlock();
+                const bool helped = helpCheck();
+                lock.lock();
+                if (helped)
+                    continue;
+            }
+            if (m_ready.empty() && !m_consumingNow && m_tasks.empty())
+                break;
+            m_changed.wait(lock);
+        }
         m_done = true;
     }
     m_changed.notify_all();
@@ -154,6 +176,71 @@ bool ChunkPipeline::helpCheck()
     return true;
 }
 
+void ChunkPipeline::defer(std::uint64_t lane, Task task)
+{
+    std::unique_lock lock(m_mutex);
+    const std::uint64_t order = m_nextOrder++;
+    // Many tiny media would queue thousands of tasks per chunk: bound them by running some.
+    while (m_tasks.size() >= kMaxTasks && order < m_failOrder) {
+        if (!runTask(lock))
+            m_changed.wait(lock);
+    }
+    if (order > m_failOrder)
+        return; // an earlier failure decides the outcome; this work cannot change it
+    ++m_uses[m_consuming];
+    m_tasks.push_back({lane, order, m_consuming, std::move(task)});
+    lock.unlock();
+    m_changed.notify_all();
+}
+
+bool ChunkPipeline::runTask(std::unique_lock<std::mutex>& lock)
+{
+    const auto laneFree = [this](const Deferred& d) {
+        return std::find(m_busyLanes.begin(), m_busyLanes.end(), d.lane) == m_busyLanes.end();
+    };
+    // The first queued task of a lane is its oldest, so taking the first task whose lane is
+    // free keeps each lane in order.
+    const auto it = std::find_if(m_tasks.begin(), m_tasks.end(), laneFree);
+    if (it == m_tasks.end())
+        return false;
+    Deferred d = std::move(*it);
+    m_tasks.erase(it);
+    m_busyLanes.push_back(d.lane);
+    lock.unlock();
+    Status s = d.task();
+    d.task = nullptr; // its captures go now, outside the lock
+    lock.lock();
+    std::erase(m_busyLanes, d.lane);
+    if (!s.ok())
+        failAt(d.order, std::move(s));
+    release(d.slot);
+    m_changed.notify_all();
+    return true;
+}
+
+void ChunkPipeline::failAt(std::uint64_t order, Status status)
+{
+    if (order >= m_failOrder)
+        return;
+    m_failOrder = order;
+    m_status = std::move(status);
+    m_ready.clear(); // later chunks: acquire() now returns empty, so none is reused
+    for (auto it = m_tasks.begin(); it != m_tasks.end();) {
+        if (it->order > order) {
+            release(it->slot);
+            it = m_tasks.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void ChunkPipeline::release(std::size_t slot)
+{
+    if (--m_uses[slot] == 0)
+        m_free.push_back(slot);
+}
+
 void ChunkPipeline::run(WorkerPriority priority)
 {
     applyPriority(priority);
@@ -164,43 +251,46 @@ void ChunkPipeline::run(WorkerPriority priority)
             m_free.push_back(i);
     }
     m_changed.notify_all();
+    std::unique_lock lock(m_mutex);
     while (true) {
-        Item item{};
-        bool checkHere = false;
-        {
-            std::unique_lock lock(m_mutex);
-            m_changed.wait(lock, [this] { return !m_ready.empty() || m_done; });
-            if (m_ready.empty())
-                return; // done and drained
-            item = m_ready.front();
+        if (!m_status.ok())
+            m_ready.clear();
+        if (!m_ready.empty()) {
+            // Consuming comes first: it is cheap and gives both threads tasks to run.
+            const Item item = m_ready.front();
             m_ready.pop_front();
             // Every earlier chunk was checked before it was consumed, so this one is either
             // checked already, being checked by the caller, or ours to check.
-            checkHere = m_check && m_checked == item.seq && !m_checking;
+            const bool checkHere = m_check && m_checked == item.seq && !m_checking;
             m_checking = m_checking || checkHere;
-        }
-        const ByteView chunk = m_ring.slot(item.slot).first(item.size);
-        if (checkHere) {
-            m_check(chunk);
-            std::lock_guard lock(m_mutex);
-            m_checking = false;
-            ++m_checked;
-        }
-        Status s = m_consume(chunk);
-        {
-            std::unique_lock lock(m_mutex);
+            m_consuming = item.slot;
+            m_consumingNow = true;
+            m_uses[item.slot] = 1;
+            lock.unlock();
+            const ByteView chunk = m_ring.slot(item.slot).first(item.size);
+            if (checkHere) {
+                m_check(chunk);
+                std::lock_guard checked(m_mutex);
+                m_checking = false;
+                ++m_checked;
+            }
+            Status s = m_consume(chunk);
+            lock.lock();
             // The caller may still be checking this chunk: its buffer is not free until then.
             if (m_check)
                 m_changed.wait(lock, [this, &item] { return m_checked > item.seq; });
-            m_free.push_back(item.slot);
-            if (!s.ok()) {
-                m_status = std::move(s);
-                m_ready.clear();
-            }
+            m_consumingNow = false;
+            if (!s.ok())
+                failAt(m_nextOrder++, std::move(s));
+            release(item.slot);
+            m_changed.notify_all();
+            continue;
         }
-        m_changed.notify_all();
-        if (!m_status.ok())
-            return;
+        if (runTask(lock))
+            continue;
+        if (m_done && m_tasks.empty() && m_busyLanes.empty())
+            return; // done and drained
+        m_changed.wait(lock);
     }
 }
 

@@ -66,6 +66,13 @@ private:
  * acquire() returns an empty span so the producer stops, and finish() returns that failure,
  * which comes before any later producer error in stream order.
  *
+ * `consume` may hand work on its chunk to either thread with defer() (opening hashes each
+ * media this way): decryption alone keeps one core about a third busy, so when many media
+ * are independent the caller hashes some of them while it would otherwise wait for a buffer
+ * (docs/performance.md). Work keeps stream order where it matters: tasks of one lane run one
+ * at a time in the order deferred, and of all failures, finish() reports the one that was
+ * deferred (or found by `consume`) first.
+ *
  * An optional `check` is a second in-order consumer of every chunk (sealing's write check)
  * that either thread may run: the worker runs it before `consume` unless the caller, idle,
  * has taken it with helpCheck(). On two cores with three sealing threads the worker's core is
@@ -76,6 +83,7 @@ class ChunkPipeline
 {
 public:
     using Check = std::function<void(ByteView)>;
+    using Task = std::function<Status()>;
 
     ChunkPipeline(std::function<Status(ByteView)> consume,
                   std::size_t slots,
@@ -97,6 +105,14 @@ public:
     /** helpCheck runs `check` on the next submitted chunk that needs it, on the caller's
      *  thread, unless the worker has that chunk in hand; returns whether it ran. */
     bool helpCheck();
+    /** defer queues `task` for whichever thread is free. Call it only from `consume`, on the
+     *  worker: the chunk being consumed stays in use (its buffer is not reused) until the task
+     *  has run. Tasks of the same `lane` run one at a time, in the order deferred; tasks of
+     *  different lanes may run at the same time. A task deferred after an earlier failure is
+     *  dropped. At most kMaxTasks wait at once: beyond that, defer runs tasks itself. */
+    void defer(std::uint64_t lane, Task task);
+
+    static constexpr std::size_t kMaxTasks = 64;
 
 private:
     struct Item
@@ -105,8 +121,23 @@ private:
         std::size_t size;
         std::uint64_t seq; ///< submission order
     };
+    struct Deferred
+    {
+        std::uint64_t lane;
+        std::uint64_t order; ///< position among failures: deferral order
+        std::size_t slot;
+        Task task;
+    };
 
     void run(WorkerPriority priority);
+    /** runTask runs the first queued task whose lane is free; `lock` is held on entry and
+     *  exit but not while the task runs. Returns false when no task could start. */
+    bool runTask(std::unique_lock<std::mutex>& lock);
+    /** failAt records a failure at `order` unless an earlier one is recorded, and drops the
+     *  queued tasks after it (nothing they find can come first). Lock held. */
+    void failAt(std::uint64_t order, Status status);
+    /** release ends one use of `slot` (its consumer or one of its tasks). Lock held. */
+    void release(std::size_t slot);
 
     std::function<Status(ByteView)> m_consume;
     Check m_check;
@@ -118,6 +149,13 @@ private:
     std::uint64_t m_checked = 0; ///< chunks [0, m_checked) have been through `check`
     bool m_checking = false;     ///< a thread is running `check` on chunk m_checked
     bool m_done = false;
+    std::deque<Deferred> m_tasks;
+    std::vector<std::uint64_t> m_busyLanes; ///< lanes with a task running (at most one per thread)
+    std::vector<std::size_t> m_uses;        ///< per slot: its consumer and tasks not yet done
+    std::size_t m_consuming = 0;            ///< slot `consume` is working on (worker only)
+    bool m_consumingNow = false;
+    std::uint64_t m_nextOrder = 0;
+    std::uint64_t m_failOrder = UINT64_MAX; ///< order of the failure in m_status
     Status m_status;
     std::mutex m_mutex;
     std::condition_variable m_changed;

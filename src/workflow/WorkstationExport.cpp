@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Workstation: sealing approved posts into a bundle and importing the uploader's receipt.
 #include "postern/bundle/BundleVerifier.h"
+#include "postern/bundle/ReadBack.h"
 #include "postern/workflow/Workstation.h"
 
 #include <fcntl.h>
@@ -18,16 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kReadBackBytes = 1u << 20;
-
-Error driveMismatch(const fs::path& out)
-{
-    return fail(Errc::Io,
-                "the copy on the drive does not match what was written: the drive may be failing; use another "
-                "drive (nothing was marked exported; "
-                    + out.filename().string() + " was removed)");
-}
-
 Error cancelled()
 {
     return fail(Errc::Cancelled, "export cancelled; no bundle was left on the drive and nothing was marked exported");
@@ -44,96 +35,6 @@ void removeBundle(const fs::path& out)
     std::error_code ec;
     if (fs::remove(out, ec))
         (void)fsyncDirectory(out.parent_path());
-}
-
-/**
- * readBack proves the drive holds exactly the bundle that was written, before anything is
- * marked exported (docs/export.md, "Verify after write"). The file was fsynced by sealBundle;
- * its now-clean pages are dropped from the page cache first, so the bytes come from the
- * media, not from memory. It checks:
- *   1. the file is exactly as long as the header says (header, then the chunk layout that
- *      payloadBytes implies: ceil(payload / 1 MiB) chunks, each with its 17-byte tag);
- *   2. the Poly1305 tag of every byte read back equals the tag of the bytes handed to the
- *      file while writing (computed from memory under a random key that never left memory);
- *   3. the first 296 bytes decode as a header identical to the sealed one, whose signature
- *      verifies under this workstation's public key from the store, which is sealed to the
- *      trusted uploader's key, and whose bundle id is the one derived from key and sequence.
- * It cannot check the chunk authentication tags or the manifest signature inside the
- * encrypted stream: the file key is sealed to the uploader and forgotten after sealing, on
- * purpose. Check 2 already covers every one of those bytes.
- * (Poly1305 rather than BLAKE2b keeps sealing at the speed of the encryption: see
- * docs/performance.md. Under a secret key it is at least as strong a check against a drive.)
- */
-Status readBack(const fs::path& out,
-                const bundle::SealedBundle& sealed,
-                const crypto::PublicKey& workstation,
-                const crypto::PublicKey& recipient,
-                const bundle::SealProgress& progress)
-{
-    const int fd = ::open(out.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return fail(Errc::Io,
-                    "cannot read the bundle back from " + out.string() + ": " + std::strerror(errno)
-                        + "; the drive may have been removed");
-    struct Closer
-    {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    struct stat st
-    {
-    };
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        return driveMismatch(out);
-    const std::uint64_t total = static_cast<std::uint64_t>(st.st_size);
-    if (total != sealed.fileBytes || total != sealed.header.fileBytes())
-        return driveMismatch(out);
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-
-    if (!sealed.fileCheckKey)
-        return fail(Errc::Internal, "the sealed bundle carries no write check; export again");
-    crypto::OneTimeAuth check;
-    POSTERN_TRY(check.init(*sealed.fileCheckKey));
-    Bytes buf(kReadBackBytes);
-    Bytes headerBytes;
-    std::uint64_t done = 0;
-    if (progress.onProgress)
-        progress.onProgress(0, total);
-    while (done < total) {
-        if (cancelRequested(progress))
-            return cancelled();
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), total - done));
-        const ssize_t n = ::read(fd, buf.data(), want);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return fail(Errc::Io,
-                        "cannot read the bundle back from " + out.string() + ": " + std::strerror(errno)
-                            + "; the drive may be failing or was removed: use another drive");
-        if (n == 0)
-            return driveMismatch(out); // shorter than it was a moment ago
-        const ByteView got(buf.data(), static_cast<std::size_t>(n));
-        check.update(got);
-        if (headerBytes.size() < bundle::kHeaderBytes) {
-            const std::size_t take = std::min(got.size(), bundle::kHeaderBytes - headerBytes.size());
-            headerBytes.insert(headerBytes.end(), got.begin(), got.begin() + static_cast<std::ptrdiff_t>(take));
-        }
-        done += static_cast<std::uint64_t>(n);
-        if (progress.onProgress)
-            progress.onProgress(done, total);
-    }
-    std::uint8_t extra = 0;
-    if (::read(fd, &extra, 1) != 0)
-        return driveMismatch(out); // grew while it was read
-    POSTERN_ASSIGN(readTag, check.finish());
-    if (!crypto::equalConstantTime(readTag, sealed.fileCheckTag))
-        return driveMismatch(out);
-    auto header = bundle::BundleHeader::decode(headerBytes);
-    if (!header || header->encode() != sealed.header.encode() || !header->verifySignature()
-        || header->workstation != workstation || header->recipient != recipient
-        || header->bundleId != bundle::deriveBundleId(workstation, header->sequence))
-        return driveMismatch(out);
-    return {};
 }
 
 } // namespace
@@ -224,7 +125,7 @@ Result<ExportResult> Workstation::exportBundle(const UnlockedUser& operatorUser,
     POSTERN_ASSIGN(sealed, bundle::sealBundle(req, out, progress));
     if (progress.onPhase)
         progress.onPhase(bundle::SealPhase::ReadingBack);
-    if (auto s = readBack(out, sealed, ws.publicKey(), uploader->boxKey, progress); !s) {
+    if (auto s = bundle::readBackBundle(out, sealed, ws.publicKey(), uploader->boxKey, progress); !s) {
         removeBundle(out);
         return std::move(s).error();
     }
