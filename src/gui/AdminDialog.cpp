@@ -334,7 +334,9 @@ void AdminDialog::saveRoles()
             m_ui->usersStatusLabel->setText(
                 tr("Saved: %1 is now %2. This is in force here at once; the uploader takes it in with the next "
                    "bundle.")
-                    .arg(name, roles ? q(domain::formatRoles(roles)).replace(QStringLiteral(","), QStringLiteral(", ")) : tr("without any role")));
+                    .arg(name,
+                         roles ? q(domain::formatRoles(roles)).replace(QStringLiteral(","), QStringLiteral(", "))
+                               : tr("without any role")));
         }
         changed();
         reload();
@@ -448,16 +450,16 @@ void AdminDialog::changeOwnPassphrase()
         Dialogs::error(this, title, tr("The two new passphrases differ."), tr("Try again."));
         return;
     }
-    if (auto s = m_session.workstation().changePassphrase(m_session.user(),
-                                                          toSecure(*old),
-                                                          toSecure(*first),
-                                                          m_session.kdf());
-        !s) {
-        showError(tr("Your passphrase was not changed"), s.error());
-        return;
-    }
-    Dialogs::information(this, title, tr("Your passphrase is changed. Use the new one from now on."));
-    changed();
+    // Two Argon2id runs (open with the old passphrase, seal under the new one): off the GUI
+    // thread, with the busy bar, like every other key work here.
+    m_session.changePassphraseInBackground(*old, *first, this, [this, title](Status s) {
+        if (!s) {
+            showError(tr("Your passphrase was not changed"), s.error());
+            return;
+        }
+        Dialogs::information(this, title, tr("Your passphrase is changed. Use the new one from now on."));
+        changed();
+    });
 }
 
 } // namespace postern::gui

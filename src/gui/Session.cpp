@@ -243,6 +243,48 @@ void Session::makeUserKeyInBackground(const QString& name,
         std::move(done));
 }
 
+void Session::changePassphraseInBackground(const QString& oldPassphrase,
+                                           const QString& newPassphrase,
+                                           QObject* context,
+                                           std::function<void(Status)> done)
+{
+    if (!isUnlocked()) {
+        done(fail(Errc::InvalidState, "nobody is logged in"));
+        return;
+    }
+    // The stored file, not the one read at login: the passphrase may have changed since.
+    auto record = m_workstation->queries().user(m_user->record.name);
+    if (!record) {
+        done(record.error());
+        return;
+    }
+    auto oldSecret = std::make_shared<crypto::SecureBuffer>(toSecure(oldPassphrase));
+    auto newSecret = std::make_shared<crypto::SecureBuffer>(toSecure(newPassphrase));
+    const std::string sealedFrom = record->keyFile;
+    runKeyWork<std::string>(
+        tr("Checking your passphrase and sealing your key again… this takes a few seconds."),
+        context,
+        [oldSecret, newSecret, sealedFrom, name = record->name, expected = m_user->key.publicKey(), kdf = m_kdf]()
+            -> Result<std::string> {
+            auto sealed = workflow::Workstation::resealOwnKey(sealedFrom, name, expected, *oldSecret, *newSecret, kdf);
+            *oldSecret = crypto::SecureBuffer();
+            *newSecret = crypto::SecureBuffer();
+            return sealed;
+        },
+        [this, sealedFrom, done = std::move(done)](Result<std::string> sealed) {
+            if (!sealed) {
+                done(sealed.error());
+                return;
+            }
+            if (!isUnlocked()) {
+                done(fail(Errc::InvalidState,
+                          "the screen was locked; log in again and change the passphrase once more"));
+                return;
+            }
+            done(m_workstation->saveOwnKey(*m_user, sealedFrom, std::move(sealed).value()));
+        });
+}
+
 void Session::unlockInBackground(const QString& name,
                                  const QString& passphrase,
                                  QObject* context,

@@ -86,6 +86,15 @@ public:
                                  const QString& passphrase,
                                  QObject* context,
                                  std::function<void(Result<workflow::NewUserKey>)> done);
+    /**
+     * changePassphraseInBackground re-seals the logged-in user's own key under `newPassphrase`
+     * after checking `oldPassphrase` (Workstation::resealOwnKey) on a worker thread, then stores
+     * it here. Refused while other key work runs.
+     */
+    void changePassphraseInBackground(const QString& oldPassphrase,
+                                      const QString& newPassphrase,
+                                      QObject* context,
+                                      std::function<void(Status)> done);
     /** isKeyWorkRunning is true while a passphrase is checked or a key sealed on the worker thread. */
     [[nodiscard]] bool isKeyWorkRunning() const noexcept { return m_keyWork; }
     /** keyWorkText says what the running key work is doing, for a busy indicator. */

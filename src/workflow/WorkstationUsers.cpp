@@ -285,12 +285,34 @@ Status Workstation::changePassphrase(const UnlockedUser& self,
     POSTERN_ASSIGN(record, m_store->users().byId(self.record.id));
     if (record.disabled)
         return fail(Errc::NotAuthorised, "the account \"" + record.name + "\" is disabled");
+    POSTERN_ASSIGN(keyFile, resealOwnKey(record.keyFile, record.name, self.key.publicKey(), oldPass, newPass, kdf));
+    return saveOwnKey(self, record.keyFile, std::move(keyFile));
+}
+
+Result<std::string> Workstation::resealOwnKey(std::string_view storedKeyFile,
+                                              std::string_view name,
+                                              const crypto::PublicKey& expected,
+                                              const crypto::SecureBuffer& oldPass,
+                                              const crypto::SecureBuffer& newPass,
+                                              const crypto::KdfParams& kdf)
+{
     // Asking for the old passphrase again means an unattended, unlocked session cannot be used
     // to take over the account by setting a passphrase only the intruder knows.
-    POSTERN_ASSIGN(opened, crypto::openKeyFile(record.keyFile, crypto::KeyKind::Ed25519, oldPass));
-    if (!crypto::equalConstantTime(opened.publicKey, self.key.publicKey()))
-        return fail(Errc::BadKeyFile, "the stored key file of " + record.name + " holds another key");
-    POSTERN_ASSIGN(keyFile, sealUserKey(self.key, newPass, kdf, record.name));
+    POSTERN_ASSIGN(key, openUserKey(storedKeyFile, oldPass));
+    if (!crypto::equalConstantTime(key.publicKey(), expected))
+        return fail(Errc::BadKeyFile, "the stored key file of " + std::string(name) + " holds another key");
+    return sealUserKey(key, newPass, kdf, name);
+}
+
+Status Workstation::saveOwnKey(const UnlockedUser& self, std::string_view sealedFrom, std::string keyFile)
+{
+    POSTERN_ASSIGN(record, m_store->users().byId(self.record.id));
+    if (record.disabled)
+        return fail(Errc::NotAuthorised, "the account \"" + record.name + "\" is disabled");
+    // The old passphrase was checked against this file; if it changed meanwhile, that check
+    // proves nothing about the file now stored.
+    if (record.keyFile != sealedFrom)
+        return fail(Errc::InvalidState, "the key of " + record.name + " changed while the new one was sealed");
     const std::int64_t now = m_clock.now();
     return m_store->transaction([&]() -> Status {
         POSTERN_TRY(m_store->users().setKeyFile(record.id, keyFile));

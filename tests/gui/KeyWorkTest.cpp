@@ -224,6 +224,43 @@ TEST_CASE("an Administration change checks the passphrase and makes the key off 
     CHECK(office.ws().unlock("dave", Office::secret("dave")).ok());
 }
 
+TEST_CASE("changing one's own passphrase opens and seals the key off the GUI thread", "[gui][keywork][admin]")
+{
+    Office office;
+    REQUIRE(office.session.unlock("ada", passOf("ada")).ok());
+    gui::AdminDialog dialog(office.session);
+    dialog.show();
+    auto* change = child<QPushButton>(&dialog, "changePassphraseButton");
+    auto* tabs = child<QTabWidget>(&dialog, "tabs");
+    const QString fresh = QStringLiteral("ada's brand new passphrase");
+
+    // A wrong current passphrase is refused after the check, and nothing is stored.
+    Dialogs::queueText(QStringLiteral("not ada's passphrase"));
+    Dialogs::queueText(fresh);
+    Dialogs::queueText(fresh);
+    Dialogs::queueAnswer(Dialogs::Answer::Ok); // the error message
+    QTest::mouseClick(change, Qt::LeftButton);
+    REQUIRE(waitForKeyWork(office.session));
+    CHECK(office.ws().unlock("ada", Office::secret("ada")).ok());
+
+    // The right one: two Argon2id runs while the bar shows, the tabs wait and the loop turns.
+    auto* busy = busyIn(&dialog);
+    Ticker ticker(office.session, busy);
+    Dialogs::queueText(passOf("ada"));
+    Dialogs::queueText(fresh);
+    Dialogs::queueText(fresh);
+    Dialogs::queueAnswer(Dialogs::Answer::Ok); // "Your passphrase is changed"
+    QTest::mouseClick(change, Qt::LeftButton);
+    CHECK(office.session.isKeyWorkRunning());
+    CHECK(busy->isVisible());
+    CHECK_FALSE(tabs->isEnabled());
+    REQUIRE(waitForKeyWork(office.session));
+    CHECK(ticker.ticksWhileBusy > 0);
+    CHECK(tabs->isEnabled());
+    CHECK_FALSE(office.ws().unlock("ada", Office::secret("ada")).ok());
+    CHECK(office.ws().unlock("ada", gui::toSecure(fresh)).ok());
+}
+
 TEST_CASE("the first-run wizard makes keys off the GUI thread", "[gui][keywork][firstrun]")
 {
     GuiStore env;

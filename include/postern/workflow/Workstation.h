@@ -284,6 +284,20 @@ public:
                                           const crypto::SecureBuffer& oldPass,
                                           const crypto::SecureBuffer& newPass,
                                           const crypto::KdfParams& kdf);
+    // changePassphrase in two steps, for a front-end that runs the slow one off its main thread.
+    /**
+     * resealOwnKey opens a user's stored key file with `oldPass` (wrong-passphrase), checks it
+     * holds `expected` (bad-key-file) and seals that key under `newPass` (refused if too weak).
+     * Argon2id twice; it reads no store, so it is thread-safe. Returns the new key file.
+     */
+    [[nodiscard]] static Result<std::string> resealOwnKey(std::string_view storedKeyFile,
+                                                          std::string_view name,
+                                                          const crypto::PublicKey& expected,
+                                                          const crypto::SecureBuffer& oldPass,
+                                                          const crypto::SecureBuffer& newPass,
+                                                          const crypto::KdfParams& kdf);
+    /** saveOwnKey stores a key file resealOwnKey made from the user's current one, and audits it. */
+    [[nodiscard]] Status saveOwnKey(const UnlockedUser& self, std::string_view sealedFrom, std::string keyFile);
     // ---- end of users block ----
 
     // ---- Media hygiene (src/workflow/WorkstationMedia.cpp, docs/media.md) ----
